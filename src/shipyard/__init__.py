@@ -1,0 +1,1 @@
+"""Shipyard: a batteries-included web framework built on FastAPI."""
