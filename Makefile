@@ -1,0 +1,61 @@
+# Shipyard's developer commands. Every target creates .venv and installs what it needs,
+# so `make demo` and `make test` work on a fresh clone. Run `make help` for the list.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHOWCASE := examples/showcase
+# Stamp files record that an install ran against the current pyproject.toml.
+RUNTIME_STAMP := $(VENV)/.shipyard-runtime
+DEV_STAMP := $(VENV)/.shipyard-dev
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test lint docs audit bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "error: Shipyard needs Python >= 3.11; '$(PYTHON)' is older or missing (set PYTHON=python3.11)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python  ## Create .venv (Python >= 3.11) if it is missing
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(RUNTIME_STAMP)
+
+demo: $(RUNTIME_STAMP)  ## Install Shipyard, migrate and seed the showcase, serve it on :8000
+	cd $(SHOWCASE) && ../../$(BIN)/shipyard db upgrade
+	cd $(SHOWCASE) && ../../$(BIN)/shipyard db seed
+	@echo "Serving the showcase at http://127.0.0.1:8000 (Ctrl+C stops it)"
+	cd $(SHOWCASE) && ../../$(BIN)/shipyard dev
+
+test: $(DEV_STAMP)  ## Install the development dependencies and run the whole test suite
+	$(BIN)/pytest
+
+lint: $(DEV_STAMP)  ## ruff check, ruff format --check and mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict
+
+docs: $(DEV_STAMP)  ## Build the documentation site into site/ (warnings are errors)
+	$(BIN)/mkdocs build --strict
+
+audit: $(DEV_STAMP)  ## Known vulnerabilities in dependencies (pip-audit) and code (bandit)
+	$(BIN)/pip-audit --skip-editable
+	$(BIN)/bandit -q -c pyproject.toml -r src
+
+bench: $(DEV_STAMP)  ## Run the benchmarks and write the figures to BENCHMARKS.md
+	$(BIN)/python benchmarks/run.py --output BENCHMARKS.md
+
+clean:  ## Remove build output, caches and the showcase's database (keeps .venv)
+	rm -rf site build dist .mypy_cache .ruff_cache .pytest_cache $(SHOWCASE)/var
+	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 \
+		| xargs -0 rm -rf

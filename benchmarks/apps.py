@@ -1,0 +1,91 @@
+"""The benchmark apps: the same ``GET /json`` endpoint in each framework, as factories.
+
+Each factory builds a fresh ASGI app that answers ``GET /json`` with :data:`PAYLOAD`
+written the idiomatic way for its framework (a returned ``dict`` where the framework
+serialises it, an explicit ``JSONResponse`` in Starlette). Servers load them with
+``--factory``, e.g. ``uvicorn --factory benchmarks.apps:fastapi_app``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from litestar import Litestar, get
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from shipyard import App, Settings
+
+PAYLOAD: dict[str, Any] = {"message": "hello", "items": [1, 2, 3]}
+"""The body every app returns from ``GET /json``."""
+
+PATH = "/json"
+
+
+def _add_json_route(app: FastAPI) -> None:
+    """The FastAPI endpoint, shared by bare FastAPI and Shipyard (a FastAPI subclass)."""
+
+    @app.get(PATH)
+    async def json_endpoint() -> dict[str, Any]:
+        return PAYLOAD
+
+
+def fastapi_app() -> FastAPI:
+    """Bare FastAPI: no middleware, the route returns a dict."""
+    app = FastAPI()
+    _add_json_route(app)
+    return app
+
+
+def shipyard_app() -> FastAPI:
+    """A production-profile Shipyard app with its default extensions and middleware on.
+
+    Its root is a scratch directory under the system temp dir and its database is
+    in-memory SQLite, so the benchmark never writes into the checkout.
+    """
+    root = Path(tempfile.gettempdir()) / "shipyard-benchmark"
+    root.mkdir(exist_ok=True)
+    settings = Settings.model_validate(
+        {
+            "profile": "production",
+            "app": {"name": "benchmark", "secret_key": "benchmark-" + "x" * 40},
+            "database": {"url": "sqlite+aiosqlite:///:memory:"},
+        }
+    )
+    app = App(settings=settings, root=root)
+    _add_json_route(app)
+    return app
+
+
+async def _starlette_endpoint(request: Request) -> JSONResponse:
+    return JSONResponse(PAYLOAD)
+
+
+def starlette_app() -> Starlette:
+    """Bare Starlette: one route returning a ``JSONResponse``."""
+    return Starlette(routes=[Route(PATH, _starlette_endpoint)])
+
+
+@get(PATH)
+async def _litestar_endpoint() -> dict[str, Any]:
+    return PAYLOAD
+
+
+def litestar_app() -> Litestar:
+    """Bare Litestar: one handler returning a dict (serialised by msgspec)."""
+    return Litestar(route_handlers=[_litestar_endpoint])
+
+
+FACTORIES: dict[str, Callable[[], Any]] = {
+    "fastapi": fastapi_app,
+    "shipyard": shipyard_app,
+    "starlette": starlette_app,
+    "litestar": litestar_app,
+}
+"""Framework name -> factory; the runner and the tests iterate over this."""

@@ -1,0 +1,339 @@
+"""Run the benchmark: start each app under one server, load it with wrk, print a table.
+
+Usage (from the repository root)::
+
+    python -m benchmarks.run                     # every case, 10 s each
+    python -m benchmarks.run --cases frameworks --duration 5 --output results.md
+
+Each case starts a fresh server process on a free loopback port, waits until ``GET
+/json`` returns the expected body, warms up, measures with ``wrk --latency``, and stops the
+server. With ``taskset`` and at least two CPUs, the server is pinned to every CPU but the
+last and wrk to the last one, so the two never compete for a core.
+
+Case groups:
+
+* ``frameworks``: Shipyard, FastAPI, Starlette and Litestar under the same server
+  (``--server``), one worker; ratios against bare FastAPI.
+* ``servers``: the Shipyard app under uvicorn and granian with one and two workers;
+  ratios against uvicorn with one worker. This decides the server ``shipyard run`` uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+
+from benchmarks import report
+from benchmarks.apps import FACTORIES, PATH, PAYLOAD
+from benchmarks.wrk import WrkOutputError, WrkResult, parse
+
+HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parent.parent
+SERVERS = ("uvicorn", "granian")
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+
+
+class BenchmarkError(Exception):
+    """The benchmark cannot run (missing tool, server that does not start, bad report)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One thing to measure: a framework's app under a server with N workers."""
+
+    group: str
+    name: str
+    framework: str
+    server: str
+    workers: int
+
+
+def all_cases(server: str) -> list[Case]:
+    """The ``frameworks`` group under ``server``, then the ``servers`` group."""
+    frameworks = [Case("frameworks", name, name, server, 1) for name in FACTORIES]
+    servers = [
+        Case("servers", f"{srv}-w{workers}", "shipyard", srv, workers)
+        for srv in SERVERS
+        for workers in (1, 2)
+    ]
+    return frameworks + servers
+
+
+GROUPS = {
+    "frameworks": ("Frameworks: GET /json, one worker", "fastapi"),
+    "servers": ("Servers: the Shipyard app, GET /json", "uvicorn-w1"),
+}
+"""Group name -> (table title, baseline case name)."""
+
+
+def select(cases: Sequence[Case], wanted: str) -> list[Case]:
+    """Cases whose name or group is in the comma-separated ``wanted`` list, in order."""
+    names = {name.strip() for name in wanted.split(",") if name.strip()}
+    unknown = names - {case.name for case in cases} - set(GROUPS)
+    if unknown or not names:
+        known = ", ".join([*GROUPS, *(case.name for case in cases)])
+        raise BenchmarkError(
+            f"--cases: unknown case {', '.join(sorted(unknown))!r}; known: {known}"
+        )
+    return [case for case in cases if case.name in names or case.group in names]
+
+
+def server_command(case: Case, port: int) -> list[str]:
+    """The same flags for both servers: uvloop, HTTP/1 parser, no access log, factory."""
+    target = f"benchmarks.apps:{case.framework}_app"
+    common = ["--host", HOST, "--port", str(port), "--workers", str(case.workers)]
+    common += ["--factory", "--no-access-log", "--log-level", "warning", "--loop", "uvloop"]
+    if case.server == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", target, *common, "--http", "httptools"]
+    return [sys.executable, "-m", "granian", target, *common, "--interface", "asgi", "--http", "1"]
+
+
+@dataclass(frozen=True)
+class Pinning:
+    """``taskset`` prefixes for the server and for wrk (empty when not pinning)."""
+
+    server: list[str]
+    wrk: list[str]
+    description: str
+
+    @classmethod
+    def detect(cls, enabled: bool) -> Pinning:
+        cpus = sorted(os.sched_getaffinity(0))
+        taskset = shutil.which("taskset")
+        if not enabled or taskset is None or len(cpus) < 2:
+            reason = "disabled (--no-pin)" if not enabled else "taskset or a second CPU missing"
+            return cls([], [], f"none: {reason}; server and wrk share all CPUs")
+        server_cpus = ",".join(str(cpu) for cpu in cpus[:-1])
+        return cls(
+            [taskset, "-c", server_cpus],
+            [taskset, "-c", str(cpus[-1])],
+            f"server on CPU {server_cpus}, wrk on CPU {cpus[-1]} (taskset)",
+        )
+
+
+def free_port() -> int:
+    """A port the OS considers free on the loopback interface right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Server:
+    """A server process in its own session, so stopping it stops its workers too."""
+
+    def __init__(self, command: list[str], log: Path) -> None:
+        self.log = log
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        }
+        with log.open("wb") as sink:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_ready(self, url: str) -> None:
+        """Poll ``url`` until it returns the benchmark payload; fail if the server dies."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchmarkError(
+                    f"server exited with {self.process.returncode}: {self._tail()}"
+                )
+            try:
+                response = httpx.get(url, timeout=1.0)
+            except httpx.TransportError:
+                time.sleep(0.1)
+                continue
+            if response.status_code == 200 and response.json() == PAYLOAD:
+                return
+            raise BenchmarkError(f"{url} answered {response.status_code} {response.text[:200]!r}")
+        raise BenchmarkError(
+            f"server did not answer {url} within {READY_TIMEOUT:.0f}s: {self._tail()}"
+        )
+
+    def stop(self) -> None:
+        """SIGTERM the process group, then SIGKILL it if it lingers."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def _tail(self) -> str:
+        lines = self.log.read_text(errors="replace").strip().splitlines()
+        return " | ".join(lines[-5:]) or "(no output)"
+
+
+@dataclass(frozen=True)
+class Load:
+    """How wrk drives each case."""
+
+    wrk: str
+    pinning: Pinning
+    threads: int
+    connections: int
+    duration: int
+    warmup: int
+
+    def run(self, url: str, seconds: int) -> WrkResult:
+        command = [*self.pinning.wrk, self.wrk, f"-t{self.threads}", f"-c{self.connections}"]
+        command += [f"-d{seconds}s", "--latency", url]
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 60, check=False
+        )
+        if completed.returncode != 0:
+            raise BenchmarkError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
+        try:
+            return parse(completed.stdout)
+        except WrkOutputError as error:
+            raise BenchmarkError(str(error)) from None
+
+
+def measure(case: Case, load: Load, workdir: Path) -> WrkResult:
+    """Start the case's server, wait for it, warm up, measure, stop it."""
+    port = free_port()
+    url = f"http://{HOST}:{port}{PATH}"
+    command = [*load.pinning.server, *server_command(case, port)]
+    server = Server(command, workdir / f"{case.group}-{case.name}.log")
+    try:
+        server.wait_ready(url)
+        if load.warmup:
+            load.run(url, load.warmup)
+        return load.run(url, load.duration)
+    finally:
+        server.stop()
+
+
+def positive(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
+    return value
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description="Serve each benchmark app under one server and load it with wrk.",
+        epilog="example: python -m benchmarks.run --cases frameworks --duration 10 "
+        "--output results.md",
+    )
+    parser.add_argument("--duration", type=positive, default=10, help="seconds per case (10)")
+    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per case (2)")
+    parser.add_argument("--connections", type=positive, default=64, help="open connections (64)")
+    parser.add_argument("--threads", type=positive, default=1, help="wrk threads (1)")
+    parser.add_argument(
+        "--rounds",
+        type=positive,
+        default=1,
+        help="measure every case N times, interleaved; report the median (1)",
+    )
+    parser.add_argument(
+        "--cases",
+        default="frameworks,servers",
+        help="comma-separated case or group names (frameworks,servers)",
+    )
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="uvicorn",
+        help="server for the frameworks group (uvicorn)",
+    )
+    parser.add_argument("--no-pin", action="store_true", help="do not pin CPUs with taskset")
+    parser.add_argument("--output", type=Path, help="also write the results as Markdown here")
+    return parser.parse_args(argv)
+
+
+def benchmark(args: argparse.Namespace, console: Console) -> str:
+    """Run the selected cases and print the tables; return the Markdown report."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise BenchmarkError("wrk is not installed; install it with `apt-get install wrk`")
+    cases = select(all_cases(args.server), args.cases)
+    needs_granian = any(case.server == "granian" for case in cases)
+    if needs_granian and importlib.util.find_spec("granian") is None:
+        raise BenchmarkError(
+            "granian is not installed; install it with `pip install 'shipyard[granian]'`"
+        )
+    pinning = Pinning.detect(not args.no_pin)
+    load = Load(wrk, pinning, args.threads, args.connections, args.duration, args.warmup)
+    info = report.machine_info(wrk, pinning.description)
+    runs: dict[Case, list[WrkResult]] = {case: [] for case in cases}
+    with tempfile.TemporaryDirectory(prefix="shipyard-bench-") as tmp:
+        for round_number in range(1, args.rounds + 1):
+            for case in cases:
+                console.log(
+                    f"round {round_number}/{args.rounds}: {case.group} {case.name} "
+                    f"({case.server}, {case.workers} worker(s))"
+                )
+                runs[case].append(measure(case, load, Path(tmp)))
+    one, five, _ = os.getloadavg()
+    info["Load average after the run (1 min, 5 min)"] = f"{one:.2f}, {five:.2f}"
+    flags = (
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency "
+        f"after a {args.warmup}s warm-up; {args.rounds} round(s), median req/s shown"
+    )
+    info["Load"] = flags
+    sections = [report.markdown_machine(info)]
+    for group_name, (title, baseline) in GROUPS.items():
+        rows = [
+            report.Row(case.name, case.server, case.workers, _median(runs[case]))
+            for case in cases
+            if case.group == group_name
+        ]
+        if rows:
+            group = report.Group(title, baseline, rows)
+            report.print_group(console, group)
+            sections.append(report.markdown_group(group))
+    for key, value in info.items():
+        console.print(f"{key}: {value}", markup=False, highlight=False)
+    return "\n\n".join(sections) + "\n"
+
+
+def _median(results: list[WrkResult]) -> WrkResult:
+    """The run with the (lower) median requests/sec: a real run, so its latencies match."""
+    ranked = sorted(results, key=lambda result: result.requests_per_sec)
+    return ranked[(len(ranked) - 1) // 2]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the benchmark, write ``--output``; one-line errors, exit 1."""
+    args = parse_args(argv)
+    try:
+        markdown = benchmark(args, Console())
+    except BenchmarkError as error:
+        Console(stderr=True, soft_wrap=True).print(f"error: {error}", markup=False, highlight=False)
+        return 1
+    if args.output is not None:
+        args.output.write_text(markdown)
+        Console().print(f"wrote {args.output}", highlight=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

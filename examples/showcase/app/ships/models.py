@@ -1,0 +1,18 @@
+"""The ``Ship`` table."""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shipyard.db import IdMixin, Model, TimestampMixin
+
+NAME_MAX_LENGTH = 100
+
+
+class Ship(Model, IdMixin, TimestampMixin):
+    """A ship in the harbour, known by its unique name."""
+
+    __tablename__ = "ships"
+
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), unique=True)

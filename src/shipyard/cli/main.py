@@ -1,0 +1,74 @@
+"""The root `shipyard` command: assembles the command groups and reports errors.
+
+Built-in groups come from the sibling modules; installed plugins add theirs through the
+``shipyard.plugins`` entry points (an Extension whose ``cli()`` returns a typer group).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from shipyard.cli import config as config_commands
+from shipyard.cli import db as db_commands
+from shipyard.cli import project, server
+from shipyard.cli.errors import fail, stderr
+from shipyard.errors import ShipyardError
+from shipyard.extension import discover_plugins
+
+DEBUG_ENV = "SHIPYARD_DEBUG"
+
+
+def build_cli() -> typer.Typer:
+    """The root command with every built-in group (plugins are added by ``run``)."""
+    root = typer.Typer(
+        name="shipyard",
+        help="Shipyard: build, run and manage Shipyard apps.\n\nExample: shipyard new blog",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="rich",
+    )
+    root.add_typer(config_commands.app, name="config")
+    root.add_typer(db_commands.app, name="db")
+    project.register(root)
+    server.register(root)
+    return root
+
+
+def add_plugin_groups(root: typer.Typer) -> None:
+    """Add the command group of every installed plugin that has one."""
+    try:
+        plugins = discover_plugins()
+    except ShipyardError as error:
+        stderr.print(f"[yellow]warning:[/] {error}")
+        return
+    for plugin in plugins:
+        group = plugin.cli()
+        if group is not None:
+            root.add_typer(group, name=group.info.name or plugin.label)
+
+
+cli = build_cli()
+
+
+def run() -> None:
+    """Console-script entry point: run the CLI; errors become one line and exit code 1."""
+    add_plugin_groups(cli)
+    try:
+        cli()
+    except ShipyardError as error:
+        raise SystemExit(fail(error).exit_code) from None
+    except Exception as error:  # a bug, not a user error: one line unless debugging
+        if os.environ.get(DEBUG_ENV):
+            raise
+        stderr.print(
+            f"[bold red]error:[/] unexpected {type(error).__name__}: {error} "
+            f"(set {DEBUG_ENV}=1 to see the traceback)"
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

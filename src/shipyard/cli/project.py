@@ -1,0 +1,88 @@
+"""``shipyard new``: create a project from the scaffold template.
+
+:func:`register` also adds the commands that inspect an existing project, ``routes``
+(:mod:`shipyard.cli.routes`) and ``shell`` (:mod:`shipyard.cli.shell`).
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+
+from shipyard.cli import routes, shell
+from shipyard.cli.errors import handle_errors
+from shipyard.scaffold.generator import render_project, validate_project_name
+
+console = Console(highlight=False)
+
+
+class DatabaseChoice(StrEnum):
+    """The database a new project's development profile uses."""
+
+    sqlite = "sqlite"
+    postgres = "postgres"
+
+
+def register(cli: typer.Typer) -> None:
+    """Add ``new``, ``routes`` and ``shell`` to the root command."""
+    cli.command(
+        "new",
+        epilog="Example: shipyard new blog --db postgres",
+    )(handle_errors(new))
+    routes.register(cli)
+    shell.register(cli)
+
+
+def new(
+    name: Annotated[str, typer.Argument(help="Project name: letters, digits, '-', '_'.")],
+    db: Annotated[
+        DatabaseChoice,
+        typer.Option("--db", help="Development database; tests always use SQLite."),
+    ] = DatabaseChoice.sqlite,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--directory", "-d", help="Where to write it (default: ./NAME)."),
+    ] = None,
+) -> None:
+    """Create a new Shipyard project whose tests pass right away."""
+    validate_project_name(name)
+    target = (directory or Path(name)).resolve()
+    written = render_project(name, target, db=db.value)
+    written += _init_migrations(target / "migrations")
+    _print_summary(name, target, len(written), db)
+
+
+def _init_migrations(path: Path) -> list[Path]:
+    from shipyard.db.migrations import init_migrations
+
+    before = set(path.rglob("*")) if path.exists() else set()
+    init_migrations(path)
+    return sorted(p for p in path.rglob("*") if p.is_file() and p not in before)
+
+
+def _print_summary(name: str, target: Path, count: int, db: DatabaseChoice) -> None:
+    shown = os.path.relpath(target)
+    location = str(target) if shown.startswith("..") else shown
+    steps = [f"cd {location}", 'pip install -e ".[dev]"  # if shipyard is not installed yet']
+    if db is DatabaseChoice.postgres:
+        steps.append(f"createdb -h 127.0.0.1 -U postgres {validate_project_name(name)}")
+    steps += [
+        "shipyard dev  # http://127.0.0.1:8000, reloads on changes",
+        "pytest        # the generated tests pass",
+    ]
+    body = "\n".join(f"  [bold]$[/] {escape(step)}" for step in steps)
+    console.print(
+        Panel(
+            f"Created [bold]{name}[/] in {escape(location)} ({count} files, {db.value} database)."
+            f"\n\nNext steps:\n{body}",
+            title="shipyard new",
+            expand=False,
+        )
+    )

@@ -1,0 +1,181 @@
+"""``shipyard dev`` (reloading development server) and ``shipyard run`` (production).
+
+Both resolve the app spec once, check that the app loads (so a mistake is one clear
+line, not a worker traceback), store the spec in ``SHIPYARD_APP`` and hand the server the
+import string of a factory in this module. Reloaded and worker processes call that
+factory, so any spec (an App or a factory function) works with reload and workers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import uvicorn
+
+from shipyard.app import App
+from shipyard.cli.discovery import APP_ENV, load_app, resolve_spec
+from shipyard.cli.errors import handle_errors, stderr
+from shipyard.errors import ShipyardError
+
+APP_FACTORY = "shipyard.cli.server:server_app"
+GRANIAN_APP_FACTORY = "shipyard.cli.server:granian_app"
+RELOAD_PATTERNS = ["*.py", "*.html", "*.jinja", "*.css", "*.js"]
+NOT_WATCHED = (".venv", "venv", "var", "node_modules", ".git")
+
+AppOption = Annotated[
+    str | None,
+    typer.Option(
+        "--app",
+        help="The app as module:attribute (default: SHIPYARD_APP, [tool.shipyard] app "
+        "in pyproject.toml, then app.main:app).",
+    ),
+]
+HostOption = Annotated[str | None, typer.Option(help="Interface to bind (default: server.host).")]
+PortOption = Annotated[int | None, typer.Option(help="Port (default: server.port).")]
+
+
+class ServerChoice(StrEnum):
+    """The ASGI servers ``shipyard run`` can use."""
+
+    uvicorn = "uvicorn"
+    granian = "granian"
+
+
+def register(cli: typer.Typer) -> None:
+    """Add ``dev`` and ``run`` to the root command."""
+    cli.command("dev", epilog="Example: shipyard dev --port 8080")(handle_errors(dev))
+    cli.command("run", epilog="Example: SHIPYARD_PROFILE=production shipyard run --workers 4")(
+        handle_errors(run)
+    )
+
+
+def server_app() -> App:
+    """Server-side factory: the app named by ``SHIPYARD_APP`` (set by dev/run)."""
+    return load_app(os.environ.get(APP_ENV))
+
+
+def granian_app() -> Callable[..., Any]:
+    """Like :func:`server_app`, honouring ``server.proxy_headers`` (granian has no flag)."""
+    app = server_app()
+    server = app.settings.server
+    if not server.proxy_headers:
+        return app
+    from granian.utils.proxies import wrap_asgi_with_proxy_headers
+
+    wrapped: Callable[..., Any] = wrap_asgi_with_proxy_headers(
+        app, trusted_hosts=server.forwarded_allow_ips
+    )
+    return wrapped
+
+
+def dev(
+    app: AppOption = None,
+    host: HostOption = None,
+    port: PortOption = None,
+    reload: Annotated[
+        bool, typer.Option("--reload/--no-reload", help="Restart on code changes.")
+    ] = True,
+) -> None:
+    """Serve the app for development, restarting when code or templates change.
+
+    Watches *.py, *.html, *.jinja, *.css and *.js under the project. config/*.toml is
+    not watched here: the app reloads its own settings without a restart, and an
+    invalid edit keeps the previous settings (the reason is logged).
+    """
+    application = _prepare(app)
+    server = application.settings.server
+    root = application.root
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host or server.host,
+        port=port or server.port,
+        reload=reload,
+        reload_dirs=[str(root)] if reload else None,
+        reload_includes=RELOAD_PATTERNS if reload else None,
+        reload_excludes=_not_watched(root) if reload else None,
+        log_level="info",
+    )
+
+
+def run(
+    app: AppOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="Worker processes (default: server.workers; 0 = CPUs)."),
+    ] = None,
+    host: HostOption = None,
+    port: PortOption = None,
+    server_name: Annotated[
+        ServerChoice | None,
+        typer.Option("--server", help="ASGI server (default: server.server)."),
+    ] = None,
+) -> None:
+    """Serve the app in production with several worker processes.
+
+    Proxy headers and the graceful-shutdown timeout come from the [server] settings.
+    Set SHIPYARD_PROFILE=production; a warning is printed when debug is on.
+    """
+    application = _prepare(app)
+    settings = application.settings.server
+    if application.settings.app.debug:
+        stderr.print(
+            "[yellow]warning:[/] debug is on (profile "
+            f"{application.settings.profile!r}); set SHIPYARD_PROFILE=production"
+        )
+    count = workers if workers is not None else settings.workers
+    count = count or os.cpu_count() or 1
+    host = host or settings.host
+    port = port or settings.port
+    chosen = server_name.value if server_name is not None else settings.server
+    if chosen == "granian":
+        _run_granian(host, port, count, math.ceil(settings.graceful_timeout))
+        return
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        proxy_headers=settings.proxy_headers,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=math.ceil(settings.graceful_timeout),
+        log_level="info",
+    )
+
+
+def _run_granian(host: str, port: int, workers: int, graceful: int) -> None:
+    try:
+        from granian.constants import Interfaces
+        from granian.server import Server
+    except ImportError as exc:
+        raise ShipyardError(
+            "granian is not installed", hint="pip install 'shipyard[granian]'"
+        ) from exc
+    Server(
+        GRANIAN_APP_FACTORY,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        workers_kill_timeout=graceful or None,
+    ).serve()
+
+
+def _prepare(spec: str | None) -> App:
+    """Resolve and load the app once in this process, then publish the spec to workers."""
+    resolved = resolve_spec(spec)
+    application = load_app(resolved)
+    os.environ[APP_ENV] = resolved
+    return application
+
+
+def _not_watched(root: Path) -> list[str]:
+    return [str(root / name) for name in NOT_WATCHED if (root / name).is_dir()]

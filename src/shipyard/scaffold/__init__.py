@@ -1,0 +1,6 @@
+"""Code generation: the templates Shipyard renders into a user's project and the code
+that renders them (``shipyard new`` writes ``project/``; later generators add features).
+
+Files under a template folder are copied as they are, except that a ``.jinja`` suffix
+marks a file rendered with Jinja2 (suffix dropped) and a ``dot-`` prefix becomes ``.``.
+"""

@@ -1,0 +1,84 @@
+"""The pytest plugin every Shipyard app gets (entry point ``pytest11: shipyard``).
+
+Fixtures:
+
+``app``
+    The project's App, found like the CLI finds it, loaded with the ``test`` profile.
+    Override it in ``conftest.py`` to build the app another way.
+``client``
+    An ``httpx.AsyncClient`` talking to ``app`` in-process, with the lifespan running.
+``db_session``
+    An ``AsyncSession`` inside a transaction that is rolled back after the test. While it
+    is active every request's session joins the same transaction (through savepoints), so
+    what requests write is rolled back too.
+``override_settings``
+    ``override_settings(app__debug=True, ...)`` changes the app's settings until the end
+    of the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    import httpx
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from shipyard.app import App
+
+try:
+    import pytest_asyncio
+except ImportError:  # pragma: no cover - exercised only without the testing extra
+    HAS_PYTEST_ASYNCIO = False
+else:
+    HAS_PYTEST_ASYNCIO = True
+
+
+@pytest.fixture
+def app() -> App:
+    """The project's app, loaded with the ``test`` profile."""
+    from shipyard.cli.discovery import load_app
+
+    return load_app(None, profile="test")
+
+
+@pytest.fixture
+def override_settings(app: App) -> Iterator[Callable[..., None]]:
+    """Call with setting changes (``database__echo=True``); undone after the test."""
+    with ExitStack() as stack:
+
+        def apply(**changes: Any) -> None:
+            stack.enter_context(app.settings_holder.override(**changes))
+
+        yield apply
+
+
+if HAS_PYTEST_ASYNCIO:
+
+    @pytest_asyncio.fixture
+    async def started_app(app: App) -> AsyncIterator[App]:
+        """``app`` with its lifespan (every extension's startup) running."""
+        async with app.router.lifespan_context(app):
+            yield app
+
+    @pytest_asyncio.fixture
+    async def client(started_app: App) -> AsyncIterator[httpx.AsyncClient]:
+        """An HTTP client bound to the running app, in-process (no server)."""
+        import httpx
+
+        transport = httpx.ASGITransport(app=started_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+
+    @pytest_asyncio.fixture
+    async def db_session(started_app: App) -> AsyncIterator[AsyncSession]:
+        """A session whose work, and every request's, is rolled back after the test."""
+        from shipyard.db import get_database
+        from shipyard.db.isolation import rolled_back_session
+
+        async with rolled_back_session(get_database(started_app)) as session:
+            yield session

@@ -1,0 +1,51 @@
+"""The runner's case selection, server flags and its one-line errors (nothing is timed)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from benchmarks.apps import FACTORIES
+
+from benchmarks import run
+
+
+def test_groups_expand_and_names_select() -> None:
+    cases = run.all_cases("granian")
+    frameworks = run.select(cases, "frameworks")
+    assert {case.framework for case in frameworks} == set(FACTORIES)
+    assert {case.server for case in frameworks} == {"granian"}
+    picked = run.select(cases, "fastapi, uvicorn-w2")
+    assert [(case.name, case.workers) for case in picked] == [("fastapi", 1), ("uvicorn-w2", 2)]
+
+
+@pytest.mark.parametrize("wanted", ["nope", "fastapi,nope", " , "])
+def test_unknown_or_empty_case_is_an_error(wanted: str) -> None:
+    with pytest.raises(run.BenchmarkError, match="--cases"):
+        run.select(run.all_cases("uvicorn"), wanted)
+
+
+def test_both_servers_get_the_same_settings() -> None:
+    case = run.Case("servers", "x", "shipyard", "uvicorn", 2)
+    uvicorn = run.server_command(case, 9000)
+    granian = run.server_command(run.Case("servers", "x", "shipyard", "granian", 2), 9000)
+    for flag in ("--factory", "--no-access-log", "uvloop", "benchmarks.apps:shipyard_app"):
+        assert flag in uvicorn
+        assert flag in granian
+    assert uvicorn[uvicorn.index("--workers") + 1] == granian[granian.index("--workers") + 1] == "2"
+
+
+def test_missing_wrk_is_one_line_naming_the_package(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    assert run.main(["--cases", "fastapi"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0
+    assert "apt-get install wrk" in err
+
+
+def test_pinning_can_be_turned_off() -> None:
+    pinning = run.Pinning.detect(enabled=False)
+    assert pinning.server == pinning.wrk == []
+    assert "--no-pin" in pinning.description
