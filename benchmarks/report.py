@@ -20,17 +20,39 @@ from rich.table import Table
 from benchmarks.wrk import WrkResult
 
 LIBRARIES = ("shipyard", "fastapi", "starlette", "litestar", "pydantic", "uvicorn", "granian")
-HEADERS = ("case", "server", "workers", "req/s", "ratio", "p50 ms", "p99 ms", "errors")
+HEADERS = (
+    "case",
+    "server",
+    "workers",
+    "req/s",
+    "ratio",
+    "req/s range",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One measured case, ready to print."""
+    """One case and its measurements, one per round."""
 
     case: str
     server: str
     workers: int
-    result: WrkResult
+    results: Sequence[WrkResult]
+
+    @property
+    def median(self) -> WrkResult:
+        """The round with the (lower) median req/s: a real run, so its latencies match."""
+        ranked = sorted(self.results, key=lambda result: result.requests_per_sec)
+        return ranked[(len(ranked) - 1) // 2]
+
+    @property
+    def spread(self) -> str:
+        """Lowest and highest req/s over the rounds: how noisy the machine was."""
+        rates = [result.requests_per_sec for result in self.results]
+        return f"{min(rates):,.0f}-{max(rates):,.0f}"
 
 
 @dataclass(frozen=True)
@@ -46,8 +68,8 @@ def _cells(group: Group) -> list[list[str]]:
     base = next((row for row in group.rows if row.case == group.baseline), None)
     cells = []
     for row in group.rows:
-        result = row.result
-        ratio = f"{result.requests_per_sec / base.result.requests_per_sec:.2f}" if base else "-"
+        result = row.median
+        ratio = f"{result.requests_per_sec / base.median.requests_per_sec:.2f}" if base else "-"
         cells.append(
             [
                 row.case,
@@ -55,9 +77,10 @@ def _cells(group: Group) -> list[list[str]]:
                 str(row.workers),
                 f"{result.requests_per_sec:,.0f}",
                 ratio,
+                row.spread,
                 f"{result.p50_ms:.2f}",
                 f"{result.p99_ms:.2f}",
-                str(result.errors),
+                str(sum(run.errors for run in row.results)),
             ]
         )
     return cells
@@ -128,3 +151,19 @@ def machine_info(wrk: str, pinning: str) -> dict[str, str]:
 def markdown_machine(info: dict[str, str]) -> str:
     """The machine description as a Markdown bullet list."""
     return "\n".join(f"- **{key}**: {value}" for key, value in info.items())
+
+
+START = "<!-- benchmark-results:start -->"
+END = "<!-- benchmark-results:end -->"
+
+
+def write(path: Path, markdown: str) -> None:
+    """Write ``markdown`` to ``path``, only between the result markers if it has them.
+
+    So ``--output BENCHMARKS.md`` refreshes the figures and keeps the prose around them.
+    """
+    text = path.read_text() if path.exists() else ""
+    start, end = text.find(START), text.find(END)
+    if 0 <= start < end:
+        markdown = f"{text[: start + len(START)]}\n{markdown}{text[end:]}"
+    path.write_text(markdown)

@@ -7,10 +7,10 @@ import uuid
 
 import boto3
 import pytest
+from tests.config.conftest import Project
 
 from shipyard.config import ConfigError
 from shipyard.testing.services import free_port
-from tests.config.conftest import Project
 
 pytestmark = pytest.mark.aws
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from pydantic import BaseModel
+from tests.config.conftest import Project
 
 from shipyard.config import ConfigError, Settings
 from shipyard.config.loader import load
 from shipyard.errors import ShipyardError
-from tests.config.conftest import Project
 
 
 def _problems(project: Project, environ: dict[str, str] | None = None) -> list[str]:
@@ -115,3 +115,15 @@ def test_missing_required_value_in_a_custom_settings_class(project: Project) -> 
     )
     assert isinstance(loaded.settings, _AppSettings)
     assert loaded.settings.billing.api_url == "https://billing"
+
+
+def test_missing_secret_and_bad_values_are_reported_together(project: Project) -> None:
+    project.write(
+        "config/settings.toml",
+        "[server]\nport = 'secret://env/PORT'\nworkers = -2\n[app]\nname = 'secret://env/NAME'\n",
+    )
+    problems = _problems(project)
+    assert len(problems) == 3
+    assert problems[0].startswith("config/settings.toml:2: server.port: cannot resolve")
+    assert problems[1].startswith("config/settings.toml:5: app.name: cannot resolve")
+    assert problems[2].startswith("config/settings.toml:3: server.workers: Input should be")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.config.conftest import Project
 
 from shipyard.config import ConfigError, available_profiles
-from tests.config.conftest import Project
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from importlib.metadata import EntryPoint
 
 import pytest
+from tests.config.conftest import Project
 
 from shipyard.config import (
     ConfigError,
@@ -14,7 +15,6 @@ from shipyard.config import (
 )
 from shipyard.config import secrets as secrets_module
 from shipyard.errors import ShipyardError
-from tests.config.conftest import Project
 
 
 def test_secrets_dir_from_setting_one_file_per_key(project: Project) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,17 +35,30 @@ async def _admin(sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_database_url() -> Iterator[str]:
-    """The URL of a fresh PostgreSQL database that exists for this test session only."""
+def postgres_databases() -> Iterator[Callable[[], str]]:
+    """Makes fresh PostgreSQL databases for this test session; drops them all at the end."""
     admin = make_url(postgres_url())
-    if not port_open(admin.host or "127.0.0.1", admin.port or 5432):
-        unavailable(f"PostgreSQL is not reachable at {admin.host}:{admin.port}")
-    name = f"shipyard_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    created: list[str] = []
+
+    def create() -> str:
+        if not port_open(admin.host or "127.0.0.1", admin.port or 5432):
+            unavailable(f"PostgreSQL is not reachable at {admin.host}:{admin.port}")
+        name = f"shipyard_test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return admin.set(database=name).render_as_string(hide_password=False)
+
     try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
+        yield create
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in created:
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url(postgres_databases: Callable[[], str]) -> str:
+    """The URL of a PostgreSQL database shared by this session's tests (tables dropped)."""
+    return postgres_databases()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -66,16 +66,16 @@ def _show_current(migrations: Migrations) -> None:
     _say(f"database at {', '.join(heads)}" if heads else "database at base (no migration applied)")
 
 
-def _seed_function(migrations: Migrations, seeds: Path | None) -> SeedFunction:
-    return load_seed(seeds or migrations.root / DEFAULT_SEEDS)
+def _seeds_path(migrations: Migrations, seeds: Path | None) -> Path:
+    return seeds or migrations.root / DEFAULT_SEEDS
 
 
-def _seed(migrations: Migrations, seed: SeedFunction) -> None:
+def _seed(migrations: Migrations, path: Path, seed: SeedFunction) -> None:
     database = Database(migrations.settings, migrations.root)
 
     async def seed_and_close() -> None:
         try:
-            await run_seed(database, seed)
+            await run_seed(database, seed, origin=f"seed() in {path}")
         finally:
             await database.dispose()
 
@@ -168,7 +168,8 @@ def seed(
 ) -> None:
     """Run `async def seed(session)` from app/seeds.py, then commit."""
     migrations = _migrations(app_spec, profile)
-    _seed(migrations, _seed_function(migrations, seeds))
+    path = _seeds_path(migrations, seeds)
+    _seed(migrations, path, load_seed(path))
 
 
 @app.command(epilog="Example: shipyard db reset --yes --seed")
@@ -182,7 +183,8 @@ def reset(
 ) -> None:
     """Revert every migration and apply them again (all migrated data is lost)."""
     migrations = _migrations(app_spec, profile)
-    seed_function = _seed_function(migrations, seeds) if with_seed else None
+    path = _seeds_path(migrations, seeds)
+    seed_function = load_seed(path) if with_seed else None
     where = _where(migrations)
     if not yes and not typer.confirm(f"Erase all migrated data in {where}?", default=False):
         _say("reset cancelled; the database is unchanged")
@@ -191,4 +193,4 @@ def reset(
         migrations.reset()
     _show_current(migrations)
     if seed_function is not None:
-        _seed(migrations, seed_function)
+        _seed(migrations, path, seed_function)

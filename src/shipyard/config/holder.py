@@ -209,8 +209,9 @@ def _changed(settings: Settings, changes: Mapping[str, Any], root: Path) -> Sett
         sources[path] = Source("override")
         node = data
         for part in path[:-1]:
-            child = node.get(part)
-            node = node[part] = child if isinstance(child, dict) else {}
+            if not isinstance(node.get(part), dict):
+                node[part] = {}
+            node = node[part]
         node[path[-1]] = _merged(node.get(path[-1]), value)
     try:
         return type(settings).model_validate(data)

@@ -84,6 +84,7 @@ def load(
     _check_profile(chosen, config_dir)
     problems: list[Problem] = []
     merged = MergedLayers()
+    unreadable = False
     for name in ("settings.toml", f"settings.{chosen}.toml", "settings.local.toml"):
         path = config_dir / name
         if path.is_file():
@@ -91,6 +92,7 @@ def load(
                 merged.apply(_without_profile(read_toml(path, root), problems, root))
             except ConfigError as exc:
                 problems.extend(exc.problems)
+                unreadable = True
     env_sources = {name: Source("env", name=name) for name in env}
     for variables, sources in ((dotenv, dotenv_sources), (shipyard_variables(env), env_sources)):
         merged.apply(variables_layer(variables, settings_class, sources, problems, root))
@@ -99,14 +101,16 @@ def load(
         merged.apply(_read_secrets_dir(secrets_dir, merged, env, settings_class, problems, root))
     merged.apply(_resolver(merged, env, root).resolve_layer(merged, problems, root))
     merged.set(("profile",), chosen, profile_source)
-    if problems:
-        raise ConfigError(problems, profile=chosen)
+    if unreadable:
+        raise ConfigError(problems, profile=chosen)  # validating half the files would mislead
     try:
         settings = settings_class.model_validate(merged.data)
     except ValidationError as exc:
-        raise ConfigError(
-            problems_from(exc, settings_class, merged.sources, root), profile=chosen
-        ) from None
+        reported = {problem.key for problem in problems}
+        found = problems_from(exc, settings_class, merged.sources, root)
+        problems.extend(problem for problem in found if problem.key not in reported)
+    if problems:
+        raise ConfigError(problems, profile=chosen)
     return LoadedSettings(settings, _provenance(settings, merged.sources), chosen)
 
 

@@ -89,15 +89,20 @@ class FileSecretProvider:
 
 def _from_entry_point(scheme: str) -> SecretProvider | None:
     for entry_point in entry_points(group=ENTRY_POINT_GROUP, name=scheme):
+        plugin = f"secret provider plugin {scheme!r} ({entry_point.value})"
         try:
             loaded: Any = entry_point.load()
+            is_instance = isinstance(loaded, SecretProvider) and not isinstance(loaded, type)
+            provider: object = loaded if is_instance else loaded()
         except Exception as exc:
             raise ShipyardError(
-                f"secret provider plugin {scheme!r} ({entry_point.value}) failed to load: {exc}",
-                hint="reinstall the package that provides it",
+                f"{plugin} failed to load: {exc}", hint="reinstall the package that provides it"
             ) from exc
-        is_instance = isinstance(loaded, SecretProvider) and not isinstance(loaded, type)
-        provider = loaded if is_instance else loaded()
+        if not isinstance(provider, SecretProvider):
+            raise ShipyardError(
+                f"{plugin} has no resolve(name) method",
+                hint="the entry point must name a provider, its class or a factory",
+            )
         register_secret_provider(scheme, provider)
         return provider
     return None

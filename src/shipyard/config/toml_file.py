@@ -15,6 +15,7 @@ from shipyard.config.sources import KeyPath, Layer, Source, leaves, lookup
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = " (at end of document)"
 
 
 def read_toml(path: Path, root: Path) -> Layer:
@@ -29,13 +30,21 @@ def read_toml(path: Path, root: Path) -> Layer:
         if found:
             shown = f"{shown}:{found.group(1)}:{found.group(2)}"
             message = message[: found.start()]
+        elif message.endswith(_AT_END):
+            last = text.split("\n")
+            shown = f"{shown}:{len(last)}:{len(last[-1]) + 1}"
+            message = message.removesuffix(_AT_END) + " at the end of the file"
         raise ConfigError(
             [Problem(f"invalid TOML: {message}", source=shown)],
             hint="fix the syntax at that position",
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([Problem(f"cannot read settings file: {exc}", source=shown)]) from exc
-    lines = {key: Source("file", path=path, line=line) for key, line in key_lines(text).items()}
+    try:
+        located = key_lines(text)
+    except (IndexError, ValueError):  # a construct the locator misreads: no lines, still valid
+        located = {}
+    lines = {key: Source("file", path=path, line=line) for key, line in located.items()}
     layer = Layer()
     for key, value in leaves(data):
         layer.set(key, value, lookup(lines, key) or Source("file", path=path))

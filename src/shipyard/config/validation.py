@@ -38,7 +38,7 @@ def _problem(
     root: Path,
 ) -> Problem:
     path: KeyPath = tuple(str(part) for part in detail["loc"])
-    source = lookup(sources, path)
+    source = lookup(sources, path) or _first_below(sources, path)
     where = source.describe(root) if source else None
     if detail["type"] == "extra_forbidden":
         return Problem(_unknown_key(settings_class, path), key=dotted(path), source=where)
@@ -49,6 +49,11 @@ def _problem(
     if shown is not None:
         message = f"{message} (got {shown})"
     return Problem(message, key=dotted(path), source=where)
+
+
+def _first_below(sources: Mapping[KeyPath, Source], path: KeyPath) -> Source | None:
+    """The source of the first leaf under ``path`` (for errors about a whole table)."""
+    return next((source for key, source in sources.items() if key[: len(path)] == path), None)
 
 
 def _unknown_key(settings_class: type[BaseModel], path: KeyPath) -> str:

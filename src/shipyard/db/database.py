@@ -129,7 +129,14 @@ class Database:
         if self.backend == "postgresql":
             options["connect_args"] = {"timeout": self.settings.connect_timeout}
         elif self.backend == "sqlite" and not is_memory(self.url):
-            Path(self.url.database or "").parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(self.url.database or "").parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ShipyardError(
+                    f"cannot create {folder} for the SQLite database: {exc.strerror}",
+                    hint=FIX_URL,
+                ) from exc
         try:
             engine = create_async_engine(self.url, **options)
         except ModuleNotFoundError as exc:

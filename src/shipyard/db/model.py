@@ -68,7 +68,7 @@ class Model(AsyncAttrs, DeclarativeBase):
 class IdMixin:
     """An auto-incrementing integer primary key named ``id``."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 class TimestampMixin:
@@ -80,8 +80,8 @@ class TimestampMixin:
     """
 
     created_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, server_default=func.now()
+        UtcDateTime(), default=utcnow, server_default=func.now(), sort_order=1
     )
     updated_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now()
+        UtcDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now(), sort_order=1
     )

@@ -42,7 +42,20 @@ def load_seed(path: Path) -> SeedFunction:
     return seed
 
 
-async def run_seed(database: Database, seed: SeedFunction) -> None:
-    """Run ``seed`` in one session; commit if it returns, roll back if it raises."""
-    async with database.sessionmaker() as session, session.begin():
-        await seed(session)
+async def run_seed(database: Database, seed: SeedFunction, *, origin: str = "seed()") -> None:
+    """Run ``seed`` in one session; commit if it returns, roll back if it raises.
+
+    An exception from the seed code becomes a one-line :class:`ShipyardError` that names
+    ``origin`` (e.g. the seeds file).
+    """
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            await seed(session)
+    except ShipyardError:
+        raise
+    except Exception as exc:
+        detail = str(exc).strip().splitlines()
+        raise ShipyardError(
+            f"{origin} raised {type(exc).__name__}: {detail[0] if detail else ''}",
+            hint="fix the seed function; nothing was written",
+        ) from exc

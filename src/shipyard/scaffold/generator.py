@@ -26,7 +26,17 @@ NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 NAME_RULE = "use letters, digits, '-' and '_', starting with a letter"
 # Packages a project folder on sys.path must not shadow, besides the standard library.
 RESERVED_NAMES = frozenset(
-    {"shipyard", "app", "tests", "fastapi", "starlette", "pydantic", "sqlalchemy", "alembic"}
+    {
+        "shipyard",
+        "app",
+        "test",
+        "tests",
+        "fastapi",
+        "starlette",
+        "pydantic",
+        "sqlalchemy",
+        "alembic",
+    }
     | {"jinja2", "pytest", "httpx", "uvicorn", "typer"}
 )
 

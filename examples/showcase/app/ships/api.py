@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
+from shipyard.db import DbSession
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.ships.models import Ship
 from app.ships.schemas import ShipCreate, ShipRead
-from shipyard.db import DbSession
 
 router = APIRouter(prefix="/api/ships", tags=["ships"])
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from shipyard.db import IdMixin, Model, TimestampMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
-
-from shipyard.db import IdMixin, Model, TimestampMixin
 
 NAME_MAX_LENGTH = 100
 

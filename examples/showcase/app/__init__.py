@@ -1,0 +1,1 @@
+"""The Shipyard showcase application package: `app.main:app` is what Shipyard serves."""

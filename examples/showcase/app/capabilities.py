@@ -1,0 +1,39 @@
+"""What Shipyard can do, and how far along each capability is: the home page lists these.
+
+Later issues flip a capability to ``available`` when it lands and give it a showcase page.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+Status = Literal["available", "coming"]
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One capability of the framework, as the home page shows it."""
+
+    name: str
+    summary: str
+    status: Status
+    link: str | None = None
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability(
+        "Platform",
+        "App and extensions, hierarchical settings, database and migrations, CLI, test support.",
+        "available",
+        "/settings",
+    ),
+    Capability("Pages and htmx", "Templates, fragments, forms, flash messages.", "coming"),
+    Capability("Security", "Sessions, CSRF, security headers, CORS, rate limiting.", "coming"),
+    Capability("Accounts", "Users, login, registration, OAuth2, policies and roles.", "coming"),
+    Capability("APIs", "Pagination, filtering, versioning, problem details.", "coming"),
+    Capability("Jobs", "Background jobs, a worker, cron, a dashboard.", "coming"),
+    Capability("Files", "Object storage and an upload pipeline.", "coming"),
+    Capability("Mail and notifications", "Mail backends, templates, channels.", "coming"),
+    Capability("Realtime", "Server-sent events, WebSockets, pub/sub.", "coming"),
+    Capability("Caching", "Cache backends, endpoint and fragment caching.", "coming"),
+    Capability("Observability", "Structured logs, tracing, metrics, health.", "coming"),
+)

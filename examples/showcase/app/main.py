@@ -1,0 +1,20 @@
+"""Builds the showcase app; `shipyard dev`, `shipyard run` and the tests load `app`."""
+
+from pathlib import Path
+
+from shipyard.app import App
+
+from app import models  # noqa: F401  (registers the models for migrations and the shell)
+from app.routes import register_routes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(*, profile: str | None = None) -> App:
+    """Build the app from config/ for ``profile`` (default: SHIPYARD_PROFILE, development)."""
+    application = App(root=ROOT, profile=profile)
+    register_routes(application)
+    return application
+
+
+app = create_app()

@@ -1,0 +1,162 @@
+"""The outcome of a form submission: the validated model, or errors plus what was typed.
+
+Owns :class:`FormResult`, the one object a handler and a template share: ``is_valid`` and
+``data`` for the handler; ``errors``/``form_errors``, ``value(name)``, ``field(name)``
+and ``fields`` for the macros that re-render the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic_core import ErrorDetails
+
+from shipyard.forms.fields import FieldSpec, describe
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+_MESSAGE_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+class FormResult(Generic[ModelT]):
+    """A validated form model, or the errors and values needed to show the form again."""
+
+    def __init__(
+        self,
+        model: type[ModelT],
+        *,
+        data: ModelT | None = None,
+        values: Mapping[str, Any] | None = None,
+        errors: Mapping[str, list[str]] | None = None,
+        form_errors: list[str] | None = None,
+        submitted: bool = True,
+        strip: bool = True,
+    ) -> None:
+        self.model = model
+        self.fields: tuple[FieldSpec, ...] = describe(model, strip=strip)
+        self.values: dict[str, Any] = dict(values or {})
+        self.errors: dict[str, list[str]] = {k: list(v) for k, v in (errors or {}).items()}
+        self.form_errors: list[str] = list(form_errors or [])
+        self.submitted = submitted
+        self._data = data
+
+    # -- construction -----------------------------------------------------------------
+
+    @classmethod
+    def validate(
+        cls,
+        model: type[ModelT],
+        payload: Mapping[str, Any],
+        values: Mapping[str, Any],
+        *,
+        strip: bool = True,
+    ) -> FormResult[ModelT]:
+        """Validate ``payload`` with ``model``; ``values`` is what the user typed."""
+        try:
+            data = model.model_validate(payload)
+        except ValidationError as exc:
+            result = cls(model, values=values, strip=strip)
+            for error in exc.errors():
+                loc = error["loc"]
+                result.add_error(str(loc[0]) if loc else None, _message(error))
+            return result
+        return cls(model, data=data, values=values, strip=strip)
+
+    @classmethod
+    def blank(
+        cls, model: type[ModelT], initial: BaseModel | Mapping[str, Any] | None = None
+    ) -> FormResult[ModelT]:
+        """An unsubmitted form (for GET), optionally pre-filled from a model or mapping."""
+        result = cls(model, submitted=False)
+        for spec in result.fields:
+            if spec.secret or spec.is_file or initial is None:
+                continue
+            attribute = _attribute_name(model, spec.name)
+            if isinstance(initial, Mapping):
+                if spec.name in initial or attribute in initial:
+                    raw = initial.get(spec.name, initial.get(attribute))
+                    result.values[spec.name] = _display(raw)
+            elif hasattr(initial, attribute):
+                result.values[spec.name] = _display(getattr(initial, attribute))
+        return result
+
+    # -- handler side -----------------------------------------------------------------
+
+    @property
+    def is_valid(self) -> bool:
+        """True when the model validated and no error was added since."""
+        return self._data is not None and not self.errors and not self.form_errors
+
+    @property
+    def data(self) -> ModelT:
+        """The validated model instance; RuntimeError when the form is not valid."""
+        if self._data is None or not self.is_valid:
+            raise RuntimeError(
+                f"{self.model.__name__} form is not valid; check `is_valid` before `data`"
+            )
+        return self._data
+
+    def add_error(self, field: str | None, message: str) -> None:
+        """Attach an error to a field (``None``: to the whole form); the form turns invalid."""
+        if field is None:
+            self.form_errors.append(message)
+        else:
+            self.errors.setdefault(field, []).append(message)
+
+    # -- template side ----------------------------------------------------------------
+
+    def field(self, name: str) -> FieldSpec | None:
+        """The spec of the field with this form name, if the model declares it."""
+        return next((spec for spec in self.fields if spec.name == name), None)
+
+    def value(self, name: str, default: Any = "") -> Any:
+        """What to show in the input: the typed value, the initial value, or ``default``."""
+        return self.values.get(name, default)
+
+    def error(self, name: str) -> list[str]:
+        """The error messages of one field (empty when it has none)."""
+        return self.errors.get(name, [])
+
+    def __repr__(self) -> str:
+        state = "valid" if self.is_valid else f"errors={self.errors!r} {self.form_errors!r}"
+        return f"<FormResult {self.model.__name__} {state}>"
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "missing":
+        return "This field is required."
+    message = error["msg"]
+    for prefix in _MESSAGE_PREFIXES:
+        message = message.removeprefix(prefix)
+    return message
+
+
+def _attribute_name(model: type[BaseModel], key: str) -> str:
+    for name, info in model.model_fields.items():
+        if info.alias == key:
+            return name
+    return key
+
+
+def _display(value: Any) -> Any:
+    """A Python value as an input shows it (bools stay bools for checkboxes)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_display(item) for item in value]
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.datetime):
+        timespec = "seconds" if value.second else "minutes"
+        return value.replace(tzinfo=None, microsecond=0).isoformat(timespec=timespec)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, SecretStr):
+        return ""
+    return str(value)

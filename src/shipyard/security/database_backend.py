@@ -1,0 +1,84 @@
+"""The default session backend: a ``shipyard_sessions`` table in the app's database.
+
+The table is declared on :class:`shipyard.db.Model`'s metadata, so an app's Alembic
+autogenerate sees it and can own it in migrations; with ``sessions.create_table`` on (the
+default) the extension also creates it at start-up when it is missing, so a new project
+needs no migration step. Expired rows are ignored on read and replaced on write;
+:meth:`DatabaseSessionBackend.purge_expired` deletes them in bulk (run it from a job).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, String, Table, Text, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from shipyard.db.database import Database
+from shipyard.db.model import Model, UtcDateTime, utcnow
+from shipyard.security.backends import SessionRecord
+
+sessions_table = Table(
+    "shipyard_sessions",
+    Model.metadata,
+    Column("id", String(64), primary_key=True),
+    Column("payload", Text, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)
+
+
+class DatabaseSessionBackend:
+    """Sessions as rows of ``shipyard_sessions``, through the app's :class:`Database`."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def create_table(self) -> None:
+        """Create ``shipyard_sessions`` (and its index) if it does not exist yet."""
+        async with self.database.engine.begin() as connection:
+            await connection.run_sync(
+                lambda sync: sessions_table.create(sync, checkfirst=True)
+            )
+
+    async def load(self, session_id: str) -> SessionRecord | None:
+        query = select(sessions_table.c.payload, sessions_table.c.expires_at).where(
+            sessions_table.c.id == session_id, sessions_table.c.expires_at > utcnow()
+        )
+        async with self.database.engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else SessionRecord(row.payload, row.expires_at)
+
+    async def save(self, session_id: str, payload: str, expires_at: datetime) -> None:
+        dialect = sqlite if self.database.backend == "sqlite" else postgresql
+        insert = dialect.insert(sessions_table).values(
+            id=session_id, payload=payload, expires_at=expires_at
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=[sessions_table.c.id],
+            set_={"payload": insert.excluded.payload, "expires_at": insert.excluded.expires_at},
+        )
+        async with self.database.engine.begin() as connection:
+            await connection.execute(upsert)
+
+    async def touch(self, session_id: str, expires_at: datetime) -> None:
+        query = (
+            update(sessions_table)
+            .where(sessions_table.c.id == session_id)
+            .values(expires_at=expires_at)
+        )
+        async with self.database.engine.begin() as connection:
+            await connection.execute(query)
+
+    async def delete(self, session_id: str) -> None:
+        async with self.database.engine.begin() as connection:
+            await connection.execute(delete(sessions_table).where(sessions_table.c.id == session_id))
+
+    async def purge_expired(self) -> int:
+        """Delete every expired row; returns how many went."""
+        query = delete(sessions_table).where(sessions_table.c.expires_at <= utcnow())
+        async with self.database.engine.begin() as connection:
+            result = await connection.execute(query)
+        return int(result.rowcount)
+
+    async def close(self) -> None:
+        """Nothing to do: the engine belongs to the database extension."""

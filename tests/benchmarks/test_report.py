@@ -1,0 +1,47 @@
+"""The result tables: median round, ratio to the baseline, spread and error totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmarks.report import END, START, Group, Row, markdown_group, write
+from benchmarks.wrk import WrkResult
+
+
+def result(rate: float, p50: float = 1.0, errors: int = 0) -> WrkResult:
+    return WrkResult(rate, p50_ms=p50, p99_ms=p50 * 3, requests=int(rate) * 10, errors=errors)
+
+
+def test_median_round_ratio_spread_and_errors() -> None:
+    base = Row("fastapi", "uvicorn", 1, [result(1000, p50=5.0)])
+    other = Row("shipyard", "uvicorn", 1, [result(900), result(700, p50=2.0, errors=1), result(1)])
+    table = markdown_group(Group("Frameworks", "fastapi", [base, other]))
+    lines = table.splitlines()
+    assert lines[-2] == "| fastapi | uvicorn | 1 | 1,000 | 1.00 | 1,000-1,000 | 5.00 | 15.00 | 0 |"
+    assert lines[-1] == "| shipyard | uvicorn | 1 | 700 | 0.70 | 1-900 | 2.00 | 6.00 | 1 |"
+
+
+def test_missing_baseline_prints_no_ratio() -> None:
+    table = markdown_group(
+        Group("Servers", "uvicorn-w1", [Row("granian-w1", "granian", 1, [result(5)])])
+    )
+    assert "| granian-w1 | granian | 1 | 5 | - |" in table
+
+
+def test_write_replaces_only_the_marked_region(tmp_path: Path) -> None:
+    target = tmp_path / "BENCHMARKS.md"
+    target.write_text(f"# Intro\n{START}\nold figures\n{END}\nOutro\n")
+    write(target, "new figures\n")
+    assert target.read_text() == f"# Intro\n{START}\nnew figures\n{END}\nOutro\n"
+
+
+@pytest.mark.parametrize("existing", [None, "no markers here\n", f"{END}\nreversed\n{START}\n"])
+def test_write_without_usable_markers_writes_the_whole_file(
+    tmp_path: Path, existing: str | None
+) -> None:
+    target = tmp_path / "results.md"
+    if existing is not None:
+        target.write_text(existing)
+    write(target, "figures\n")
+    assert target.read_text() == "figures\n"

@@ -1,0 +1,1 @@
+"""Tests of the showcase app (examples/showcase), against the real app on SQLite."""

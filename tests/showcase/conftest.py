@@ -1,0 +1,89 @@
+"""Fixtures that build the real showcase app (examples/showcase) for its tests.
+
+The showcase is a project like ``shipyard new`` makes, so its package is called ``app``:
+the same name as other projects' packages and ``tests/app``. :func:`showcase` imports it
+once per session with ``app`` temporarily pointing at the showcase, then gives the name
+back (and its tables back to the shared model metadata), so nothing leaks into other tests.
+
+``app`` overrides the Shipyard plugin's fixture: the showcase with the ``test`` profile,
+its database a fresh SQLite file migrated with the showcase's own migrations.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import cast
+
+import pytest
+from sqlalchemy import Table
+
+from shipyard.app import App
+from shipyard.db import Model
+from shipyard.db.migrations import Migrations
+from shipyard.db.seeds import SeedFunction
+
+SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
+PACKAGE = "app"
+
+
+@dataclass(frozen=True)
+class Showcase:
+    """The imported showcase: its app factory, seed function and tables."""
+
+    create_app: Callable[..., App]
+    seed: SeedFunction
+    tables: tuple[Table, ...]
+
+
+def _package_modules() -> dict[str, ModuleType]:
+    return {
+        name: module
+        for name, module in sys.modules.items()
+        if name == PACKAGE or name.startswith(PACKAGE + ".")
+    }
+
+
+@pytest.fixture(scope="session")
+def showcase() -> Iterator[Showcase]:
+    """Import the showcase's ``app`` package without leaving it in ``sys.modules``."""
+    before = set(Model.metadata.tables)
+    saved = _package_modules()
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(SHOWCASE))
+    try:
+        main = importlib.import_module(f"{PACKAGE}.main")
+        seeds = importlib.import_module(f"{PACKAGE}.seeds")
+    finally:
+        sys.path.remove(str(SHOWCASE))
+        for name in _package_modules():
+            del sys.modules[name]
+        sys.modules.update(saved)
+    tables = tuple(table for name, table in Model.metadata.tables.items() if name not in before)
+    yield Showcase(
+        create_app=cast("Callable[..., App]", main.create_app),
+        seed=cast("SeedFunction", seeds.seed),
+        tables=tables,
+    )
+    for table in tables:
+        Model.metadata.remove(table)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A fresh SQLite database for one test."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'showcase.db'}"
+
+
+@pytest.fixture
+def app(showcase: Showcase, database_url: str, monkeypatch: pytest.MonkeyPatch) -> App:
+    """The showcase app (``test`` profile) on a fresh database, migrated to head."""
+    monkeypatch.setenv("SHIPYARD_DATABASE__URL", database_url)
+    application = showcase.create_app(profile="test")
+    Migrations.for_app(application).upgrade()
+    return application

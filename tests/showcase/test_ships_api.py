@@ -1,0 +1,103 @@
+"""The showcase's JSON API: ``GET``/``POST /api/ships`` on a real SQLite database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+
+async def test_list_is_empty_on_a_fresh_database(client: AsyncClient) -> None:
+    response = await client.get("/api/ships")
+
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+async def test_create_returns_the_new_ship(client: AsyncClient) -> None:
+    before = datetime.now(UTC)
+
+    response = await client.post("/api/ships", json={"name": "  Endeavour "})
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "name", "created_at"}
+    assert body["name"] == "Endeavour"
+    assert isinstance(body["id"], int)
+    created_at = datetime.fromisoformat(body["created_at"])
+    assert created_at.tzinfo is not None
+    assert before - timedelta(seconds=1) <= created_at <= datetime.now(UTC)
+
+
+async def test_created_ships_are_listed_oldest_first(client: AsyncClient) -> None:
+    created = []
+    for name in ("Fram", "Beagle", "Kon-Tiki"):
+        response = await client.post("/api/ships", json={"name": name})
+        created.append(response.json())
+
+    listed = (await client.get("/api/ships")).json()
+
+    assert [ship["name"] for ship in listed] == ["Fram", "Beagle", "Kon-Tiki"]
+    assert listed == created
+
+
+async def test_duplicate_name_is_a_conflict_and_changes_nothing(client: AsyncClient) -> None:
+    assert (await client.post("/api/ships", json={"name": "Fram"})).status_code == 201
+
+    response = await client.post("/api/ships", json={"name": "Fram"})
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "a ship named 'Fram' already exists"}
+    assert len((await client.get("/api/ships")).json()) == 1
+
+
+async def test_request_after_a_conflict_still_works(client: AsyncClient) -> None:
+    await client.post("/api/ships", json={"name": "Fram"})
+    await client.post("/api/ships", json={"name": "Fram"})
+
+    response = await client.post("/api/ships", json={"name": "Beagle"})
+
+    assert response.status_code == 201
+    assert [s["name"] for s in (await client.get("/api/ships")).json()] == ["Fram", "Beagle"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        pytest.param({}, "name", id="missing-name"),
+        pytest.param({"name": ""}, "name", id="empty"),
+        pytest.param({"name": "   "}, "name", id="blank"),
+        pytest.param({"name": "x" * 101}, "name", id="too-long"),
+        pytest.param({"name": 42}, "name", id="not-a-string"),
+        pytest.param({"name": None}, "name", id="null"),
+        pytest.param({"name": "Fram", "id": 7}, "id", id="unknown-field"),
+        pytest.param(["Fram"], None, id="not-an-object"),
+    ],
+)
+async def test_invalid_bodies_are_rejected(
+    client: AsyncClient, payload: Any, field: str | None
+) -> None:
+    response = await client.post("/api/ships", json=payload)
+
+    assert response.status_code == 422
+    locations = [error["loc"] for error in response.json()["detail"]]
+    if field is not None:
+        assert ["body", field] in locations
+    assert (await client.get("/api/ships")).json() == []
+
+
+async def test_malformed_json_is_rejected(client: AsyncClient) -> None:
+    response = await client.post(
+        "/api/ships", content=b'{"name": "Fr', headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+async def test_longest_allowed_name_is_accepted(client: AsyncClient) -> None:
+    response = await client.post("/api/ships", json={"name": "x" * 100})
+
+    assert response.status_code == 201
