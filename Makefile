@@ -46,7 +46,7 @@ lint: $(DEV_STAMP)  ## ruff check, ruff format --check and mypy --strict
 	$(BIN)/mypy --strict
 
 docs: $(DEV_STAMP)  ## Build the documentation site into site/ (warnings are errors)
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 audit: $(DEV_STAMP)  ## Known vulnerabilities in dependencies (pip-audit) and code (bandit)
 	$(BIN)/pip-audit --skip-editable

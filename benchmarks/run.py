@@ -1,6 +1,6 @@
 """Run the benchmark: start each app under one server, load it with wrk, print a table.
 
-Usage (from the repository root)::
+Usage (from the repository root; ``python benchmarks/run.py`` works too)::
 
     python -m benchmarks.run                     # every case, 10 s each
     python -m benchmarks.run --cases frameworks --duration 5 --output results.md
@@ -30,9 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+if not __package__:  # run as `python benchmarks/run.py`: make the package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 from rich.console import Console
@@ -228,12 +231,19 @@ def measure(case: Case, load: Load, workdir: Path) -> WrkResult:
         server.stop()
 
 
-def positive(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
-    return value
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer >= ``minimum``."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}")
+        return value
+
+    return convert
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -243,13 +253,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         epilog="example: python -m benchmarks.run --cases frameworks --duration 10 "
         "--output results.md",
     )
-    parser.add_argument("--duration", type=positive, default=10, help="seconds per case (10)")
-    parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per case (2)")
-    parser.add_argument("--connections", type=positive, default=64, help="open connections (64)")
-    parser.add_argument("--threads", type=positive, default=1, help="wrk threads (1)")
+    parser.add_argument("--duration", type=at_least(1), default=10, help="seconds per case (10)")
+    parser.add_argument(
+        "--warmup", type=at_least(0), default=2, help="warm-up seconds per case (2)"
+    )
+    parser.add_argument("--connections", type=at_least(1), default=64, help="open connections (64)")
+    parser.add_argument("--threads", type=at_least(1), default=1, help="wrk threads (1)")
     parser.add_argument(
         "--rounds",
-        type=positive,
+        type=at_least(1),
         default=1,
         help="measure every case N times, interleaved; report the median (1)",
     )

@@ -23,7 +23,6 @@ class Ship(Model):
 """
 
 SCRIPT = """\
-from sqlalchemy import text
 print("answer", await session.scalar(text("SELECT 40 + 2")))
 print("names", type(app).__name__, settings.profile, type(db).__name__, Ship.__tablename__)
 async def twice(x):

@@ -272,3 +272,39 @@ def test_revision_without_message_is_rejected(tmp_path: Path) -> None:
     assert "needs a message" in one_error_line(project.shipyard("db", "revision", "-m", " "))
     downgrade = project.shipyard("db", "downgrade")  # nothing applied yet
     assert "migration failed" in one_error_line(downgrade)
+
+
+PLAIN_ALEMBIC = """
+from alembic import command
+from alembic.config import Config
+
+config = Config()
+config.set_main_option("script_location", "migrations")
+config.set_main_option("path_separator", "os")
+command.upgrade(config, "head")
+"""
+
+
+def test_env_py_loads_the_app_under_plain_alembic(tmp_path: Path) -> None:
+    project = Project(tmp_path, "sqlite+aiosqlite:///var/app.db")
+    write(tmp_path / "app" / "__init__.py", "")
+    write(tmp_path / "app" / "main.py", MAIN)
+    write(tmp_path / "app" / "models.py", MODELS)
+    project.ok("db", "init")
+    project.ok("db", "revision", "-m", "create posts", "--autogenerate")
+    env = {
+        **os.environ,
+        "SHIPYARD_APP": "app.main:app",
+        "SHIPYARD_DATABASE__URL": project.url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PLAIN_ALEMBIC],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert {"authors", "posts"} <= project.tables()

@@ -2,7 +2,8 @@
 
 The namespace holds ``app``, ``settings``, ``db`` (the app's Database), ``session`` (an
 AsyncSession; it connects on first use) and every model class mapped on
-``shipyard.db.Model``. Top-level ``await`` works. IPython is used when installed (with
+``shipyard.db.Model``, plus ``asyncio`` and SQLAlchemy's ``select``, ``func`` and
+``text``. Top-level ``await`` works. IPython is used when installed (with
 autoawait), otherwise a stdlib console compiling with ``PyCF_ALLOW_TOP_LEVEL_AWAIT``.
 Both run each awaited cell on one event loop, the loop the app's lifespan started on.
 """
@@ -18,6 +19,7 @@ import types
 from collections.abc import AsyncIterator, Coroutine
 from typing import Annotated, Any
 
+import sqlalchemy
 import typer
 
 from shipyard.app import App
@@ -73,6 +75,9 @@ async def _started(application: App) -> AsyncIterator[dict[str, Any]]:
                 db=database,
                 session=session,
                 asyncio=asyncio,
+                select=sqlalchemy.select,
+                func=sqlalchemy.func,
+                text=sqlalchemy.text,
             )
             yield namespace
 

@@ -44,7 +44,8 @@ async def read_form(request: Request, limits: FormLimits) -> FormData:
     Raises ``HTTPException`` (415, 413 or 400) with a message that says what was wrong.
     """
     if request.method in _QUERY_METHODS:
-        return FormData(request.query_params.multi_items())
+        items: list[tuple[str, str | UploadFile]] = list(request.query_params.multi_items())
+        return FormData(items)
     content_type = request.headers.get("content-type", "")
     media_type = content_type.partition(";")[0].strip().lower()
     declared = _content_length(request)
@@ -80,9 +81,7 @@ def _content_length(request: Request) -> int:
     return int(raw)
 
 
-def collect(
-    form: FormData, specs: Iterable[FieldSpec]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def collect(form: FormData, specs: Iterable[FieldSpec]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(payload for ``model_validate``, values to re-fill the form) from a parsed form.
 
     Fields absent from the payload take their default or get pydantic's "required"

@@ -68,20 +68,29 @@ class FormResult(Generic[ModelT]):
 
     @classmethod
     def blank(
-        cls, model: type[ModelT], initial: BaseModel | Mapping[str, Any] | None = None
+        cls, model: type[ModelT], initial: object | Mapping[str, Any] | None = None
     ) -> FormResult[ModelT]:
-        """An unsubmitted form (for GET), optionally pre-filled from a model or mapping."""
+        """An unsubmitted form (for GET) showing the fields' defaults.
+
+        ``initial`` (a model instance, any object with those attributes, or a mapping by
+        field name or alias) overrides the defaults, e.g. to edit an existing record.
+        """
         result = cls(model, submitted=False)
         for spec in result.fields:
-            if spec.secret or spec.is_file or initial is None:
+            if spec.secret or spec.is_file:
                 continue
             attribute = _attribute_name(model, spec.name)
-            if isinstance(initial, Mapping):
-                if spec.name in initial or attribute in initial:
-                    raw = initial.get(spec.name, initial.get(attribute))
-                    result.values[spec.name] = _display(raw)
-            elif hasattr(initial, attribute):
+            info = model.model_fields[attribute]
+            if isinstance(initial, Mapping) and (spec.name in initial or attribute in initial):
+                result.values[spec.name] = _display(initial.get(spec.name, initial.get(attribute)))
+            elif (
+                initial is not None
+                and not isinstance(initial, Mapping)
+                and hasattr(initial, attribute)
+            ):
                 result.values[spec.name] = _display(getattr(initial, attribute))
+            elif not info.is_required():
+                result.values[spec.name] = _display(info.get_default(call_default_factory=True))
         return result
 
     # -- handler side -----------------------------------------------------------------
@@ -137,9 +146,9 @@ def _message(error: ErrorDetails) -> str:
 
 def _attribute_name(model: type[BaseModel], key: str) -> str:
     for name, info in model.model_fields.items():
-        if info.alias == key:
+        if info.alias == key or (info.alias is None and name == key):
             return name
-    return key
+    raise KeyError(key)
 
 
 def _display(value: Any) -> Any:

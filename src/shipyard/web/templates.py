@@ -29,6 +29,7 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 
 from shipyard.web.htmx.oob import oob, oob_attrs
+from shipyard.web.static import static_files_for
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -78,6 +79,17 @@ def _url_for(context: Context, name: str, /, **path_params: Any) -> str:
     return str(request.scope.get("root_path", "")) + str(path)
 
 
+def _static_url(app: FastAPI) -> Callable[..., str]:
+    @pass_context
+    def static_url(context: Context, path: str) -> str:
+        """The cache-busting URL of a static file (``?v=<content hash>``)."""
+        request = context.get("request")
+        root_path = str(request.scope.get("root_path", "")) if request is not None else ""
+        return static_files_for(app).url(path, root_path)
+
+    return static_url
+
+
 class Templates:
     """The Jinja environment of one app plus its context processors."""
 
@@ -92,7 +104,9 @@ class Templates:
             ),
             auto_reload=self._auto_reload(),
         )
-        self.env.globals.update(url_for=_url_for, oob=oob, oob_attrs=oob_attrs)
+        self.env.globals.update(
+            url_for=_url_for, static_url=_static_url(app), oob=oob, oob_attrs=oob_attrs
+        )
 
     def _auto_reload(self) -> bool:
         settings = getattr(self.app, "settings", None)

@@ -1,0 +1,165 @@
+"""The pure-ASGI session middleware: signed id cookie in, lazy session, save on the way out.
+
+Per request it verifies the cookie (itsdangerous ``TimestampSigner`` with the app's secret
+key; a forged, tampered or expired cookie just means a new empty session) and puts a
+:class:`~shipyard.security.sessions.Session` in ``scope["session"]``. When the response
+starts it writes what changed: stale ids are deleted, a modified session is saved (or
+deleted once empty), a loaded session whose expiry is due for renewal is touched, and the
+cookie is (re)set only when its id is new or its lifetime moved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import timedelta
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from itsdangerous import BadSignature, TimestampSigner
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shipyard.db.model import utcnow
+from shipyard.errors import ShipyardError
+from shipyard.security.backends import SessionBackend
+from shipyard.security.sessions import Session
+
+if TYPE_CHECKING:
+    from shipyard.config.models import Settings
+
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+class SessionCookie:
+    """Reads and writes the session cookie for one settings snapshot."""
+
+    def __init__(self, settings: Settings) -> None:
+        options = settings.sessions
+        self.name = options.cookie_name
+        self.max_age = options.max_age
+        self.signer = TimestampSigner(
+            settings.app.secret_key.get_secret_value(),
+            salt="shipyard.session",
+            digest_method=hashlib.sha256,
+        )
+        secure = options.secure if options.secure is not None else settings.is_production
+        attributes = ["Path=/", "HttpOnly", f"SameSite={options.same_site.capitalize()}"]
+        if secure:
+            attributes.append("Secure")
+        if options.domain:
+            attributes.append(f"Domain={options.domain}")
+        self.attributes = "; ".join(attributes)
+
+    def read(self, scope: Scope) -> str | None:
+        """The verified session id from the request's cookie, or None."""
+        for key, value in scope["headers"]:
+            if key == b"cookie":
+                raw = cookie_parser(value.decode("latin-1")).get(self.name)
+                return self.verify(raw) if raw else None
+        return None
+
+    def verify(self, raw: str) -> str | None:
+        """The id inside a signed cookie value, or None if it is not one we issued."""
+        try:
+            session_id = self.signer.unsign(raw, max_age=self.max_age).decode()
+        except (BadSignature, UnicodeDecodeError):
+            return None
+        return session_id if SESSION_ID.fullmatch(session_id) else None
+
+    def set_header(self, session_id: str) -> tuple[bytes, bytes]:
+        """A ``Set-Cookie`` header carrying the signed ``session_id``."""
+        value = self.signer.sign(session_id).decode()
+        return _set_cookie(f"{self.name}={value}; Max-Age={self.max_age}; {self.attributes}")
+
+    def delete_header(self) -> tuple[bytes, bytes]:
+        """A ``Set-Cookie`` header that removes the cookie."""
+        return _set_cookie(f'{self.name}=""; Max-Age=0; {self.attributes}')
+
+
+def _set_cookie(value: str) -> tuple[bytes, bytes]:
+    return (b"set-cookie", value.encode("latin-1"))
+
+
+def session_backend(app: Any) -> SessionBackend:
+    """The started app's session backend (``app.state.session_backend``)."""
+    backend = getattr(app.state, "session_backend", None)
+    if backend is None:
+        raise ShipyardError(
+            "the session store is not started: it is created when the app starts",
+            hint="run the app's lifespan (TestClient as a context manager, or a server)",
+        )
+    return backend  # type: ignore[no-any-return]
+
+
+class SessionMiddleware:
+    """Pure ASGI: a lazy session in ``scope["session"]``, committed at response start."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._cookie: tuple[object, SessionCookie] | None = None
+
+    def cookie_for(self, settings: Settings) -> SessionCookie:
+        """The cookie codec for these settings (rebuilt when settings are swapped)."""
+        if self._cookie is None or self._cookie[0] is not settings:
+            self._cookie = (settings, SessionCookie(settings))
+        return self._cookie[1]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        app = scope["app"]
+        settings: Settings = app.settings
+        cookie = self.cookie_for(settings)
+        session = Session(
+            lambda: session_backend(app),
+            cookie.read(scope),
+            max_age=settings.sessions.max_age,
+            touch_interval=settings.sessions.touch_interval,
+        )
+        scope["session"] = session
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                header = await commit(session, lambda: session_backend(app), cookie, settings)
+                if header is not None:
+                    message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+async def commit(
+    session: Session,
+    backend: Callable[[], SessionBackend],
+    cookie: SessionCookie,
+    settings: Settings,
+) -> tuple[bytes, bytes] | None:
+    """Write the session's changes to the store; the ``Set-Cookie`` header to send, if any.
+
+    ``backend`` is only called when there is something to write.
+    """
+    for stale in session.stale_ids:
+        await backend().delete(stale)
+    session_id = session.current_id
+    if session_id is None:
+        return cookie.delete_header() if session.cleared else None
+    expires_at = utcnow() + timedelta(seconds=settings.sessions.max_age)
+    renewed = False
+    if session.modified:
+        if len(session):
+            payload = session.serialize(settings.sessions.max_size)
+            await backend().save(session_id, payload, expires_at)
+            renewed = True
+        elif session.stored:
+            await backend().delete(session_id)
+    elif session.needs_touch and session.stored:
+        await backend().touch(session_id, expires_at)
+        renewed = True
+    if renewed or session.needs_cookie:
+        return cookie.set_header(session_id)
+    return None

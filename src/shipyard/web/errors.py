@@ -1,0 +1,207 @@
+"""Error pages: HTML for browsers (a fragment for htmx), RFC 9457 JSON for API clients.
+
+:func:`install_error_handlers` registers handlers for ``HTTPException`` (Starlette's and
+FastAPI's, and :class:`HTTPProblem`), ``RequestValidationError`` and any unhandled
+exception. HTML pages come from ``errors/<status>.html``, falling back to
+``errors/default.html``; an app overrides either by name in its own template directory.
+For htmx requests only the template's ``error`` block is rendered (no layout).
+
+Unhandled exceptions give a debug page with the traceback only when ``app.debug`` is on
+and the profile is ``development``; otherwise a plain 500 that names the request id the
+traceback was logged under.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from jinja2 import TemplateNotFound
+from markupsafe import escape
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from shipyard.web.htmx.request import htmx
+from shipyard.web.problems import (
+    PROBLEM_JSON,
+    HTTPProblem,
+    problem_document,
+    request_id,
+    status_title,
+    wants_html,
+)
+from shipyard.web.render import render_blocks
+from shipyard.web.templates import templates_for
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+logger = logging.getLogger("shipyard.web.errors")
+
+_FRAGMENT_BLOCK = "error"
+_VALIDATION_SOURCES = {"body", "query", "path", "header", "cookie"}
+
+
+def _html(request: Request, status: int, context: dict[str, Any]) -> str:
+    """Render the error template; a minimal page if the templates themselves fail."""
+    env = templates_for(request.app).env
+    try:
+        template = env.get_or_select_template([f"errors/{status}.html", "errors/default.html"])
+        values = templates_for(request.app).context(request, context)
+        if htmx(request).request and _FRAGMENT_BLOCK in template.blocks:
+            return render_blocks(template, [_FRAGMENT_BLOCK], values)
+        return template.render(values)
+    except Exception:
+        if status < 500:
+            logger.exception("error page for %s failed to render", status)
+        title, detail = escape(context["title"]), escape(context.get("detail") or "")
+        return f"<h1>{status} {title}</h1><p>{detail}</p>"
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    title: str | None = None,
+    detail: Any = None,
+    *,
+    type: str = "about:blank",  # noqa: A002 - the RFC 9457 member name
+    extra: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> Response:
+    """An error response in the form the client asked for: HTML page or problem JSON."""
+    merged_extra = dict(extra or {})
+    if errors is not None:
+        merged_extra["errors"] = errors
+    document = problem_document(
+        request, status, title, detail, type=type, extra=merged_extra
+    )
+    response: Response
+    if wants_html(request):
+        context = {
+            "status": status,
+            "title": document["title"],
+            "detail": detail if isinstance(detail, str) else None,
+            "errors": errors or [],
+            "problem": document,
+            "request_id": merged_extra.get("request_id"),
+        }
+        response = HTMLResponse(_html(request, status, context), status_code=status)
+    else:
+        response = JSONResponse(document, status_code=status, media_type=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    response.headers.add_vary_header("Accept")
+    response.headers.add_vary_header("HX-Request")
+    return response
+
+
+async def http_exception_handler(request: Request, exc: Exception) -> Response:
+    """``HTTPException`` (and :class:`HTTPProblem`) to an error page or problem document."""
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code < 400 or exc.status_code in {204, 304}:
+        return Response(status_code=exc.status_code, headers=headers)
+    if isinstance(exc, HTTPProblem):
+        return problem_response(
+            request,
+            exc.status_code,
+            exc.title,
+            exc.detail,
+            type=exc.type,
+            extra=exc.extra,
+            headers=headers,
+        )
+    detail = exc.detail
+    if detail == status_title(exc.status_code):
+        detail = None
+    return problem_response(request, exc.status_code, None, detail, headers=headers)
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """One entry per invalid field: ``loc``, ``field``, ``msg``, ``type`` (never the input)."""
+    entries: list[dict[str, Any]] = []
+    for error in exc.errors():
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        path = loc[1:] if loc and loc[0] in _VALIDATION_SOURCES else loc
+        entries.append(
+            {
+                "loc": loc,
+                "field": ".".join(str(part) for part in path),
+                "msg": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+            }
+        )
+    return entries
+
+
+async def validation_exception_handler(request: Request, exc: Exception) -> Response:
+    """``RequestValidationError`` to a 422 listing each invalid field."""
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(exc)
+    count = len(errors)
+    detail = f"{count} invalid field{'s' if count != 1 else ''}"
+    return problem_response(request, 422, None, detail, errors=errors)
+
+
+def _debug_enabled(request: Request) -> bool:
+    settings = getattr(request.app, "settings", None)
+    return bool(settings is not None and settings.app.debug and settings.profile == "development")
+
+
+def _debug_response(request: Request, exc: Exception, ident: str) -> Response:
+    lines = traceback.format_exception(exc)
+    if not wants_html(request):
+        document = problem_document(
+            request,
+            500,
+            detail=f"{type(exc).__name__}: {exc}",
+            extra={"request_id": ident, "traceback": lines},
+        )
+        return JSONResponse(document, status_code=500, media_type=PROBLEM_JSON)
+    context = {
+        "exception": f"{type(exc).__name__}: {exc}",
+        "traceback": "".join(lines),
+        "request_id": ident,
+        "method": request.method,
+        "path": request.url.path,
+    }
+    try:
+        template = templates_for(request.app).env.get_template("errors/debug.html")
+        body = template.render(request=request, **context)
+    except (TemplateNotFound, Exception):
+        body = f"<pre>{escape(context['traceback'])}</pre>"
+    return HTMLResponse(body, status_code=500)
+
+
+async def unhandled_exception_handler(request: Request, exc: Exception) -> Response:
+    """Any other exception: logged with a request id; a 500 page or problem document."""
+    ident = request_id(request)
+    logger.error(
+        "unhandled error in %s %s [request_id=%s]",
+        request.method,
+        request.url.path,
+        ident,
+        exc_info=exc,
+    )
+    if _debug_enabled(request):
+        return _debug_response(request, exc, ident)
+    return problem_response(
+        request,
+        500,
+        None,
+        "The server hit an unexpected error. It has been logged; please try again.",
+        extra={"request_id": ident},
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the error handlers on ``app`` (replacing FastAPI's JSON-only ones)."""
+    app.add_exception_handler(HTTPException, http_exception_handler)
+    app.add_exception_handler(RequestValidationError, validation_exception_handler)
+    app.add_exception_handler(Exception, unhandled_exception_handler)
