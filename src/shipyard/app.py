@@ -31,8 +31,10 @@ ExtensionT = TypeVar("ExtensionT", bound=Extension)
 def _builtin_extensions() -> list[Extension]:
     from shipyard.config.reload import ConfigReloadExtension
     from shipyard.db.extension import DatabaseExtension
+    from shipyard.security.extension import SecurityExtension
+    from shipyard.web.extension import WebExtension
 
-    return [DatabaseExtension(), ConfigReloadExtension()]
+    return [DatabaseExtension(), ConfigReloadExtension(), WebExtension(), SecurityExtension()]
 
 
 class App(FastAPI):

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from jinja2 import TemplateNotFound
 from markupsafe import escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -53,7 +52,7 @@ def _html(request: Request, status: int, context: dict[str, Any]) -> str:
     try:
         template = env.get_or_select_template([f"errors/{status}.html", "errors/default.html"])
         values = templates_for(request.app).context(request, context)
-        if htmx(request).request and _FRAGMENT_BLOCK in template.blocks:
+        if htmx(request).request:
             return render_blocks(template, [_FRAGMENT_BLOCK], values)
         return template.render(values)
     except Exception:
@@ -69,7 +68,7 @@ def problem_response(
     title: str | None = None,
     detail: Any = None,
     *,
-    type: str = "about:blank",  # noqa: A002 - the RFC 9457 member name
+    type: str = "about:blank",
     extra: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     errors: list[dict[str, Any]] | None = None,
@@ -78,9 +77,7 @@ def problem_response(
     merged_extra = dict(extra or {})
     if errors is not None:
         merged_extra["errors"] = errors
-    document = problem_document(
-        request, status, title, detail, type=type, extra=merged_extra
-    )
+    document = problem_document(request, status, title, detail, type=type, extra=merged_extra)
     response: Response
     if wants_html(request):
         context = {
@@ -117,7 +114,7 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
             extra=exc.extra,
             headers=headers,
         )
-    detail = exc.detail
+    detail: Any = exc.detail
     if detail == status_title(exc.status_code):
         detail = None
     return problem_response(request, exc.status_code, None, detail, headers=headers)
@@ -174,7 +171,7 @@ def _debug_response(request: Request, exc: Exception, ident: str) -> Response:
     try:
         template = templates_for(request.app).env.get_template("errors/debug.html")
         body = template.render(request=request, **context)
-    except (TemplateNotFound, Exception):
+    except Exception:
         body = f"<pre>{escape(context['traceback'])}</pre>"
     return HTMLResponse(body, status_code=500)
 

@@ -46,7 +46,7 @@ class HTTPProblem(HTTPException):
         title: str | None = None,
         detail: str | None = None,
         *,
-        type: str = "about:blank",  # noqa: A002 - the RFC 9457 member name
+        type: str = "about:blank",
         instance: str | None = None,
         extra: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -106,7 +106,7 @@ def problem_document(
     title: str | None = None,
     detail: Any = None,
     *,
-    type: str = "about:blank",  # noqa: A002 - the RFC 9457 member name
+    type: str = "about:blank",
     instance: str | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:

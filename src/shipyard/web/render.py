@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from jinja2 import Template
+from jinja2 import Template, nodes
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -35,19 +36,55 @@ def _block_names(block: Blocks) -> list[str]:
     return [block] if isinstance(block, str) else list(block)
 
 
+_ANCESTORS: WeakKeyDictionary[Template, tuple[Template, ...]] = WeakKeyDictionary()
+
+
+def _parent_name(template: Template) -> str | None:
+    """The name in the template's ``{% extends "..." %}`` (None if absent or dynamic)."""
+    env = template.environment
+    if env.loader is None or template.name is None:
+        return None
+    source, _, _ = env.loader.get_source(env, template.name)
+    extends = env.parse(source).find(nodes.Extends)
+    if extends is not None and isinstance(extends.template, nodes.Const):
+        return str(extends.template.value)
+    return None
+
+
+def ancestors(template: Template) -> tuple[Template, ...]:
+    """The templates ``template`` extends, nearest first (cached per loaded template)."""
+    cached = _ANCESTORS.get(template)
+    if cached is not None and all(parent.is_up_to_date for parent in cached):
+        return cached
+    chain: list[Template] = []
+    current = template
+    while (parent_name := _parent_name(current)) is not None and len(chain) < 32:
+        current = template.environment.get_template(parent_name)
+        chain.append(current)
+    _ANCESTORS[template] = tuple(chain)
+    return tuple(chain)
+
+
 def render_blocks(template: Template, names: Sequence[str], context: Mapping[str, Any]) -> str:
-    """Render the named blocks of ``template`` (in order, concatenated) with ``context``."""
-    missing = [name for name in names if name not in template.blocks]
-    if missing:
-        available = ", ".join(sorted(template.blocks)) or "none"
-        raise ShipyardError(
-            f"template {template.name!r} has no block {missing[0]!r}",
-            hint=f"define it in that template (its blocks: {available})",
-        )
+    """Render the named blocks of ``template`` (in order, concatenated) with ``context``.
+
+    A block may be defined in the template or inherited from a layout it extends;
+    nested blocks resolve to the most derived override, and ``super()`` works, as in a
+    full render.
+    """
     parts: list[str] = []
     for name in names:
         block_context = template.new_context(dict(context))
-        parts.append("".join(template.blocks[name](block_context)))
+        for ancestor in ancestors(template):
+            for block_name, function in ancestor.blocks.items():
+                block_context.blocks.setdefault(block_name, []).append(function)
+        if name not in block_context.blocks:
+            available = ", ".join(sorted(block_context.blocks)) or "none"
+            raise ShipyardError(
+                f"template {template.name!r} has no block {name!r}",
+                hint=f"define it in that template or a layout it extends (blocks: {available})",
+            )
+        parts.append("".join(block_context.blocks[name][0](block_context)))
     return "".join(parts)
 
 
@@ -64,8 +101,8 @@ def render_to_string(
     values = templates.context(request, context)
     names = _block_names(block)
     if names:
-        return Markup(render_blocks(template, names, values))
-    return Markup(template.render(values))
+        return Markup(render_blocks(template, names, values))  # noqa: S704 - autoescaped
+    return Markup(template.render(values))  # noqa: S704 - autoescaped output
 
 
 def render(

@@ -21,7 +21,7 @@ from shipyard.web.htmx.response import SWAP_STYLES
 
 _INVALID_ID = re.compile(r"[\s\x00-\x1f\x7f]")
 _TABLE_TAGS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot", "caption", "col", "colgroup"})
-_TAG = re.compile(r"^[a-z][a-z0-9-]*$")
+_TAG = re.compile(r"[a-z][a-z0-9-]*")
 
 
 def css_escape(ident: str) -> str:
@@ -31,10 +31,11 @@ def css_escape(ident: str) -> str:
         code = ord(char)
         if code == 0:
             out.append("\ufffd")
-        elif 0x01 <= code <= 0x1F or code == 0x7F:
-            out.append(f"\\{code:x} ")
-        elif (index == 0 and char.isdigit() and char.isascii()) or (
-            index == 1 and char.isdigit() and char.isascii() and ident[0] == "-"
+        elif (
+            0x01 <= code <= 0x1F
+            or code == 0x7F
+            or (index == 0 and char.isdigit() and char.isascii())
+            or (index == 1 and char.isdigit() and char.isascii() and ident[0] == "-")
         ):
             out.append(f"\\{code:x} ")
         elif index == 0 and char == "-" and len(ident) == 1:
@@ -73,10 +74,12 @@ def oob(target: str, content: str = "", swap: str = "outerHTML", *, tag: str = "
     Table parts (``tag="tr"``, ``"tbody"``...) are wrapped in ``<template>`` so the HTML
     parser keeps them.
     """
-    if not _TAG.match(tag):
+    if not _TAG.fullmatch(tag):
         raise ValueError(f"invalid tag name for an out-of-band element: {tag!r}")
     element = Markup("<{tag} {attrs}>{content}</{tag}>").format(
-        tag=Markup(tag), attrs=oob_attrs(target, swap), content=escape(content)
+        tag=Markup(tag),  # noqa: S704 - matched against _TAG above
+        attrs=oob_attrs(target, swap),
+        content=escape(content),
     )
     if tag in _TABLE_TAGS:
         return Markup("<template>{}</template>").format(element)

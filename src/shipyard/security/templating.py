@@ -1,0 +1,55 @@
+"""The security template globals: ``csrf_token()``, ``csrf_field()``, ``csp_nonce()`` and
+``get_flashed_messages()``, each reading the ``request`` of the render context.
+
+``get_flashed_messages()`` in a template never forces a store read: on a session that was
+not loaded (the endpoint did not use it) it returns nothing and leaves the messages queued
+for the next page that loads the session. Error pages therefore never eat a flash.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from shipyard.security.csrf import csrf_field, csrf_token
+from shipyard.security.flash import FlashMessage, get_flashed_messages
+from shipyard.security.headers import csp_nonce
+from shipyard.security.sessions import get_session
+from shipyard.web.templates import register_template_global
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+@pass_context
+def _csrf_token(context: Context) -> str:
+    return csrf_token(context["request"])
+
+
+@pass_context
+def _csrf_field(context: Context) -> Markup:
+    return csrf_field(context["request"])
+
+
+@pass_context
+def _csp_nonce(context: Context) -> str:
+    return csp_nonce(context["request"])
+
+
+@pass_context
+def _get_flashed_messages(context: Context) -> list[FlashMessage]:
+    request = context["request"]
+    if not get_session(request).loaded:
+        return []
+    return get_flashed_messages(request)
+
+
+def register_security_globals(app: FastAPI) -> None:
+    """Make the security helpers callable from every template of ``app``."""
+    register_template_global(app, "csrf_token", _csrf_token)
+    register_template_global(app, "csrf_field", _csrf_field)
+    register_template_global(app, "csp_nonce", _csp_nonce)
+    register_template_global(app, "get_flashed_messages", _get_flashed_messages)

@@ -1,0 +1,35 @@
+"""The web layer: Jinja templates and fragments, htmx helpers, static files, error pages.
+
+Owns rendering (``render``, block/fragment selection, ``Vary: HX-Request``), the htmx
+request/response helpers (:mod:`shipyard.web.htmx`), static file serving with cache
+busting and the vendored htmx, and HTML/problem-JSON error responses. Sessions, CSRF and
+security headers live in :mod:`shipyard.security`; forms in :mod:`shipyard.forms`.
+"""
+
+from shipyard.web.errors import problem_response
+from shipyard.web.extension import WebExtension
+from shipyard.web.htmx import Htmx, HtmxDetails
+from shipyard.web.problems import HTTPProblem
+from shipyard.web.render import render, render_to_string
+from shipyard.web.static import static_files_for
+from shipyard.web.templates import (
+    register_context_processor,
+    register_template_filter,
+    register_template_global,
+    templates_for,
+)
+
+__all__ = [
+    "HTTPProblem",
+    "Htmx",
+    "HtmxDetails",
+    "WebExtension",
+    "problem_response",
+    "register_context_processor",
+    "register_template_filter",
+    "register_template_global",
+    "render",
+    "render_to_string",
+    "static_files_for",
+    "templates_for",
+]

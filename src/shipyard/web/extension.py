@@ -1,0 +1,55 @@
+"""``WebExtension``: puts templates, static files, htmx and error pages on an App.
+
+Registered by default. At setup it mounts the static files under
+``settings.web.static_url``, installs the error handlers and creates the app's Jinja
+environment with the framework's template globals (``htmx_config``, ``htmx_extensions``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from shipyard.extension import Extension
+from shipyard.web.errors import install_error_handlers
+from shipyard.web.static import static_files_for
+from shipyard.web.templates import register_template_global, templates_for
+
+if TYPE_CHECKING:
+    from shipyard.app import App
+
+HTMX_CONFIG: dict[str, Any] = {
+    "includeIndicatorStyles": False,
+    "allowEval": False,
+    "selfRequestsOnly": True,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "422", "swap": True},
+        {
+            "code": "[45]..",
+            "swap": True,
+            "error": True,
+            "target": "#flash-messages",
+            "swapOverride": "innerHTML",
+        },
+    ],
+}
+"""htmx settings for a strict CSP (no eval, no injected styles); 422 re-rendered forms
+are swapped in place, other error fragments are shown in ``#flash-messages``."""
+
+
+class WebExtension(Extension):
+    """Templates, static files (with the vendored htmx) and error pages."""
+
+    name = "web"
+
+    def setup(self, app: App) -> None:
+        templates_for(app)
+        register_template_global(app, "app_name", app.settings.app.name)
+        register_template_global(app, "htmx_config", HTMX_CONFIG)
+        register_template_global(app, "htmx_extensions", ())
+        app.mount(app.settings.web.static_url, static_files_for(app), name="static")
+        install_error_handlers(app)
+        # Our handler decides between the debug page and a safe 500 from the *current*
+        # settings; Starlette's debug mode would bypass it with its own traceback page.
+        app.debug = False

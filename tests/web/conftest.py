@@ -1,0 +1,54 @@
+"""Fixtures for the web layer tests: an App with its own template and static directories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from shipyard import App, Settings
+from shipyard.config.models import AppSettings
+
+AppFactory = Callable[..., App]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> AppFactory:
+    """Build an App whose own templates/ and static/ directories live under tmp_path."""
+
+    def factory(profile: str = "test", debug: bool = False) -> App:
+        settings = Settings(profile=profile, app=AppSettings(name="Web test", debug=debug))
+        app = App(settings=settings, root=tmp_path)
+        app.add_template_dir(tmp_path / "templates", override=True)
+        app.add_static_dir(tmp_path / "static", override=True)
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app: AppFactory) -> App:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: App) -> TestClient:
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    return tmp_path / "templates"
+
+
+@pytest.fixture
+def static(tmp_path: Path) -> Path:
+    return tmp_path / "static"
