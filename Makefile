@@ -19,7 +19,6 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
 		{ echo "error: Shipyard needs Python >= 3.11; '$(PYTHON)' is older or missing (set PYTHON=python3.11)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 venv: $(BIN)/python  ## Create .venv (Python >= 3.11) if it is missing
 

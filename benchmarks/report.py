@@ -27,10 +27,30 @@ HEADERS = (
     "req/s",
     "ratio",
     "req/s range",
+    "req/CPU-s",
+    "CPU ratio",
+    "server CPU",
     "p50 ms",
     "p99 ms",
     "errors",
 )
+LEFT = ("case", "server")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measured run: wrk's figures and the CPU time the server used meanwhile."""
+
+    wrk: WrkResult
+    seconds: float
+    """Wall-clock length of the measured wrk run."""
+    server_cpu_seconds: float
+    """User + system CPU time of the server and its workers during the run."""
+
+    @property
+    def per_cpu_second(self) -> float:
+        """Requests served per CPU-second: the cost per request, robust to CPU contention."""
+        return self.wrk.requests / max(self.server_cpu_seconds, 1e-9)
 
 
 @dataclass(frozen=True)
@@ -40,19 +60,42 @@ class Row:
     case: str
     server: str
     workers: int
-    results: Sequence[WrkResult]
+    runs: Sequence[Measurement]
 
     @property
-    def median(self) -> WrkResult:
+    def median(self) -> Measurement:
         """The round with the (lower) median req/s: a real run, so its latencies match."""
-        ranked = sorted(self.results, key=lambda result: result.requests_per_sec)
+        ranked = sorted(self.runs, key=lambda run: run.wrk.requests_per_sec)
         return ranked[(len(ranked) - 1) // 2]
 
     @property
-    def spread(self) -> str:
-        """Lowest and highest req/s over the rounds: how noisy the machine was."""
-        rates = [result.requests_per_sec for result in self.results]
-        return f"{min(rates):,.0f}-{max(rates):,.0f}"
+    def per_cpu_second(self) -> float:
+        """The (lower) median over the rounds of requests per server CPU-second."""
+        ranked = sorted(run.per_cpu_second for run in self.runs)
+        return ranked[(len(ranked) - 1) // 2]
+
+    def cells(self, base: Row | None) -> list[str]:
+        """The table cells; ratios are against ``base`` ("-" without one)."""
+        run = self.median
+        rates = [run.wrk.requests_per_sec for run in self.runs]
+        ratio = cpu_ratio = "-"
+        if base is not None:
+            ratio = f"{run.wrk.requests_per_sec / base.median.wrk.requests_per_sec:.2f}"
+            cpu_ratio = f"{self.per_cpu_second / base.per_cpu_second:.2f}"
+        return [
+            self.case,
+            self.server,
+            str(self.workers),
+            f"{run.wrk.requests_per_sec:,.0f}",
+            ratio,
+            f"{min(rates):,.0f}-{max(rates):,.0f}",
+            f"{self.per_cpu_second:,.0f}",
+            cpu_ratio,
+            f"{run.server_cpu_seconds / run.seconds:.0%}",
+            f"{run.wrk.p50_ms:.2f}",
+            f"{run.wrk.p99_ms:.2f}",
+            str(sum(run.wrk.errors for run in self.runs)),
+        ]
 
 
 @dataclass(frozen=True)
@@ -63,51 +106,34 @@ class Group:
     baseline: str
     rows: Sequence[Row]
 
-
-def _cells(group: Group) -> list[list[str]]:
-    base = next((row for row in group.rows if row.case == group.baseline), None)
-    cells = []
-    for row in group.rows:
-        result = row.median
-        ratio = f"{result.requests_per_sec / base.median.requests_per_sec:.2f}" if base else "-"
-        cells.append(
-            [
-                row.case,
-                row.server,
-                str(row.workers),
-                f"{result.requests_per_sec:,.0f}",
-                ratio,
-                row.spread,
-                f"{result.p50_ms:.2f}",
-                f"{result.p99_ms:.2f}",
-                str(sum(run.errors for run in row.results)),
-            ]
-        )
-    return cells
+    def cells(self) -> list[list[str]]:
+        """One list of cells per row."""
+        base = next((row for row in self.rows if row.case == self.baseline), None)
+        return [row.cells(base) for row in self.rows]
 
 
 def print_group(console: Console, group: Group) -> None:
     """Print one group as a rich table (ratio = req/s divided by the baseline's)."""
     table = Table(title=f"{group.title} (ratio vs {group.baseline})")
     for header in HEADERS:
-        table.add_column(header, justify="left" if header in ("case", "server") else "right")
-    for cells in _cells(group):
+        table.add_column(header, justify="left" if header in LEFT else "right")
+    for cells in group.cells():
         table.add_row(*cells)
     console.print(table)
 
 
 def markdown_group(group: Group) -> str:
     """One group as a Markdown table with a heading."""
-    align = ["---" if h in ("case", "server") else "---:" for h in HEADERS]
+    align = ["---" if header in LEFT else "---:" for header in HEADERS]
     lines = [
         f"### {group.title}",
         "",
-        f"Ratio = requests/sec divided by `{group.baseline}`'s.",
+        f"Ratios are against `{group.baseline}`.",
         "",
         "| " + " | ".join(HEADERS) + " |",
         "| " + " | ".join(align) + " |",
     ]
-    lines += ["| " + " | ".join(cells) + " |" for cells in _cells(group)]
+    lines += ["| " + " | ".join(cells) + " |" for cells in group.cells()]
     return "\n".join(lines)
 
 

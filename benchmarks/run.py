@@ -21,6 +21,7 @@ Case groups:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -38,6 +39,7 @@ if not __package__:  # run as `python benchmarks/run.py`: make the package impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
+import psutil
 from rich.console import Console
 
 from benchmarks import report
@@ -176,6 +178,16 @@ class Server:
             f"server did not answer {url} within {READY_TIMEOUT:.0f}s: {self._tail()}"
         )
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the server and its worker processes."""
+        total = 0.0
+        root = psutil.Process(self.process.pid)
+        for process in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
+
     def stop(self) -> None:
         """SIGTERM the process group, then SIGKILL it if it lingers."""
         if self.process.poll() is None:
@@ -216,7 +228,7 @@ class Load:
             raise BenchmarkError(str(error)) from None
 
 
-def measure(case: Case, load: Load, workdir: Path) -> WrkResult:
+def measure(case: Case, load: Load, workdir: Path) -> report.Measurement:
     """Start the case's server, wait for it, warm up, measure, stop it."""
     port = free_port()
     url = f"http://{HOST}:{port}{PATH}"
@@ -226,7 +238,10 @@ def measure(case: Case, load: Load, workdir: Path) -> WrkResult:
         server.wait_ready(url)
         if load.warmup:
             load.run(url, load.warmup)
-        return load.run(url, load.duration)
+        cpu_before, started = server.cpu_seconds(), time.monotonic()
+        result = load.run(url, load.duration)
+        seconds, cpu = time.monotonic() - started, server.cpu_seconds() - cpu_before
+        return report.Measurement(result, seconds, cpu)
     finally:
         server.stop()
 
@@ -295,7 +310,7 @@ def benchmark(args: argparse.Namespace, console: Console) -> str:
     pinning = Pinning.detect(not args.no_pin)
     load = Load(wrk, pinning, args.threads, args.connections, args.duration, args.warmup)
     info = report.machine_info(wrk, pinning.description)
-    runs: dict[Case, list[WrkResult]] = {case: [] for case in cases}
+    runs: dict[Case, list[report.Measurement]] = {case: [] for case in cases}
     with tempfile.TemporaryDirectory(prefix="shipyard-bench-") as tmp:
         for round_number in range(1, args.rounds + 1):
             for case in cases:

@@ -2,7 +2,8 @@
 
 The App owns the lifespan (extensions start in registration order and stop in reverse,
 each shutdown bounded by ``server.graceful_timeout``), the list of template and static
-directories contributed by the app and its extensions, and the current settings.
+directories contributed by the app and its extensions (``<root>/app/templates`` and
+``<root>/app/static`` are added first when they exist), and the current settings.
 It is a FastAPI subclass, so any plain FastAPI router or dependency works unchanged.
 """
 
@@ -80,6 +81,7 @@ class App(FastAPI):
                 self.add_extension(plugin)
         for extension in extensions:
             self.add_extension(extension)
+        self._add_conventional_dirs()
 
     # -- settings ---------------------------------------------------------------------
 
@@ -120,6 +122,14 @@ class App(FastAPI):
             self.static_dirs.insert(0, path)
         else:
             self.static_dirs.append(path)
+
+    def _add_conventional_dirs(self) -> None:
+        """Put ``<root>/app/templates`` and ``<root>/app/static`` first, if they exist."""
+        package = self.root / "app"
+        if (package / "templates").is_dir():
+            self.add_template_dir(package / "templates", override=True)
+        if (package / "static").is_dir():
+            self.add_static_dir(package / "static", override=True)
 
     def on_startup(self, hook: Hook) -> Hook:
         """Run ``hook(app)`` after every extension has started (usable as a decorator)."""

@@ -189,3 +189,21 @@ def test_template_and_static_dirs_keep_app_overrides_first(tmp_path: Path) -> No
     app.add_static_dir(tmp_path / "app-static", override=True)
     assert app.template_dirs[:2] == [tmp_path / "app-templates", tmp_path / "ext-templates"]
     assert app.static_dirs[:2] == [tmp_path / "app-static", tmp_path / "ext-static"]
+
+
+def test_app_templates_and_static_are_added_first_when_present(tmp_path: Path) -> None:
+    (tmp_path / "app" / "templates").mkdir(parents=True)
+    extension_dir = tmp_path / "ext-templates"
+
+    class AddsTemplates(Extension):
+        name = "adds-templates"
+
+        def setup(self, app: App) -> None:
+            app.add_template_dir(extension_dir, override=True)
+
+    app = make_app(tmp_path, extensions=[AddsTemplates()])
+    assert app.template_dirs[:2] == [tmp_path / "app" / "templates", extension_dir]
+    assert tmp_path / "app" / "static" not in app.static_dirs
+
+    (tmp_path / "app" / "static").mkdir()
+    assert make_app(tmp_path).static_dirs[0] == tmp_path / "app" / "static"

@@ -5,28 +5,39 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks.report import END, START, Group, Row, markdown_group, write
+from benchmarks.report import END, START, Group, Measurement, Row, markdown_group, write
 from benchmarks.wrk import WrkResult
 
 
-def result(rate: float, p50: float = 1.0, errors: int = 0) -> WrkResult:
-    return WrkResult(rate, p50_ms=p50, p99_ms=p50 * 3, requests=int(rate) * 10, errors=errors)
+def run(rate: float, cpu: float = 10.0, p50: float = 1.0, errors: int = 0) -> Measurement:
+    wrk = WrkResult(rate, p50_ms=p50, p99_ms=p50 * 3, requests=int(rate) * 10, errors=errors)
+    return Measurement(wrk, seconds=10.0, server_cpu_seconds=cpu)
 
 
-def test_median_round_ratio_spread_and_errors() -> None:
-    base = Row("fastapi", "uvicorn", 1, [result(1000, p50=5.0)])
-    other = Row("shipyard", "uvicorn", 1, [result(900), result(700, p50=2.0, errors=1), result(1)])
-    table = markdown_group(Group("Frameworks", "fastapi", [base, other]))
-    lines = table.splitlines()
-    assert lines[-2] == "| fastapi | uvicorn | 1 | 1,000 | 1.00 | 1,000-1,000 | 5.00 | 15.00 | 0 |"
-    assert lines[-1] == "| shipyard | uvicorn | 1 | 700 | 0.70 | 1-900 | 2.00 | 6.00 | 1 |"
+def test_median_round_ratios_spread_cpu_and_errors() -> None:
+    base = Row("fastapi", "uvicorn", 1, [run(1000, cpu=10.0, p50=5.0)])
+    other = Row(
+        "shipyard",
+        "uvicorn",
+        1,
+        [run(900, cpu=9.0), run(700, cpu=5.0, p50=2.0, errors=1), run(1, cpu=0.1)],
+    )
+    lines = markdown_group(Group("Frameworks", "fastapi", [base, other])).splitlines()
+    # 700 req/s is the median round; per CPU-second: 1000, 1400, 100 -> median 1000.
+    assert lines[-2] == (
+        "| fastapi | uvicorn | 1 | 1,000 | 1.00 | 1,000-1,000 | 1,000 | 1.00 | 100% "
+        "| 5.00 | 15.00 | 0 |"
+    )
+    assert lines[-1] == (
+        "| shipyard | uvicorn | 1 | 700 | 0.70 | 1-900 | 1,000 | 1.00 | 50% | 2.00 | 6.00 | 1 |"
+    )
 
 
 def test_missing_baseline_prints_no_ratio() -> None:
-    table = markdown_group(
-        Group("Servers", "uvicorn-w1", [Row("granian-w1", "granian", 1, [result(5)])])
-    )
-    assert "| granian-w1 | granian | 1 | 5 | - |" in table
+    row = Row("granian-w1", "granian", 1, [run(5, cpu=0.0)])
+    table = markdown_group(Group("Servers", "uvicorn-w1", [row]))
+    assert "| granian-w1 | granian | 1 | 5 | - | 5-5 |" in table
+    assert "| - | 0% |" in table
 
 
 def test_write_replaces_only_the_marked_region(tmp_path: Path) -> None:

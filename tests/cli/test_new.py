@@ -25,8 +25,9 @@ EXPECTED_FILES = {
     "app/home.py",
     "app/models.py",
     "app/seeds.py",
-    "app/templates/layouts/base.html",
+    "app/templates/layouts/app.html",
     "app/templates/home.html",
+    "app/static/app.css",
     "config/settings.toml",
     "config/settings.development.toml",
     "config/settings.production.toml",
@@ -147,7 +148,7 @@ def test_generated_project_tests_pass(blog: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout
 
 
 @pytest.mark.slow

@@ -53,26 +53,25 @@ def test_password_macro_never_renders_a_value() -> None:
 
 
 def test_help_and_errors_are_linked_by_aria() -> None:
-    html = render(
-        '{{ f.text("name", help="Your full name", errors=["Too short", "<b>bad</b>"]) }}'
-    )
+    html = render('{{ f.text("name", help="Your full name", errors=["Too short", "<b>bad</b>"]) }}')
     assert '<p class="field-help" id="field-name-help">Your full name</p>' in html
     assert 'aria-describedby="field-name-help field-name-error"' in html
     assert 'aria-invalid="true"' in html
-    assert "<p class=\"field-error\">Too short</p>" in html
+    assert '<p class="field-error">Too short</p>' in html
     assert "&lt;b&gt;bad&lt;/b&gt;" in html
 
 
 def test_extra_attributes_pass_through_escaped() -> None:
     html = render(
         '{{ f.text("q", hx_post="/search", hx_target="#results", hx_trigger="keyup changed",'
-        ' hx_vals=\'{"a": "\\"><script>"}\', autofocus=true, disabled=false,'
-        ' attrs={"data-x": "1", "class": "wide"}) }}'
+        " hx_vals=vals, autofocus=true, disabled=false,"
+        ' attrs={"data-x": "1", "class": "wide"}) }}',
+        vals='{"a": "\\"><script>"}',
     )
     assert 'hx-post="/search"' in html
     assert 'hx-target="#results"' in html
     assert 'hx-trigger="keyup changed"' in html
-    assert "hx-vals=\"{&#34;a&#34;: &#34;\\&#34;&gt;&lt;script&gt;&#34;}\"" in html
+    assert 'hx-vals="{&#34;a&#34;: &#34;\\&#34;&gt;&lt;script&gt;&#34;}"' in html
     assert 'autofocus=""' in html
     assert "disabled" not in html
     assert 'data-x="1"' in html
@@ -131,7 +130,10 @@ def test_file_input_multiple_and_accept() -> None:
 
 def test_hidden_input_has_no_label() -> None:
     html = render('{{ f.hidden("next", value="/posts?a=1&b=2") }}')
-    assert html.strip() == '<input type="hidden" id="field-next" name="next" value="/posts?a=1&amp;b=2">'
+    assert (
+        html.strip()
+        == '<input type="hidden" id="field-next" name="next" value="/posts?a=1&amp;b=2">'
+    )
 
 
 def test_csrf_field_is_added_only_when_registered() -> None:
@@ -147,8 +149,11 @@ def test_csrf_field_is_added_only_when_registered() -> None:
             )
         ),
     )
-    html = _render(app, source, {"token": "tok-123"})
-    assert '<form action="/x" method="post"><input type="hidden" name="csrf_token" value="tok-123">' in html
+    html = _render(app, source, {"token": "tok-123", "request": object()})
+    assert (
+        '<form action="/x" method="post"><input type="hidden" name="csrf_token" value="tok-123">'
+        in html
+    )
 
 
 def test_form_macro_fields_derived_from_the_result() -> None:
@@ -164,11 +169,23 @@ def test_form_macro_fields_derived_from_the_result() -> None:
 
 
 def test_auto_form_renders_every_field() -> None:
-    form = FormResult.blank(PostForm, PostForm(title="Hi", tags=[Color.GREEN], count=3))
+    form = FormResult.blank(PostForm, PostForm(title="Hello", tags=[Color.GREEN], count=3))
     html = render('{{ f.auto_form(form, action="/posts", hx_post="/posts") }}', form=form)
     assert html.count('<div class="field ') == len(form.fields)
-    assert '<form action="/posts" method="post" enctype="multipart/form-data" hx-post="/posts">' in html
+    assert (
+        '<form action="/posts" method="post" enctype="multipart/form-data" hx-post="/posts">'
+        in html
+    )
     assert '<option value="green" selected="">Green</option>' in html
     assert '<textarea id="field-body" name="body"></textarea>' in html
     assert 'type="file" multiple=""' in html
     assert '<button type="submit">Save</button>' in html
+
+
+def test_csrf_field_without_request_leaves_a_hint() -> None:
+    app = FastAPI()
+    register_template_global(app, "csrf_field", jinja2.pass_context(lambda ctx: ctx["request"]))
+    template = templates_for(app).env.from_string(
+        '{% import "forms/fields.html" as f %}{% call f.form() %}{% endcall %}'
+    )
+    assert 'import "forms/fields.html" with context' in template.render(request=object())

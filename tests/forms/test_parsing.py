@@ -165,7 +165,11 @@ def test_field_specs_carry_constraints_labels_and_choices() -> None:
     assert specs["title"].help == "A short title"
     assert dict(specs["count"].attrs) == {"step": "1", "min": "0", "max": "100"}
     assert specs["ratio"].attrs["step"] == "any"
-    assert specs["color"].choices == (("red", "Red"), ("green", "Green"), ("dark-blue", "Dark blue"))
+    assert specs["color"].choices == (
+        ("red", "Red"),
+        ("green", "Green"),
+        ("dark-blue", "Dark blue"),
+    )
     assert specs["password"].secret
     assert not specs["password"].strip
     assert not specs["published"].required

@@ -34,7 +34,7 @@ async def test_invalid_form_is_422_full_page_with_values_and_errors(
     assert 'value="500"' in input_tag(html, "count")
     assert "Input should be less than or equal to 100" in html
     assert 'value="me@example.com"' in input_tag(html, "email")
-    assert 'aria-invalid' not in input_tag(html, "email")
+    assert "aria-invalid" not in input_tag(html, "email")
 
 
 async def test_htmx_request_gets_only_the_form_block(client: httpx.AsyncClient) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from shipyard import App, Settings
 from shipyard.config.models import AppSettings
@@ -39,9 +40,16 @@ def app(make_app: AppFactory) -> App:
     return make_app()
 
 
+def client_for(app: App, *, raise_errors: bool = True) -> httpx.AsyncClient:
+    """An HTTP client calling ``app`` in-process; ``raise_errors=False`` to see 500 pages."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_errors)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
 @pytest.fixture
-def client(app: App) -> TestClient:
-    return TestClient(app, raise_server_exceptions=False)
+async def client(app: App) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app, raise_errors=False) as http:
+        yield http
 
 
 @pytest.fixture
@@ -52,3 +60,9 @@ def templates(tmp_path: Path) -> Path:
 @pytest.fixture
 def static(tmp_path: Path) -> Path:
     return tmp_path / "static"
+
+
+async def get(app: App, path: str, **kwargs: Any) -> httpx.Response:
+    """One GET request to ``app`` (errors in the app propagate)."""
+    async with client_for(app) as http:
+        return await http.get(path, **kwargs)

@@ -111,7 +111,7 @@ class SessionSettings(Section):
     redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
     redis_prefix: str = "shipyard:session:"
     create_table: bool = Field(
-        default=True, description="Create the shipyard_sessions table at start-up if missing."
+        default=True, description="Create the shipyard_sessions table on first use if missing."
     )
 
 

@@ -46,15 +46,33 @@ class CsrfRejected(Exception):
 
 
 def endpoint_for(routes: Sequence[BaseRoute], scope: Scope) -> Any:
-    """The endpoint the router will call for ``scope`` (looking inside mounts), or None."""
+    """The endpoint the router will pick for ``scope``, or None if it cannot be told.
+
+    Looks inside Starlette mounts and FastAPI's included routers; matching runs on copies
+    of the scope, so the real routing is unaffected. None means "not exempt".
+    """
     for route in routes:
-        match, child = route.matches(scope)
-        if match == Match.NONE:
+        probe = dict(scope)
+        match, child, selected = _match(route, probe)
+        if match != Match.FULL:
             continue
-        if isinstance(route, Mount):
-            return endpoint_for(route.routes, {**scope, **child})
-        return child.get("endpoint")
+        inner = {**probe, **child}
+        if isinstance(selected, Mount):
+            return endpoint_for(selected.routes, inner)
+        if "endpoint" in child or selected is route or selected is None:
+            return child.get("endpoint")
+        return endpoint_for([selected], inner)
     return None
+
+
+def _match(route: BaseRoute, scope: Scope) -> tuple[Match, Scope, BaseRoute | None]:
+    """Match one route; FastAPI's included routers also name the route they selected."""
+    select = getattr(route, "_match", None)
+    if callable(select):  # fastapi.routing._IncludedRouter (lazy include_router)
+        match, child, selected, _context = select(scope)
+        return match, child, selected
+    match, child = route.matches(scope)
+    return match, child, route
 
 
 def _path_exempt(path: str, patterns: Sequence[str]) -> bool:
@@ -101,7 +119,8 @@ async def read_form_token(
         chunk: bytes = message.get("body", b"")
         more = bool(message.get("more_body", False))
         size += len(chunk)
-        if size > limit:
+        search.feed(chunk)
+        if size > limit and not search.done:
             raise CsrfRejected(
                 413,
                 "Form too large",
@@ -109,7 +128,6 @@ async def read_form_token(
                 "Put the csrf_token field first, send the X-CSRF-Token header, or raise "
                 "csrf.max_body_size.",
             )
-        search.feed(chunk)
         if not more:
             search.finish()
 
@@ -134,9 +152,7 @@ class CsrfMiddleware:
             receive = await self.check(scope, receive, settings)
         except CsrfRejected as rejected:
             request = Request(scope, receive)
-            response = problem_response(
-                request, rejected.status, rejected.title, rejected.detail
-            )
+            response = problem_response(request, rejected.status, rejected.title, rejected.detail)
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -1,18 +1,21 @@
 """The default session backend: a ``shipyard_sessions`` table in the app's database.
 
 The table is declared on :class:`shipyard.db.Model`'s metadata, so an app's Alembic
-autogenerate sees it and can own it in migrations; with ``sessions.create_table`` on (the
-default) the extension also creates it at start-up when it is missing, so a new project
-needs no migration step. Expired rows are ignored on read and replaced on write;
+autogenerate sees it and can own it in migrations. With ``sessions.create_table`` on (the
+default) the backend also creates it on first use when it is missing (never at start-up:
+an app starts while its database is down), so a new project needs no migration step.
+Expired rows are ignored on read and replaced on write;
 :meth:`DatabaseSessionBackend.purge_expired` deletes them in bulk (run it from a job).
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from sqlalchemy import Column, String, Table, Text, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipyard.db.database import Database
 from shipyard.db.model import Model, UtcDateTime, utcnow
@@ -30,21 +33,30 @@ sessions_table = Table(
 class DatabaseSessionBackend:
     """Sessions as rows of ``shipyard_sessions``, through the app's :class:`Database`."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, create_table: bool = True) -> None:
         self.database = database
+        self._table_ready = not create_table
+        self._table_lock = asyncio.Lock()
 
     async def create_table(self) -> None:
         """Create ``shipyard_sessions`` (and its index) if it does not exist yet."""
         async with self.database.engine.begin() as connection:
-            await connection.run_sync(
-                lambda sync: sessions_table.create(sync, checkfirst=True)
-            )
+            await connection.run_sync(lambda sync: sessions_table.create(sync, checkfirst=True))
+        self._table_ready = True
+
+    async def _engine(self) -> AsyncEngine:
+        """The engine, once the table is known to exist (created on first use)."""
+        if not self._table_ready:
+            async with self._table_lock:
+                if not self._table_ready:
+                    await self.create_table()
+        return self.database.engine
 
     async def load(self, session_id: str) -> SessionRecord | None:
         query = select(sessions_table.c.payload, sessions_table.c.expires_at).where(
             sessions_table.c.id == session_id, sessions_table.c.expires_at > utcnow()
         )
-        async with self.database.engine.connect() as connection:
+        async with (await self._engine()).connect() as connection:
             row = (await connection.execute(query)).first()
         return None if row is None else SessionRecord(row.payload, row.expires_at)
 
@@ -57,7 +69,7 @@ class DatabaseSessionBackend:
             index_elements=[sessions_table.c.id],
             set_={"payload": insert.excluded.payload, "expires_at": insert.excluded.expires_at},
         )
-        async with self.database.engine.begin() as connection:
+        async with (await self._engine()).begin() as connection:
             await connection.execute(upsert)
 
     async def touch(self, session_id: str, expires_at: datetime) -> None:
@@ -66,17 +78,18 @@ class DatabaseSessionBackend:
             .where(sessions_table.c.id == session_id)
             .values(expires_at=expires_at)
         )
-        async with self.database.engine.begin() as connection:
+        async with (await self._engine()).begin() as connection:
             await connection.execute(query)
 
     async def delete(self, session_id: str) -> None:
-        async with self.database.engine.begin() as connection:
-            await connection.execute(delete(sessions_table).where(sessions_table.c.id == session_id))
+        query = delete(sessions_table).where(sessions_table.c.id == session_id)
+        async with (await self._engine()).begin() as connection:
+            await connection.execute(query)
 
     async def purge_expired(self) -> int:
         """Delete every expired row; returns how many went."""
         query = delete(sessions_table).where(sessions_table.c.expires_at <= utcnow())
-        async with self.database.engine.begin() as connection:
+        async with (await self._engine()).begin() as connection:
             result = await connection.execute(query)
         return int(result.rowcount)
 

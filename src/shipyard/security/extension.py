@@ -4,7 +4,7 @@ Middleware order, outermost first: security headers, CORS (only when origins are
 configured), sessions, CSRF; so the CSRF check sees the session and every response,
 rejections included, gets the headers. At start-up it opens the session backend chosen by
 ``sessions.backend`` (unless one was put in ``app.state.session_backend`` beforehand, as
-tests do) and, for the database backend, creates ``shipyard_sessions`` if missing.
+tests do); neither backend connects before its first use.
 """
 
 from __future__ import annotations
@@ -63,16 +63,15 @@ class SecurityExtension(Extension):
                 options.redis_url.get_secret_value(), options.redis_prefix
             )
         else:
-            database_backend = DatabaseSessionBackend(get_database(app))
-            if options.create_table:
-                await database_backend.create_table()
-            backend = database_backend
+            backend = DatabaseSessionBackend(get_database(app), create_table=options.create_table)
         app.state.session_backend = self._owned = backend
 
     async def shutdown(self, app: App) -> None:
-        if self._owned is None:
+        owned = self._owned
+        if owned is None:
             return
-        if getattr(app.state, "session_backend", None) is self._owned:
-            del app.state.session_backend
-        owned, self._owned = self._owned, None
+        self._owned = None
+        published = getattr(app.state, "session_backend", None)
         await owned.close()
+        if published is owned:
+            del app.state.session_backend

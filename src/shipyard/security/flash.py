@@ -2,18 +2,19 @@
 
 :func:`flash` queues a message, :func:`get_flashed_messages` pops them all (each is shown
 once). For htmx responses, which do not re-render the layout, :func:`flash_oob` renders
-the queue as an out-of-band swap of the layout's ``#flash-messages`` region; append it to
-the fragment you return.
+the queue as an out-of-band swap of the layout's ``#flash-messages`` region (with
+``shipyard.web``'s ``oob`` helper); append it to the fragment you return.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.requests import HTTPConnection
 
 from shipyard.security.sessions import get_session
+from shipyard.web.htmx.oob import oob
 
 FLASH_KEY = "_flashes"
 FLASH_REGION_ID = "flash-messages"
@@ -54,8 +55,10 @@ def render_flash_messages(messages: list[FlashMessage]) -> Markup:
 
 
 def flash_oob(request: HTTPConnection) -> Markup:
-    """The queued messages as an htmx out-of-band swap into ``#flash-messages``."""
+    """The queued messages as an htmx out-of-band swap into ``#flash-messages``.
+
+    The swap replaces the region's content (``innerHTML``), so the layout's region keeps
+    its own attributes (``aria-live``...).
+    """
     inner = render_flash_messages(get_flashed_messages(request))
-    return Markup('<div id="{id}" hx-swap-oob="true">{inner}</div>').format(
-        id=escape(FLASH_REGION_ID), inner=inner
-    )
+    return oob(FLASH_REGION_ID, inner, "innerHTML")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import unquote_plus
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import (
     MultipartParser,
     QuerystringParser,
     parse_options_header,
 )
-from python_multipart.exceptions import FormParserError
 
 MAX_FIELD_BYTES = 4096
 FORM_TYPES = {b"application/x-www-form-urlencoded", b"multipart/form-data"}

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from itsdangerous import BadSignature, TimestampSigner
@@ -145,13 +145,14 @@ async def commit(
     """
     for stale in session.stale_ids:
         await backend().delete(stale)
-    session_id = session.current_id
+    has_data = session.loaded and len(session) > 0
+    session_id = session.id if session.modified and has_data else session.current_id
     if session_id is None:
         return cookie.delete_header() if session.cleared else None
     expires_at = utcnow() + timedelta(seconds=settings.sessions.max_age)
     renewed = False
     if session.modified:
-        if len(session):
+        if has_data:
             payload = session.serialize(settings.sessions.max_size)
             await backend().save(session_id, payload, expires_at)
             renewed = True

@@ -56,8 +56,7 @@ def _html(request: Request, status: int, context: dict[str, Any]) -> str:
             return render_blocks(template, [_FRAGMENT_BLOCK], values)
         return template.render(values)
     except Exception:
-        if status < 500:
-            logger.exception("error page for %s failed to render", status)
+        logger.exception("error page for %s failed to render", status)
         title, detail = escape(context["title"]), escape(context.get("detail") or "")
         return f"<h1>{status} {title}</h1><p>{detail}</p>"
 

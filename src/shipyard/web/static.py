@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import stat
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -48,20 +49,17 @@ class StaticFiles:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._hashes: dict[Path, tuple[int, int, str]] = {}
+        settings = getattr(app, "settings", None)
+        self.prefix: str = settings.web.static_url if settings is not None else "/static"
+        """The URL prefix (``settings.web.static_url`` when the files were mounted)."""
 
     @property
     def directories(self) -> list[Path]:
         """Where files are looked up, first match wins."""
         return [*getattr(self.app, "static_dirs", ()), FRAMEWORK_STATIC]
 
-    @property
-    def prefix(self) -> str:
-        """The URL prefix, from ``settings.web.static_url``."""
-        settings = getattr(self.app, "settings", None)
-        return settings.web.static_url if settings is not None else "/static"
-
-    def find(self, path: str) -> tuple[Path, int, int] | None:
-        """The file for a URL path (with its size and mtime), or None; never escapes."""
+    def find(self, path: str) -> tuple[Path, os.stat_result] | None:
+        """The file for a URL path (with its stat), or None; never escapes its directory."""
         parts = _safe_parts(path)
         if parts is None:
             return None
@@ -75,7 +73,7 @@ class StaticFiles:
             except OSError:
                 continue
             if stat.S_ISREG(info.st_mode):
-                return candidate, info.st_size, info.st_mtime_ns
+                return candidate, info
         return None
 
     def content_hash(self, path: str) -> str | None:
@@ -83,12 +81,12 @@ class StaticFiles:
         found = self.find(path)
         if found is None:
             return None
-        file, size, mtime = found
+        file, info = found
         cached = self._hashes.get(file)
-        if cached is not None and cached[0] == size and cached[1] == mtime:
+        if cached is not None and cached[:2] == (info.st_size, info.st_mtime_ns):
             return cached[2]
         digest = hashlib.sha256(file.read_bytes()).hexdigest()[:_HASH_LENGTH]
-        self._hashes[file] = (size, mtime, digest)
+        self._hashes[file] = (info.st_size, info.st_mtime_ns, digest)
         return digest
 
     def url(self, path: str, root_path: str = "") -> str:
@@ -120,14 +118,14 @@ class StaticFiles:
         found = self.find(path)
         if found is None:
             return PlainTextResponse("Not Found", status_code=404)
-        file, _, _ = found
+        file, info = found
         requested = QueryParams(scope.get("query_string", b"")).get("v")
         fresh = requested is not None and requested == self.content_hash(path)
         max_age = self._max_age()
         cache = IMMUTABLE if fresh else f"public, max-age={max_age}, must-revalidate"
         if max_age == 0 and not fresh:
             cache = "no-cache"
-        response = FileResponse(file, headers={"Cache-Control": cache})
+        response = FileResponse(file, headers={"Cache-Control": cache}, stat_result=info)
         if_none_match = Headers(scope=scope).get("if-none-match")
         etag = response.headers.get("etag")
         if if_none_match and etag and etag in {tag.strip() for tag in if_none_match.split(",")}:
