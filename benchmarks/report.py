@@ -179,8 +179,10 @@ def markdown_machine(info: dict[str, str]) -> str:
     return "\n".join(f"- **{key}**: {value}" for key, value in info.items())
 
 
-START = "<!-- benchmark-results:start -->"
-END = "<!-- benchmark-results:end -->"
+# pymdownx.snippets section markers: the docs site can include just this part, and
+# including the whole file strips them.
+START = "<!-- --8<-- [start:results] -->"
+END = "<!-- --8<-- [end:results] -->"
 
 
 def write(path: Path, markdown: str) -> None:

@@ -3,7 +3,8 @@
 The showcase is a project like ``shipyard new`` makes, so its package is called ``app``:
 the same name as other projects' packages and ``tests/app``. :func:`showcase` imports it
 once per session with ``app`` temporarily pointing at the showcase, then gives the name
-back (and its tables back to the shared model metadata), so nothing leaks into other tests.
+back and removes the showcase's own tables from the shared model metadata, so nothing
+leaks into other tests (framework tables, e.g. ``shipyard_sessions``, stay).
 
 ``app`` overrides the Shipyard plugin's fixture: the showcase with the ``test`` profile,
 its database a fresh SQLite file migrated with the showcase's own migrations.
@@ -51,7 +52,7 @@ def _package_modules() -> dict[str, ModuleType]:
 @pytest.fixture(scope="session")
 def showcase() -> Iterator[Showcase]:
     """Import the showcase's ``app`` package without leaving it in ``sys.modules``."""
-    before = set(Model.metadata.tables)
+    before = set(Model.registry.mappers)
     saved = _package_modules()
     for name in saved:
         del sys.modules[name]
@@ -64,7 +65,11 @@ def showcase() -> Iterator[Showcase]:
         for name in _package_modules():
             del sys.modules[name]
         sys.modules.update(saved)
-    tables = tuple(table for name, table in Model.metadata.tables.items() if name not in before)
+    tables = tuple(
+        cast("Table", mapper.local_table)
+        for mapper in Model.registry.mappers - before
+        if mapper.class_.__module__.startswith(PACKAGE + ".")
+    )
     yield Showcase(
         create_app=cast("Callable[..., App]", main.create_app),
         seed=cast("SeedFunction", seeds.seed),

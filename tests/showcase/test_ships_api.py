@@ -49,7 +49,9 @@ async def test_duplicate_name_is_a_conflict_and_changes_nothing(client: AsyncCli
     response = await client.post("/api/ships", json={"name": "Fram"})
 
     assert response.status_code == 409
-    assert response.json() == {"detail": "a ship named 'Fram' already exists"}
+    problem = response.json()
+    assert problem["status"] == 409
+    assert problem["detail"] == "a ship named 'Fram' already exists"
     assert len((await client.get("/api/ships")).json()) == 1
 
 
@@ -82,7 +84,9 @@ async def test_invalid_bodies_are_rejected(
     response = await client.post("/api/ships", json=payload)
 
     assert response.status_code == 422
-    locations = [error["loc"] for error in response.json()["detail"]]
+    problem = response.json()
+    assert problem["status"] == 422
+    locations = [error["loc"] for error in problem["errors"]]
     if field is not None:
         assert ["body", field] in locations
     assert (await client.get("/api/ships")).json() == []
@@ -94,7 +98,7 @@ async def test_malformed_json_is_rejected(client: AsyncClient) -> None:
     )
 
     assert response.status_code == 422
-    assert response.json()["detail"][0]["type"] == "json_invalid"
+    assert [error["type"] for error in response.json()["errors"]] == ["json_invalid"]
 
 
 async def test_longest_allowed_name_is_accepted(client: AsyncClient) -> None:
