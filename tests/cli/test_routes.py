@@ -47,8 +47,8 @@ async def socket(websocket: WebSocket) -> None:
     await websocket.close()
 
 
-Path("static").mkdir(exist_ok=True)
-app.mount("/static", StaticFiles(directory="static"), name="static")
+Path("files").mkdir(exist_ok=True)
+app.mount("/files", StaticFiles(directory="files"), name="files")
 app.mount("/legacy", Router(routes=[Route("/ping", ping, name="ping")]))
 """
 
@@ -61,6 +61,12 @@ def test_json_lists_every_route_sorted_by_path(
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert rows == [
+        {
+            "methods": ["MOUNT"],
+            "path": "/files",
+            "name": "files",
+            "handler": "starlette.staticfiles:StaticFiles",
+        },
         {
             "methods": ["GET", "HEAD"],
             "path": "/legacy/ping",
@@ -83,7 +89,7 @@ def test_json_lists_every_route_sorted_by_path(
             "methods": ["MOUNT"],
             "path": "/static",
             "name": "static",
-            "handler": "starlette.staticfiles:StaticFiles",
+            "handler": "shipyard.web.static:StaticFiles",
         },
         {"methods": ["WS"], "path": "/ws", "name": "socket", "handler": f"{module_name}:socket"},
     ]

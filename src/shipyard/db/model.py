@@ -25,6 +25,14 @@ NAMING_CONVENTION: dict[str, str] = {
 }
 
 
+framework_metadata = MetaData(naming_convention=NAMING_CONVENTION)
+"""Tables Shipyard itself owns (sessions, ...): kept out of the app's migrations.
+
+They are created by ``shipyard db upgrade`` and, in development, on first use; the app's
+Alembic autogenerate never sees them, so it neither creates nor drops them.
+"""
+
+
 def utcnow() -> datetime:
     """The current time as a timezone-aware UTC datetime."""
     return datetime.now(UTC)

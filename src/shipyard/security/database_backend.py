@@ -1,9 +1,9 @@
 """The default session backend: a ``shipyard_sessions`` table in the app's database.
 
-The table is declared on :class:`shipyard.db.Model`'s metadata, so an app's Alembic
-autogenerate sees it and can own it in migrations. With ``sessions.create_table`` on (the
-default) the backend also creates it on first use when it is missing (never at start-up:
-an app starts while its database is down), so a new project needs no migration step.
+The table belongs to :data:`shipyard.db.model.framework_metadata`: ``shipyard db upgrade``
+creates it and the app's own migrations never see it. With ``sessions.create_table`` on
+(the default) the backend also creates it on first use when it is missing (never at
+start-up: an app starts while its database is down), so a new project needs no migration.
 Expired rows are ignored on read and replaced on write;
 :meth:`DatabaseSessionBackend.purge_expired` deletes them in bulk (run it from a job).
 """
@@ -18,12 +18,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipyard.db.database import Database
-from shipyard.db.model import Model, UtcDateTime, utcnow
+from shipyard.db.model import UtcDateTime, framework_metadata, utcnow
 from shipyard.security.backends import SessionRecord
 
 sessions_table = Table(
     "shipyard_sessions",
-    Model.metadata,
+    framework_metadata,
     Column("id", String(64), primary_key=True),
     Column("payload", Text, nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False, index=True),
