@@ -139,3 +139,17 @@ def test_no_cors_without_origins(client: TestClient) -> None:
     from starlette.middleware.cors import CORSMiddleware
 
     assert all(m.cls is not CORSMiddleware for m in client.app.user_middleware)  # type: ignore[attr-defined]
+
+
+def test_api_docs_pages_get_the_policy_their_cdn_assets_need(
+    make_client: ClientFactory, spy: SpyBackend
+) -> None:
+    client = make_client(
+        spy, base_url="https://testserver", profile="production", app={"secret_key": "k" * 40}
+    )
+    docs = _directives(client.get("/docs").headers["content-security-policy"])
+    assert "https://cdn.jsdelivr.net" in docs["script-src"]
+    assert "'unsafe-eval'" not in docs["script-src"]
+    page = _directives(client.get("/page").headers["content-security-policy"])
+    assert "cdn.jsdelivr.net" not in page["script-src"]
+    assert "unsafe-inline" not in page["script-src"]

@@ -18,7 +18,7 @@ from shipyard.extension import Extension
 from shipyard.security.backends import SessionBackend
 from shipyard.security.csrf_middleware import CsrfMiddleware
 from shipyard.security.database_backend import DatabaseSessionBackend
-from shipyard.security.headers import SecurityHeadersMiddleware
+from shipyard.security.headers import SecurityHeadersMiddleware, relax_for_api_docs
 from shipyard.security.redis_backend import RedisSessionBackend
 from shipyard.security.session_middleware import SessionMiddleware
 from shipyard.security.templating import register_security_globals
@@ -51,6 +51,7 @@ class SecurityExtension(Extension):
                 max_age=cors.max_age,
             )
         app.add_middleware(SecurityHeadersMiddleware)
+        relax_for_api_docs(app)
         register_security_globals(app)
 
     async def startup(self, app: App) -> None:
