@@ -41,8 +41,8 @@ class SessionNotLoaded(ShipyardError):
     def __init__(self) -> None:
         super().__init__(
             "the session was used before it was loaded from the session store",
-            hint="declare `session: SessionDep` in the endpoint, add "
-            "`dependencies=[Depends(load_session)]` to its router, "
+            hint="serve pages from a `shipyard.web.PageRouter`, declare "
+            "`session: SessionDep` in the endpoint, "
             "or `await load_session(request)` first",
         )
 

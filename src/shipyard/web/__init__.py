@@ -9,6 +9,7 @@ security headers live in :mod:`shipyard.security`; forms in :mod:`shipyard.forms
 from shipyard.web.errors import problem_response
 from shipyard.web.extension import WebExtension
 from shipyard.web.htmx import Htmx, HtmxDetails
+from shipyard.web.pages import PageRouter
 from shipyard.web.problems import HTTPProblem
 from shipyard.web.render import render, render_to_string
 from shipyard.web.static import static_files_for
@@ -23,6 +24,7 @@ __all__ = [
     "HTTPProblem",
     "Htmx",
     "HtmxDetails",
+    "PageRouter",
     "WebExtension",
     "problem_response",
     "register_context_processor",
