@@ -158,10 +158,13 @@ def test_migration_workflow(project: Project) -> None:
     [first] = (project.root / "migrations" / "versions").glob("*create_posts.py")
     assert f"wrote {first}" in out.replace("\n", "")
     script = first.read_text()
-    assert "op.create_table('posts'," in script
+    assert 'op.create_table(\n        "posts",' in script  # tidied by ruff format
     assert "sa.DateTime(timezone=True)" in script
     assert "shipyard" not in script  # rendered with plain SQLAlchemy types only
     assert ("batch_alter_table" in script) is sqlite
+    ruff = [sys.executable, "-m", "ruff"]
+    assert subprocess.run([*ruff, "check", "--quiet", str(first)], check=False).returncode == 0
+    assert subprocess.run([*ruff, "format", "--check", str(first)], check=False).returncode == 0
 
     assert "applied" in project.ok("db", "upgrade")
     assert {"authors", "posts", "alembic_version"} <= project.tables()
