@@ -26,7 +26,7 @@ def _valid(project: Project) -> Project:
         """
         [app]
         name = "Cli app"
-        secret_key = "super-secret-value"
+        secret_key = "super-secret-value-long-enough-for-production"
         [server]
         port = 8123
         """,
@@ -157,3 +157,23 @@ def test_help_has_examples(runner: CliRunner) -> None:
         result = runner.invoke(app, [command, "--help"], env=ENV)
         assert result.exit_code == 0
         assert f"Example: shipyard config {command}" in result.output
+
+
+def test_production_refuses_the_development_secret_key_and_debug(
+    runner: CliRunner, project: Project
+) -> None:
+    project.write("config/settings.production.toml", "[app]\ndebug = true\n")
+    args = ["check", "--root", str(project.root), "--profile", "production", "--format", "json"]
+    result = runner.invoke(app, args, env=ENV)
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert [error["key"] for error in report["errors"]] == ["app.secret_key", "app.debug"]
+    assert "SHIPYARD_APP__SECRET_KEY" in report["errors"][0]["message"]
+    assert report["errors"][1]["source"] == "config/settings.production.toml:2"
+
+
+def test_development_accepts_the_development_secret_key(
+    runner: CliRunner, project: Project
+) -> None:
+    result = runner.invoke(app, ["check", "--root", str(project.root)], env=ENV)
+    assert result.exit_code == 0, result.output

@@ -11,7 +11,9 @@ from shipyard.config import ConfigError, available_profiles
 @pytest.fixture
 def profiles(project: Project) -> Project:
     project.write("config/settings.toml", "[app]\nname = 'base'\n")
-    project.write("config/settings.production.toml", "[app]\nname = 'prod'\n")
+    project.write(
+        "config/settings.production.toml", "[app]\nname = 'prod'\nsecret_key = '" + "k" * 40 + "'\n"
+    )
     project.write("config/settings.staging.toml", "[app]\nname = 'staging'\n")
     return project
 

@@ -105,7 +105,8 @@ async def test_extension_starts_and_stops_the_watcher(
 
 
 async def test_extension_stays_off_outside_development(project: Project) -> None:
-    holder = SettingsHolder.load(project.root, profile="production", environ={})
+    environ = {"SHIPYARD_APP__SECRET_KEY": "k" * 40}
+    holder = SettingsHolder.load(project.root, profile="production", environ=environ)
     extension = ConfigReloadExtension()
     app = cast("App", SimpleNamespace(settings_holder=holder))
     await extension.startup(app)

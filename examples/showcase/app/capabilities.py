@@ -26,8 +26,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/settings",
     ),
-    Capability("Pages and htmx", "Templates, fragments, forms, flash messages.", "coming"),
-    Capability("Security", "Sessions, CSRF, security headers, CORS, rate limiting.", "coming"),
+    Capability(
+        "Web layer",
+        "htmx pages and fragments, forms, sessions and flash messages, CSRF, security "
+        "headers (strict CSP), error pages.",
+        "available",
+        "/ships",
+    ),
     Capability("Accounts", "Users, login, registration, OAuth2, policies and roles.", "coming"),
     Capability("APIs", "Pagination, filtering, versioning, problem details.", "coming"),
     Capability("Jobs", "Background jobs, a worker, cron, a dashboard.", "coming"),

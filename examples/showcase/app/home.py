@@ -1,44 +1,31 @@
-"""The showcase's pages (HTML): the capabilities, the effective settings, a health check."""
-
-from pathlib import Path
+"""The showcase's general pages (capabilities, effective settings) and its health check."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import Response
 from shipyard.app import SettingsDep
 from shipyard.db import DbSession, get_database
+from shipyard.web import PageRouter, render
 from sqlalchemy import func, select, text
 
 from app.capabilities import CAPABILITIES
 from app.ships.models import Ship
 
-templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(),
-)
-
+pages = PageRouter()
 router = APIRouter()
 
 
-@router.get("/", response_class=HTMLResponse, name="home")
-async def home(settings: SettingsDep, session: DbSession) -> HTMLResponse:
+@pages.get("/", name="home")
+async def home(request: Request, session: DbSession) -> Response:
     """The capabilities of Shipyard and how many ships the database holds."""
     ships = await session.scalar(select(func.count()).select_from(Ship))
-    page = templates.get_template("home.html").render(
-        app_name=settings.app.name, capabilities=CAPABILITIES, ships=ships or 0
-    )
-    return HTMLResponse(page)
+    return render(request, "home.html", {"capabilities": CAPABILITIES, "ships": ships or 0})
 
 
-@router.get("/settings", response_class=HTMLResponse, name="settings")
-async def effective_settings(request: Request, settings: SettingsDep) -> HTMLResponse:
+@pages.get("/settings", name="settings")
+async def effective_settings(request: Request, settings: SettingsDep) -> Response:
     """The profile in use and the settings that matter most, secrets left out."""
-    page = templates.get_template("settings.html").render(
-        app_name=settings.app.name,
-        settings=settings,
-        database_url=get_database(request.app).redacted_url,
-    )
-    return HTMLResponse(page)
+    context = {"settings": settings, "database_url": get_database(request.app).redacted_url}
+    return render(request, "settings.html", context)
 
 
 @router.get("/health", name="health")

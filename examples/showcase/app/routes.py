@@ -4,9 +4,12 @@ from shipyard.app import App
 
 from app import home
 from app.ships import api as ships_api
+from app.ships import pages as ships_pages
 
 
 def register_routes(app: App) -> None:
-    """Include every router of the app."""
+    """Include every router of the app: HTML pages, then JSON APIs."""
+    app.include_router(home.pages)
     app.include_router(home.router)
+    app.include_router(ships_pages.pages)
     app.include_router(ships_api.router)

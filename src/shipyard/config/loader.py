@@ -27,6 +27,7 @@ from shipyard.config.environment import (
 )
 from shipyard.config.errors import ConfigError, Problem
 from shipyard.config.models import Settings
+from shipyard.config.production import production_problems
 from shipyard.config.secrets import (
     EnvSecretProvider,
     FileSecretProvider,
@@ -109,6 +110,8 @@ def load(
         reported = {problem.key for problem in problems}
         found = problems_from(exc, settings_class, merged.sources, root)
         problems.extend(problem for problem in found if problem.key not in reported)
+    else:
+        problems.extend(production_problems(settings, merged.sources, root))
     if problems:
         raise ConfigError(problems, profile=chosen)
     return LoadedSettings(settings, _provenance(settings, merged.sources), chosen)

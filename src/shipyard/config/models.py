@@ -15,6 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production
+"""The default secret key: fine on a laptop, refused by the production profile."""
+
 
 class Section(BaseModel):
     """Base for every settings section: strict about unknown keys, immutable once built."""
@@ -28,7 +31,7 @@ class AppSettings(Section):
     name: str = "Shipyard app"
     debug: bool = False
     secret_key: SecretStr = Field(
-        default=SecretStr("insecure-development-key-change-me"),
+        default=SecretStr(DEVELOPMENT_SECRET_KEY),
         description="Signs sessions and tokens. Set a long random value outside development.",
     )
     plugins_autoload: bool = Field(

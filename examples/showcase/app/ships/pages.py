@@ -1,0 +1,100 @@
+"""The ships pages (HTML + htmx): list, add, show details, delete.
+
+Everything is one template, ``ships/index.html``, whose blocks serve as fragments:
+
+- ``GET /ships``: the whole page.
+- ``POST /ships``: the form. Invalid input re-renders the form (status 422, values kept);
+  valid input answers with a blank form plus out-of-band swaps that append the row,
+  update the ship counter and show a flash message. Without htmx: redirect (303).
+- ``GET /ships/{id}``: the details fragment for htmx swaps (the link pushes the URL); the
+  whole page when loaded directly, boosted, or restored from history.
+- ``DELETE /ships/{id}``: removes the row; the counter and flash come out of band.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException, Request, status
+from fastapi.responses import RedirectResponse, Response
+from shipyard.db import DbSession
+from shipyard.forms import FormResult, form_response
+from shipyard.security import flash, flash_oob
+from shipyard.web import PageRouter, render, render_to_string
+from shipyard.web.htmx import htmx, oob, with_oob
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.ships.forms import ShipForm, ShipFormDep
+from app.ships.models import Ship
+
+TEMPLATE = "ships/index.html"
+
+pages = PageRouter(prefix="/ships", tags=["ships"])
+
+
+async def _count(session: AsyncSession) -> int:
+    return await session.scalar(select(func.count()).select_from(Ship)) or 0
+
+
+async def _context(session: AsyncSession, selected: Ship | None = None) -> dict[str, Any]:
+    ships = list(await session.scalars(select(Ship).order_by(Ship.id)))
+    return {"ships": ships, "count": len(ships), "selected": selected, "swap_oob": False}
+
+
+async def _ship_or_404(session: AsyncSession, ship_id: int) -> Ship:
+    ship = await session.get(Ship, ship_id)
+    if ship is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"there is no ship {ship_id}")
+    return ship
+
+
+@pages.get("", name="ships")
+async def list_ships(request: Request, session: DbSession) -> Response:
+    """Every ship, the counter, the details panel and the "Add a ship" form."""
+    context = await _context(session)
+    return render(request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)})
+
+
+@pages.post("", name="create_ship_page")
+async def create_ship(request: Request, form: ShipFormDep, session: DbSession) -> Response:
+    """Add a ship from the form; 422 with the form re-rendered when the input is wrong."""
+    if form.is_valid:
+        taken = await session.scalar(select(Ship.id).where(Ship.name == form.data.name))
+        if taken is not None:
+            form.add_error("name", f"A ship named {form.data.name!r} already exists.")
+    if not form.is_valid:
+        return form_response(request, TEMPLATE, await _context(session), form)
+    ship = Ship(name=form.data.name)
+    session.add(ship)
+    await session.flush()
+    flash(request, f"Ship {ship.name} added.", "success")
+    if not htmx(request):
+        return RedirectResponse(request.url_for("ships").path, status.HTTP_303_SEE_OTHER)
+    context = {"count": await _count(session), "swap_oob": True}
+    response = render(
+        request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)}, block=["form", "count"]
+    )
+    row = render_to_string(request, "ships/_row.html", {"ship": ship})
+    return with_oob(response, oob("ship-rows", row, "beforeend", tag="tbody"), flash_oob(request))
+
+
+@pages.get("/{ship_id}", name="ship_detail")
+async def ship_detail(request: Request, ship_id: int, session: DbSession) -> Response:
+    """One ship's details: the fragment for htmx swaps, the whole page otherwise."""
+    ship = await _ship_or_404(session, ship_id)
+    context = {**await _context(session, ship), "form": FormResult.blank(ShipForm)}
+    return render(request, TEMPLATE, context, fragment="detail")
+
+
+@pages.delete("/{ship_id}", name="delete_ship")
+async def delete_ship(request: Request, ship_id: int, session: DbSession) -> Response:
+    """Remove a ship: an empty body (the row goes), the counter and flash out of band."""
+    ship = await _ship_or_404(session, ship_id)
+    await session.delete(ship)
+    await session.flush()
+    flash(request, f"Ship {ship.name} deleted.", "info")
+    response = render(
+        request, TEMPLATE, {"count": await _count(session), "swap_oob": True}, block="count"
+    )
+    return with_oob(response, flash_oob(request))
