@@ -1,0 +1,1 @@
+"""Browser tests: the showcase served by a real server, driven in headless Chromium."""

@@ -1,0 +1,135 @@
+"""Fixtures for the browser tests: the showcase on a real server, Debian's Chromium.
+
+``showcase_url`` (session): a fresh SQLite database under tmp, migrated and seeded with
+the ``shipyard`` CLI, then ``shipyard run --workers 1`` on a free port with the ``test``
+profile and the strict CSP preset; stopped at the end. ``browser`` (session): the
+system's ``/usr/bin/chromium`` through Playwright (no browser download, ever).
+``watched`` (per test): a new browser context (own cookies and storage) with a page
+that records CSP violations (:mod:`tests.browser.watch`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+from tests.browser.watch import WatchedPage
+
+from shipyard.testing.services import free_port, unavailable
+
+SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
+SHIPYARD = Path(sys.executable).with_name("shipyard")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT = 30.0
+
+
+def _showcase_env(database: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SHIPYARD_")}
+    env.update(
+        SHIPYARD_PROFILE="test",
+        SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{database}",
+        SHIPYARD_SECURITY__CSP_PRESET="strict",
+        SHIPYARD_REQUIRE_SERVICES=os.environ.get("SHIPYARD_REQUIRE_SERVICES", ""),
+    )
+    return env
+
+
+def _cli(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [str(SHIPYARD), *args], cwd=SHOWCASE, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"shipyard {' '.join(args)} failed:\n{result.stderr}"
+
+
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the showcase server exited ({server.returncode}):\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the showcase server did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def showcase_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of the showcase, served by ``shipyard run`` on a fresh database."""
+    workdir = tmp_path_factory.mktemp("showcase")
+    env = _showcase_env(workdir / "showcase.db")
+    _cli(env, "db", "upgrade")
+    _cli(env, "db", "seed")
+    port = free_port()
+    log = workdir / "server.log"
+    command = [str(SHIPYARD), "run", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command, cwd=SHOWCASE, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """Playwright's driver (the sync API)."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's headless Chromium; skipped (failed in CI) when it is not installed."""
+    if not CHROMIUM.exists():
+        unavailable("chromium is not installed (apt-get install chromium)")
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def watched(browser: Browser, showcase_url: str) -> Iterator[WatchedPage]:
+    """A page in a fresh context (own cookies and storage) that records CSP violations."""
+    context = browser.new_context(base_url=showcase_url)
+    context.set_default_timeout(10_000)
+    try:
+        yield WatchedPage.attach(context.new_page())
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def api(showcase_url: str) -> Iterator[httpx.Client]:
+    """A plain HTTP client of the running showcase (its JSON API needs no session)."""
+    with httpx.Client(base_url=showcase_url, timeout=10.0) as client:
+        yield client
