@@ -45,7 +45,6 @@ def _showcase_env(database: Path) -> dict[str, str]:
         SHIPYARD_PROFILE="test",
         SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{database}",
         SHIPYARD_SECURITY__CSP_PRESET="strict",
-        SHIPYARD_REQUIRE_SERVICES=os.environ.get("SHIPYARD_REQUIRE_SERVICES", ""),
     )
     return env
 
