@@ -2,7 +2,7 @@
 
 ``showcase_url`` (session): a fresh SQLite database under tmp, migrated and seeded with
 the ``shipyard`` CLI, then ``shipyard run --workers 1`` on a free port with the ``test``
-profile and the strict CSP preset; stopped at the end. ``browser`` (session): the
+profile and the strict CSP preset; stopped at the end. ``browser`` (per module): the
 system's ``/usr/bin/chromium`` through Playwright (no browser download, ever).
 ``watched`` (per test): a new browser context (own cookies and storage) with a page
 that records CSP violations (:mod:`tests.browser.watch`).
@@ -97,14 +97,14 @@ def showcase_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
-    """Playwright's driver (the sync API)."""
+    """Playwright's driver (the sync API), stopped before other modules' async tests run."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium; skipped (failed in CI) when it is not installed."""
     if not CHROMIUM.exists():

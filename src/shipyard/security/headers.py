@@ -180,6 +180,10 @@ class HeaderPolicy:
             "permissions-policy": options.permissions_policy,
         }
 
+        self.plain = _encoded(self.common)
+        self.document_encoded = _encoded({**self.common, **self.document})
+        self.csp_template = _csp_header(self.csp)
+
     def headers_for(self, scope: Scope, html: bool) -> dict[str, str]:
         """The headers for one response of this request."""
         values = dict(self.common)
@@ -190,13 +194,33 @@ class HeaderPolicy:
             if overrides is not None and overrides.csp:
                 csp = dict(csp)
                 _apply(csp, overrides.csp)
-            policy = "; ".join(f"{name} {value}" for name, value in csp.items())
-            if NONCE in policy:
-                policy = policy.replace(NONCE, csp_nonce(HTTPConnection(scope)))
-            values["content-security-policy"] = policy
+            values["content-security-policy"] = _with_nonce(_csp_header(csp), scope)
         if overrides is not None:
             _apply(values, overrides.headers)
         return {name: value for name, value in values.items() if value}
+
+    def encoded_for(self, scope: Scope, html: bool) -> list[tuple[bytes, bytes]]:
+        """:meth:`headers_for` as raw ASGI headers; without overrides, precomputed."""
+        if _overrides(scope) is not None:
+            return _encoded(self.headers_for(scope, html))
+        if not html:
+            return self.plain
+        csp = _with_nonce(self.csp_template, scope)
+        return [*self.document_encoded, (b"content-security-policy", csp.encode("latin-1"))]
+
+
+def _csp_header(directives: Mapping[str, str]) -> str:
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _with_nonce(policy: str, scope: Scope) -> str:
+    return policy.replace(NONCE, csp_nonce(HTTPConnection(scope))) if NONCE in policy else policy
+
+
+def _encoded(values: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    return [
+        (name.encode("latin-1"), value.encode("latin-1")) for name, value in values.items() if value
+    ]
 
 
 class SecurityHeadersMiddleware:
@@ -221,16 +245,19 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers}
-                html = any(
-                    name.lower() == b"content-type" and value.startswith(b"text/html")
-                    for name, value in headers
-                )
-                for name, value in policy.headers_for(scope, html).items():
-                    if name.encode() not in present:
-                        headers.append((name.encode(), value.encode("latin-1")))
-                message["headers"] = headers
+                headers = message.get("headers") or []
+                present = set()
+                html = False
+                for name, value in headers:
+                    lowered = name.lower()
+                    present.add(lowered)
+                    if lowered == b"content-type" and value.startswith(b"text/html"):
+                        html = True
+                added = policy.encoded_for(scope, html)
+                message["headers"] = [
+                    *headers,
+                    *(header for header in added if header[0] not in present),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -67,10 +67,16 @@ class SessionCookie:
             return None
         return session_id if SESSION_ID.fullmatch(session_id) else None
 
-    def set_header(self, session_id: str) -> tuple[bytes, bytes]:
-        """A ``Set-Cookie`` header carrying the signed ``session_id``."""
+    def set_header(
+        self, session_id: str, max_age: int | None = None, *, persistent: bool = True
+    ) -> tuple[bytes, bytes]:
+        """A ``Set-Cookie`` header carrying the signed ``session_id``.
+
+        ``persistent=False`` leaves out ``Max-Age``: the browser drops it when it closes.
+        """
         value = self.signer.sign(session_id).decode()
-        return _set_cookie(f"{self.name}={value}; Max-Age={self.max_age}; {self.attributes}")
+        lifetime = f"Max-Age={max_age or self.max_age}; " if persistent else ""
+        return _set_cookie(f"{self.name}={value}; {lifetime}{self.attributes}")
 
     def delete_header(self) -> tuple[bytes, bytes]:
         """A ``Set-Cookie`` header that removes the cookie."""
@@ -124,7 +130,7 @@ class SessionMiddleware:
             return
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and not session.untouched:
                 header = await commit(session, lambda: session_backend(app), cookie, settings)
                 if header is not None:
                     message["headers"] = [*message.get("headers", ()), header]
@@ -149,7 +155,8 @@ async def commit(
     session_id = session.id if session.modified and has_data else session.current_id
     if session_id is None:
         return cookie.delete_header() if session.cleared else None
-    expires_at = utcnow() + timedelta(seconds=settings.sessions.max_age)
+    max_age = session.max_age if session.loaded else settings.sessions.max_age
+    expires_at = utcnow() + timedelta(seconds=max_age)
     renewed = False
     if session.modified:
         if has_data:
@@ -162,5 +169,6 @@ async def commit(
         await backend().touch(session_id, expires_at)
         renewed = True
     if renewed or session.needs_cookie:
-        return cookie.set_header(session_id)
+        persistent = session.persistent if session.loaded else True
+        return cookie.set_header(session_id, max_age, persistent=persistent)
     return None

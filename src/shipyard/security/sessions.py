@@ -28,6 +28,8 @@ from shipyard.errors import ShipyardError
 from shipyard.security.backends import SessionBackend
 
 ID_BYTES = 32
+EXPIRY_KEY = "_shipyard_expiry"
+"""Session key holding a per-session lifetime set by :meth:`Session.set_expiry`."""
 
 
 def new_session_id() -> str:
@@ -90,6 +92,11 @@ class Session(MutableMapping[str, Any]):
         return self._id
 
     @property
+    def untouched(self) -> bool:
+        """True for a request that brought no session and did nothing with one."""
+        return self._id is None and not (self.modified or self.cleared or self.stale_ids)
+
+    @property
     def loaded(self) -> bool:
         """True once the data is available (always true for a cookieless request)."""
         return self._data is not None
@@ -108,14 +115,50 @@ class Session(MutableMapping[str, Any]):
             if isinstance(decoded, dict):
                 data = decoded
                 self.stored = True
-                self.needs_touch = self._renewal_due(record.expires_at)
         self._data = data
+        if record is not None and self.stored:
+            self.needs_touch = self._renewal_due(record.expires_at)
         return self
 
     def _renewal_due(self, expires_at: datetime) -> bool:
         """True if the expiry was last renewed more than ``touch_interval`` seconds ago."""
-        renewed_at = expires_at - timedelta(seconds=self._max_age)
+        renewed_at = expires_at - timedelta(seconds=self.max_age)
         return utcnow() - renewed_at >= timedelta(seconds=self._touch_interval)
+
+    # -- lifetime ---------------------------------------------------------------------
+
+    def set_expiry(self, max_age: int | None = None, *, persistent: bool = True) -> None:
+        """Give this session its own lifetime (login uses it for "remember me").
+
+        ``max_age``: seconds the session lives after its last use, capped at (and by
+        default) ``sessions.max_age``. ``persistent=False`` sends a browser-session cookie
+        (no ``Max-Age``: it goes when the browser closes). Kept in the session's data.
+        """
+        data = self._require()
+        seconds = self._max_age if max_age is None else max(1, min(max_age, self._max_age))
+        data[EXPIRY_KEY] = [seconds, persistent]
+        self.modified = True
+
+    def _expiry(self) -> tuple[int, bool]:
+        stored = (self._data or {}).get(EXPIRY_KEY)
+        if (
+            isinstance(stored, list)
+            and len(stored) == 2
+            and isinstance(stored[0], int)
+            and isinstance(stored[1], bool)
+        ):
+            return max(1, min(stored[0], self._max_age)), stored[1]
+        return self._max_age, True
+
+    @property
+    def max_age(self) -> int:
+        """Seconds this session lives after its last use (``sessions.max_age`` by default)."""
+        return self._expiry()[0]
+
+    @property
+    def persistent(self) -> bool:
+        """False when the cookie should end with the browser session (no ``Max-Age``)."""
+        return self._expiry()[1]
 
     def rotate(self) -> None:
         """Move the (loaded) data to a fresh id; the old id is deleted from the store."""

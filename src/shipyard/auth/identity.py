@@ -1,0 +1,103 @@
+"""Who is making a request: the :class:`Identity`, and the per-app authenticator registry.
+
+An authenticator is an async callable ``(request, db_session) -> Identity | None``. Each
+app keeps its own list, tried in ascending ``priority`` (bearer JWT 100, ``X-API-Key``
+200, the login session 300, which every app has). The first Identity whose user is
+active wins; an identity of an inactive user is refused here, centrally, whatever method
+produced it. The result (None included) is cached per request in
+``request.state.identity``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+from starlette.requests import HTTPConnection
+
+from shipyard.auth.models import User
+
+Method = Literal["session", "jwt", "api_key"]
+Authenticator = Callable[[HTTPConnection, AsyncSession], Awaitable["Identity | None"]]
+
+PRIORITY_JWT = 100
+PRIORITY_API_KEY = 200
+PRIORITY_SESSION = 300
+
+_RESOLVED = "shipyard.auth.resolved"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """An authenticated user and how they authenticated.
+
+    ``scopes`` None means unrestricted (a login session); API keys and JWTs may restrict
+    what the user's permissions allow. ``credential_id`` names the credential (a JWT's
+    ``jti``, an API key's id) so it can be revoked.
+    """
+
+    user: User
+    method: Method
+    scopes: frozenset[str] | None = None
+    credential_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    priority: int
+    order: int
+    authenticator: Authenticator
+
+
+def _registry(app: Starlette) -> list[_Entry]:
+    entries: list[_Entry] | None = getattr(app.state, "shipyard_authenticators", None)
+    if entries is None:
+        from shipyard.auth.sessionauth import session_authenticator
+
+        entries = [_Entry(PRIORITY_SESSION, 0, session_authenticator)]
+        app.state.shipyard_authenticators = entries
+    return entries
+
+
+def register_authenticator(
+    app: Starlette, authenticator: Authenticator, *, priority: int
+) -> None:
+    """Add ``authenticator`` to ``app``; lower priorities are tried first (ties: in order)."""
+    entries = _registry(app)
+    if any(entry.authenticator is authenticator for entry in entries):
+        return
+    entries.append(_Entry(priority, len(entries), authenticator))
+    entries.sort(key=lambda entry: (entry.priority, entry.order))
+
+
+def authenticators(app: Starlette) -> list[Authenticator]:
+    """The app's authenticators in the order they are tried."""
+    return [entry.authenticator for entry in _registry(app)]
+
+
+async def resolve_identity(request: HTTPConnection, session: AsyncSession) -> Identity | None:
+    """The request's Identity (cached on ``request.state.identity``), or None.
+
+    Identities of inactive users are discarded: an inactive account never gets in.
+    """
+    if request.scope.get(_RESOLVED):
+        cached: Identity | None = request.state.identity
+        return cached
+    identity: Identity | None = None
+    for authenticator in authenticators(request.app):
+        found = await authenticator(request, session)
+        if found is not None and found.user.is_active:
+            identity = found
+            break
+    request.state.identity = identity
+    request.scope[_RESOLVED] = True
+    return identity
+
+
+def forget_identity(request: HTTPConnection) -> None:
+    """Drop the cached Identity (after login or logout within the same request)."""
+    request.scope.pop(_RESOLVED, None)
+    request.state.identity = None

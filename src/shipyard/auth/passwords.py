@@ -1,0 +1,107 @@
+"""Password hashing (Argon2id) and the password policy.
+
+Hashing uses argon2-cffi's ``PasswordHasher`` with the parameters in ``auth.argon2_*``
+(OWASP's recommendation by default: 19 MiB, 2 iterations, 1 lane). ``verify_password``
+also says when a stored hash was made with other parameters, so login can rehash it.
+The policy refuses passwords shorter than ``auth.password_min_length`` and, offline, the
+10,000 most common passwords (case-insensitive; the list ships with the package).
+"""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from shipyard.config.models import AuthSettings
+
+COMMON_PASSWORDS_FILE = "common_passwords.txt.gz"
+
+
+@cache
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=time_cost,
+        memory_cost=memory_cost,
+        parallelism=parallelism,
+        hash_len=32,
+        salt_len=16,
+        type=Type.ID,
+    )
+
+
+def hasher(settings: AuthSettings) -> PasswordHasher:
+    """The Argon2id hasher for these settings (one per parameter set)."""
+    return _hasher(
+        settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism
+    )
+
+
+def hash_password(password: str, settings: AuthSettings) -> str:
+    """An Argon2id hash (PHC string with its parameters and salt) of ``password``."""
+    return hasher(settings).hash(password)
+
+
+def verify_password(password: str, password_hash: str, settings: AuthSettings) -> tuple[bool, bool]:
+    """``(ok, needs_rehash)``: whether ``password`` matches, and if the hash is outdated.
+
+    A malformed or foreign hash never matches (it does not raise).
+    """
+    ph = hasher(settings)
+    try:
+        ph.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False, False
+    return True, ph.check_needs_rehash(password_hash)
+
+
+_DUMMY_PASSWORD = "shipyard-timing-equaliser"  # noqa: S105 - hashed, never a credential
+
+
+def burn_verification_time(settings: AuthSettings) -> None:
+    """Spend the time of one verification, so unknown accounts answer as slowly as known ones."""
+    verify_password(_DUMMY_PASSWORD, _dummy_hash(settings), settings)
+
+
+@cache
+def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return _hasher(time_cost, memory_cost, parallelism).hash(_DUMMY_PASSWORD)
+
+
+def _dummy_hash(settings: AuthSettings) -> str:
+    return _dummy_hash_for(
+        settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism
+    )
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the most common passwords, lower-cased."""
+    data = files("shipyard.auth").joinpath(COMMON_PASSWORDS_FILE).read_bytes()
+    return frozenset(gzip.decompress(data).decode("utf-8").split())
+
+
+def is_common_password(password: str) -> bool:
+    """True if ``password`` (ignoring case and surrounding spaces) is on the common list."""
+    return unicodedata.normalize("NFKC", password).strip().lower() in common_passwords()
+
+
+def password_problems(password: str, settings: AuthSettings) -> list[str]:
+    """What is wrong with ``password`` under the policy, as messages for the user."""
+    problems: list[str] = []
+    if len(password) < settings.password_min_length:
+        problems.append(f"Use at least {settings.password_min_length} characters.")
+    if len(password) > settings.password_max_length:
+        problems.append(f"Use at most {settings.password_max_length} characters.")
+    if not password.strip():
+        problems.append("The password cannot be only spaces.")
+    elif settings.reject_common_passwords and is_common_password(password):
+        problems.append(
+            "This password is one of the most commonly used ones and is easy to guess; "
+            "choose another."
+        )
+    return problems

@@ -1,0 +1,99 @@
+"""Login sessions: the session authenticator, ``login`` and ``logout``.
+
+A logged-in session holds ``user_id`` and ``auth_epoch`` (the user's ``session_epoch``
+at login). The authenticator accepts it only while the epoch still matches, so a
+password change or "log out everywhere" (both bump the epoch) ends every other session
+without touching the session store. ``login`` rotates the session id (no fixation) and
+sets the session's lifetime: ``auth.remember_max_age`` with a persistent cookie for
+"remember me", else ``auth.session_max_age`` with a cookie that ends with the browser.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import object_session
+from starlette.requests import HTTPConnection
+
+from shipyard.auth.identity import _RESOLVED, Identity, forget_identity
+from shipyard.auth.models import User
+from shipyard.auth.users import user_model
+from shipyard.config.models import Settings
+from shipyard.db.extension import get_database
+from shipyard.errors import ShipyardError
+from shipyard.security.sessions import clear_session, load_session, rotate_session_id
+
+USER_ID_KEY = "user_id"
+EPOCH_KEY = "auth_epoch"
+
+
+class InactiveUser(ShipyardError):
+    """An inactive account was asked to log in."""
+
+
+async def session_authenticator(request: HTTPConnection, db: AsyncSession) -> Identity | None:
+    """The Identity of a logged-in session, or None (no login, stale epoch, gone user)."""
+    session = await load_session(request)
+    user_id = session.get(USER_ID_KEY)
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
+    user = await db.get(user_model(request.app), user_id)
+    if user is None or session.get(EPOCH_KEY) != user.session_epoch:
+        session.pop(USER_ID_KEY, None)
+        session.pop(EPOCH_KEY, None)
+        return None
+    return Identity(user=user, method="session")
+
+
+async def login(request: HTTPConnection, user: User, remember: bool = False) -> None:
+    """Log ``user`` in on this request's session: new session id, user id stored.
+
+    Works without HTTP credentials (tests, OAuth callbacks): anything that has decided
+    who the user is calls it. Raises :class:`InactiveUser` for an inactive account.
+    """
+    if not user.is_active:
+        raise InactiveUser(
+            f"user {user.id} is inactive and cannot log in", hint="activate the account first"
+        )
+    settings: Settings = request.app.settings
+    await rotate_session_id(request)
+    session = await load_session(request)
+    session[USER_ID_KEY] = user.id
+    session[EPOCH_KEY] = user.session_epoch
+    if remember:
+        session.set_expiry(settings.auth.remember_max_age, persistent=True)
+    else:
+        session.set_expiry(settings.auth.session_max_age, persistent=False)
+    request.state.identity = Identity(user=user, method="session")
+    request.scope[_RESOLVED] = True
+
+
+async def logout(request: HTTPConnection, everywhere: bool = False) -> None:
+    """End this login session; ``everywhere=True`` ends all of the user's sessions.
+
+    "Everywhere" bumps the user's ``session_epoch``: through the request's own database
+    session when the user was loaded in it (committed with the request), otherwise in a
+    short transaction of its own.
+    """
+    session = await load_session(request)
+    user_id = session.get(USER_ID_KEY)
+    if everywhere and isinstance(user_id, int):
+        await _end_all_sessions(request, user_id)
+    clear_session(request)
+    forget_identity(request)
+
+
+async def _end_all_sessions(request: HTTPConnection, user_id: int) -> None:
+    identity = request.state.identity if request.scope.get(_RESOLVED) else None
+    if isinstance(identity, Identity) and identity.user.id == user_id:
+        user = identity.user
+        if object_session(user) is not None:
+            user.session_epoch = (user.session_epoch or 0) + 1
+            return
+    model = user_model(request.app)
+    async with get_database(request.app).sessionmaker() as db, db.begin():
+        await db.execute(
+            update(model)
+            .where(model.id == user_id)
+            .values(session_epoch=model.session_epoch + 1)
+        )

@@ -1,0 +1,119 @@
+"""Account operations shared by the flows, the CLI and tests: create, authenticate, change.
+
+Every function works on an ``AsyncSession`` and never commits: the caller's unit of work
+(the request's ``DbSession``, a script's transaction) decides. ``user_model(app)`` is the
+User class the app uses (``AuthExtension(user_model=...)`` sets a subclass).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from shipyard.auth.models import User, normalize_email
+from shipyard.auth.passwords import (
+    burn_verification_time,
+    hash_password,
+    password_problems,
+    verify_password,
+)
+from shipyard.config.models import AuthSettings
+from shipyard.db.model import utcnow
+from shipyard.errors import ShipyardError
+
+
+class PasswordRejected(ShipyardError):
+    """A new password breaks the policy; ``problems`` lists why, for the user."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("password rejected: " + " ".join(problems))
+        self.problems = problems
+
+
+class EmailTaken(ShipyardError):
+    """Another account already uses this email address."""
+
+
+def user_model(app: Starlette) -> type[User]:
+    """The app's User class (``User`` unless the AuthExtension was given a subclass)."""
+    model: type[User] = getattr(app.state, "auth_user_model", User)
+    return model
+
+
+async def find_by_email(
+    session: AsyncSession, email: str, model: type[User] = User
+) -> User | None:
+    """The account with this address (compared normalised), or None."""
+    statement = select(model).where(model.email == normalize_email(email))
+    return (await session.scalars(statement)).one_or_none()
+
+
+async def email_taken(session: AsyncSession, email: str, model: type[User] = User) -> bool:
+    """True if an account uses ``email`` (normalised) as its address."""
+    statement = select(func.count()).where(model.email == normalize_email(email))
+    return bool(await session.scalar(statement))
+
+
+async def create_user(
+    session: AsyncSession,
+    email: str,
+    password: str,
+    settings: AuthSettings,
+    *,
+    model: type[User] = User,
+    check_password: bool = True,
+    **fields: object,
+) -> User:
+    """A new account, added and flushed (so it has an id).
+
+    Raises :class:`PasswordRejected` or :class:`EmailTaken`; ``check_password=False``
+    skips the policy (for fixtures and imports, never for user input).
+    """
+    if check_password and (problems := password_problems(password, settings)):
+        raise PasswordRejected(problems)
+    if await email_taken(session, email, model):
+        raise EmailTaken(f"an account with the address {normalize_email(email)} exists")
+    user = model(email=email, password_hash=hash_password(password, settings), **fields)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def authenticate(
+    session: AsyncSession,
+    email: str,
+    password: str,
+    settings: AuthSettings,
+    model: type[User] = User,
+) -> User | None:
+    """The account if ``email`` and ``password`` match, else None (same time either way).
+
+    A hash made with older Argon2 parameters is replaced by a fresh one. The caller still
+    decides what to do with an inactive account (the flows refuse it).
+    """
+    user = await find_by_email(session, email, model)
+    if user is None:
+        burn_verification_time(settings)
+        return None
+    ok, needs_rehash = verify_password(password, user.password_hash, settings)
+    if not ok:
+        return None
+    if needs_rehash:
+        user.password_hash = hash_password(password, settings)
+    return user
+
+
+def set_password(
+    user: User, password: str, settings: AuthSettings, *, check_password: bool = True
+) -> None:
+    """Change the password: new hash, ``password_changed_at``, and every session ends.
+
+    Bumping ``session_epoch`` ends other login sessions; the reset and verification
+    links signed over the old hash stop working too.
+    """
+    if check_password and (problems := password_problems(password, settings)):
+        raise PasswordRejected(problems)
+    user.password_hash = hash_password(password, settings)
+    user.password_changed_at = utcnow()
+    user.session_epoch = (user.session_epoch or 0) + 1

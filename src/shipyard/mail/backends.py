@@ -1,0 +1,85 @@
+"""The built-in mail backends (console, file, memory) and ``get_mailer(app)``."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from pathlib import Path
+from typing import TextIO
+
+from starlette.applications import Starlette
+
+from shipyard.config.models import MailSettings
+from shipyard.mail.message import Mailer, Message
+
+
+class ConsoleMailer:
+    """Prints each message (as MIME text) to a stream, standard output by default."""
+
+    def __init__(self, settings: MailSettings, stream: TextIO | None = None) -> None:
+        self.settings = settings
+        self.stream = stream
+
+    async def send(self, message: Message) -> None:
+        stream = self.stream or sys.stdout
+        email = message.to_email(self.settings.from_address)
+        stream.write(f"{'-' * 72}\n{email.as_string()}\n{'-' * 72}\n")
+        stream.flush()
+
+
+class FileMailer:
+    """Writes each message as an ``.eml`` file in a folder (created when needed)."""
+
+    def __init__(self, settings: MailSettings, directory: Path) -> None:
+        self.settings = settings
+        self.directory = directory
+
+    async def send(self, message: Message) -> None:
+        data = message.to_email(self.settings.from_address).as_bytes()
+        await asyncio.to_thread(self._write, data)
+
+    def _write(self, data: bytes) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / f"{uuid.uuid4().hex}.eml").write_bytes(data)
+
+
+class MemoryMailer:
+    """Keeps sent messages in ``outbox`` (a list): for tests and previews."""
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self.outbox: list[Message] = []
+
+    async def send(self, message: Message) -> None:
+        message.to_email(self.settings.from_address)  # same header checks as real backends
+        self.outbox.append(message)
+
+
+def _build(settings: MailSettings, root: Path) -> Mailer:
+    if settings.backend == "file":
+        directory = settings.file_dir
+        return FileMailer(settings, directory if directory.is_absolute() else root / directory)
+    if settings.backend == "memory":
+        return MemoryMailer(settings)
+    return ConsoleMailer(settings)
+
+
+def get_mailer(app: Starlette) -> Mailer:
+    """The app's mailer for its current ``mail`` settings (one instance per settings).
+
+    A mailer put in ``app.state.mailer`` by hand (or by a later mail extension) wins.
+    """
+    custom = getattr(app.state, "mailer", None)
+    if custom is not None:
+        return custom  # type: ignore[no-any-return]
+    settings: MailSettings = app.settings.mail  # type: ignore[attr-defined]
+    cached = getattr(app.state, "_shipyard_mailers", None)
+    if cached is None:
+        cached = {}
+        app.state._shipyard_mailers = cached
+    mailer = cached.get(settings)
+    if mailer is None:
+        root = Path(getattr(app, "root", Path.cwd()))
+        mailer = cached[settings] = _build(settings, root)
+    return mailer  # type: ignore[no-any-return]

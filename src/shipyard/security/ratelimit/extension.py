@@ -1,0 +1,50 @@
+"""The built-in ``ratelimit`` extension: the middleware, the global route dependency, storage.
+
+Setup places :class:`RateLimitMiddleware` just inside the security-headers middleware (so
+429s get the security headers) and adds :func:`global_limit` to the app router's
+dependencies (every route added later gets it). Start-up opens the storage chosen by
+``ratelimit.storage`` unless ``app.state.rate_limiter`` was set beforehand (tests).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import Depends
+from starlette.middleware import Middleware
+
+from shipyard.extension import Extension
+from shipyard.security.headers import SecurityHeadersMiddleware
+from shipyard.security.ratelimit.dependency import global_limit
+from shipyard.security.ratelimit.limiter import Limiter
+from shipyard.security.ratelimit.middleware import RateLimitMiddleware
+
+if TYPE_CHECKING:
+    from shipyard.app import App
+
+
+class RateLimitExtension(Extension):
+    """Installs rate limiting; owns the limiter it creates at start-up."""
+
+    name = "ratelimit"
+
+    def __init__(self) -> None:
+        self._owned: Limiter | None = None
+
+    def setup(self, app: App) -> None:
+        stack = app.user_middleware
+        position = next(
+            (i + 1 for i, item in enumerate(stack) if item.cls is SecurityHeadersMiddleware), 0
+        )
+        stack.insert(position, Middleware(RateLimitMiddleware))
+        app.router.dependencies.append(Depends(global_limit))
+
+    async def startup(self, app: App) -> None:
+        if getattr(app.state, "rate_limiter", None) is not None:
+            return
+        app.state.rate_limiter = self._owned = Limiter.from_settings(app.settings.ratelimit)
+
+    async def shutdown(self, app: App) -> None:
+        owned, self._owned = self._owned, None
+        if owned is not None and getattr(app.state, "rate_limiter", None) is owned:
+            del app.state.rate_limiter

@@ -1,0 +1,41 @@
+"""The per-request rate-limit state kept in the ASGI scope, and the app's limiter.
+
+Every limit checked during a request records its :class:`Decision`; the middleware
+reports the tightest one in the ``RateLimit-*`` headers. The middleware also leaves a
+note when it deferred the global limit to the route (the request carried credentials).
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.types import Scope
+
+from shipyard.errors import ShipyardError
+from shipyard.security.ratelimit.limiter import Decision, Limiter
+
+DECISION_KEY = "ratelimit"
+DEFERRED_KEY = "ratelimit_deferred"
+
+
+def record(scope: Scope, decision: Decision) -> None:
+    """Remember ``decision`` for the response headers (the tightest one wins)."""
+    state = scope.setdefault("state", {})
+    current = state.get(DECISION_KEY)
+    state[DECISION_KEY] = decision.tighter(current if isinstance(current, Decision) else None)
+
+
+def recorded(scope: Scope) -> Decision | None:
+    """The decision the headers of this response report, if any limit was checked."""
+    decision = (scope.get("state") or {}).get(DECISION_KEY)
+    return decision if isinstance(decision, Decision) else None
+
+
+def limiter_for(app: Starlette) -> Limiter:
+    """The app's :class:`Limiter` (``app.state.rate_limiter``, set at start-up)."""
+    limiter = getattr(app.state, "rate_limiter", None)
+    if not isinstance(limiter, Limiter):
+        raise ShipyardError(
+            "this app has no rate limiter yet: it is created when the app starts",
+            hint="run the app's lifespan, or set app.state.rate_limiter = Limiter(...)",
+        )
+    return limiter
