@@ -33,9 +33,16 @@ def _builtin_extensions() -> list[Extension]:
     from shipyard.config.reload import ConfigReloadExtension
     from shipyard.db.extension import DatabaseExtension
     from shipyard.security.extension import SecurityExtension
+    from shipyard.security.ratelimit.extension import RateLimitExtension
     from shipyard.web.extension import WebExtension
 
-    return [DatabaseExtension(), ConfigReloadExtension(), WebExtension(), SecurityExtension()]
+    return [
+        DatabaseExtension(),
+        ConfigReloadExtension(),
+        WebExtension(),
+        SecurityExtension(),
+        RateLimitExtension(),
+    ]
 
 
 class App(FastAPI):

@@ -37,7 +37,7 @@ def test_dev_serves_the_home_page_and_reloads_on_code_not_config(tmp_path: Path)
 
 
 def test_run_serves_with_two_uvicorn_workers(blog: Path) -> None:
-    server = Server(["run", "--workers", "2"], cwd=blog, port=free_port())
+    server = Server(["run", "--workers", "2", "--server", "uvicorn"], cwd=blog, port=free_port())
     try:
         assert "Welcome to blog" in server.get("/").text
     finally:
@@ -46,8 +46,8 @@ def test_run_serves_with_two_uvicorn_workers(blog: Path) -> None:
     assert "warning: debug is on" in output
 
 
-def test_run_serves_with_granian(blog: Path) -> None:
-    server = Server(["run", "--workers", "2", "--server", "granian"], cwd=blog, port=free_port())
+def test_run_serves_with_granian_by_default(blog: Path) -> None:
+    server = Server(["run", "--workers", "2"], cwd=blog, port=free_port())
     try:
         assert "Welcome to blog" in server.get("/").text
     finally:

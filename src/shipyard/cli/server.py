@@ -21,7 +21,6 @@ import uvicorn
 from shipyard.app import App
 from shipyard.cli.discovery import APP_ENV, load_app, resolve_spec
 from shipyard.cli.errors import handle_errors, stderr
-from shipyard.errors import ShipyardError
 
 APP_FACTORY = "shipyard.cli.server:server_app"
 GRANIAN_APP_FACTORY = "shipyard.cli.server:granian_app"
@@ -151,13 +150,9 @@ def run(
 
 
 def _run_granian(host: str, port: int, workers: int, graceful: int) -> None:
-    try:
-        from granian.constants import Interfaces
-        from granian.server import Server
-    except ImportError as exc:
-        raise ShipyardError(
-            "granian is not installed", hint="pip install 'shipyard[granian]'"
-        ) from exc
+    from granian.constants import Interfaces
+    from granian.server import Server
+
     Server(
         GRANIAN_APP_FACTORY,
         address=host,

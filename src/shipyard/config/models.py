@@ -59,7 +59,9 @@ class ServerSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=0, ge=0, description="0 means one worker per CPU core.")
-    server: Literal["uvicorn", "granian"] = "uvicorn"
+    server: Literal["uvicorn", "granian"] = Field(
+        default="granian", description="Production server of `shipyard run` (see decisions)."
+    )
     graceful_timeout: float = Field(default=10.0, ge=0)
     proxy_headers: bool = False
     forwarded_allow_ips: str = "127.0.0.1"

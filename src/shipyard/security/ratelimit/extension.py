@@ -1,7 +1,7 @@
 """The built-in ``ratelimit`` extension: the middleware, the global route dependency, storage.
 
-Setup places :class:`RateLimitMiddleware` just inside the security-headers middleware (so
-429s get the security headers) and adds :func:`global_limit` to the app router's
+Setup places :class:`RateLimitMiddleware` just inside the session middleware (so 429s
+get the security headers and the error page can use the lazy session) and adds :func:`global_limit` to the app router's
 dependencies (every route added later gets it). Start-up opens the storage chosen by
 ``ratelimit.storage`` unless ``app.state.rate_limiter`` was set beforehand (tests).
 """
@@ -14,10 +14,10 @@ from fastapi import Depends
 from starlette.middleware import Middleware
 
 from shipyard.extension import Extension
-from shipyard.security.headers import SecurityHeadersMiddleware
 from shipyard.security.ratelimit.dependency import global_limit
 from shipyard.security.ratelimit.limiter import Limiter
 from shipyard.security.ratelimit.middleware import RateLimitMiddleware
+from shipyard.security.session_middleware import SessionMiddleware
 
 if TYPE_CHECKING:
     from shipyard.app import App
@@ -34,7 +34,7 @@ class RateLimitExtension(Extension):
     def setup(self, app: App) -> None:
         stack = app.user_middleware
         position = next(
-            (i + 1 for i, item in enumerate(stack) if item.cls is SecurityHeadersMiddleware), 0
+            (i + 1 for i, item in enumerate(stack) if item.cls is SessionMiddleware), 0
         )
         stack.insert(position, Middleware(RateLimitMiddleware))
         app.router.dependencies.append(Depends(global_limit))

@@ -1,0 +1,72 @@
+"""FastAPI dependencies that require permissions: ``HasPermission`` and friends.
+
+``Depends(HasPermission("posts:create"))`` resolves the Identity through
+:func:`shipyard.auth.current_user` (so the unauthenticated case is a 401 or a login
+redirect, the same for sessions, JWTs and API keys), checks it, and returns it. A missing
+permission is a 403: an HTML page for browsers, a fragment for htmx, problem JSON for APIs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends
+
+from shipyard.auth.deps import current_user
+from shipyard.auth.identity import Identity
+from shipyard.authz.checks import allows_all, allows_any
+from shipyard.authz.permissions import validate_required
+from shipyard.web.problems import HTTPProblem
+
+PERMISSION_DENIED = "https://shipyard.dev/problems/permission-denied"
+
+
+class _PermissionCheck:
+    """Shared machinery: the required permissions and how they combine."""
+
+    combine: Callable[[Identity | None, list[str]], bool]
+    wording: str
+
+    def __init__(self, *permissions: str) -> None:
+        if not permissions:
+            raise TypeError(f"{type(self).__name__} needs at least one permission")
+        self.permissions = [validate_required(permission) for permission in permissions]
+
+    async def __call__(self, identity: Annotated[Identity, Depends(current_user)]) -> Identity:
+        if not type(self).combine(identity, self.permissions):
+            names = ", ".join(self.permissions)
+            raise HTTPProblem(
+                403,
+                "Permission denied",
+                f"You need {self.wording} {names} to do this.",
+                type=PERMISSION_DENIED,
+                extra={"required": self.permissions, "match": self.wording},
+            )
+        return identity
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(map(repr, self.permissions))})"
+
+
+class HasAllPermissions(_PermissionCheck):
+    """Require every one of the permissions; returns the Identity."""
+
+    combine = staticmethod(allows_all)
+    wording = "all of"
+
+
+class HasAnyPermission(_PermissionCheck):
+    """Require at least one of the permissions; returns the Identity."""
+
+    combine = staticmethod(allows_any)
+    wording = "one of"
+
+
+class HasPermission(HasAllPermissions):
+    """Require one permission: ``Depends(HasPermission("posts:create"))``."""
+
+    def __init__(self, permission: str) -> None:
+        super().__init__(permission)
+
+    wording = "the permission"
