@@ -30,6 +30,7 @@ ExtensionT = TypeVar("ExtensionT", bound=Extension)
 
 
 def _builtin_extensions() -> list[Extension]:
+    from shipyard.authz.extension import AuthzExtension
     from shipyard.config.reload import ConfigReloadExtension
     from shipyard.db.extension import DatabaseExtension
     from shipyard.security.extension import SecurityExtension
@@ -42,6 +43,7 @@ def _builtin_extensions() -> list[Extension]:
         WebExtension(),
         SecurityExtension(),
         RateLimitExtension(),
+        AuthzExtension(),
     ]
 
 

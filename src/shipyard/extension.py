@@ -24,8 +24,9 @@ the entry point names an :class:`Extension` subclass, an instance, or a zero-arg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from shipyard.errors import ShipyardError
 
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from shipyard.app import App
 
 PLUGIN_GROUP = "shipyard.plugins"
+T = TypeVar("T")
 
 
 class Extension:
@@ -59,6 +61,16 @@ class Extension:
     def label(self) -> str:
         """The name used in logs and error messages."""
         return self.name or type(self).__name__
+
+
+def app_scoped(app: Any, name: str, kind: type[T], create: Callable[[], T]) -> T:
+    """The ``kind`` object an extension keeps in ``app.state.<name>``, made on first use."""
+    existing = getattr(app.state, name, None)
+    if isinstance(existing, kind):
+        return existing
+    created = create()
+    setattr(app.state, name, created)
+    return created
 
 
 def _instantiate(entry_point: EntryPoint) -> Extension:

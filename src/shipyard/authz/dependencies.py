@@ -8,7 +8,6 @@ permission is a 403: an HTML page for browsers, a fragment for htmx, problem JSO
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -25,8 +24,7 @@ PERMISSION_DENIED = "https://shipyard.dev/problems/permission-denied"
 class _PermissionCheck:
     """Shared machinery: the required permissions and how they combine."""
 
-    combine: Callable[[Identity | None, list[str]], bool]
-    wording: str
+    wording = "all of"
 
     def __init__(self, *permissions: str) -> None:
         if not permissions:
@@ -34,7 +32,7 @@ class _PermissionCheck:
         self.permissions = [validate_required(permission) for permission in permissions]
 
     async def __call__(self, identity: Annotated[Identity, Depends(current_user)]) -> Identity:
-        if not type(self).combine(identity, self.permissions):
+        if not self.allowed(identity):
             names = ", ".join(self.permissions)
             raise HTTPProblem(
                 403,
@@ -45,6 +43,10 @@ class _PermissionCheck:
             )
         return identity
 
+    def allowed(self, identity: Identity) -> bool:
+        """True if ``identity`` holds every required permission."""
+        return allows_all(identity, self.permissions)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(map(repr, self.permissions))})"
 
@@ -52,15 +54,17 @@ class _PermissionCheck:
 class HasAllPermissions(_PermissionCheck):
     """Require every one of the permissions; returns the Identity."""
 
-    combine = staticmethod(allows_all)
     wording = "all of"
 
 
 class HasAnyPermission(_PermissionCheck):
     """Require at least one of the permissions; returns the Identity."""
 
-    combine = staticmethod(allows_any)
     wording = "one of"
+
+    def allowed(self, identity: Identity) -> bool:
+        """True if ``identity`` holds at least one required permission."""
+        return allows_any(identity, self.permissions)
 
 
 class HasPermission(HasAllPermissions):

@@ -309,7 +309,7 @@ class RateLimitSettings(Section):
     )
     named: dict[str, str] = Field(
         default_factory=lambda: {"auth": "30/minute"},
-        description="Limits routes use by name: `RateLimit.named(\"auth\")`.",
+        description='Limits routes use by name: `RateLimit.named("auth")`.',
     )
     account: str = Field(
         default="10 per 15 minutes",

@@ -26,6 +26,8 @@ from fastapi.routing import iter_route_contexts
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shipyard.config.derived import PerSettings
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -228,13 +230,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._policy: tuple[object, HeaderPolicy] | None = None
-
-    def policy_for(self, settings: Settings) -> HeaderPolicy:
-        """The header policy for these settings (rebuilt when settings are swapped)."""
-        if self._policy is None or self._policy[0] is not settings:
-            self._policy = (settings, HeaderPolicy(settings))
-        return self._policy[1]
+        self.policy_for = PerSettings(HeaderPolicy)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         settings: Settings | None = getattr(scope.get("app"), "settings", None)

@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, TimestampSigner
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shipyard.config.derived import PerSettings
 from shipyard.db.model import utcnow
 from shipyard.errors import ShipyardError
 from shipyard.security.backends import SessionBackend
@@ -103,13 +104,7 @@ class SessionMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._cookie: tuple[object, SessionCookie] | None = None
-
-    def cookie_for(self, settings: Settings) -> SessionCookie:
-        """The cookie codec for these settings (rebuilt when settings are swapped)."""
-        if self._cookie is None or self._cookie[0] is not settings:
-            self._cookie = (settings, SessionCookie(settings))
-        return self._cookie[1]
+        self.cookie_for = PerSettings(SessionCookie)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):

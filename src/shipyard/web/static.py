@@ -21,6 +21,8 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from shipyard.extension import app_scoped
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -142,9 +144,4 @@ _STATE_ATTR = "shipyard_static"
 
 def static_files_for(app: FastAPI) -> StaticFiles:
     """The app's :class:`StaticFiles`, created on first use."""
-    existing = getattr(app.state, _STATE_ATTR, None)
-    if isinstance(existing, StaticFiles):
-        return existing
-    created = StaticFiles(app)
-    setattr(app.state, _STATE_ATTR, created)
-    return created
+    return app_scoped(app, _STATE_ATTR, StaticFiles, lambda: StaticFiles(app))

@@ -28,6 +28,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from starlette.requests import Request
 
+from shipyard.extension import app_scoped
 from shipyard.web.htmx.oob import oob, oob_attrs
 from shipyard.web.static import static_files_for
 
@@ -127,12 +128,7 @@ class Templates:
 
 def templates_for(app: FastAPI) -> Templates:
     """The app's :class:`Templates`, created on first use."""
-    existing = getattr(app.state, _STATE_ATTR, None)
-    if isinstance(existing, Templates):
-        return existing
-    created = Templates(app)
-    setattr(app.state, _STATE_ATTR, created)
-    return created
+    return app_scoped(app, _STATE_ATTR, Templates, lambda: Templates(app))
 
 
 def register_template_global(app: FastAPI, name: str, value: Any) -> None:

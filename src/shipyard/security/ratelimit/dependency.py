@@ -79,7 +79,7 @@ class RateLimit:
         """The limit that applies to ``request`` (named limits come from the settings)."""
         if self._name is None:
             return self._limit
-        named = request.app.settings.ratelimit.named
+        named: dict[str, str] = request.app.settings.ratelimit.named
         if self._name not in named:
             raise ShipyardError(
                 f"no rate limit named {self._name!r} in ratelimit.named",

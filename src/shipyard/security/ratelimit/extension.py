@@ -1,9 +1,10 @@
 """The built-in ``ratelimit`` extension: the middleware, the global route dependency, storage.
 
 Setup places :class:`RateLimitMiddleware` just inside the session middleware (so 429s
-get the security headers and the error page can use the lazy session) and adds :func:`global_limit` to the app router's
-dependencies (every route added later gets it). Start-up opens the storage chosen by
-``ratelimit.storage`` unless ``app.state.rate_limiter`` was set beforehand (tests).
+get the security headers and the error page can use the lazy session) and adds
+:func:`global_limit` to the app router's dependencies (every route added later gets it).
+Start-up opens the storage chosen by ``ratelimit.storage`` unless
+``app.state.rate_limiter`` was set beforehand (tests).
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ class RateLimitExtension(Extension):
 
     def setup(self, app: App) -> None:
         stack = app.user_middleware
-        position = next(
-            (i + 1 for i, item in enumerate(stack) if item.cls is SessionMiddleware), 0
-        )
+        sessions = [i for i, item in enumerate(stack) if item.cls is SessionMiddleware]  # type: ignore[comparison-overlap]
+        position = sessions[0] + 1 if sessions else 0
         stack.insert(position, Middleware(RateLimitMiddleware))
         app.router.dependencies.append(Depends(global_limit))
 

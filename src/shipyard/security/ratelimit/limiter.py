@@ -76,7 +76,9 @@ def make_storage(settings: RateLimitSettings) -> Storage:
 class Limiter:
     """Counts hits against limits in one storage with one strategy."""
 
-    def __init__(self, storage: Storage, *, strategy: str = "moving-window", fail_open: bool = True):
+    def __init__(
+        self, storage: Storage, *, strategy: str = "moving-window", fail_open: bool = True
+    ):
         self.storage = storage
         self.fail_open = fail_open
         self._strategy: RateLimiter = (
@@ -88,9 +90,7 @@ class Limiter:
     @classmethod
     def from_settings(cls, settings: RateLimitSettings) -> Limiter:
         """The limiter ``ratelimit`` settings describe."""
-        return cls(
-            make_storage(settings), strategy=settings.strategy, fail_open=settings.fail_open
-        )
+        return cls(make_storage(settings), strategy=settings.strategy, fail_open=settings.fail_open)
 
     async def hit(self, limit: str | RateLimitItem, *identifiers: str) -> Decision:
         """Count one request for ``identifiers`` against ``limit`` and say if it is admitted."""

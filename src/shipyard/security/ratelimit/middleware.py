@@ -33,7 +33,7 @@ def exempt(path: str, settings: Settings) -> bool:
     if path == static or path.startswith(static + "/"):
         return True
     for pattern in settings.ratelimit.exempt_paths:
-        if pattern.endswith("*") and path.startswith(pattern[:-1]) or path == pattern:
+        if (pattern.endswith("*") and path.startswith(pattern[:-1])) or path == pattern:
             return True
     return False
 
@@ -43,9 +43,7 @@ def carries_credentials(headers: Headers, settings: Settings) -> bool:
     if any(name in headers for name in CREDENTIAL_HEADERS):
         return True
     cookie = settings.sessions.cookie_name + "="
-    return any(
-        part.strip().startswith(cookie) for part in headers.get("cookie", "").split(";")
-    )
+    return any(part.strip().startswith(cookie) for part in headers.get("cookie", "").split(";"))
 
 
 class RateLimitMiddleware:
@@ -62,8 +60,10 @@ class RateLimitMiddleware:
         settings: Settings = shipyard_app.settings
         limiter = getattr(shipyard_app.state, "rate_limiter", None)
         options = settings.ratelimit
-        if not options.enabled or not isinstance(limiter, Limiter) or exempt(
-            scope["path"], settings
+        if (
+            not options.enabled
+            or not isinstance(limiter, Limiter)
+            or exempt(scope["path"], settings)
         ):
             await self.app(scope, receive, send)
             return

@@ -28,7 +28,9 @@ def parse_limit(text: str) -> RateLimitItem:
         raise ShipyardError(f"rate limit {text!r} must be exactly one limit", hint=LIMIT_EXAMPLE)
     item = items[0]
     if item.amount < 1:
-        raise ShipyardError(f"rate limit {text!r} admits nothing", hint="use an amount of 1 or more")
+        raise ShipyardError(
+            f"rate limit {text!r} admits nothing", hint="use an amount of 1 or more"
+        )
     return item
 
 

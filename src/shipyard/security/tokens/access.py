@@ -90,6 +90,7 @@ class AccessTokenCodec:
         if scopes is not None:
             payload["scope"] = format_scopes(scopes)
         current = self.keys.current
+        assert current.signing is not None  # KeySet.from_settings guarantees it
         token = jwt.encode(
             payload, current.signing, algorithm=self.keys.algorithm, headers={"kid": current.kid}
         )

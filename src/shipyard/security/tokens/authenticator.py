@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from shipyard.auth.identity import Identity
-from shipyard.auth.models import User
+from shipyard.auth.users import user_model
 from shipyard.security.tokens.errors import InvalidAccessToken
 from shipyard.security.tokens.service import TokenService
 
@@ -26,6 +26,11 @@ def bearer_token(request: HTTPConnection) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
+def _refuse(request: HTTPConnection, reason: str) -> Identity | None:
+    request.state.token_error = reason
+    return None
+
+
 async def jwt_authenticator(request: HTTPConnection, session: AsyncSession) -> Identity | None:
     """An Identity (method ``jwt``) for a valid bearer access token of an active user."""
     token = bearer_token(request)
@@ -35,14 +40,11 @@ async def jwt_authenticator(request: HTTPConnection, session: AsyncSession) -> I
     try:
         claims = await service.authenticate(session, token)
     except InvalidAccessToken as refused:
-        request.state.token_error = str(refused)
-        return None
+        return _refuse(request, str(refused))
     subject = claims.subject
     if not subject.isdigit() or len(subject) > _MAX_USER_ID_DIGITS:
-        request.state.token_error = "token subject is not a user"
-        return None
-    user = await session.get(User, int(subject))
+        return _refuse(request, "token subject is not a user")
+    user = await session.get(user_model(request.app), int(subject))
     if user is None or not user.is_active:
-        request.state.token_error = "account disabled"
-        return None
+        return _refuse(request, "account disabled")
     return Identity(user=user, method="jwt", scopes=claims.scopes, credential_id=claims.jti)

@@ -13,11 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
-from shipyard.auth.models import User, normalize_email
-from shipyard.auth.passwords import burn_verification_time, hash_password, verify_password
+from shipyard.auth.users import authenticate, user_model
 from shipyard.db import DbSession
 from shipyard.security.csrf import csrf_exempt
 from shipyard.security.tokens.access import format_scopes
@@ -66,21 +63,14 @@ def token_router() -> APIRouter:
     @csrf_exempt
     async def issue(grant: PasswordGrant, request: Request, session: DbSession) -> JSONResponse:
         auth = request.app.settings.auth
-        user = await session.scalar(select(User).where(User.email == normalize_email(grant.email)))
+        model = user_model(request.app)
+        user = await authenticate(session, grant.email, grant.password, auth, model)
         if user is None:
-            await run_in_threadpool(burn_verification_time, auth)
-            raise _refused("Invalid credentials", "Wrong email or password.", "invalid_grant")
-        ok, rehash = await run_in_threadpool(
-            verify_password, grant.password, user.password_hash, auth
-        )
-        if not ok:
             raise _refused("Invalid credentials", "Wrong email or password.", "invalid_grant")
         if not user.is_active:
             raise _refused("Account disabled", "This account is disabled.", "invalid_grant")
         if auth.require_verified_email and not user.is_verified:
             raise _refused("Email not verified", "Verify your email first.", "invalid_grant")
-        if rehash:
-            user.password_hash = await run_in_threadpool(hash_password, grant.password, auth)
         try:
             scopes = None if grant.scope is None else grant.scope.split()
             if scopes is not None:

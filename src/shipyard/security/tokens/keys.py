@@ -108,9 +108,7 @@ def _load(name: str, algorithm: Algorithm, entry: SigningKeySettings) -> Signing
         verifying = signing.public_key()
     if entry.public_key:
         verifying = _prepare(algorithm, entry.public_key, where, name)
-        if signing is not None and _public_bytes(verifying) != _public_bytes(
-            signing.public_key()
-        ):
+        if signing is not None and _public_bytes(verifying) != _public_bytes(signing.public_key()):
             raise ShipyardError(
                 f"{where}: public_key does not belong to private_key",
                 hint="omit public_key (it is derived from private_key) or fix it",

@@ -1,0 +1,96 @@
+"""Rate-limit fixtures: an App with limited demo routes, started in a TestClient."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, Depends, Request
+from starlette.testclient import TestClient
+
+from shipyard import App, Settings
+from shipyard.security.ratelimit import RateLimit, limit_account
+
+ClientFactory = Callable[..., TestClient]
+
+
+def demo_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/open")
+    async def open_route() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.get("/limited", dependencies=[Depends(RateLimit("2/minute"))])
+    async def limited() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.get("/other", dependencies=[Depends(RateLimit("2/minute"))])
+    async def other() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.get("/shared-a", dependencies=[Depends(RateLimit("3/minute", bucket="shared"))])
+    async def shared_a() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.get("/shared-b", dependencies=[Depends(RateLimit("3/minute", bucket="shared"))])
+    async def shared_b() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.post("/login", dependencies=[Depends(RateLimit.named("auth"))])
+    async def login(request: Request) -> dict[str, bool]:
+        form = await request.json()
+        await limit_account(request, str(form["email"]))
+        return {"ok": True}
+
+    @router.get("/everyone", dependencies=[Depends(RateLimit("2/minute", key="route"))])
+    async def everyone() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.get("/by-header", dependencies=[Depends(RateLimit("1/minute", key=_tenant))])
+    async def by_header() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.get("/unknown-name", dependencies=[Depends(RateLimit.named("nope"))])
+    async def unknown_name() -> dict[str, bool]:
+        return {"ok": True}
+
+    return router
+
+
+def _tenant(request: Any) -> str:
+    return f"tenant:{request.headers.get('x-tenant', '-')}"
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., App]:
+    def factory(**ratelimit: Any) -> App:
+        settings = Settings.model_validate(
+            {
+                "profile": "test",
+                "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'rl.db'}"},
+                "ratelimit": ratelimit,
+            }
+        )
+        app = App(settings=settings, root=tmp_path)
+        app.include_router(demo_router())
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def make_client(make_app: Callable[..., App]) -> Iterator[ClientFactory]:
+    opened: list[TestClient] = []
+
+    def factory(client: tuple[str, int] = ("10.0.0.1", 5000), **ratelimit: Any) -> TestClient:
+        test_client = TestClient(make_app(**ratelimit), raise_server_exceptions=False, client=client)
+        test_client.__enter__()
+        opened.append(test_client)
+        return test_client
+
+    yield factory
+    for test_client in opened:
+        test_client.__exit__(None, None, None)
