@@ -19,7 +19,17 @@ from rich.table import Table
 
 from benchmarks.wrk import WrkResult
 
-LIBRARIES = ("shipyard", "fastapi", "starlette", "litestar", "pydantic", "uvicorn", "granian")
+LIBRARIES = (
+    "shipyard",
+    "fastapi",
+    "starlette",
+    "litestar",
+    "django",
+    "jinja2",
+    "pydantic",
+    "uvicorn",
+    "granian",
+)
 HEADERS = (
     "case",
     "server",
@@ -34,6 +44,8 @@ HEADERS = (
     "p99 ms",
     "errors",
 )
+SIZE_HEADER = "body bytes"
+"""The extra column of groups whose runs record their body size (the pages)."""
 LEFT = ("case", "server")
 
 
@@ -46,6 +58,8 @@ class Measurement:
     """Wall-clock length of the measured wrk run."""
     server_cpu_seconds: float
     """User + system CPU time of the server and its workers during the run."""
+    body_bytes: int | None = None
+    """Size of the response body, recorded where apps return different markup."""
 
     @property
     def per_cpu_second(self) -> float:
@@ -74,8 +88,11 @@ class Row:
         ranked = sorted(run.per_cpu_second for run in self.runs)
         return ranked[(len(ranked) - 1) // 2]
 
-    def cells(self, base: Row | None) -> list[str]:
-        """The table cells; ratios are against ``base`` ("-" without one)."""
+    def cells(self, base: Row | None, sized: bool = False) -> list[str]:
+        """The table cells; ratios are against ``base`` ("-" without one).
+
+        ``sized`` adds the median run's body size (``SIZE_HEADER``).
+        """
         run = self.median
         rates = [run.wrk.requests_per_sec for run in self.runs]
         ratio = cpu_ratio = "-"
@@ -95,7 +112,7 @@ class Row:
             f"{run.wrk.p50_ms:.2f}",
             f"{run.wrk.p99_ms:.2f}",
             str(sum(run.wrk.errors for run in self.runs)),
-        ]
+        ] + ([f"{run.body_bytes:,}" if run.body_bytes is not None else "-"] if sized else [])
 
 
 @dataclass(frozen=True)
@@ -106,16 +123,26 @@ class Group:
     baseline: str
     rows: Sequence[Row]
 
+    @property
+    def sized(self) -> bool:
+        """True when some run recorded its body size: the table gets that column."""
+        return any(run.body_bytes is not None for row in self.rows for run in row.runs)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The column headers, with ``SIZE_HEADER`` for sized groups."""
+        return (*HEADERS, SIZE_HEADER) if self.sized else HEADERS
+
     def cells(self) -> list[list[str]]:
         """One list of cells per row."""
         base = next((row for row in self.rows if row.case == self.baseline), None)
-        return [row.cells(base) for row in self.rows]
+        return [row.cells(base, self.sized) for row in self.rows]
 
 
 def print_group(console: Console, group: Group) -> None:
     """Print one group as a rich table (ratio = req/s divided by the baseline's)."""
     table = Table(title=f"{group.title} (ratio vs {group.baseline})")
-    for header in HEADERS:
+    for header in group.headers:
         table.add_column(header, justify="left" if header in LEFT else "right")
     for cells in group.cells():
         table.add_row(*cells)
@@ -124,13 +151,13 @@ def print_group(console: Console, group: Group) -> None:
 
 def markdown_group(group: Group) -> str:
     """One group as a Markdown table with a heading."""
-    align = ["---" if header in LEFT else "---:" for header in HEADERS]
+    align = ["---" if header in LEFT else "---:" for header in group.headers]
     lines = [
         f"### {group.title}",
         "",
         f"Ratios are against `{group.baseline}`.",
         "",
-        "| " + " | ".join(HEADERS) + " |",
+        "| " + " | ".join(group.headers) + " |",
         "| " + " | ".join(align) + " |",
     ]
     lines += ["| " + " | ".join(cells) + " |" for cells in group.cells()]
@@ -181,17 +208,26 @@ def markdown_machine(info: dict[str, str]) -> str:
 
 # pymdownx.snippets section markers: the docs site can include just this part, and
 # including the whole file strips them.
-START = "<!-- --8<-- [start:results] -->"
-END = "<!-- --8<-- [end:results] -->"
+SECTION = "results"
+"""The default marked region (the JSON groups); the page figures have ``pages``."""
 
 
-def write(path: Path, markdown: str) -> None:
-    """Write ``markdown`` to ``path``, only between the result markers if it has them.
+def markers(section: str = SECTION) -> tuple[str, str]:
+    """The start and end markers of a named region."""
+    return f"<!-- --8<-- [start:{section}] -->", f"<!-- --8<-- [end:{section}] -->"
+
+
+START, END = markers()
+
+
+def write(path: Path, markdown: str, section: str = SECTION) -> None:
+    """Write ``markdown`` to ``path``, only between the ``section`` markers if it has them.
 
     So ``--output BENCHMARKS.md`` refreshes the figures and keeps the prose around them.
     """
+    first, last = markers(section)
     text = path.read_text() if path.exists() else ""
-    start, end = text.find(START), text.find(END)
+    start, end = text.find(first), text.find(last)
     if 0 <= start < end:
-        markdown = f"{text[: start + len(START)]}\n{markdown}{text[end:]}"
+        markdown = f"{text[: start + len(first)]}\n{markdown}{text[end:]}"
     path.write_text(markdown)

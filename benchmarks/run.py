@@ -2,13 +2,15 @@
 
 Usage (from the repository root; ``python benchmarks/run.py`` works too)::
 
-    python -m benchmarks.run                     # every case, 10 s each
+    python -m benchmarks.run                     # frameworks and servers, 10 s each
+    python -m benchmarks.run --cases pages --output BENCHMARKS.md   # the page figures
     python -m benchmarks.run --cases frameworks --duration 5 --output results.md
 
-Each case starts a fresh server process on a free loopback port, waits until ``GET
-/json`` returns the expected body, warms up, measures with ``wrk --latency``, and stops the
-server. With ``taskset`` and at least two CPUs, the server is pinned to every CPU but the
-last and wrk to the last one, so the two never compete for a core.
+Each case starts a fresh server process on a free loopback port, waits until its group's
+endpoint returns the expected body (:mod:`benchmarks.probes`), warms up, measures with
+``wrk --latency``, and stops the server. With ``taskset`` and at least two CPUs, the
+server is pinned to every CPU but the last and wrk to the last one, so the two never
+compete for a core.
 
 Case groups:
 
@@ -16,6 +18,10 @@ Case groups:
   (``--server``), one worker; ratios against bare FastAPI.
 * ``servers``: the Shipyard app under uvicorn and granian with one and two workers;
   ratios against uvicorn with one worker. This decides the server ``shipyard run`` uses.
+* ``pages``: one HTML page with a layout, a session, a CSRF token and a flash message
+  (:mod:`benchmarks.pages`) in Shipyard (database and Redis sessions), hand-assembled
+  FastAPI and Django, one worker; ratios against the FastAPI page. The load carries the
+  session cookie of a first visit.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +48,10 @@ import httpx
 import psutil
 from rich.console import Console
 
-from benchmarks import report
-from benchmarks.apps import FACTORIES, PATH, PAYLOAD
+from benchmarks import pages, report
+from benchmarks.apps import FACTORIES
+from benchmarks.page_data import SCRATCH_ENV
+from benchmarks.probes import PROBES, Probe, session_problem
 from benchmarks.wrk import WrkOutputError, WrkResult, parse
 
 HOST = "127.0.0.1"
@@ -66,22 +74,32 @@ class Case:
     framework: str
     server: str
     workers: int
+    module: str = "benchmarks.apps"
+    """The module holding the ``<framework>_app`` factory."""
 
 
 def all_cases(server: str) -> list[Case]:
-    """The ``frameworks`` group under ``server``, then the ``servers`` group."""
+    """The ``frameworks`` group under ``server``, the ``servers`` group, then ``pages``."""
     frameworks = [Case("frameworks", name, name, server, 1) for name in FACTORIES]
     servers = [
         Case("servers", f"{srv}-w{workers}", "shipyard", srv, workers)
         for srv in SERVERS
         for workers in (1, 2)
     ]
-    return frameworks + servers
+    page_cases = [
+        Case("pages", "page-" + name.replace("_", "-"), name, server, 1, pages.__name__)
+        for name in pages.FACTORIES
+    ]
+    return frameworks + servers + page_cases
 
 
 GROUPS = {
     "frameworks": ("Frameworks: GET /json, one worker", "fastapi"),
     "servers": ("Servers: the Shipyard app, GET /json", "uvicorn-w1"),
+    "pages": (
+        "Pages: GET /page with layout, session, CSRF token and flash, one worker",
+        "page-fastapi",
+    ),
 }
 """Group name -> (table title, baseline case name)."""
 
@@ -100,7 +118,7 @@ def select(cases: Sequence[Case], wanted: str) -> list[Case]:
 
 def server_command(case: Case, port: int) -> list[str]:
     """The same flags for both servers: uvloop, HTTP/1 parser, no access log, factory."""
-    target = f"benchmarks.apps:{case.framework}_app"
+    target = f"{case.module}:{case.framework}_app"
     common = ["--host", HOST, "--port", str(port), "--workers", str(case.workers)]
     common += ["--factory", "--no-access-log", "--log-level", "warning", "--loop", "uvloop"]
     if case.server == "uvicorn":
@@ -147,6 +165,7 @@ class Server:
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+            SCRATCH_ENV: str(log.parent),
         }
         with log.open("wb") as sink:
             self.process = subprocess.Popen(
@@ -158,8 +177,8 @@ class Server:
                 start_new_session=True,
             )
 
-    def wait_ready(self, url: str) -> None:
-        """Poll ``url`` until it returns the benchmark payload; fail if the server dies."""
+    def wait_ready(self, url: str, probe: Probe) -> httpx.Response:
+        """Poll ``url`` until it gives the probe's answer, returned; fail if the server dies."""
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -171,9 +190,10 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.1)
                 continue
-            if response.status_code == 200 and response.json() == PAYLOAD:
-                return
-            raise BenchmarkError(f"{url} answered {response.status_code} {response.text[:200]!r}")
+            problem = probe.problem(response)
+            if problem is None:
+                return response
+            raise BenchmarkError(f"{url} answered {problem}: {response.text[:200]!r}")
         raise BenchmarkError(
             f"server did not answer {url} within {READY_TIMEOUT:.0f}s: {self._tail()}"
         )
@@ -214,8 +234,10 @@ class Load:
     duration: int
     warmup: int
 
-    def run(self, url: str, seconds: int) -> WrkResult:
+    def run(self, url: str, seconds: int, headers: Mapping[str, str]) -> WrkResult:
         command = [*self.pinning.wrk, self.wrk, f"-t{self.threads}", f"-c{self.connections}"]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
         command += [f"-d{seconds}s", "--latency", url]
         completed = subprocess.run(
             command, capture_output=True, text=True, timeout=seconds + 60, check=False
@@ -229,19 +251,30 @@ class Load:
 
 
 def measure(case: Case, load: Load, workdir: Path) -> report.Measurement:
-    """Start the case's server, wait for it, warm up, measure, stop it."""
+    """Start the case's server, wait for it, warm up, measure, check, stop it.
+
+    For groups whose probe opens a session, every wrk request carries the first answer's
+    cookies, and one request after the load must show the session was kept.
+    """
+    probe = PROBES[case.group]
     port = free_port()
-    url = f"http://{HOST}:{port}{PATH}"
+    url = f"http://{HOST}:{port}{probe.path}"
     command = [*load.pinning.server, *server_command(case, port)]
     server = Server(command, workdir / f"{case.group}-{case.name}.log")
     try:
-        server.wait_ready(url)
+        first = server.wait_ready(url, probe)
+        headers = probe.headers(first)
         if load.warmup:
-            load.run(url, load.warmup)
+            load.run(url, load.warmup, headers)
         cpu_before, started = server.cpu_seconds(), time.monotonic()
-        result = load.run(url, load.duration)
+        result = load.run(url, load.duration, headers)
         seconds, cpu = time.monotonic() - started, server.cpu_seconds() - cpu_before
-        return report.Measurement(result, seconds, cpu)
+        if not probe.with_session:
+            return report.Measurement(result, seconds, cpu)
+        problem = session_problem(httpx.get(url, headers=headers, timeout=10.0))
+        if problem is not None:
+            raise BenchmarkError(f"{case.name}: after the load, {url} answered {problem}")
+        return report.Measurement(result, seconds, cpu, body_bytes=len(first.content))
     finally:
         server.stop()
 
@@ -283,7 +316,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cases",
         default="frameworks,servers",
-        help="comma-separated case or group names (frameworks,servers)",
+        help="comma-separated case or group names: frameworks, servers, pages (frameworks,servers)",
     )
     parser.add_argument(
         "--server",
@@ -293,7 +326,23 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-pin", action="store_true", help="do not pin CPUs with taskset")
     parser.add_argument("--output", type=Path, help="also write the results as Markdown here")
+    parser.add_argument(
+        "--section",
+        help="the marked region of --output to replace (default: 'pages' when only page "
+        "cases run, else 'results')",
+    )
     return parser.parse_args(argv)
+
+
+def output_section(args: argparse.Namespace) -> str:
+    """The region of ``--output`` to write: ``--section``, or guessed from ``--cases``.
+
+    Page figures have their own region so running them alone keeps the others.
+    """
+    if args.section:
+        return str(args.section)
+    cases = select(all_cases(args.server), args.cases)
+    return "pages" if all(case.group == "pages" for case in cases) else report.SECTION
 
 
 def benchmark(args: argparse.Namespace, console: Console) -> str:
@@ -325,6 +374,11 @@ def benchmark(args: argparse.Namespace, console: Console) -> str:
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency after a "
         f"{args.warmup}s warm-up; {args.rounds} round(s) interleaved, the median round shown"
     )
+    if any(PROBES[case.group].with_session for case in cases):
+        info["Sessions"] = (
+            "page cases: wrk sends the cookies of a first visit with every request "
+            '(-H "Cookie: ..."), so each request reads and writes that session'
+        )
     sections = [report.markdown_machine(info)]
     for group_name, (title, baseline) in GROUPS.items():
         rows = [
@@ -350,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Console(stderr=True, soft_wrap=True).print(f"error: {error}", markup=False, highlight=False)
         return 1
     if args.output is not None:
-        report.write(args.output, markdown)
+        report.write(args.output, markdown, output_section(args))
         Console().print(f"wrote {args.output}", highlight=False)
     return 0
 

@@ -28,7 +28,7 @@ from shipyard.mail import MemoryMailer, Message, get_mailer
 from shipyard.web import PageRouter
 
 T = TypeVar("T")
-PASSWORD = "correct horse battery staple"  # noqa: S105 - test credential
+PASSWORD = "correct horse battery staple"
 HTML = {"Accept": "text/html"}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -85,6 +85,8 @@ class AuthHarness:
         return harness
 
     def close(self) -> None:
+        if self.client.portal is None:
+            return
         try:
             self.run(self._drop_tables)
         finally:
@@ -113,7 +115,9 @@ class AuthHarness:
 
         return self.run(call)
 
-    def create_user(self, email: str = "ada@example.com", password: str = PASSWORD, **fields: Any) -> User:
+    def create_user(
+        self, email: str = "ada@example.com", password: str = PASSWORD, **fields: Any
+    ) -> User:
         settings = self.app.settings.auth
         return self.db(lambda s: create_user(s, email, password, settings, **fields))
 
@@ -153,15 +157,29 @@ class AuthHarness:
         return found.group(1)
 
     def post_form(
-        self, path: str, data: dict[str, Any], *, csrf_from: str = "/account/login", **kw: Any
+        self,
+        path: str,
+        data: dict[str, Any],
+        *,
+        csrf_from: str = "/account/login",
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
+        """Post a form as a browser would, with the CSRF token of ``csrf_from``."""
         token = self.csrf(csrf_from)
-        headers = {**HTML, **kw.pop("headers", {})}
-        return self.client.post(
-            path, data={"csrf_token": token, **data}, headers=headers, follow_redirects=False, **kw
+        response: httpx.Response = self.client.post(
+            path,
+            data={"csrf_token": token, **data},
+            headers={**HTML, **(headers or {})},
+            follow_redirects=False,
         )
+        return response
 
     def log_in(
-        self, email: str = "ada@example.com", password: str = PASSWORD, **extra: Any
+        self,
+        email: str = "ada@example.com",
+        password: str = PASSWORD,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
     ) -> httpx.Response:
-        return self.post_form("/account/login", {"email": email, "password": password, **extra})
+        data = {"email": email, "password": password, **extra}
+        return self.post_form("/account/login", data, headers=headers or {})

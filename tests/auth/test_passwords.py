@@ -40,7 +40,9 @@ def test_parameter_change_asks_for_rehash() -> None:
     assert verify_password("a long enough secret", hashed, stronger) == (True, True)
 
 
-@pytest.mark.parametrize("garbage", ["", "plaintext", "$argon2id$v=19$m=8,t=1,p=1$broken", "$2b$12$abc"])
+@pytest.mark.parametrize(
+    "garbage", ["", "plaintext", "$argon2id$v=19$m=8,t=1,p=1$broken", "$2b$12$abc"]
+)
 def test_malformed_hash_never_matches_nor_raises(garbage: str) -> None:
     assert verify_password("whatever", garbage, FAST) == (False, False)
 

@@ -26,3 +26,12 @@ async def test_app_has_no_other_route(factory: Callable[[], Any]) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         response = await client.get(PATH + "/missing")
     assert response.status_code == 404
+
+
+async def test_shipyard_app_is_not_rate_limited_by_the_load() -> None:
+    app = FACTORIES["shipyard"]()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            statuses = {(await client.get(PATH)).status_code for _ in range(80)}
+    assert statuses == {200}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks.report import END, START, Group, Measurement, Row, markdown_group, write
+from benchmarks.report import END, START, Group, Measurement, Row, markdown_group, markers, write
 from benchmarks.wrk import WrkResult
 
 
@@ -56,3 +56,20 @@ def test_write_without_usable_markers_writes_the_whole_file(
         target.write_text(existing)
     write(target, "figures\n")
     assert target.read_text() == "figures\n"
+
+
+def test_sized_group_adds_the_body_size_column() -> None:
+    sized = Measurement(run(100).wrk, seconds=10.0, server_cpu_seconds=10.0, body_bytes=2345)
+    rows = [Row("page-fastapi", "uvicorn", 1, [sized]), Row("page-x", "uvicorn", 1, [run(50)])]
+    lines = markdown_group(Group("Pages", "page-fastapi", rows)).splitlines()
+    assert lines[4].endswith("| errors | body bytes |")
+    assert lines[-2].endswith("| 0 | 2,345 |")
+    assert lines[-1].endswith("| 0 | - |")
+
+
+def test_write_to_a_named_region_keeps_the_others(tmp_path: Path) -> None:
+    first, last = markers("pages")
+    target = tmp_path / "BENCHMARKS.md"
+    target.write_text(f"{START}\njson\n{END}\n{first}\nold\n{last}\n")
+    write(target, "pages\n", "pages")
+    assert target.read_text() == f"{START}\njson\n{END}\n{first}\npages\n{last}\n"

@@ -49,3 +49,31 @@ def test_pinning_can_be_turned_off() -> None:
     pinning = run.Pinning.detect(enabled=False)
     assert pinning.server == pinning.wrk == []
     assert "--no-pin" in pinning.description
+
+
+def test_pages_group_serves_the_page_factories() -> None:
+    picked = run.select(run.all_cases("uvicorn"), "pages")
+    assert [case.name for case in picked] == [
+        "page-fastapi",
+        "page-shipyard",
+        "page-shipyard-redis",
+        "page-django",
+    ]
+    assert run.GROUPS["pages"][1] in {case.name for case in picked}
+    command = run.server_command(picked[-1], 9000)
+    assert "benchmarks.pages:django_app" in command
+    assert command[command.index("--workers") + 1] == "1"
+
+
+@pytest.mark.parametrize(
+    ("argv", "section"),
+    [
+        (["--cases", "pages"], "pages"),
+        (["--cases", "page-django,page-fastapi"], "pages"),
+        (["--cases", "pages,fastapi"], "results"),
+        ([], "results"),
+        (["--cases", "pages", "--section", "custom"], "custom"),
+    ],
+)
+def test_page_figures_go_to_their_own_region(argv: list[str], section: str) -> None:
+    assert run.output_section(run.parse_args(argv)) == section

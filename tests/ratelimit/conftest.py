@@ -86,7 +86,9 @@ def make_client(make_app: Callable[..., App]) -> Iterator[ClientFactory]:
     opened: list[TestClient] = []
 
     def factory(client: tuple[str, int] = ("10.0.0.1", 5000), **ratelimit: Any) -> TestClient:
-        test_client = TestClient(make_app(**ratelimit), raise_server_exceptions=False, client=client)
+        test_client = TestClient(
+            make_app(**ratelimit), raise_server_exceptions=False, client=client
+        )
         test_client.__enter__()
         opened.append(test_client)
         return test_client

@@ -29,7 +29,9 @@ def scope(peer: str | None, *forwarded: str) -> dict[str, object]:
         (None, ["6.6.6.6"], PROXIES, "unknown"),
     ],
 )
-def test_client_ip(peer: str | None, forwarded: list[str], trusted: list[str], expected: str) -> None:
+def test_client_ip(
+    peer: str | None, forwarded: list[str], trusted: list[str], expected: str
+) -> None:
     assert client_ip(scope(peer, *forwarded), trusted) == expected
 
 

@@ -62,9 +62,7 @@ def _registry(app: Starlette) -> list[_Entry]:
     return entries
 
 
-def register_authenticator(
-    app: Starlette, authenticator: Authenticator, *, priority: int
-) -> None:
+def register_authenticator(app: Starlette, authenticator: Authenticator, *, priority: int) -> None:
     """Add ``authenticator`` to ``app``; lower priorities are tried first (ties: in order)."""
     entries = _registry(app)
     if any(entry.authenticator is authenticator for entry in entries):

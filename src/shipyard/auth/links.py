@@ -73,9 +73,7 @@ def make_token(settings: Settings, user: User, purpose: Purpose) -> str:
 def read_token(settings: Settings, token: str, purpose: Purpose) -> LinkClaim | None:
     """The claim of a genuine, unexpired token for ``purpose``; None otherwise."""
     try:
-        payload = _serializer(settings, purpose).loads(
-            token, max_age=_max_age(settings, purpose)
-        )
+        payload = _serializer(settings, purpose).loads(token, max_age=_max_age(settings, purpose))
     except BadData:
         return None
     if not isinstance(payload, dict):

@@ -111,12 +111,14 @@ def account_pages() -> PageRouter:
         if user is None:
             return _message(request, "Link not valid", INVALID_LINK, 400)
         auth = request.app.settings.auth
-        if form.is_valid:
-            for problem in password_problems(form.data.password.get_secret_value(), auth):
-                form.add_error("password", problem)
         if not form.is_valid:
             return form_response(request, "auth/reset.html", {}, form)
-        set_password(user, form.data.password.get_secret_value(), auth, check_password=False)
+        password = form.data.password.get_secret_value()
+        for problem in password_problems(password, auth):
+            form.add_error("password", problem)
+        if not form.is_valid:
+            return form_response(request, "auth/reset.html", {}, form)
+        set_password(user, password, auth, check_password=False)
         flash(request, "Your password is changed. Log in with the new one.", "success")
         return htmx_redirect(request, str(request.url_for("auth_login")))
 
@@ -130,15 +132,17 @@ def account_pages() -> PageRouter:
         request: Request, form: PasswordFormDep, user: CurrentUser
     ) -> Response:
         auth = request.app.settings.auth
-        if form.is_valid:
-            current = form.data.current_password.get_secret_value()
-            if not verify_password(current, user.password_hash, auth)[0]:
-                form.add_error("current_password", "This is not your current password.")
-            for problem in password_problems(form.data.new_password.get_secret_value(), auth):
-                form.add_error("new_password", problem)
         if not form.is_valid:
             return form_response(request, "auth/change_password.html", {}, form)
-        set_password(user, form.data.new_password.get_secret_value(), auth, check_password=False)
+        current = form.data.current_password.get_secret_value()
+        new = form.data.new_password.get_secret_value()
+        if not verify_password(current, user.password_hash, auth)[0]:
+            form.add_error("current_password", "This is not your current password.")
+        for problem in password_problems(new, auth):
+            form.add_error("new_password", problem)
+        if not form.is_valid:
+            return form_response(request, "auth/change_password.html", {}, form)
+        set_password(user, new, auth, check_password=False)
         session = await load_session(request)
         await login(request, user, remember=session.persistent)
         flash(request, "Your password is changed; your other sessions are logged out.", "success")
@@ -156,7 +160,9 @@ def account_pages() -> PageRouter:
         auth = request.app.settings.auth
         if form.is_valid:
             data = form.data
-            if not verify_password(data.current_password.get_secret_value(), user.password_hash, auth)[0]:
+            if not verify_password(
+                data.current_password.get_secret_value(), user.password_hash, auth
+            )[0]:
                 form.add_error("current_password", "This is not your current password.")
             elif normalize_email(data.new_email) == user.email:
                 form.add_error("new_email", "This is already your address.")

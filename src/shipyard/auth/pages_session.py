@@ -43,11 +43,11 @@ def session_pages() -> PageRouter:
     @router.post("/register", name="auth_register_submit")
     async def register(request: Request, form: RegisterFormDep, db: DbSession) -> Response:
         auth = _auth(request)
-        if form.is_valid:
-            for problem in password_problems(form.data.password.get_secret_value(), auth):
+        data = form.data if form.is_valid else None
+        if data is not None:
+            for problem in password_problems(data.password.get_secret_value(), auth):
                 form.add_error("password", problem)
-        if form.is_valid:
-            data = form.data
+        if data is not None and form.is_valid:
             try:
                 user = await create_user(
                     db,

@@ -36,7 +36,8 @@ def safe_next(value: str | None, default: str = "/") -> str:
 def login_url(app: Starlette) -> str:
     """The login page's path: ``auth.login_url``, the AuthExtension's, or the default."""
     configured: str | None = app.settings.auth.login_url  # type: ignore[attr-defined]
-    return configured or getattr(app.state, "auth_login_url", DEFAULT_LOGIN_PATH)
+    mounted: str = getattr(app.state, "auth_login_url", DEFAULT_LOGIN_PATH)
+    return configured or mounted
 
 
 def requested_path(request: HTTPConnection) -> str:

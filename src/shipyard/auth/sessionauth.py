@@ -93,7 +93,5 @@ async def _end_all_sessions(request: HTTPConnection, user_id: int) -> None:
     model = user_model(request.app)
     async with get_database(request.app).sessionmaker() as db, db.begin():
         await db.execute(
-            update(model)
-            .where(model.id == user_id)
-            .values(session_epoch=model.session_epoch + 1)
+            update(model).where(model.id == user_id).values(session_epoch=model.session_epoch + 1)
         )

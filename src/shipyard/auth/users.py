@@ -41,9 +41,7 @@ def user_model(app: Starlette) -> type[User]:
     return model
 
 
-async def find_by_email(
-    session: AsyncSession, email: str, model: type[User] = User
-) -> User | None:
+async def find_by_email(session: AsyncSession, email: str, model: type[User] = User) -> User | None:
     """The account with this address (compared normalised), or None."""
     statement = select(model).where(model.email == normalize_email(email))
     return (await session.scalars(statement)).one_or_none()

@@ -15,21 +15,21 @@ from shipyard.errors import ShipyardError
 
 WILDCARD = "*"
 _PART = r"[a-z0-9_.-]+"
-_GRANTED = re.compile(rf"^(\*|({_PART}|\*):({_PART}|\*))$")
-_REQUIRED = re.compile(rf"^{_PART}:{_PART}$")
+_GRANTED = re.compile(rf"\*|({_PART}|\*):({_PART}|\*)")
+_REQUIRED = re.compile(rf"{_PART}:{_PART}")
 FORMAT_HINT = 'write it as "resource:action" (e.g. "posts:create", "posts:*", "*:read" or "*")'
 
 
 def validate_permission(text: str) -> str:
     """``text`` if it is a valid permission a role may hold; :class:`ShipyardError` if not."""
-    if not isinstance(text, str) or not _GRANTED.match(text):
+    if not isinstance(text, str) or not _GRANTED.fullmatch(text):
         raise ShipyardError(f"invalid permission {text!r}", hint=FORMAT_HINT)
     return text
 
 
 def validate_required(text: str) -> str:
     """``text`` if it is a concrete permission a route may require (no wildcards)."""
-    if not isinstance(text, str) or not _REQUIRED.match(text):
+    if not isinstance(text, str) or not _REQUIRED.fullmatch(text):
         raise ShipyardError(
             f"invalid required permission {text!r}",
             hint='require a concrete "resource:action" such as "posts:create" (no wildcards)',
@@ -48,4 +48,4 @@ def matches(granted: str, required: str) -> bool:
 
 def grants(granted: Iterable[str], required: str) -> bool:
     """True if any of ``granted`` covers ``required``; malformed grants never match."""
-    return any(_GRANTED.match(item) and matches(item, required) for item in granted)
+    return any(_GRANTED.fullmatch(item) and matches(item, required) for item in granted)

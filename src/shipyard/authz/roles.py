@@ -93,8 +93,9 @@ async def set_role_active(session: AsyncSession, name: str, active: bool) -> Rol
 async def assign_role(session: AsyncSession, user: User, name: str) -> Role:
     """Give ``user`` the role (no change if they have it)."""
     role = await get_role(session, name)
-    if role not in user.roles:
-        user.roles.append(role)
+    roles: list[Role] = await user.awaitable_attrs.roles
+    if role not in roles:
+        roles.append(role)
     await session.flush()
     return role
 
@@ -102,8 +103,9 @@ async def assign_role(session: AsyncSession, user: User, name: str) -> Role:
 async def unassign_role(session: AsyncSession, user: User, name: str) -> Role:
     """Take the role away from ``user``."""
     role = await get_role(session, name)
-    if role not in user.roles:
+    roles: list[Role] = await user.awaitable_attrs.roles
+    if role not in roles:
         raise ShipyardError(f"{user.email} does not have the role {name!r}")
-    user.roles.remove(role)
+    roles.remove(role)
     await session.flush()
     return role

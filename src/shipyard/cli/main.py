@@ -14,6 +14,8 @@ import typer
 from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
 from shipyard.cli import project, server
+from shipyard.cli import roles as roles_commands
+from shipyard.cli import users as users_commands
 from shipyard.cli.errors import fail, stderr
 from shipyard.errors import ShipyardError
 from shipyard.extension import discover_plugins
@@ -32,6 +34,8 @@ def build_cli() -> typer.Typer:
     )
     root.add_typer(config_commands.app, name="config")
     root.add_typer(db_commands.app, name="db")
+    root.add_typer(users_commands.app, name="users")
+    root.add_typer(roles_commands.app, name="roles")
     project.register(root)
     server.register(root)
     return root

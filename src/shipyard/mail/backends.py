@@ -82,4 +82,4 @@ def get_mailer(app: Starlette) -> Mailer:
     if mailer is None:
         root = Path(getattr(app, "root", Path.cwd()))
         mailer = cached[settings] = _build(settings, root)
-    return mailer  # type: ignore[no-any-return]
+    return mailer

@@ -1,0 +1,87 @@
+"""The ``pages`` benchmark page in Django 5, served as ASGI (``django.core.asgi``).
+
+Settings are configured in code (:func:`configure`): database sessions on a fresh SQLite
+file (migrated at start-up), ``SessionMiddleware``, ``CsrfViewMiddleware``,
+``MessageMiddleware`` with session-stored messages, and Django templates using
+``{% csrf_token %}`` and ``messages``. The view is a plain synchronous Django view, as most
+Django apps write it. This module is also the URLconf.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from benchmarks.page_data import PATH, ROWS, TEMPLATES, scratch_dir, welcome
+
+
+def page(request: HttpRequest) -> HttpResponse:
+    visits = int(request.session.get("visits", 0)) + 1
+    request.session["visits"] = visits
+    messages.info(request, welcome(visits))
+    return render(request, "bench/page.html", {"visits": visits, "rows": ROWS})
+
+
+urlpatterns = [path(PATH.lstrip("/"), page)]
+
+
+def configure() -> None:
+    """Configure Django once per process, with its database in a new scratch dir."""
+    if settings.configured:
+        return
+    database = scratch_dir("django-page-") / "django.sqlite3"
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="benchmark-" + "x" * 40,
+        ALLOWED_HOSTS=["127.0.0.1", "localhost", "testserver"],
+        ROOT_URLCONF=__name__,
+        INSTALLED_APPS=["django.contrib.sessions", "django.contrib.messages"],
+        MIDDLEWARE=[
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+        ],
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}},
+        SESSION_ENGINE="django.contrib.sessions.backends.db",
+        MESSAGE_STORAGE="django.contrib.messages.storage.session.SessionStorage",
+        TEMPLATES=[
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [TEMPLATES / "django"],
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+        USE_TZ=True,
+    )
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def django_app() -> Any:
+    """The Django ASGI app, its session table migrated into a fresh SQLite file.
+
+    ``migrate`` runs in a worker thread: servers call factories inside their event loop,
+    where Django refuses synchronous database access.
+    """
+    configure()
+    from django.core.asgi import get_asgi_application
+
+    application = get_asgi_application()  # runs django.setup()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_migrate).result()
+    return application
