@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.testclient import TestClient
 
 from shipyard import App, Settings
+from shipyard.security import SessionDep
 from shipyard.security.ratelimit import RateLimit, limit_account
 
 ClientFactory = Callable[..., TestClient]
@@ -55,6 +56,11 @@ def demo_router() -> APIRouter:
 
     @router.get("/unknown-name", dependencies=[Depends(RateLimit.named("nope"))])
     async def unknown_name() -> dict[str, bool]:
+        return {"ok": True}
+
+    @router.get("/start-session")
+    async def start_session(session: SessionDep) -> dict[str, bool]:
+        session["seen"] = True
         return {"ok": True}
 
     return router

@@ -197,3 +197,14 @@ def test_unknown_key_name_is_refused() -> None:
 def test_parse_limit_accepts_both_spellings() -> None:
     assert parse_limit("10 per 15 minutes").amount == 10
     assert parse_limit("10/minute").get_expiry() == 60
+
+
+def test_session_requests_count_per_session_at_the_user_limit(make_client: ClientFactory) -> None:
+    client = make_client(ip="1/minute", user="3/minute")
+    assert client.get("/start-session").status_code == 200  # anonymous: the IP's only request
+    assert client.get("/open").headers["RateLimit-Limit"] == "3"
+    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 429]
+    client.cookies.clear()
+    assert client.get("/open").status_code == 429  # back to the exhausted IP limit
+    client.cookies.set("shipyard_session", "forged.value")
+    assert client.get("/open").status_code == 429  # an unverifiable cookie is anonymous

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from shipyard.app import App
+from shipyard.auth import AuthExtension
+from shipyard.security.tokens import TokensExtension
 
 from app import models  # noqa: F401  (registers the models for migrations and the shell)
 from app.routes import register_routes
@@ -11,8 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(*, profile: str | None = None) -> App:
-    """Build the app from config/ for ``profile`` (default: SHIPYARD_PROFILE, development)."""
-    application = App(root=ROOT, profile=profile)
+    """Build the app from config/ for ``profile`` (default: SHIPYARD_PROFILE, development).
+
+    Accounts: the account pages under ``/account`` and the token endpoints (issue,
+    refresh, revoke) under ``/auth/token``; ``X-API-Key`` works too.
+    """
+    application = App(
+        root=ROOT,
+        profile=profile,
+        extensions=[AuthExtension(prefix="/account"), TokensExtension(prefix="/auth/token")],
+    )
     register_routes(application)
     return application
 

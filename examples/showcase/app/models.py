@@ -1,7 +1,16 @@
-"""Every model of the showcase; `app.main` imports this module so they are registered."""
+"""Every model of the showcase; `app.main` imports this module so they are registered.
 
+The account tables (``users``, ``roles``, ``user_roles``) come from ``shipyard.auth`` and
+the token tables (``api_keys``, ``shipyard_refresh_tokens``, ``shipyard_revoked_tokens``)
+from ``shipyard.security.tokens``; importing them here puts them on the metadata that
+``shipyard db revision --autogenerate`` compares.
+"""
+
+from shipyard.auth import Role, User
 from shipyard.db import Model
+from shipyard.security.apikeys.models import ApiKey
+from shipyard.security.tokens import RefreshToken, RevokedToken
 
 from app.ships.models import Ship
 
-__all__ = ["Model", "Ship"]
+__all__ = ["ApiKey", "Model", "RefreshToken", "RevokedToken", "Role", "Ship", "User"]

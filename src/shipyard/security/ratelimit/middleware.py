@@ -2,16 +2,19 @@
 
 For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
 
-- counts a request that carries no credentials against ``ratelimit.ip`` keyed by client
-  IP, answering 429 at once when it is over;
-- defers a request that carries credentials (``Authorization``, ``X-API-Key`` or the
-  session cookie) to the route, where :func:`~shipyard.security.ratelimit.dependency.
-  global_limit` counts it per user once the identity is known (per IP if it is not);
-  if no route took it (a 404, a mounted app) it is counted per IP when the response starts;
+- counts a request with a valid session cookie against ``ratelimit.user`` keyed by its
+  session (a hash of the verified id: no store read), and any other request without
+  credentials against ``ratelimit.ip`` keyed by client IP, answering 429 at once;
+- defers a request with an ``Authorization`` or ``X-API-Key`` header to the route, where
+  :func:`~shipyard.security.ratelimit.dependency.global_limit` counts it per user once
+  the identity is known (per IP if it is not); if no route took it (a 404, a mounted
+  app) it is counted per IP when the response starts;
 - adds ``RateLimit-Limit``/``-Remaining``/``-Reset`` for the tightest limit checked.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
@@ -38,12 +41,18 @@ def exempt(path: str, settings: Settings) -> bool:
     return False
 
 
-def carries_credentials(headers: Headers, settings: Settings) -> bool:
-    """True if the request may authenticate: a credential header or the session cookie."""
-    if any(name in headers for name in CREDENTIAL_HEADERS):
-        return True
-    cookie = settings.sessions.cookie_name + "="
-    return any(part.strip().startswith(cookie) for part in headers.get("cookie", "").split(";"))
+def carries_credentials(headers: Headers) -> bool:
+    """True if the request sends a credential header (a bearer token or an API key)."""
+    return any(name in headers for name in CREDENTIAL_HEADERS)
+
+
+def session_key(request: Request) -> str | None:
+    """``session:<hash>`` for a request with a valid session cookie (no store read)."""
+    session = request.scope.get("session")
+    session_id = getattr(session, "current_id", None)
+    if not isinstance(session_id, str):
+        return None
+    return "session:" + hashlib.sha256(session_id.encode()).hexdigest()[:32]
 
 
 class RateLimitMiddleware:
@@ -68,18 +77,22 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if carries_credentials(request.headers, settings):
+        client = ip_key(request)  # now: mounted apps replace scope["app"] later
+        if carries_credentials(request.headers):
             scope.setdefault("state", {})[DEFERRED_KEY] = True
-        elif options.ip is not None:
-            decision = await limiter.hit(options.ip, GLOBAL_BUCKET, ip_key(request))
-            record(scope, decision)
-            if not decision.allowed:
-                await too_many_requests(request, decision)(scope, receive, send)
-                return
+        else:
+            session = session_key(request)
+            limit, key = (options.user, session) if session else (options.ip, client)
+            if limit is not None and key is not None:
+                decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
+                record(scope, decision)
+                if not decision.allowed:
+                    await too_many_requests(request, decision)(scope, receive, send)
+                    return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                await self._count_untaken(scope, limiter, request)
+                await self._count_untaken(scope, limiter, options.ip, client)
                 decision = recorded(scope)
                 if decision is not None and options.headers:
                     headers = MutableHeaders(scope=message)
@@ -91,10 +104,11 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send_with_headers)
 
     @staticmethod
-    async def _count_untaken(scope: Scope, limiter: Limiter, request: Request) -> None:
+    async def _count_untaken(
+        scope: Scope, limiter: Limiter, limit: str | None, client: str
+    ) -> None:
         """Count a deferred request no route took (404s, mounts) against its IP."""
         state = scope.get("state") or {}
-        limit = request.app.settings.ratelimit.ip
         if state.get(DEFERRED_KEY) and limit is not None:
             state[DEFERRED_KEY] = False
-            record(scope, await limiter.hit(limit, GLOBAL_BUCKET, ip_key(request)))
+            record(scope, await limiter.hit(limit, GLOBAL_BUCKET, client))
