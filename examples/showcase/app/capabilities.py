@@ -33,7 +33,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/ships",
     ),
-    Capability("Accounts", "Users, login, registration, OAuth2, policies and roles.", "coming"),
+    Capability(
+        "Accounts & API security",
+        "Registration, login, email verification, password reset, JWT access tokens with "
+        "rotating refresh tokens, API keys, roles and permissions, rate limiting.",
+        "available",
+        "/#accounts",
+    ),
+    Capability("OAuth2 and policies", "Social login, object-level permissions.", "coming"),
     Capability("APIs", "Pagination, filtering, versioning, problem details.", "coming"),
     Capability("Jobs", "Background jobs, a worker, cron, a dashboard.", "coming"),
     Capability("Files", "Object storage and an upload pipeline.", "coming"),

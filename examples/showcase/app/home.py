@@ -1,8 +1,9 @@
 """The showcase's general pages (capabilities, effective settings) and its health check."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from shipyard.app import SettingsDep
+from shipyard.auth import optional_user
 from shipyard.db import DbSession, get_database
 from shipyard.web import PageRouter, render
 from sqlalchemy import func, select, text
@@ -10,7 +11,7 @@ from sqlalchemy import func, select, text
 from app.capabilities import CAPABILITIES
 from app.ships.models import Ship
 
-pages = PageRouter()
+pages = PageRouter(dependencies=[Depends(optional_user)])  # the nav shows who is here
 router = APIRouter()
 
 

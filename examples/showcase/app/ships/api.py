@@ -1,8 +1,14 @@
-"""JSON endpoints: ``GET /api/ships`` lists ships, ``POST /api/ships`` adds one."""
+"""JSON endpoints: ``GET /api/ships`` lists ships, ``POST /api/ships`` adds one.
+
+Listing is public. Adding needs the ``ships:create`` permission, with a bearer JWT
+(``POST /auth/token``), an ``X-API-Key`` or a login session: 401 problem JSON without
+credentials, 403 without the permission.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, status
+from shipyard.authz import HasPermission
 from shipyard.db import DbSession
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +26,12 @@ async def list_ships(session: DbSession) -> list[Ship]:
     return list(result)
 
 
-@router.post("", response_model=ShipRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=ShipRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(HasPermission("ships:create"))],
+)
 async def create_ship(body: ShipCreate, session: DbSession) -> Ship:
     """Add a ship; its name must not be taken (409 otherwise)."""
     ship = Ship(name=body.name)

@@ -9,14 +9,19 @@ Everything is one template, ``ships/index.html``, whose blocks serve as fragment
 - ``GET /ships/{id}``: the details fragment for htmx swaps (the link pushes the URL); the
   whole page when loaded directly, boosted, or restored from history.
 - ``DELETE /ships/{id}``: removes the row; the counter and flash come out of band.
+
+Anyone can look; adding and deleting require a login (``require_user``): an anonymous
+htmx request gets ``HX-Redirect`` to the login page, a browser a 303 there with ``next``.
+Every page resolves the optional identity, so the nav and the buttons know who is here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import HTTPException, Request, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
+from shipyard.auth import optional_user, require_user
 from shipyard.db import DbSession
 from shipyard.forms import FormResult, form_response
 from shipyard.security import flash, flash_oob
@@ -29,8 +34,9 @@ from app.ships.forms import ShipForm, ShipFormDep
 from app.ships.models import Ship
 
 TEMPLATE = "ships/index.html"
+LOGIN_REQUIRED = Depends(require_user)
 
-pages = PageRouter(prefix="/ships", tags=["ships"])
+pages = PageRouter(prefix="/ships", tags=["ships"], dependencies=[Depends(optional_user)])
 
 
 async def _count(session: AsyncSession) -> int:
@@ -56,7 +62,7 @@ async def list_ships(request: Request, session: DbSession) -> Response:
     return render(request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)})
 
 
-@pages.post("", name="create_ship_page")
+@pages.post("", name="create_ship_page", dependencies=[LOGIN_REQUIRED])
 async def create_ship(request: Request, form: ShipFormDep, session: DbSession) -> Response:
     """Add a ship from the form; 422 with the form re-rendered when the input is wrong."""
     if form.is_valid:
@@ -87,7 +93,7 @@ async def ship_detail(request: Request, ship_id: int, session: DbSession) -> Res
     return render(request, TEMPLATE, context, fragment="detail")
 
 
-@pages.delete("/{ship_id}", name="delete_ship")
+@pages.delete("/{ship_id}", name="delete_ship", dependencies=[LOGIN_REQUIRED])
 async def delete_ship(request: Request, ship_id: int, session: DbSession) -> Response:
     """Remove a ship: an empty body (the row goes), the counter and flash out of band."""
     ship = await _ship_or_404(session, ship_id)

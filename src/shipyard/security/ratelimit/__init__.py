@@ -11,7 +11,6 @@ from shipyard.security.ratelimit.clientip import client_ip
 from shipyard.security.ratelimit.dependency import (
     RateLimit,
     clear_account,
-    global_limit,
     limit_account,
 )
 from shipyard.security.ratelimit.extension import RateLimitExtension
@@ -29,7 +28,6 @@ __all__ = [
     "RateLimitMiddleware",
     "clear_account",
     "client_ip",
-    "global_limit",
     "limit_account",
     "limiter_for",
 ]

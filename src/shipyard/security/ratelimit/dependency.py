@@ -1,4 +1,4 @@
-"""Route limits: ``RateLimit`` dependencies, the deferred global limit, per-account limits.
+"""Route limits: ``RateLimit`` dependencies and per-account limits.
 
 ``Depends(RateLimit("10/minute", key="user"))`` counts each request to that route; the
 counter is the route's own (method and path template) unless ``bucket=`` names one that
@@ -15,16 +15,13 @@ from typing import Any
 
 from fastapi import Request
 
-from shipyard.auth.identity import Identity, forget_identity, resolve_identity
 from shipyard.auth.models import normalize_email
-from shipyard.db.extension import get_database
 from shipyard.errors import ShipyardError
-from shipyard.security.ratelimit.keys import KeyFunction, KeyName, ip_key, key_function
+from shipyard.security.ratelimit.keys import KeyFunction, KeyName, key_function
 from shipyard.security.ratelimit.limiter import Decision
-from shipyard.security.ratelimit.middleware import GLOBAL_BUCKET
 from shipyard.security.ratelimit.responses import RateLimitExceeded
 from shipyard.security.ratelimit.rules import parse_limit
-from shipyard.security.ratelimit.state import DEFERRED_KEY, limiter_for, record
+from shipyard.security.ratelimit.state import limiter_for, record
 
 ACCOUNT_BUCKET = "account"
 
@@ -94,39 +91,6 @@ class RateLimit:
     def __repr__(self) -> str:
         what = f"named={self._name!r}" if self._name else repr(self._limit)
         return f"RateLimit({what})"
-
-
-async def _deferred_identity(request: Request) -> Identity | None:
-    """Resolve the identity in a short session of our own, then forget the cached one.
-
-    Forgetting it makes the route resolve it again in the request's own ``DbSession``,
-    so the ``User`` a handler gets is attached to the session it commits.
-    """
-    async with get_database(request.app).sessionmaker() as session:
-        identity = await resolve_identity(request, session)
-    forget_identity(request)
-    return identity
-
-
-async def global_limit(request: Request) -> None:
-    """The global limit of a request that carried credentials (added to every route).
-
-    The middleware deferred it here: it counts against ``ratelimit.user`` per user, or
-    ``ratelimit.ip`` per IP when the credentials did not authenticate anybody. Requests
-    without credentials were counted by the middleware and pay nothing here.
-    """
-    state = request.scope.get("state") or {}
-    if not state.get(DEFERRED_KEY):
-        return
-    state[DEFERRED_KEY] = False
-    options = request.app.settings.ratelimit
-    if not options.enabled:
-        return
-    identity = await _deferred_identity(request)
-    if identity is not None and options.user is not None:
-        await _enforce(request, options.user, GLOBAL_BUCKET, f"user:{identity.user.id}")
-    elif identity is None and options.ip is not None:
-        await _enforce(request, options.ip, GLOBAL_BUCKET, ip_key(request))
 
 
 def account_key(identifier: str) -> str:

@@ -1,8 +1,7 @@
 """The built-in ``ratelimit`` extension: the middleware, the global route dependency, storage.
 
 Setup places :class:`RateLimitMiddleware` just inside the session middleware (so 429s
-get the security headers and the error page can use the lazy session) and adds
-:func:`global_limit` to the app router's dependencies (every route added later gets it).
+get the security headers and the error page can use the lazy session).
 Start-up opens the storage chosen by ``ratelimit.storage`` unless
 ``app.state.rate_limiter`` was set beforehand (tests).
 """
@@ -11,11 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from fastapi import Depends
 from starlette.middleware import Middleware
 
 from shipyard.extension import Extension
-from shipyard.security.ratelimit.dependency import global_limit
 from shipyard.security.ratelimit.limiter import Limiter
 from shipyard.security.ratelimit.middleware import RateLimitMiddleware
 from shipyard.security.session_middleware import SessionMiddleware
@@ -37,7 +34,6 @@ class RateLimitExtension(Extension):
         sessions = [i for i, item in enumerate(stack) if item.cls is SessionMiddleware]  # type: ignore[comparison-overlap]
         position = sessions[0] + 1 if sessions else 0
         stack.insert(position, Middleware(RateLimitMiddleware))
-        app.router.dependencies.append(Depends(global_limit))
 
     async def startup(self, app: App) -> None:
         if getattr(app.state, "rate_limiter", None) is not None:

@@ -5,10 +5,9 @@ For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
 - counts a request with a valid session cookie against ``ratelimit.user`` keyed by its
   session (a hash of the verified id: no store read), and any other request without
   credentials against ``ratelimit.ip`` keyed by client IP, answering 429 at once;
-- defers a request with an ``Authorization`` or ``X-API-Key`` header to the route, where
-  :func:`~shipyard.security.ratelimit.dependency.global_limit` counts it per user once
-  the identity is known (per IP if it is not); if no route took it (a 404, a mounted
-  app) it is counted per IP when the response starts;
+- resolves the identity of a request with an ``Authorization`` or ``X-API-Key`` header
+  (in a short database session of its own: only such requests pay for it) and counts it
+  against ``ratelimit.user`` per user, or per IP when the credentials authenticate nobody;
 - adds ``RateLimit-Limit``/``-Remaining``/``-Reset`` for the tightest limit checked.
 """
 
@@ -20,11 +19,13 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shipyard.auth.identity import forget_identity, resolve_identity
 from shipyard.config.models import Settings
+from shipyard.db.extension import get_database
 from shipyard.security.ratelimit.keys import ip_key
 from shipyard.security.ratelimit.limiter import Limiter
 from shipyard.security.ratelimit.responses import too_many_requests
-from shipyard.security.ratelimit.state import DEFERRED_KEY, record, recorded
+from shipyard.security.ratelimit.state import record, recorded
 
 GLOBAL_BUCKET = "global"
 CREDENTIAL_HEADERS = ("authorization", "x-api-key")
@@ -44,6 +45,19 @@ def exempt(path: str, settings: Settings) -> bool:
 def carries_credentials(headers: Headers) -> bool:
     """True if the request sends a credential header (a bearer token or an API key)."""
     return any(name in headers for name in CREDENTIAL_HEADERS)
+
+
+async def credential_key(request: Request) -> str | None:
+    """``user:<id>`` for credentials that authenticate an active user, else None.
+
+    The identity is resolved in a short session of our own and then forgotten, so the
+    route resolves it again in the request's own ``DbSession`` (the ``User`` a handler
+    gets belongs to the session it commits).
+    """
+    async with get_database(request.app).sessionmaker() as session:
+        identity = await resolve_identity(request, session)
+    forget_identity(request)
+    return None if identity is None else f"user:{identity.user.id}"
 
 
 def session_key(request: Request) -> str | None:
@@ -77,22 +91,19 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        client = ip_key(request)  # now: mounted apps replace scope["app"] later
-        if carries_credentials(request.headers):
-            scope.setdefault("state", {})[DEFERRED_KEY] = True
-        else:
-            session = session_key(request)
-            limit, key = (options.user, session) if session else (options.ip, client)
-            if limit is not None and key is not None:
-                decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
-                record(scope, decision)
-                if not decision.allowed:
-                    await too_many_requests(request, decision)(scope, receive, send)
-                    return
+        client = ip_key(request)
+        user = await credential_key(request) if carries_credentials(request.headers) else None
+        user = user or session_key(request)
+        limit, key = (options.user, user) if user else (options.ip, client)
+        if limit is not None:
+            decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
+            record(scope, decision)
+            if not decision.allowed:
+                await too_many_requests(request, decision)(scope, receive, send)
+                return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                await self._count_untaken(scope, limiter, options.ip, client)
                 decision = recorded(scope)
                 if decision is not None and options.headers:
                     headers = MutableHeaders(scope=message)
@@ -102,13 +113,3 @@ class RateLimitMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-    @staticmethod
-    async def _count_untaken(
-        scope: Scope, limiter: Limiter, limit: str | None, client: str
-    ) -> None:
-        """Count a deferred request no route took (404s, mounts) against its IP."""
-        state = scope.get("state") or {}
-        if state.get(DEFERRED_KEY) and limit is not None:
-            state[DEFERRED_KEY] = False
-            record(scope, await limiter.hit(limit, GLOBAL_BUCKET, client))

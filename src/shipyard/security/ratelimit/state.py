@@ -1,8 +1,7 @@
 """The per-request rate-limit state kept in the ASGI scope, and the app's limiter.
 
 Every limit checked during a request records its :class:`Decision`; the middleware
-reports the tightest one in the ``RateLimit-*`` headers. The middleware also leaves a
-note when it deferred the global limit to the route (the request carried credentials).
+reports the tightest one in the ``RateLimit-*`` headers.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from shipyard.errors import ShipyardError
 from shipyard.security.ratelimit.limiter import Decision, Limiter
 
 DECISION_KEY = "ratelimit"
-DEFERRED_KEY = "ratelimit_deferred"
 
 
 def record(scope: Scope, decision: Decision) -> None:
