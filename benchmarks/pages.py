@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from benchmarks.apps import LOADTEST_LIMIT
+from benchmarks.apps import LOADTEST_RATELIMIT
 from benchmarks.django_page import django_app
 from benchmarks.page_data import PATH, ROWS, TEMPLATES, scratch_dir, welcome
 from shipyard import App, Settings
@@ -55,7 +55,7 @@ def _shipyard(sessions: dict[str, str]) -> App:
             "app": {"name": "benchmark", "secret_key": SECRET_KEY},
             "database": {"url": f"sqlite+aiosqlite:///{root / 'app.db'}"},
             "sessions": sessions,
-            "ratelimit": {"ip": LOADTEST_LIMIT},
+            "ratelimit": LOADTEST_RATELIMIT,
         }
     )
     app = App(settings=settings, root=root)

@@ -7,19 +7,22 @@ back and removes the showcase's own tables from the shared model metadata, so no
 leaks into other tests (framework tables, e.g. ``shipyard_sessions``, stay).
 
 ``app`` overrides the Shipyard plugin's fixture: the showcase with the ``test`` profile,
-its database a fresh SQLite file migrated with the showcase's own migrations.
+its database a fresh SQLite file migrated with the showcase's own migrations, its mail
+(the ``file`` backend) in ``mail_dir``. ``api`` is a client with a bearer token of a user
+allowed ``ships:*``; ``member`` a client logged in through the login form (no roles).
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import cast
 
+import httpx
 import pytest
 from sqlalchemy import Table
 
@@ -27,6 +30,8 @@ from shipyard.app import App
 from shipyard.db import Model
 from shipyard.db.migrations import Migrations
 from shipyard.db.seeds import SeedFunction
+
+from .accounts import access_token, add_user, log_in
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
 PACKAGE = "app"
@@ -86,9 +91,42 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app(showcase: Showcase, database_url: str, monkeypatch: pytest.MonkeyPatch) -> App:
+def mail_dir(tmp_path: Path) -> Path:
+    """Where the app's file mailer writes its ``.eml`` files in one test."""
+    return tmp_path / "mail"
+
+
+@pytest.fixture
+def app(
+    showcase: Showcase, database_url: str, mail_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> App:
     """The showcase app (``test`` profile) on a fresh database, migrated to head."""
     monkeypatch.setenv("SHIPYARD_DATABASE__URL", database_url)
+    monkeypatch.setenv("SHIPYARD_MAIL__FILE_DIR", str(mail_dir))
     application = showcase.create_app(profile="test")
     Migrations.for_app(application).upgrade()
     return application
+
+
+def _client(app: App) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+@pytest.fixture
+async def api(started_app: App) -> AsyncIterator[httpx.AsyncClient]:
+    """A client sending the bearer token of ``captain@example.test`` (``ships:*``)."""
+    await add_user(started_app, "captain@example.test", permissions=["ships:*"])
+    async with _client(started_app) as http:
+        token = await access_token(http, "captain@example.test")
+        http.headers["Authorization"] = f"Bearer {token}"
+        yield http
+
+
+@pytest.fixture
+async def member(started_app: App) -> AsyncIterator[httpx.AsyncClient]:
+    """A client logged in as ``member@example.test`` (no roles) with the login form."""
+    await add_user(started_app, "member@example.test")
+    async with _client(started_app) as http:
+        await log_in(http, "member@example.test")
+        yield http

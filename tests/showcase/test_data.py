@@ -62,10 +62,10 @@ async def test_seed_adds_the_fleet_once(
 
 
 async def test_seed_keeps_ships_added_by_hand(
-    showcase: Showcase, started_app: App, client: AsyncClient
+    showcase: Showcase, started_app: App, client: AsyncClient, api: AsyncClient
 ) -> None:
-    await client.post("/api/ships", json={"name": "Fram"})
-    await client.post("/api/ships", json={"name": "Nautilus"})
+    await api.post("/api/ships", json={"name": "Fram"})
+    await api.post("/api/ships", json={"name": "Nautilus"})
 
     await run_seed(get_database(started_app), showcase.seed)
 

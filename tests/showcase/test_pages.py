@@ -25,9 +25,9 @@ async def test_home_lists_capabilities_with_their_status(client: AsyncClient) ->
     assert '<strong id="ship-count">0</strong>' in response.text
 
 
-async def test_home_counts_the_ships(client: AsyncClient) -> None:
+async def test_home_counts_the_ships(client: AsyncClient, api: AsyncClient) -> None:
     for name in ("Fram", "Beagle"):
-        assert (await client.post("/api/ships", json={"name": name})).status_code == 201
+        assert (await api.post("/api/ships", json={"name": name})).status_code == 201
 
     response = await client.get("/")
 

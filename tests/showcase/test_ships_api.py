@@ -1,4 +1,8 @@
-"""The showcase's JSON API: ``GET``/``POST /api/ships`` on a real SQLite database."""
+"""The showcase's JSON API: ``GET``/``POST /api/ships`` on a real SQLite database.
+
+Creating needs ``ships:create``: ``api`` sends a bearer token that has it (the
+authentication cases are in ``test_accounts.py``).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,16 @@ from httpx import AsyncClient
 
 
 async def test_list_is_empty_on_a_fresh_database(client: AsyncClient) -> None:
-    response = await client.get("/api/ships")
+    response = await client.get("/api/ships")  # anonymous: listing is public
 
     assert response.status_code == 200
     assert response.json() == []
 
 
-async def test_create_returns_the_new_ship(client: AsyncClient) -> None:
+async def test_create_returns_the_new_ship(api: AsyncClient) -> None:
     before = datetime.now(UTC)
 
-    response = await client.post("/api/ships", json={"name": "  Endeavour "})
+    response = await api.post("/api/ships", json={"name": "  Endeavour "})
 
     assert response.status_code == 201
     body = response.json()
@@ -31,38 +35,38 @@ async def test_create_returns_the_new_ship(client: AsyncClient) -> None:
     assert before - timedelta(seconds=1) <= created_at <= datetime.now(UTC)
 
 
-async def test_created_ships_are_listed_oldest_first(client: AsyncClient) -> None:
+async def test_created_ships_are_listed_oldest_first(api: AsyncClient) -> None:
     created = []
     for name in ("Fram", "Beagle", "Kon-Tiki"):
-        response = await client.post("/api/ships", json={"name": name})
+        response = await api.post("/api/ships", json={"name": name})
         created.append(response.json())
 
-    listed = (await client.get("/api/ships")).json()
+    listed = (await api.get("/api/ships")).json()
 
     assert [ship["name"] for ship in listed] == ["Fram", "Beagle", "Kon-Tiki"]
     assert listed == created
 
 
-async def test_duplicate_name_is_a_conflict_and_changes_nothing(client: AsyncClient) -> None:
-    assert (await client.post("/api/ships", json={"name": "Fram"})).status_code == 201
+async def test_duplicate_name_is_a_conflict_and_changes_nothing(api: AsyncClient) -> None:
+    assert (await api.post("/api/ships", json={"name": "Fram"})).status_code == 201
 
-    response = await client.post("/api/ships", json={"name": "Fram"})
+    response = await api.post("/api/ships", json={"name": "Fram"})
 
     assert response.status_code == 409
     problem = response.json()
     assert problem["status"] == 409
     assert problem["detail"] == "a ship named 'Fram' already exists"
-    assert len((await client.get("/api/ships")).json()) == 1
+    assert len((await api.get("/api/ships")).json()) == 1
 
 
-async def test_request_after_a_conflict_still_works(client: AsyncClient) -> None:
-    await client.post("/api/ships", json={"name": "Fram"})
-    await client.post("/api/ships", json={"name": "Fram"})
+async def test_request_after_a_conflict_still_works(api: AsyncClient) -> None:
+    await api.post("/api/ships", json={"name": "Fram"})
+    await api.post("/api/ships", json={"name": "Fram"})
 
-    response = await client.post("/api/ships", json={"name": "Beagle"})
+    response = await api.post("/api/ships", json={"name": "Beagle"})
 
     assert response.status_code == 201
-    assert [s["name"] for s in (await client.get("/api/ships")).json()] == ["Fram", "Beagle"]
+    assert [s["name"] for s in (await api.get("/api/ships")).json()] == ["Fram", "Beagle"]
 
 
 @pytest.mark.parametrize(
@@ -79,9 +83,9 @@ async def test_request_after_a_conflict_still_works(client: AsyncClient) -> None
     ],
 )
 async def test_invalid_bodies_are_rejected(
-    client: AsyncClient, payload: Any, field: str | None
+    api: AsyncClient, payload: Any, field: str | None
 ) -> None:
-    response = await client.post("/api/ships", json=payload)
+    response = await api.post("/api/ships", json=payload)
 
     assert response.status_code == 422
     problem = response.json()
@@ -89,11 +93,11 @@ async def test_invalid_bodies_are_rejected(
     locations = [error["loc"] for error in problem["errors"]]
     if field is not None:
         assert ["body", field] in locations
-    assert (await client.get("/api/ships")).json() == []
+    assert (await api.get("/api/ships")).json() == []
 
 
-async def test_malformed_json_is_rejected(client: AsyncClient) -> None:
-    response = await client.post(
+async def test_malformed_json_is_rejected(api: AsyncClient) -> None:
+    response = await api.post(
         "/api/ships", content=b'{"name": "Fr', headers={"content-type": "application/json"}
     )
 
@@ -101,7 +105,7 @@ async def test_malformed_json_is_rejected(client: AsyncClient) -> None:
     assert [error["type"] for error in response.json()["errors"]] == ["json_invalid"]
 
 
-async def test_longest_allowed_name_is_accepted(client: AsyncClient) -> None:
-    response = await client.post("/api/ships", json={"name": "x" * 100})
+async def test_longest_allowed_name_is_accepted(api: AsyncClient) -> None:
+    response = await api.post("/api/ships", json={"name": "x" * 100})
 
     assert response.status_code == 201

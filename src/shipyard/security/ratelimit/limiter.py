@@ -48,6 +48,14 @@ class Decision:
             values["Retry-After"] = str(self.reset_after)
         return values
 
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """The ``RateLimit-*`` headers as ASGI header pairs (no ``Retry-After``)."""
+        return [
+            (b"ratelimit-limit", str(self.limit).encode()),
+            (b"ratelimit-remaining", str(self.remaining).encode()),
+            (b"ratelimit-reset", str(self.reset_after).encode()),
+        ]
+
     def tighter(self, other: Decision | None) -> Decision:
         """Of two decisions on one request, the one the headers should report."""
         if other is None:

@@ -15,20 +15,19 @@ from __future__ import annotations
 
 import hashlib
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.auth.identity import forget_identity, resolve_identity
 from shipyard.config.models import Settings
 from shipyard.db.extension import get_database
-from shipyard.security.ratelimit.keys import ip_key
+from shipyard.security.ratelimit.clientip import client_ip
 from shipyard.security.ratelimit.limiter import Limiter
 from shipyard.security.ratelimit.responses import too_many_requests
 from shipyard.security.ratelimit.state import record, recorded
 
 GLOBAL_BUCKET = "global"
-CREDENTIAL_HEADERS = ("authorization", "x-api-key")
+CREDENTIAL_HEADERS = frozenset({b"authorization", b"x-api-key"})
 
 
 def exempt(path: str, settings: Settings) -> bool:
@@ -42,9 +41,9 @@ def exempt(path: str, settings: Settings) -> bool:
     return False
 
 
-def carries_credentials(headers: Headers) -> bool:
+def carries_credentials(scope: Scope) -> bool:
     """True if the request sends a credential header (a bearer token or an API key)."""
-    return any(name in headers for name in CREDENTIAL_HEADERS)
+    return any(name.lower() in CREDENTIAL_HEADERS for name, _ in scope["headers"])
 
 
 async def credential_key(request: Request) -> str | None:
@@ -60,9 +59,9 @@ async def credential_key(request: Request) -> str | None:
     return None if identity is None else f"user:{identity.user.id}"
 
 
-def session_key(request: Request) -> str | None:
+def session_key(scope: Scope) -> str | None:
     """``session:<hash>`` for a request with a valid session cookie (no store read)."""
-    session = request.scope.get("session")
+    session = scope.get("session")
     session_id = getattr(session, "current_id", None)
     if not isinstance(session_id, str):
         return None
@@ -90,26 +89,34 @@ class RateLimitMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        client = ip_key(request)
-        user = await credential_key(request) if carries_credentials(request.headers) else None
-        user = user or session_key(request)
-        limit, key = (options.user, user) if user else (options.ip, client)
+        user = None
+        if carries_credentials(scope):
+            user = await credential_key(Request(scope))
+        user = user or session_key(scope)
+        if user:
+            limit, key = options.user, user
+        else:
+            limit, key = options.ip, "ip:" + client_ip(scope, options.trusted_proxies)
         if limit is not None:
             decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
             record(scope, decision)
             if not decision.allowed:
-                await too_many_requests(request, decision)(scope, receive, send)
+                await too_many_requests(Request(scope), decision)(scope, receive, send)
                 return
+        if not options.headers:
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 decision = recorded(scope)
-                if decision is not None and options.headers:
-                    headers = MutableHeaders(scope=message)
-                    for name, value in decision.headers().items():
-                        if name not in headers and name != "Retry-After":
-                            headers[name] = value
+                if decision is not None:
+                    headers = message.get("headers") or []
+                    present = {name.lower() for name, _ in headers}
+                    message["headers"] = [
+                        *headers,
+                        *(h for h in decision.raw_headers() if h[0] not in present),
+                    ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,68 @@
+"""Keep login sessions inside the test's rolled-back transaction (the ``db_session`` fixture).
+
+While ``db_session`` is active the app's ORM sessions share one connection, but the
+database session backend opens connections of its own. On SQLite that second writer
+would wait for the test's open write transaction until it times out ("database is
+locked"); on PostgreSQL the session rows would outlive the test. :func:`isolated_sessions`
+swaps in a :class:`~shipyard.security.database_backend.DatabaseSessionBackend` that runs
+its statements on the test's connection, so sessions are rolled back with everything
+else. Other backends (Redis) are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shipyard.app import App
+from shipyard.db.extension import get_database
+from shipyard.security.database_backend import DatabaseSessionBackend, sessions_table
+
+
+class _OneConnection:
+    """Just enough of an ``AsyncEngine`` for the session backend: always one connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """The shared connection, inside whatever transaction it is in."""
+        yield self.connection
+
+    begin = connect
+
+
+class SharedConnectionSessionBackend(DatabaseSessionBackend):
+    """The database session backend working on one connection (the test's)."""
+
+    def __init__(self, backend: DatabaseSessionBackend, connection: AsyncConnection) -> None:
+        super().__init__(backend.database, create_table=True)
+        self._connection = connection
+        self._shared = cast(AsyncEngine, _OneConnection(connection))
+
+    async def _engine(self) -> AsyncEngine:
+        if not self._table_ready:
+            await self._connection.run_sync(
+                lambda sync: sessions_table.create(sync, checkfirst=True)
+            )
+            self._table_ready = True
+        return self._shared
+
+
+@contextmanager
+def isolated_sessions(app: App) -> Iterator[None]:
+    """While the database is isolated, keep database-backed sessions on its connection."""
+    backend = getattr(app.state, "session_backend", None)
+    bind = get_database(app).sessionmaker.kw.get("bind")
+    if not isinstance(backend, DatabaseSessionBackend) or not isinstance(bind, AsyncConnection):
+        yield
+        return
+    app.state.session_backend = SharedConnectionSessionBackend(backend, bind)
+    try:
+        yield
+    finally:
+        app.state.session_backend = backend
