@@ -1,11 +1,14 @@
 """Fixtures for the browser tests: the showcase on a real server, Debian's Chromium.
 
 ``showcase_url`` (session): a fresh SQLite database under tmp, migrated and seeded with
-the ``shipyard`` CLI, then ``shipyard run --workers 1`` on a free port with the ``test``
-profile and the strict CSP preset; stopped at the end. ``browser`` (per module): the
-system's ``/usr/bin/chromium`` through Playwright (no browser download, ever).
+the ``shipyard`` CLI (plus ``CAPTAIN``, an admin made with ``shipyard users create``),
+then ``shipyard run --workers 1`` on a free port with the ``test`` profile and the strict
+CSP preset; stopped at the end. Its mail (the ``file`` backend) goes to ``mail_dir``.
+``browser`` (per module): the system's ``/usr/bin/chromium`` through Playwright (no
+browser download, ever).
 ``watched`` (per test): a new browser context (own cookies and storage) with a page
-that records CSP violations (:mod:`tests.browser.watch`).
+that records CSP violations (:mod:`tests.browser.watch`); ``signed_in``: the same, logged
+in as ``CAPTAIN`` through the login page. ``api``: an HTTP client with the captain's JWT.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from tests.browser.watch import WatchedPage
 
 from shipyard.testing.services import free_port, unavailable
@@ -37,14 +40,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 STARTUP_TIMEOUT = 30.0
+CAPTAIN = "captain@example.test"
+PASSWORD = "browser test passphrase"
 
 
-def _showcase_env(database: Path) -> dict[str, str]:
+def _showcase_env(database: Path, mail: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("SHIPYARD_")}
     env.update(
         SHIPYARD_PROFILE="test",
         SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{database}",
         SHIPYARD_SECURITY__CSP_PRESET="strict",
+        SHIPYARD_MAIL__FILE_DIR=str(mail),
     )
     return env
 
@@ -71,14 +77,26 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None
 
 
 @pytest.fixture(scope="session")
-def showcase_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def showcase_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test server's folder: its database, log and mail."""
+    return tmp_path_factory.mktemp("showcase")
+
+
+@pytest.fixture(scope="session")
+def mail_dir(showcase_dir: Path) -> Path:
+    """Where the test server's file mailer writes its ``.eml`` files."""
+    return showcase_dir / "mail"
+
+
+@pytest.fixture(scope="session")
+def showcase_url(showcase_dir: Path, mail_dir: Path) -> Iterator[str]:
     """The base URL of the showcase, served by ``shipyard run`` on a fresh database."""
-    workdir = tmp_path_factory.mktemp("showcase")
-    env = _showcase_env(workdir / "showcase.db")
+    env = _showcase_env(showcase_dir / "showcase.db", mail_dir)
     _cli(env, "db", "upgrade")
     _cli(env, "db", "seed")
+    _cli(env, "users", "create", CAPTAIN, "--password", PASSWORD, "--admin")
     port = free_port()
-    log = workdir / "server.log"
+    log = showcase_dir / "server.log"
     command = [str(SHIPYARD), "run", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as output:
         server = subprocess.Popen(
@@ -128,7 +146,22 @@ def watched(browser: Browser, showcase_url: str) -> Iterator[WatchedPage]:
 
 
 @pytest.fixture
+def signed_in(watched: WatchedPage) -> WatchedPage:
+    """``watched``, logged in as ``CAPTAIN`` through the login page."""
+    page = watched.page
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(CAPTAIN)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#nav-user")).to_have_text(CAPTAIN)
+    return watched
+
+
+@pytest.fixture
 def api(showcase_url: str) -> Iterator[httpx.Client]:
-    """A plain HTTP client of the running showcase (its JSON API needs no session)."""
+    """An HTTP client of the running showcase with the captain's bearer token."""
     with httpx.Client(base_url=showcase_url, timeout=10.0) as client:
+        response = client.post("/auth/token", json={"email": CAPTAIN, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
         yield client

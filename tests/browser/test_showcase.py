@@ -2,6 +2,7 @@
 
 Every flow ends by checking that the page caused no Content-Security-Policy violation
 and no JavaScript error; the last test shows that such a violation would be caught.
+Adding and deleting ships need a login: those flows run ``signed_in``.
 """
 
 from __future__ import annotations
@@ -84,9 +85,9 @@ def test_boosted_navigation_swaps_pages_without_reloading(watched: WatchedPage) 
 
 
 def test_invalid_form_is_rerendered_inline_then_corrected_and_submitted(
-    watched: WatchedPage,
+    signed_in: WatchedPage,
 ) -> None:
-    page = watched.page
+    page = signed_in.page
     page.goto("/ships")
     _set_marker(page)
     rows_before = page.locator("#ship-rows tr").count()
@@ -111,11 +112,11 @@ def test_invalid_form_is_rerendered_inline_then_corrected_and_submitted(
     expect(page.locator("#ship-form .field-errors")).to_have_count(0)
     expect(page.get_by_label("Name")).to_have_value("")
     assert _marker(page) == MARKER
-    watched.assert_no_csp_violations()
+    signed_in.assert_no_csp_violations()
 
 
-def test_one_response_updates_rows_counter_and_flash_out_of_band(watched: WatchedPage) -> None:
-    page = watched.page
+def test_one_response_updates_rows_counter_and_flash_out_of_band(signed_in: WatchedPage) -> None:
+    page = signed_in.page
     page.goto("/ships")
     before = _count(page)
     name = _unique("Endurance")
@@ -129,13 +130,13 @@ def test_one_response_updates_rows_counter_and_flash_out_of_band(watched: Watche
     expect(page.locator("#flash-messages")).to_contain_text(f"Ship {name} added.")
     assert response.value.request.method == "POST"
     assert "hx-swap-oob" in response.value.text()  # one response, several regions
-    watched.assert_no_csp_violations()
+    signed_in.assert_no_csp_violations()
 
 
 def test_csrf_protected_htmx_delete_after_several_boosted_navigations(
-    watched: WatchedPage, api: httpx.Client
+    signed_in: WatchedPage, api: httpx.Client
 ) -> None:
-    page = watched.page
+    page = signed_in.page
     name = _unique("Titanic")
     ship_id = _add_ship(api, name)
     page.goto("/")
@@ -163,13 +164,13 @@ def test_csrf_protected_htmx_delete_after_several_boosted_navigations(
     expect(page.locator("#flash-messages")).to_contain_text(f"Ship {name} deleted.")
     assert name not in {ship["name"] for ship in api.get("/api/ships").json()}
     assert _marker(page) == MARKER
-    watched.assert_no_csp_violations()
+    signed_in.assert_no_csp_violations()
 
 
 def test_back_button_after_fragment_swaps_shows_the_full_page(
-    watched: WatchedPage, api: httpx.Client
+    signed_in: WatchedPage, api: httpx.Client
 ) -> None:
-    page = watched.page
+    page = signed_in.page
     names = [_unique(prefix) for prefix in ("Beagle", "Fram", "Kon-Tiki")]
     ids = [_add_ship(api, name) for name in names]
     restores: list[str] = []
@@ -204,13 +205,13 @@ def test_back_button_after_fragment_swaps_shows_the_full_page(
     assert restores == [restored.value.url]
     assert "HX-Request" in (restored.value.headers.get("vary") or "")
     assert _marker(page) == MARKER  # restored by htmx, not reloaded
-    watched.assert_no_csp_violations()
+    signed_in.assert_no_csp_violations()
 
 
 def test_pushed_url_loaded_directly_is_the_full_page(
-    watched: WatchedPage, api: httpx.Client
+    signed_in: WatchedPage, api: httpx.Client
 ) -> None:
-    page = watched.page
+    page = signed_in.page
     name = _unique("Calypso")
     ship_id = _add_ship(api, name)
     page.goto("/ships")
@@ -224,7 +225,7 @@ def test_pushed_url_loaded_directly_is_the_full_page(
     page.goto(f"/ships/{ship_id}")
     expect(page.locator("#ship-detail h2")).to_have_text(name)
     _expect_full_ships_page(page)
-    watched.assert_no_csp_violations()
+    signed_in.assert_no_csp_violations()
 
 
 def test_strict_policy_is_served_and_a_violation_would_be_caught(watched: WatchedPage) -> None:

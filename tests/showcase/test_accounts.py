@@ -58,7 +58,7 @@ async def test_anonymous_nav_offers_login_and_register_and_no_ship_form(
     assert '<a href="/account/register">Register</a>' in html
     assert "Log out" not in html
     assert 'id="ship-form"' not in html
-    assert 'href="/account/login?next=%2Fships"' in html
+    assert 'href="/account/login?next=/ships"' in html
 
 
 async def test_logged_in_nav_shows_the_email_and_a_logout_form(member: AsyncClient) -> None:
@@ -88,7 +88,9 @@ async def test_anonymous_htmx_create_gets_hx_redirect_to_login(client: AsyncClie
 async def test_anonymous_browser_create_is_sent_to_login_with_next(client: AsyncClient) -> None:
     token = await _page_token(client)
 
-    response = await client.post("/ships", data={"csrf_token": token, "name": "Nautilus"})
+    response = await client.post(
+        "/ships", data={"csrf_token": token, "name": "Nautilus"}, headers={"Accept": "text/html"}
+    )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/account/login?next=%2Fships"

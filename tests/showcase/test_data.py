@@ -27,8 +27,19 @@ def _model_diff(connection: Connection, tables: set[str]) -> list[Any]:
     return list(compare_metadata(context, Model.metadata))
 
 
+ACCOUNT_TABLES = {
+    "users",
+    "roles",
+    "user_roles",
+    "api_keys",
+    "shipyard_refresh_tokens",
+    "shipyard_revoked_tokens",
+}
+"""The framework's account and token tables the showcase migrates (it enables both)."""
+
+
 async def test_migrations_match_the_models(showcase: Showcase, started_app: App) -> None:
-    tables = {table.name for table in showcase.tables}
+    tables = {table.name for table in showcase.tables} | ACCOUNT_TABLES
     assert "ships" in tables
 
     async with get_database(started_app).engine.connect() as connection:
@@ -47,6 +58,7 @@ async def test_downgrade_to_base_drops_the_tables(app: App) -> None:
         names = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
 
     assert "ships" not in names
+    assert not ACCOUNT_TABLES & set(names)
 
 
 async def test_seed_adds_the_fleet_once(

@@ -6,7 +6,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-CONFTEST = '''
+CONFTEST = """
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,8 @@ def app(tmp_path_factory):
     root = tmp_path_factory.getbasetemp() / "project"
     root.mkdir(exist_ok=True)
     url = f"sqlite+aiosqlite:///{root / 'test.db'}"
-    application = App(settings=Settings(profile="test", database=DatabaseSettings(url=url)), root=root)
+    settings = Settings(profile="test", database=DatabaseSettings(url=url))
+    application = App(settings=settings, root=root)
     application.include_router(router)
 
     @application.on_startup
@@ -54,9 +55,9 @@ def app(tmp_path_factory):
             await connection.run_sync(Model.metadata.create_all)
 
     return application
-'''
+"""
 
-TESTS = '''
+TESTS = """
 from sqlalchemy import func, select
 
 from conftest import Note
@@ -88,7 +89,7 @@ def test_5_override_settings_lasts_for_the_test(app, override_settings):
 
 def test_6_and_is_undone_after_it(app):
     assert app.settings.app.name != "Changed"
-'''
+"""
 
 
 def test_fixtures_isolate_database_work_and_settings(pytester: pytest.Pytester) -> None:
@@ -103,9 +104,7 @@ def test_app_fixture_finds_the_project_app_with_the_test_profile(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.mkpydir("app")
-    pytester.path.joinpath("app", "main.py").write_text(
-        "from shipyard import App\n\napp = App()\n"
-    )
+    pytester.path.joinpath("app", "main.py").write_text("from shipyard import App\n\napp = App()\n")
     pytester.makepyfile(
         test_found="""
 def test_found(app):

@@ -21,11 +21,13 @@ from shipyard.auth.forms import (
 from shipyard.auth.links import Purpose, claim_matches, read_token
 from shipyard.auth.models import User, normalize_email
 from shipyard.auth.passwords import password_problems, verify_password
+from shipyard.auth.revocation import revoke_credentials
 from shipyard.auth.sessionauth import login
 from shipyard.auth.users import email_taken, find_by_email, set_password, user_model
 from shipyard.db.session import DbSession
 from shipyard.forms import FormResult, form_of, form_response
 from shipyard.security import flash, load_session
+from shipyard.security.ratelimit import RateLimit
 from shipyard.web import PageRouter, render
 from shipyard.web.htmx import htmx_redirect
 
@@ -35,6 +37,10 @@ PasswordFormDep = Annotated[FormResult[ChangePasswordForm], Depends(form_of(Chan
 EmailFormDep = Annotated[FormResult[ChangeEmailForm], Depends(form_of(ChangeEmailForm))]
 
 INVALID_LINK = "This link is invalid, has expired or was already used."
+
+
+AUTH_LIMIT = Depends(RateLimit.named("auth"))
+"""Seed 000's limit on credential-guessing routes (``ratelimit.named.auth``)."""
 
 
 def _message(request: Request, title: str, text: str, status_code: int = 200) -> Response:
@@ -84,7 +90,7 @@ def account_pages() -> PageRouter:
         form = FormResult.blank(ForgotPasswordForm)
         return form_response(request, "auth/forgot.html", {}, form)
 
-    @router.post("/forgot", name="auth_forgot_submit")
+    @router.post("/forgot", name="auth_forgot_submit", dependencies=[AUTH_LIMIT])
     async def forgot(request: Request, form: ForgotFormDep, db: DbSession) -> Response:
         if not form.is_valid:
             return form_response(request, "auth/forgot.html", {}, form)
@@ -104,7 +110,7 @@ def account_pages() -> PageRouter:
         form = FormResult.blank(ResetPasswordForm, initial={"token": token})
         return form_response(request, "auth/reset.html", {}, form)
 
-    @router.post("/reset", name="auth_reset_submit")
+    @router.post("/reset", name="auth_reset_submit", dependencies=[AUTH_LIMIT])
     async def reset(request: Request, form: ResetFormDep, db: DbSession) -> Response:
         token = form.values.get("token") or ""
         user = await _user_from_link(request, db, str(token), "reset")
@@ -119,6 +125,7 @@ def account_pages() -> PageRouter:
         if not form.is_valid:
             return form_response(request, "auth/reset.html", {}, form)
         set_password(user, password, auth, check_password=False)
+        await revoke_credentials(request.app, db, user.id)
         flash(request, "Your password is changed. Log in with the new one.", "success")
         return htmx_redirect(request, str(request.url_for("auth_login")))
 
@@ -129,7 +136,7 @@ def account_pages() -> PageRouter:
 
     @router.post("/password", name="auth_password_submit")
     async def change_password(
-        request: Request, form: PasswordFormDep, user: CurrentUser
+        request: Request, form: PasswordFormDep, user: CurrentUser, db: DbSession
     ) -> Response:
         auth = request.app.settings.auth
         if not form.is_valid:
@@ -143,6 +150,7 @@ def account_pages() -> PageRouter:
         if not form.is_valid:
             return form_response(request, "auth/change_password.html", {}, form)
         set_password(user, new, auth, check_password=False)
+        await revoke_credentials(request.app, db, user.id)
         session = await load_session(request)
         await login(request, user, remember=session.persistent)
         flash(request, "Your password is changed; your other sessions are logged out.", "success")

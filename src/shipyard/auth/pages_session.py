@@ -19,12 +19,17 @@ from shipyard.config.models import AuthSettings
 from shipyard.db.session import DbSession
 from shipyard.forms import FormResult, form_of, form_response
 from shipyard.security import flash
+from shipyard.security.ratelimit import RateLimit, limit_account
 from shipyard.web import PageRouter
 from shipyard.web.htmx import htmx_redirect
 
 RegisterFormDep = Annotated[FormResult[RegisterForm], Depends(form_of(RegisterForm))]
 LoginFormDep = Annotated[FormResult[LoginForm], Depends(form_of(LoginForm))]
 LogoutFormDep = Annotated[FormResult[LogoutForm], Depends(form_of(LogoutForm))]
+
+
+AUTH_LIMIT = Depends(RateLimit.named("auth"))
+"""Seed 000's limit on credential-guessing routes (``ratelimit.named.auth``)."""
 
 
 def _auth(request: Request) -> AuthSettings:
@@ -40,7 +45,7 @@ def session_pages() -> PageRouter:
     async def register_page(request: Request) -> Response:
         return form_response(request, "auth/register.html", {}, FormResult.blank(RegisterForm))
 
-    @router.post("/register", name="auth_register_submit")
+    @router.post("/register", name="auth_register_submit", dependencies=[AUTH_LIMIT])
     async def register(request: Request, form: RegisterFormDep, db: DbSession) -> Response:
         auth = _auth(request)
         data = form.data if form.is_valid else None
@@ -74,11 +79,12 @@ def session_pages() -> PageRouter:
         form = FormResult.blank(LoginForm, initial={"next": safe_next(next, "")})
         return form_response(request, "auth/login.html", {}, form)
 
-    @router.post("/login", name="auth_login_submit")
+    @router.post("/login", name="auth_login_submit", dependencies=[AUTH_LIMIT])
     async def login_submit(request: Request, form: LoginFormDep, db: DbSession) -> Response:
         auth = _auth(request)
         if form.is_valid:
             data = form.data
+            await limit_account(request, data.email)
             user = await authenticate(
                 db, data.email, data.password.get_secret_value(), auth, user_model(request.app)
             )

@@ -11,12 +11,12 @@ sets the session's lifetime: ``auth.remember_max_age`` with a persistent cookie 
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import object_session
+from sqlalchemy.ext.asyncio import AsyncSession, async_object_session
 from starlette.requests import HTTPConnection
 
 from shipyard.auth.identity import _RESOLVED, Identity, forget_identity
 from shipyard.auth.models import User
+from shipyard.auth.revocation import revoke_credentials
 from shipyard.auth.users import user_model
 from shipyard.config.models import Settings
 from shipyard.db.extension import get_database
@@ -73,7 +73,8 @@ async def logout(request: HTTPConnection, everywhere: bool = False) -> None:
 
     "Everywhere" bumps the user's ``session_epoch``: through the request's own database
     session when the user was loaded in it (committed with the request), otherwise in a
-    short transaction of its own.
+    short transaction of its own; the user's other credentials (API tokens...) are
+    revoked too.
     """
     session = await load_session(request)
     user_id = session.get(USER_ID_KEY)
@@ -84,14 +85,18 @@ async def logout(request: HTTPConnection, everywhere: bool = False) -> None:
 
 
 async def _end_all_sessions(request: HTTPConnection, user_id: int) -> None:
+    """Bump the epoch and revoke other credentials, in one database transaction."""
     identity = request.state.identity if request.scope.get(_RESOLVED) else None
     if isinstance(identity, Identity) and identity.user.id == user_id:
         user = identity.user
-        if object_session(user) is not None:
+        db = async_object_session(user)
+        if db is not None:
             user.session_epoch = (user.session_epoch or 0) + 1
+            await revoke_credentials(request.app, db, user_id)
             return
     model = user_model(request.app)
     async with get_database(request.app).sessionmaker() as db, db.begin():
         await db.execute(
             update(model).where(model.id == user_id).values(session_epoch=model.session_epoch + 1)
         )
+        await revoke_credentials(request.app, db, user_id)

@@ -1,9 +1,56 @@
-"""Test support for Shipyard apps: the pytest plugin, fixtures, query counting, servers.
+"""Test support for Shipyard apps: the pytest plugin, the identity-aware client, test data.
 
 The fixtures live in :mod:`shipyard.testing.plugin` (registered as a pytest plugin);
-:mod:`shipyard.testing.services` helps tests reach real servers.
+:mod:`shipyard.testing.client` is the ``client`` fixture's class (``as_user``,
+``get_as``...), :mod:`shipyard.testing.factories` and :mod:`shipyard.testing.scenario`
+build test data, :mod:`shipyard.testing.mail` reads sent mail and
+:mod:`shipyard.testing.services` helps tests reach real servers. The heavier modules are
+imported on first use, so loading the plugin stays cheap.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from shipyard.db.querycount import assert_max_queries, count_queries
 
-__all__ = ["assert_max_queries", "count_queries"]
+if TYPE_CHECKING:
+    from shipyard.testing.client import ShipyardClient
+    from shipyard.testing.factories import Factory, UserFactory, factory_for, role_factory
+    from shipyard.testing.mail import first_link, links
+    from shipyard.testing.scenario import BuiltScenario, Scenario
+
+_LAZY = {
+    "ShipyardClient": "shipyard.testing.client",
+    "Factory": "shipyard.testing.factories",
+    "UserFactory": "shipyard.testing.factories",
+    "factory_for": "shipyard.testing.factories",
+    "role_factory": "shipyard.testing.factories",
+    "first_link": "shipyard.testing.mail",
+    "links": "shipyard.testing.mail",
+    "BuiltScenario": "shipyard.testing.scenario",
+    "Scenario": "shipyard.testing.scenario",
+}
+
+__all__ = [
+    "BuiltScenario",
+    "Factory",
+    "Scenario",
+    "ShipyardClient",
+    "UserFactory",
+    "assert_max_queries",
+    "count_queries",
+    "factory_for",
+    "first_link",
+    "links",
+    "role_factory",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'shipyard.testing' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(module), name)

@@ -29,7 +29,6 @@ from shipyard.auth.sessionauth import EPOCH_KEY, USER_ID_KEY
 from shipyard.auth.users import user_model
 from shipyard.db.extension import get_database
 from shipyard.errors import ShipyardError
-from shipyard.security.apikeys import api_key_authenticator, create_api_key
 from shipyard.security.csrf import csrf_secret, mask_token
 from shipyard.security.session_middleware import SessionCookie, commit, session_backend
 from shipyard.security.sessions import Session
@@ -75,9 +74,7 @@ async def login_session_cookie(app: App, user: User | int) -> tuple[bytes, bytes
     return header
 
 
-async def access_token(
-    app: App, user: User | int, *, scopes: Iterable[str] | None = None
-) -> str:
+async def access_token(app: App, user: User | int, *, scopes: Iterable[str] | None = None) -> str:
     """A real access token for ``user`` from the app's token service (committed)."""
     service = get_token_service(app)
     async with get_database(app).sessionmaker() as db, db.begin():
@@ -86,10 +83,12 @@ async def access_token(
     return pair.access_token
 
 
-async def api_key(
-    app: App, user: User | int, *, scopes: Iterable[str] | None = None
-) -> str:
+async def api_key(app: App, user: User | int, *, scopes: Iterable[str] | None = None) -> str:
     """A real API key for ``user`` (created and committed); the key itself."""
+    # Imported here: importing shipyard.security.apikeys before shipyard.security.tokens
+    # is circular in those packages.
+    from shipyard.security.apikeys import api_key_authenticator, create_api_key
+
     if api_key_authenticator not in authenticators(app):
         raise ShipyardError(
             "this app does not accept API keys",

@@ -6,11 +6,16 @@ Fixtures:
     The project's App, found like the CLI finds it, loaded with the ``test`` profile.
     Override it in ``conftest.py`` to build the app another way.
 ``client``
-    An ``httpx.AsyncClient`` talking to ``app`` in-process, with the lifespan running.
+    A :class:`~shipyard.testing.client.ShipyardClient` (an ``httpx.AsyncClient``) talking
+    to ``app`` in-process, with the lifespan running; ``await client.as_user(user)`` and
+    ``client.get_as(user, url)`` authenticate with real sessions, tokens or API keys.
 ``db_session``
     An ``AsyncSession`` inside a transaction that is rolled back after the test. While it
     is active every request's session joins the same transaction (through savepoints), so
-    what requests write is rolled back too.
+    what requests write is rolled back too; so are database-backed login sessions.
+``mail_outbox``
+    The list of messages the app sends during the test (a ``MemoryMailer`` is put in
+    ``app.state.mailer``).
 ``override_settings``
     ``override_settings(app__debug=True, ...)`` changes the app's settings until the end
     of the test.
@@ -25,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    import httpx
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from shipyard.app import App
+    from shipyard.mail import Message
+    from shipyard.testing.client import ShipyardClient
 
 try:
     import pytest_asyncio
@@ -57,6 +63,15 @@ def override_settings(app: App) -> Iterator[Callable[..., None]]:
         yield apply
 
 
+@pytest.fixture
+def mail_outbox(app: App) -> Iterator[list[Message]]:
+    """The messages the app sends during the test, oldest first."""
+    from shipyard.testing.mail import memory_outbox
+
+    with memory_outbox(app) as outbox:
+        yield outbox
+
+
 if HAS_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
@@ -66,12 +81,11 @@ if HAS_PYTEST_ASYNCIO:
             yield app
 
     @pytest_asyncio.fixture
-    async def client(started_app: App) -> AsyncIterator[httpx.AsyncClient]:
+    async def client(started_app: App) -> AsyncIterator[ShipyardClient]:
         """An HTTP client bound to the running app, in-process (no server)."""
-        import httpx
+        from shipyard.testing.client import ShipyardClient
 
-        transport = httpx.ASGITransport(app=started_app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        async with ShipyardClient(started_app) as http:
             yield http
 
     @pytest_asyncio.fixture
@@ -79,6 +93,8 @@ if HAS_PYTEST_ASYNCIO:
         """A session whose work, and every request's, is rolled back after the test."""
         from shipyard.db import get_database
         from shipyard.db.isolation import rolled_back_session
+        from shipyard.testing.isolation import isolated_sessions
 
         async with rolled_back_session(get_database(started_app)) as session:
-            yield session
+            with isolated_sessions(started_app):
+                yield session

@@ -91,9 +91,7 @@ class Scenario:
         self._users: list[_Users] = []
         self._objects: list[_Objects] = []
 
-    def with_role(
-        self, name: str, *, permissions: Iterable[str] = (), **fields: Any
-    ) -> Scenario:
+    def with_role(self, name: str, *, permissions: Iterable[str] = (), **fields: Any) -> Scenario:
         """A role called ``name`` holding ``permissions`` (other Role columns as ``fields``)."""
         if name in self._roles:
             raise ShipyardError(f"the scenario already declares a role {name!r}")
@@ -165,9 +163,7 @@ class Scenario:
 
 def _with_scenario(fields: dict[str, Any], built: BuiltScenario) -> dict[str, Any]:
     """``fields`` with callables replaced by their value for the scenario built so far."""
-    return {
-        name: value(built) if _is_reference(value) else value for name, value in fields.items()
-    }
+    return {name: value(built) if _is_reference(value) else value for name, value in fields.items()}
 
 
 def _is_reference(value: Any) -> bool:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from shipyard.auth.identity import PRIORITY_API_KEY, PRIORITY_JWT, register_authenticator
+from shipyard.auth.revocation import on_credentials_revoked
 from shipyard.extension import Extension
-from shipyard.security.apikeys.authenticator import api_key_authenticator
 from shipyard.security.tokens.authenticator import jwt_authenticator
 from shipyard.security.tokens.endpoints import token_router
 from shipyard.security.tokens.keys import KeySet
-from shipyard.security.tokens.service import TokenService
+from shipyard.security.tokens.service import TokenService, revoke_user_tokens
 
 if TYPE_CHECKING:
     from shipyard.app import App
@@ -40,7 +42,15 @@ class TokensExtension(Extension):
         if self.prefix is not None:
             app.include_router(token_router(), prefix=self.prefix.rstrip("/"))
         register_authenticator(app, jwt_authenticator, priority=PRIORITY_JWT)
+
+        async def revoke(db: AsyncSession, user_id: int) -> None:
+            await revoke_user_tokens(db, user_id, app=app)
+
+        on_credentials_revoked(app, revoke)
         if self.api_keys:
+            # Imported here: shipyard.security.apikeys imports this package (a cycle).
+            from shipyard.security.apikeys.authenticator import api_key_authenticator
+
             register_authenticator(app, api_key_authenticator, priority=PRIORITY_API_KEY)
 
     async def startup(self, app: App) -> None:

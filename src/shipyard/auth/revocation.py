@@ -1,0 +1,31 @@
+"""Ending every credential of a user at once (logout everywhere, password change).
+
+Sessions end through the user's ``session_epoch``; other kinds of credentials (API tokens,
+later OAuth grants) belong to other subsystems, which register a revoker here. The
+account flows call :func:`revoke_credentials` without knowing who registered what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+Revoker = Callable[[AsyncSession, int], Awaitable[object]]
+"""``revoker(db_session, user_id)``: revoke what it owns in that session (no commit)."""
+
+_STATE_KEY = "credential_revokers"
+
+
+def on_credentials_revoked(app: Starlette, revoker: Revoker) -> None:
+    """Have ``revoker`` run whenever a user's credentials are all revoked."""
+    revokers: list[Revoker] = getattr(app.state, _STATE_KEY, None) or []
+    revokers.append(revoker)
+    setattr(app.state, _STATE_KEY, revokers)
+
+
+async def revoke_credentials(app: Starlette, db: AsyncSession, user_id: int) -> None:
+    """Run every registered revoker for ``user_id`` in ``db`` (the caller commits)."""
+    for revoker in getattr(app.state, _STATE_KEY, None) or []:
+        await revoker(db, user_id)
