@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from shipyard.auth.models import User
-from shipyard.auth.pages_account import account_pages
-from shipyard.auth.pages_session import session_pages
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.web.templates import register_context_processor
@@ -43,6 +41,10 @@ class AuthExtension(Extension):
         self.user_model = user_model
 
     def setup(self, app: App) -> None:
+        # The pages import the rate limiter, which imports this package: import them late.
+        from shipyard.auth.pages_account import account_pages
+        from shipyard.auth.pages_session import session_pages
+
         app.state.auth_login_url = f"{self.prefix}/login"
         app.state.auth_user_model = self.user_model
         app.include_router(session_pages(), prefix=self.prefix)
