@@ -281,3 +281,14 @@ async def test_admin_is_seeded_only_in_development(
         bearer = {"Authorization": f"Bearer {response.json()['access_token']}"}
         created = await client.post("/api/ships", json={"name": "Nautilus"}, headers=bearer)
         assert created.status_code == 201
+
+
+async def test_home_marks_accounts_available_and_links_the_pages(client: AsyncClient) -> None:
+    html = (await client.get("/")).text
+
+    assert re.search(
+        r'<a href="/#accounts">Accounts &amp; API security</a>.*?status-available', html, re.S
+    )
+    assert '<h2 id="accounts">' in html
+    for link in ('href="/account/register"', 'href="/account/login"', 'href="/account/"'):
+        assert link in html
