@@ -7,11 +7,11 @@ from pathlib import Path
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from tests.web.conftest import AppFactory, write
 
 from shipyard import App
 from shipyard.security import flash
 from shipyard.web import PageRouter, render
-from tests.web.conftest import AppFactory, write
 
 pages = PageRouter()
 plain = APIRouter()
