@@ -56,7 +56,8 @@ async def send_reset(request: Request, user: User) -> None:
 
 async def send_email_change(request: Request, user: User) -> None:
     """Mail the confirmation link to the pending new address, and a notice to the old one."""
-    assert user.pending_email is not None
+    if user.pending_email is None:
+        raise ValueError(f"user {user.id} has no pending email change to confirm")
     link = link_for(request, user, "email")
     mailer = get_mailer(request.app)
     await mailer.send(

@@ -59,7 +59,7 @@ def verify_password(password: str, password_hash: str, settings: AuthSettings) -
     return True, ph.check_needs_rehash(password_hash)
 
 
-_DUMMY_PASSWORD = "shipyard-timing-equaliser"  # noqa: S105 - hashed, never a credential
+_DUMMY_PASSWORD = "shipyard-timing-equaliser"  # noqa: S105  # nosec B105
 
 
 def burn_verification_time(settings: AuthSettings) -> None:

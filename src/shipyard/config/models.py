@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105  # nosec B105
 """The default secret key: fine on a laptop, refused by the production profile."""
 
 

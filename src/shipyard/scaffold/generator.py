@@ -84,7 +84,7 @@ def render_project(name: str, target: Path, *, db: Database = "sqlite") -> list[
 def render_tree(source: Path, target: Path, context: ProjectContext) -> list[Path]:
     """Copy ``source`` into ``target``, rendering ``.jinja`` files with ``context``."""
     # Renders source code and config files, not HTML, so autoescaping would corrupt them.
-    env = Environment(  # noqa: S701
+    env = Environment(  # noqa: S701  # nosec B701
         undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True
     )
     variables = {"name": context.name, "module": context.module, "db": context.db}

@@ -27,7 +27,7 @@ from shipyard.db import Model
 
 M = TypeVar("M", bound=Model)
 
-DEFAULT_PASSWORD = "factory-password-1234"  # noqa: S105 - a test fixture, not a credential
+DEFAULT_PASSWORD = "factory-password-1234"  # noqa: S105  # nosec B105
 FAST_HASHING = AuthSettings(argon2_time_cost=1, argon2_memory_cost=8, argon2_parallelism=1)
 """Argon2 parameters for test users: microseconds instead of tens of milliseconds."""
 

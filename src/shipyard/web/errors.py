@@ -99,7 +99,8 @@ def problem_response(
 
 async def http_exception_handler(request: Request, exc: Exception) -> Response:
     """``HTTPException`` (and :class:`HTTPProblem`) to an error page or problem document."""
-    assert isinstance(exc, HTTPException)
+    if not isinstance(exc, HTTPException):
+        raise exc
     headers = dict(exc.headers or {})
     if exc.status_code < 400 or exc.status_code in {204, 304}:
         return Response(status_code=exc.status_code, headers=headers)
@@ -138,7 +139,8 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def validation_exception_handler(request: Request, exc: Exception) -> Response:
     """``RequestValidationError`` to a 422 listing each invalid field."""
-    assert isinstance(exc, RequestValidationError)
+    if not isinstance(exc, RequestValidationError):
+        raise exc
     errors = validation_errors(exc)
     count = len(errors)
     detail = f"{count} invalid field{'s' if count != 1 else ''}"

@@ -90,7 +90,8 @@ class AccessTokenCodec:
         if scopes is not None:
             payload["scope"] = format_scopes(scopes)
         current = self.keys.current
-        assert current.signing is not None  # KeySet.from_settings guarantees it
+        if current.signing is None:  # KeySet.from_settings never builds such a key set
+            raise RuntimeError(f"the current signing key {current.kid!r} cannot sign")
         token = jwt.encode(
             payload, current.signing, algorithm=self.keys.algorithm, headers={"kid": current.kid}
         )

@@ -55,7 +55,7 @@ class TokenPair:
         moment = now or utcnow()
         body: dict[str, Any] = {
             "access_token": self.access_token,
-            "token_type": "Bearer",
+            "token_type": "Bearer",  # nosec B105
             "expires_in": max(0, int((self.access_expires_at - moment).total_seconds())),
             "refresh_token": self.refresh_token,
             "refresh_expires_in": max(0, int((self.refresh_expires_at - moment).total_seconds())),
