@@ -9,8 +9,9 @@ show that the session was kept (visit 2 or later).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -20,10 +21,10 @@ from benchmarks.page_data import PATH as PAGE_PATH
 from benchmarks.page_data import VISIT, page_problem
 
 
-def json_problem(response: httpx.Response) -> str | None:
-    """Why ``response`` is not the shared JSON payload (None when it is)."""
+def json_problem(response: httpx.Response, expected: Mapping[str, Any] = PAYLOAD) -> str | None:
+    """Why ``response`` is not the JSON ``expected`` (the shared payload) (None when it is)."""
     try:
-        if response.status_code == 200 and response.json() == PAYLOAD:
+        if response.status_code == 200 and response.json() == expected:
             return None
     except ValueError:
         pass

@@ -245,7 +245,7 @@ def _migrate(
 
 def _tidy_with_ruff(config: Config) -> None:
     """Have new revision scripts pass the project's ``ruff check`` and ``ruff format``."""
-    hooks = {"ruff_fix": "check --fix --quiet", "ruff_format": "format --quiet"}
+    hooks = {"ruff_format": "format --quiet", "ruff_fix": "check --fix-only --quiet"}
     config.set_section_option("post_write_hooks", "hooks", ", ".join(hooks))
     for name, arguments in hooks.items():
         config.set_section_option("post_write_hooks", f"{name}.type", "module")
