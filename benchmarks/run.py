@@ -22,11 +22,17 @@ Case groups:
   (:mod:`benchmarks.pages`) in Shipyard (database and Redis sessions), hand-assembled
   FastAPI and Django, one worker; ratios against the FastAPI page. The load carries the
   session cookie of a first visit.
+* ``auth``: the same Shipyard JSON endpoint without authentication, behind
+  ``current_user`` with a login session (database and Redis sessions), a bearer JWT and an
+  ``X-API-Key``, and behind a per-route ``RateLimit`` (memory and Redis storage)
+  (:mod:`benchmarks.auth`), one worker; ratios against the unguarded endpoint. A setup
+  step creates the user and the credential before the server starts; wrk sends it.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import importlib.util
 import os
@@ -48,8 +54,9 @@ import httpx
 import psutil
 from rich.console import Console
 
-from benchmarks import pages, report
+from benchmarks import auth, pages, report
 from benchmarks.apps import FACTORIES
+from benchmarks.apps import PATH as JSON_PATH
 from benchmarks.page_data import SCRATCH_ENV
 from benchmarks.probes import PROBES, Probe, session_problem
 from benchmarks.wrk import WrkOutputError, WrkResult, parse
@@ -79,7 +86,7 @@ class Case:
 
 
 def all_cases(server: str) -> list[Case]:
-    """The ``frameworks`` group under ``server``, the ``servers`` group, then ``pages``."""
+    """The ``frameworks`` group under ``server``, the ``servers`` group, ``pages``, ``auth``."""
     frameworks = [Case("frameworks", name, name, server, 1) for name in FACTORIES]
     servers = [
         Case("servers", f"{srv}-w{workers}", "shipyard", srv, workers)
@@ -90,7 +97,11 @@ def all_cases(server: str) -> list[Case]:
         Case("pages", "page-" + name.replace("_", "-"), name, server, 1, pages.__name__)
         for name in pages.FACTORIES
     ]
-    return frameworks + servers + page_cases
+    auth_cases = [
+        Case("auth", "auth-" + name.replace("_", "-"), name, server, 1, auth.__name__)
+        for name in auth.FACTORIES
+    ]
+    return frameworks + servers + page_cases + auth_cases
 
 
 GROUPS = {
@@ -100,8 +111,11 @@ GROUPS = {
         "Pages: GET /page with layout, session, CSRF token and flash, one worker",
         "page-fastapi",
     ),
+    "auth": ("Authentication and rate limiting: the Shipyard GET /json, one worker", "auth-none"),
 }
 """Group name -> (table title, baseline case name)."""
+OWN_SECTIONS = ("pages", "auth")
+"""Groups written to a region of ``--output`` of their own when they run alone."""
 
 
 def select(cases: Sequence[Case], wanted: str) -> list[Case]:
@@ -177,8 +191,13 @@ class Server:
                 start_new_session=True,
             )
 
-    def wait_ready(self, url: str, probe: Probe) -> httpx.Response:
-        """Poll ``url`` until it gives the probe's answer, returned; fail if the server dies."""
+    def wait_ready(
+        self, url: str, probe: Probe, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """Poll ``url`` (sending ``headers``) until it gives the probe's answer, returned.
+
+        Fails if the server dies, answers something else or does not answer in time.
+        """
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -186,7 +205,7 @@ class Server:
                     f"server exited with {self.process.returncode}: {self._tail()}"
                 )
             try:
-                response = httpx.get(url, timeout=1.0)
+                response = httpx.get(url, headers=headers, timeout=1.0)
             except httpx.TransportError:
                 time.sleep(0.1)
                 continue
@@ -250,31 +269,45 @@ class Load:
             raise BenchmarkError(str(error)) from None
 
 
-def measure(case: Case, load: Load, workdir: Path) -> report.Measurement:
-    """Start the case's server, wait for it, warm up, measure, check, stop it.
+def case_probe(case: Case, workdir: Path) -> tuple[Probe, dict[str, str]]:
+    """The probe a case's server must satisfy and the headers its load starts with.
 
-    For groups whose probe opens a session, every wrk request carries the first answer's
-    cookies, and one request after the load must show the session was kept.
+    ``auth`` cases run their setup step first (:func:`benchmarks.auth.prepare`, on the
+    database the server will open): the headers carry the new credential and the probe
+    expects the endpoint to name its user.
     """
-    probe = PROBES[case.group]
+    if case.group != "auth":
+        return PROBES[case.group], {}
+    prepared = asyncio.run(auth.prepare(case.framework, auth.root_in(workdir)))
+    return Probe(JSON_PATH, prepared.problem, with_session=False), prepared.headers
+
+
+def measure(case: Case, load: Load, workdir: Path) -> report.Measurement:
+    """Set the case up, start its server, wait for it, warm up, measure, check, stop it.
+
+    Every wrk request carries the setup's credential headers and, for groups whose probe
+    opens a session, the first answer's cookies. One request after the load must still
+    get the expected answer (for sessions: show the session was kept).
+    """
+    probe, headers = case_probe(case, workdir)
     port = free_port()
     url = f"http://{HOST}:{port}{probe.path}"
     command = [*load.pinning.server, *server_command(case, port)]
     server = Server(command, workdir / f"{case.group}-{case.name}.log")
     try:
-        first = server.wait_ready(url, probe)
-        headers = probe.headers(first)
+        first = server.wait_ready(url, probe, headers)
+        headers = {**headers, **probe.headers(first)}
         if load.warmup:
             load.run(url, load.warmup, headers)
         cpu_before, started = server.cpu_seconds(), time.monotonic()
         result = load.run(url, load.duration, headers)
         seconds, cpu = time.monotonic() - started, server.cpu_seconds() - cpu_before
-        if not probe.with_session:
-            return report.Measurement(result, seconds, cpu)
-        problem = session_problem(httpx.get(url, headers=headers, timeout=10.0))
+        after = httpx.get(url, headers=headers, timeout=10.0)
+        problem = session_problem(after) if probe.with_session else probe.problem(after)
         if problem is not None:
             raise BenchmarkError(f"{case.name}: after the load, {url} answered {problem}")
-        return report.Measurement(result, seconds, cpu, body_bytes=len(first.content))
+        body_bytes = len(first.content) if probe.with_session else None
+        return report.Measurement(result, seconds, cpu, body_bytes=body_bytes)
     finally:
         server.stop()
 
@@ -316,7 +349,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cases",
         default="frameworks,servers",
-        help="comma-separated case or group names: frameworks, servers, pages (frameworks,servers)",
+        help="comma-separated case or group names: frameworks, servers, pages, auth "
+        "(frameworks,servers)",
     )
     parser.add_argument(
         "--server",
@@ -328,8 +362,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, help="also write the results as Markdown here")
     parser.add_argument(
         "--section",
-        help="the marked region of --output to replace (default: 'pages' when only page "
-        "cases run, else 'results')",
+        help="the marked region of --output to replace (default: 'pages' or 'auth' when only "
+        "that group's cases run, else 'results')",
     )
     return parser.parse_args(argv)
 
@@ -337,12 +371,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def output_section(args: argparse.Namespace) -> str:
     """The region of ``--output`` to write: ``--section``, or guessed from ``--cases``.
 
-    Page figures have their own region so running them alone keeps the others.
+    Page and auth figures have their own regions, so running one group alone keeps the
+    others.
     """
     if args.section:
         return str(args.section)
-    cases = select(all_cases(args.server), args.cases)
-    return "pages" if all(case.group == "pages" for case in cases) else report.SECTION
+    groups = {case.group for case in select(all_cases(args.server), args.cases)}
+    if len(groups) == 1 and (only := groups.pop()) in OWN_SECTIONS:
+        return only
+    return report.SECTION
 
 
 def benchmark(args: argparse.Namespace, console: Console) -> str:
@@ -374,10 +411,15 @@ def benchmark(args: argparse.Namespace, console: Console) -> str:
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency after a "
         f"{args.warmup}s warm-up; {args.rounds} round(s) interleaved, the median round shown"
     )
-    if any(PROBES[case.group].with_session for case in cases):
+    if any(case.group in PROBES and PROBES[case.group].with_session for case in cases):
         info["Sessions"] = (
             "page cases: wrk sends the cookies of a first visit with every request "
             '(-H "Cookie: ..."), so each request reads and writes that session'
+        )
+    if any(case.group == "auth" for case in cases):
+        info["Credentials"] = (
+            "auth cases: a setup step creates the user and a fresh session, JWT or API key "
+            "before the server starts; wrk sends it with every request (-H)"
         )
     sections = [report.markdown_machine(info)]
     for group_name, (title, baseline) in GROUPS.items():

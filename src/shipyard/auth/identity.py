@@ -11,7 +11,7 @@ produced it. The result (None included) is cached per request in
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,11 +79,19 @@ def authenticators(app: Starlette) -> list[Authenticator]:
 async def resolve_identity(request: HTTPConnection, session: AsyncSession) -> Identity | None:
     """The request's Identity (cached on ``request.state.identity``), or None.
 
-    Identities of inactive users are discarded: an inactive account never gets in.
+    Identities of inactive users are discarded: an inactive account never gets in. An
+    identity resolved earlier in another database session (the rate limiter resolves
+    credentialed requests in one of its own) is moved into ``session`` without another
+    query, so the ``User`` a handler gets belongs to the session it commits.
     """
     if request.scope.get(_RESOLVED):
         cached: Identity | None = request.state.identity
-        return cached
+        if cached is None or cached.user in session.sync_session:
+            return cached
+        user = await session.merge(cached.user, load=False)
+        adopted = replace(cached, user=user)
+        request.state.identity = adopted
+        return adopted
     identity: Identity | None = None
     for authenticator in authenticators(request.app):
         found = await authenticator(request, session)

@@ -18,7 +18,7 @@ import hashlib
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shipyard.auth.identity import forget_identity, resolve_identity
+from shipyard.auth.identity import resolve_identity
 from shipyard.config.models import Settings
 from shipyard.db.extension import get_database
 from shipyard.security.ratelimit.clientip import client_ip
@@ -49,13 +49,13 @@ def carries_credentials(scope: Scope) -> bool:
 async def credential_key(request: Request) -> str | None:
     """``user:<id>`` for credentials that authenticate an active user, else None.
 
-    The identity is resolved in a short session of our own and then forgotten, so the
-    route resolves it again in the request's own ``DbSession`` (the ``User`` a handler
-    gets belongs to the session it commits).
+    The identity is resolved in a short transaction of our own (committing what
+    authenticators record, such as an API key's last use) and stays cached on the
+    request: the route's ``current_user`` adopts it into the request's own ``DbSession``
+    without querying again.
     """
-    async with get_database(request.app).sessionmaker() as session:
+    async with get_database(request.app).sessionmaker() as session, session.begin():
         identity = await resolve_identity(request, session)
-    forget_identity(request)
     return None if identity is None else f"user:{identity.user.id}"
 
 
