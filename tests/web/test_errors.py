@@ -19,6 +19,16 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 API = {"Accept": "application/json"}
 HTMX = {"HX-Request": "true", "Accept": "*/*"}
 STATUSES = [400, 403, 404, 405, 413, 422, 429, 500]
+TYPES = {  # stable problem types (shipyard.api.problems), under the default base URI
+    400: "bad-request",
+    403: "permission-denied",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    422: "validation",
+    429: "rate-limited",
+    500: "server-error",
+}
 
 
 def add_routes(app: App) -> App:
@@ -70,7 +80,7 @@ async def test_every_status_as_problem_json(error_app: App, code: int) -> None:
     assert response.headers["content-type"] == PROBLEM_JSON
     problem = response.json()
     assert problem["status"] == code
-    assert problem["type"] == "about:blank"
+    assert problem["type"] == f"https://shipyard.dev/problems/{TYPES[code]}"
     assert problem["instance"] == f"/status/{code}"
     assert problem["title"]
     assert "hunter2" not in response.text
@@ -132,7 +142,7 @@ async def test_unknown_route_is_404_without_default_detail(error_app: App) -> No
     response = await fetch(error_app, "/nowhere", API)
     assert response.status_code == 404
     assert response.json() == {
-        "type": "about:blank",
+        "type": "https://shipyard.dev/problems/not-found",
         "title": "Not Found",
         "status": 404,
         "instance": "/nowhere",

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from shipyard.api import problems as api_problems
 from shipyard.web.htmx.request import htmx
 from shipyard.web.problems import (
     PROBLEM_JSON,
@@ -76,6 +77,7 @@ def problem_response(
     merged_extra = dict(extra or {})
     if errors is not None:
         merged_extra["errors"] = errors
+    type = api_problems.problem_type_uri(request, status, type)
     document = problem_document(request, status, title, detail, type=type, extra=merged_extra)
     response: Response
     if wants_html(request):
@@ -120,20 +122,30 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     return problem_response(request, exc.status_code, None, detail, headers=headers)
 
 
+def _json_pointer(path: list[str | int]) -> str:
+    """RFC 6901 pointer (as a URI fragment) to a body member: ``#/items/0/name``."""
+    tokens = (str(part).replace("~", "~0").replace("/", "~1") for part in path)
+    return "#/" + "/".join(tokens) if path else "#"
+
+
 def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    """One entry per invalid field: ``loc``, ``field``, ``msg``, ``type`` (never the input)."""
+    """One entry per invalid field: ``loc``, ``field``, ``msg``, ``type`` (never the input).
+
+    Body fields also get ``pointer``, a JSON pointer into the request body (RFC 9457 §3).
+    """
     entries: list[dict[str, Any]] = []
     for error in exc.errors():
         loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
         path = loc[1:] if loc and loc[0] in _VALIDATION_SOURCES else loc
-        entries.append(
-            {
-                "loc": loc,
-                "field": ".".join(str(part) for part in path),
-                "msg": str(error.get("msg", "")),
-                "type": str(error.get("type", "")),
-            }
-        )
+        entry: dict[str, Any] = {
+            "loc": loc,
+            "field": ".".join(str(part) for part in path),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        if loc and loc[0] == "body":
+            entry["pointer"] = _json_pointer(path)
+        entries.append(entry)
     return entries
 
 
@@ -159,6 +171,7 @@ def _debug_response(request: Request, exc: Exception, ident: str) -> Response:
             request,
             500,
             detail=f"{type(exc).__name__}: {exc}",
+            type=api_problems.problem_type_uri(request, 500, "about:blank"),
             extra={"request_id": ident, "traceback": lines},
         )
         return JSONResponse(document, status_code=500, media_type=PROBLEM_JSON)

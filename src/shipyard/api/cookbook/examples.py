@@ -139,7 +139,7 @@ def _type_of(schema: Schema) -> str | None:
         return kind
     if "properties" in schema or "additionalProperties" in schema:
         return "object"
-    if "items" in schema:
+    if "items" in schema or "prefixItems" in schema:
         return "array"
     return None
 
@@ -215,7 +215,9 @@ def _array(schema: Schema, walk: _Walk, depth: int, name: str | None) -> list[An
     items = schema.get("items")
     prefix = schema.get("prefixItems")
     if isinstance(prefix, list):
-        return [_example(entry, walk, depth + 1, None) for entry in prefix if isinstance(entry, Mapping)]
+        return [
+            _example(entry, walk, depth + 1, None) for entry in prefix if isinstance(entry, Mapping)
+        ]
     if not isinstance(items, Mapping):
         return []
     singular = name[:-1] if name and name.endswith("s") else name
@@ -227,7 +229,9 @@ def _array(schema: Schema, walk: _Walk, depth: int, name: str | None) -> list[An
 def _combined(schema: Schema, walk: _Walk, depth: int, name: str | None) -> tuple[bool, Any]:
     all_of = schema.get("allOf")
     if isinstance(all_of, list) and all_of:
-        parts = [_example(part, walk, depth + 1, name) for part in all_of if isinstance(part, Mapping)]
+        parts = [
+            _example(part, walk, depth + 1, name) for part in all_of if isinstance(part, Mapping)
+        ]
         if all(isinstance(part, dict) for part in parts):
             merged: dict[str, Any] = {}
             for part in parts:
@@ -243,7 +247,9 @@ def _combined(schema: Schema, walk: _Walk, depth: int, name: str | None) -> tupl
                 if isinstance(option, Mapping) and option.get("type") != "null"
             ]
             chosen = usable[0] if usable else options[0]
-            return True, _example(chosen, walk, depth + 1, name) if isinstance(chosen, Mapping) else None
+            return True, _example(chosen, walk, depth + 1, name) if isinstance(
+                chosen, Mapping
+            ) else None
     return False, None
 
 

@@ -45,7 +45,9 @@ def as_text(value: Any) -> str:
 
 def header_safe(value: str) -> str:
     """``value`` without the control characters an HTTP header cannot carry."""
-    return "".join(" " if char in "\r\n" or ord(char) < 32 and char != "\t" else char for char in value)
+    return "".join(
+        " " if char in "\r\n" or (ord(char) < 32 and char != "\t") else char for char in value
+    )
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,10 @@ class RequestExample:
         """
         headers = [(name, header_safe(value)) for name, value in self.headers]
         present = {name.lower() for name, _ in headers}
-        if self.body is not None and self.body.kind != "multipart" and "content-type" not in present:
+        if (
+            self.body is not None
+            and self.body.kind != "multipart"
+            and "content-type" not in present
+        ):
             headers.append(("Content-Type", self.body.media_type))
         return headers

@@ -37,7 +37,9 @@ def py_literal(value: Any, level: int = 0) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        items = [f"{inner}{str(key)!r}: {py_literal(item, level + 1)}," for key, item in value.items()]
+        items = [
+            f"{inner}{str(key)!r}: {py_literal(item, level + 1)}," for key, item in value.items()
+        ]
         return "{\n" + "\n".join(items) + f"\n{pad}}}"
     if isinstance(value, list | tuple):
         if not value:
@@ -54,12 +56,12 @@ def py_literal(value: Any, level: int = 0) -> str:
 def curl(request: RequestExample) -> str:
     """A curl command line (POSIX shell), one option per line."""
     method = request.method.upper()
-    words = ["curl"]
+    first = "curl"
     if method == "HEAD":
-        words.append("--head")
+        first += " --head"
     elif method != "GET" or request.body is not None:
-        words.append(f"-X {method}")
-    words[-1] += " " + shlex.quote(request.full_url)
+        first += f" -X {method}"
+    words = [f"{first} {shlex.quote(request.full_url)}"]
     for name, value in request.all_headers():
         words.append("-H " + shlex.quote(f"{name}: {value}"))
     body = request.body
@@ -80,6 +82,20 @@ _PY_BODYLESS = {"GET", "HEAD", "OPTIONS", "DELETE"}
 _PY_WITH_BODY = {"POST", "PUT", "PATCH"}
 
 
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """Pairs as a mapping, repeated names collected into lists (as httpx expects)."""
+    grouped: dict[str, str | list[str]] = {}
+    for name, value in pairs:
+        present = grouped.get(name)
+        if present is None:
+            grouped[name] = value
+        elif isinstance(present, list):
+            present.append(value)
+        else:
+            grouped[name] = [present, value]
+    return grouped
+
+
 def _python_call(request: RequestExample) -> tuple[str, list[str]]:
     method = request.method.upper()
     if method in _PY_WITH_BODY or (method in _PY_BODYLESS and request.body is None):
@@ -92,7 +108,7 @@ def httpx_snippet(request: RequestExample) -> str:
     call, args = _python_call(request)
     args.append(repr(request.url))
     if request.query:
-        args.append("params=" + py_literal([list(pair) for pair in request.query], 1))
+        args.append("params=" + py_literal(_grouped(list(request.query)), 1))
     headers = request.all_headers()
     if headers:
         args.append("headers=" + py_literal(dict(headers), 1))
@@ -101,7 +117,7 @@ def httpx_snippet(request: RequestExample) -> str:
         if body.kind == "json":
             args.append("json=" + py_literal(body.value, 1))
         elif body.kind in {"form", "multipart"}:
-            args.append("data=" + py_literal([list(pair) for pair in body.fields()], 1))
+            args.append("data=" + py_literal(_grouped(body.fields()), 1))
             if body.files:
                 files = ", ".join(f"({name!r}, open({UPLOAD_NAME!r}, 'rb'))" for name in body.files)
                 args.append(f"files=[{files}]")
@@ -133,10 +149,12 @@ def fetch(request: RequestExample) -> str:
         elif body.kind == "multipart":
             lines.append("const form = new FormData();")
             lines.extend(
-                f"form.append({js_literal(name)}, {js_literal(value)});" for name, value in body.fields()
+                f"form.append({js_literal(name)}, {js_literal(value)});"
+                for name, value in body.fields()
             )
+            upload = js_literal(UPLOAD_NAME)
             lines.extend(
-                f"form.append({js_literal(name)}, new Blob([\"file contents\"]), {js_literal(UPLOAD_NAME)});"
+                f'form.append({js_literal(name)}, new Blob(["file contents"]), {upload});'
                 for name in body.files
             )
             options.append("  body: form,")

@@ -20,6 +20,7 @@ import enum
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ MAX_CURSOR_LENGTH = 2048
 INVALID_CURSOR_TYPE = "https://shipyard.dev/problems/invalid-cursor"
 _KEY_PURPOSE = b"shipyard.api.pagination.cursor"
 _DIRECTIONS: dict[str, Direction] = {"n": "next", "p": "prev"}
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _FIX = "drop the cursor parameter to start again from the first page"
 
 
@@ -55,10 +57,15 @@ class InvalidCursor(HTTPProblem):
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page starts: the sort-key values of a row and which way to go from it."""
+    """Where a page starts: the sort-key values of a row and which way to go from it.
+
+    ``inclusive`` cursors include the row with exactly these values: the way back from an
+    empty page past the last row, whose own key is the only one known.
+    """
 
     values: tuple[Any, ...]
     direction: Direction
+    inclusive: bool = False
 
 
 # -- type-tagged JSON values ------------------------------------------------------------
@@ -122,9 +129,11 @@ def _b64encode(data: bytes) -> str:
 
 
 def _b64decode(text: str) -> bytes:
+    if not _BASE64URL.fullmatch(text):
+        raise InvalidCursor("is not valid base64url")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
+    except binascii.Error as exc:
         raise InvalidCursor("is not valid base64url") from exc
 
 
@@ -150,6 +159,7 @@ class CursorCodec:
             "f": self.fingerprint,
             "d": cursor.direction[0],
             "v": [_encode_value(value) for value in cursor.values],
+            "i": cursor.inclusive,
         }
         payload = json.dumps(body, separators=(",", ":"), allow_nan=False).encode("utf-8")
         return f"{_b64encode(payload)}.{_b64encode(self._sign(payload))}"
@@ -173,8 +183,10 @@ class CursorCodec:
             raise InvalidCursor("is in an unknown format") from exc
         if not isinstance(body, dict) or body.get("f") != self.fingerprint:
             raise InvalidCursor("was made for another sort order or resource")
-        tag, values = body.get("d"), body.get("v")
+        tag, values, inclusive = body.get("d"), body.get("v"), body.get("i")
         direction = _DIRECTIONS.get(tag) if isinstance(tag, str) else None
         if direction is None or not isinstance(values, list) or len(values) != width:
             raise InvalidCursor("is in an unknown format")
-        return Cursor(tuple(_decode_value(value) for value in values), direction)
+        if not isinstance(inclusive, bool):
+            raise InvalidCursor("is in an unknown format")
+        return Cursor(tuple(_decode_value(value) for value in values), direction, inclusive)

@@ -55,26 +55,38 @@ def _after(term: SortKey, value: Any, descending: bool) -> ColumnElement[bool]:
     if descending:  # NULLs first, then large to small
         if value is None:
             return column.is_not(None)
-        return column < value
+        smaller: ColumnElement[bool] = column < value
+        return smaller
     # NULLs last, after small to large
     if value is None:
         return false()
-    if term.nullable:
-        return or_(column > value, column.is_(None))
-    return column > value
+    larger: ColumnElement[bool] = column > value
+    return or_(larger, column.is_(None)) if term.nullable else larger
 
 
 def after(
-    sort: Sequence[SortKey], values: Sequence[Any], *, reverse: bool = False
+    sort: Sequence[SortKey],
+    values: Sequence[Any],
+    *,
+    reverse: bool = False,
+    inclusive: bool = False,
 ) -> ColumnElement[bool]:
-    """WHERE for the rows strictly after the key ``values`` in ``sort`` (or its reverse)."""
+    """WHERE for the rows after the key ``values`` in ``sort`` (or its reverse).
+
+    Strictly after, unless ``inclusive``: then the row with exactly that key too.
+    """
     if len(sort) != len(values):
         raise ValueError(f"{len(values)} key values given for a sort on {len(sort)} columns")
     branches: list[ColumnElement[bool]] = []
     for index, (term, value) in enumerate(zip(sort, values, strict=True)):
-        prefix = [_equal(earlier, v) for earlier, v in zip(sort[:index], values[:index], strict=True)]
+        prefix = [
+            _equal(earlier, v) for earlier, v in zip(sort[:index], values[:index], strict=True)
+        ]
         step = _after(term, value, term.descending != reverse)
         branches.append(and_(*prefix, step) if prefix else step)
+    if inclusive:
+        same = zip(sort, values, strict=True)
+        branches.append(and_(*(_equal(term, value) for term, value in same)))
     condition = or_(*branches) if branches else false()
     return and_(_leading_bound(sort[0], values[0], reverse), condition) if sort else condition
 
@@ -87,4 +99,7 @@ def _leading_bound(term: SortKey, value: Any, reverse: bool) -> ColumnElement[bo
     """
     if term.nullable or value is None:
         return true()
-    return term.column <= value if term.descending != reverse else term.column >= value
+    bound: ColumnElement[bool] = (
+        term.column <= value if term.descending != reverse else term.column >= value
+    )
+    return bound

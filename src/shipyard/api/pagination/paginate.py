@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from shipyard.api.pagination.cursor import Cursor, CursorCodec, fingerprint
+from shipyard.api.pagination.cursor import Cursor, CursorCodec, Direction, fingerprint
 from shipyard.api.pagination.keyset import SortKey, after, order_by
 from shipyard.api.pagination.links import page_url, set_link_header
 from shipyard.api.pagination.page import Page
+from shipyard.errors import ShipyardError
 from shipyard.web.problems import HTTPProblem
 
 T = TypeVar("T")
@@ -61,7 +62,13 @@ def _resource(request: Request) -> str:
 
 
 def _codec(request: Request, sort: Sequence[SortKey], resource: str | None) -> CursorCodec:
-    secret: str = request.app.settings.app.secret_key.get_secret_value()
+    settings = getattr(request.app, "settings", None)
+    if settings is None:
+        raise ShipyardError(
+            "paginate() signs cursors with settings.app.secret_key, but this app has no settings",
+            hint="serve the route from a shipyard.App",
+        )
+    secret: str = settings.app.secret_key.get_secret_value()
     spec = [(term.name, term.descending, term.nullable) for term in sort]
     return CursorCodec(secret, fingerprint(resource or _resource(request), spec))
 
@@ -87,13 +94,15 @@ async def _fetch(
     reverse: bool,
     limit: int,
     offset: int | None = None,
-    key: tuple[Any, ...] | None = None,
+    key: Cursor | None = None,
 ) -> _Fetched:
     keys = [term.column.label(_KEY_LABEL.format(index)) for index, term in enumerate(sort)]
     statement = base.order_by(None).order_by(*order_by(sort, reverse=reverse))
     statement = statement.add_columns(*keys).limit(limit)
     if key is not None:
-        statement = statement.where(after(sort, key, reverse=reverse))
+        statement = statement.where(
+            after(sort, key.values, reverse=reverse, inclusive=key.inclusive)
+        )
     if offset:
         statement = statement.offset(offset)
     rows = (await session.execute(statement)).all()
@@ -175,18 +184,22 @@ async def _cursor_page(
     sort, limit = tuple(query.sort), query.limit
     cursor = codec.decode(query.cursor, len(sort)) if query.cursor else None
     backwards = cursor is not None and cursor.direction == "prev"
-    key = cursor.values if cursor else None
-    fetched = await _fetch(session, base, sort, reverse=backwards, limit=limit + 1, key=key)
+    fetched = await _fetch(session, base, sort, reverse=backwards, limit=limit + 1, key=cursor)
     more = len(fetched.items) > limit
     items, keys = fetched.items[:limit], fetched.keys[:limit]
     if backwards:
         items.reverse()
         keys.reverse()
-    first_key, last_key = (keys[0], keys[-1]) if keys else (key, key)
-    has_next = more if not backwards else last_key is not None
-    has_prev = more if backwards else first_key is not None
-    next_cursor = codec.encode(Cursor(last_key, "next")) if has_next and last_key else None
-    prev_cursor = codec.encode(Cursor(first_key, "prev")) if has_prev and first_key else None
+    next_cursor = prev_cursor = None
+    if keys:
+        if more if not backwards else cursor is not None:
+            next_cursor = codec.encode(Cursor(keys[-1], "next"))
+        if more if backwards else cursor is not None:
+            prev_cursor = codec.encode(Cursor(keys[0], "prev"))
+    elif cursor is not None:  # nothing left that way: link back, the cursor's row included
+        back: Direction = "next" if backwards else "prev"
+        empty_link = codec.encode(Cursor(cursor.values, back, inclusive=True))
+        next_cursor, prev_cursor = (empty_link, None) if backwards else (None, empty_link)
     links = {"first": page_url(request.url)}
     if next_cursor:
         links["next"] = page_url(request.url, cursor=next_cursor)

@@ -36,9 +36,7 @@ class QueryErrors:
 
     entries: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(
-        self, param: str, msg: str, *, kind: str, allowed: Sequence[str] | None = None
-    ) -> None:
+    def add(self, param: str, msg: str, *, kind: str, allowed: Sequence[str] | None = None) -> None:
         entry: dict[str, Any] = {
             "loc": ["query", cut(param)],
             "field": cut(param),
