@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import Select, select
 from tests.api.query.models import QueryItem
 
+from shipyard.api.pagination import paginate
 from shipyard.api.query import Listing, ListQuery, Op
 from shipyard.db import DbSession
 
@@ -50,3 +51,14 @@ async def list_items(
 @router.get("/plain")
 async def plain(query: Annotated[ListQuery, Depends(items.dependency)]) -> dict[str, Any]:
     return {"sort": query.sort_text, "limit": query.limit, "fields": list(query.fields)}
+
+
+@router.get("/paged")
+async def paged(
+    request: Request,
+    response: Response,
+    query: Annotated[ListQuery, Depends(items)],
+    session: DbSession,
+) -> dict[str, Any]:
+    page = await paginate(session, select(QueryItem), query, request=request, response=response)
+    return {"items": [query.project(row) for row in page.items], "next": page.next_cursor}

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from tests.api.query.models import ITEMS
 from tests.api.query.routes import items
+from tests.api.query.test_sorting import expected_order
 
 from shipyard.api.query import PROBLEM_TYPE
 from shipyard.db import Database, count_queries
@@ -171,3 +172,16 @@ async def test_the_dependency_attribute_works_like_the_listing(client: httpx.Asy
 
     assert response.json() == {"sort": "-word,id", "limit": 3, "fields": ["id"]}
     assert (await client.get("/plain", params={"limit": "x"})).status_code == 400
+
+
+async def test_pages_walk_a_relationship_sort_with_selected_fields(
+    client: httpx.AsyncClient,
+) -> None:
+    params = {"sort": "-author.name", "limit": "4", "fields": "id,author.name"}
+    first = (await client.get("/paged", params=params)).json()
+    second = (await client.get("/paged", params={**params, "cursor": first["next"]})).json()
+
+    walked = [row["id"] for row in first["items"] + second["items"]]
+    assert walked == expected_order([("author.name", True)])
+    assert first["items"][0] == {"id": 3, "author": None}
+    assert second["next"] is None

@@ -151,8 +151,7 @@ class Listing:
         for name, count in counts.items():
             if count > 1 and (name in RESERVED or filtering.is_filter(name)):
                 errors.add(name, f"{name} is given {count} times; give it once", kind="repeated")
-        if errors.entries:
-            errors.raise_if_any()
+        errors.raise_if_any()  # repeated parameters make the rest ambiguous
         raw = dict(params)
         sort = self._sort(raw.get("sort"), errors)
         filters = filtering.parse(params, self.filterable, errors)

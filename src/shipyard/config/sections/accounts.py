@@ -1,0 +1,188 @@
+"""Accounts and API security sections: users and mail, API tokens and keys, rate limits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from shipyard.config.sections.base import Section
+
+
+class AuthSettings(Section):
+    """User accounts: password hashing and policy, login sessions, emailed-link lifetimes."""
+
+    argon2_time_cost: int = Field(default=2, ge=1, description="Argon2id iterations (OWASP: 2).")
+    argon2_memory_cost: int = Field(
+        default=19_456, ge=8, description="Argon2id memory in KiB (OWASP: 19456 = 19 MiB)."
+    )
+    argon2_parallelism: int = Field(default=1, ge=1, description="Argon2id lanes (OWASP: 1).")
+    password_min_length: int = Field(default=12, ge=1)
+    password_max_length: int = Field(default=1024, ge=8, description="Longer is refused.")
+    reject_common_passwords: bool = Field(
+        default=True, description="Refuse the ~10,000 most common passwords (offline list)."
+    )
+    session_max_age: int = Field(
+        default=12 * 3600,
+        ge=60,
+        description="Idle lifetime of a login without 'remember me' (browser-session cookie).",
+    )
+    remember_max_age: int = Field(
+        default=14 * 24 * 3600,
+        ge=60,
+        description="Idle lifetime with 'remember me' (capped at sessions.max_age).",
+    )
+    login_url: str | None = Field(
+        default=None, description="Where anonymous browsers are sent; default: AuthExtension's."
+    )
+    login_redirect: str = "/"
+    logout_redirect: str = "/"
+    require_verified_email: bool = Field(
+        default=False, description="Refuse to log in users whose address is not verified."
+    )
+    verify_token_max_age: int = Field(default=3 * 24 * 3600, ge=60)
+    reset_token_max_age: int = Field(default=3600, ge=60)
+    email_change_token_max_age: int = Field(default=24 * 3600, ge=60)
+
+
+class MailSettings(Section):
+    """Outgoing mail: which backend sends it and the default sender."""
+
+    backend: Literal["console", "file", "memory"] = "console"
+    from_address: str = "Shipyard <noreply@localhost>"
+    file_dir: Path = Field(
+        default=Path("var/mail"), description="The file backend's folder (relative: to root)."
+    )
+
+
+TokenAlgorithm = Literal[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"
+]
+
+
+class SigningKeySettings(Section):
+    """One JWT signing key: an HMAC secret (HS*) or a PEM key pair (RS*/PS*/ES*/EdDSA)."""
+
+    kid: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$", description="Key id (`kid` header).")
+    secret: SecretStr | None = Field(default=None, description="HS* only: 32+ random bytes.")
+    private_key: SecretStr | None = Field(
+        default=None, description="PEM private key; omit it on a retired key (verify only)."
+    )
+    public_key: str | None = Field(
+        default=None, description="PEM public key; derived from private_key when omitted."
+    )
+    current: bool = Field(default=False, description="New tokens are signed with this key.")
+
+
+class ApiKeySettings(Section):
+    """API keys sent in a header (see docs/api-tokens.md)."""
+
+    header_name: str = "X-API-Key"
+    prefix: str = Field(default="sk_", pattern=r"^[A-Za-z0-9]{1,16}_$")
+    touch_interval: int = Field(
+        default=60, ge=0, description="Update last_used_at at most this often (seconds)."
+    )
+
+
+class TokenSettings(Section):
+    """API tokens: JWT access tokens, rotating refresh tokens, the denylist, API keys."""
+
+    algorithm: TokenAlgorithm = Field(
+        default="HS256", description="The only algorithm accepted; every key must fit it."
+    )
+    keys: list[SigningKeySettings] = Field(
+        default_factory=list,
+        description="Signing keys, exactly one `current`; empty: an HS256 key derived "
+        "from app.secret_key.",
+    )
+    issuer: str = "shipyard"
+    audience: str = "shipyard-api"
+    access_ttl: int = Field(default=15 * 60, ge=10, description="Access token lifetime (s).")
+    refresh_ttl: int = Field(
+        default=30 * 24 * 3600, ge=60, description="Refresh token lifetime (s)."
+    )
+    refresh_reuse_grace: float = Field(
+        default=5.0,
+        ge=0,
+        description="A spent refresh token reused within this many seconds (a client's "
+        "concurrent refresh) is refused without revoking its family; 0 = always revoke.",
+    )
+    leeway: int = Field(default=0, ge=0, le=300, description="Clock skew allowed (s).")
+    denylist: Literal["database", "redis"] = "database"
+    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    redis_prefix: str = "shipyard:revoked-jti:"
+    api_keys: ApiKeySettings = ApiKeySettings()
+
+    @model_validator(mode="after")
+    def _one_current_key(self) -> TokenSettings:
+        kids = [key.kid for key in self.keys]
+        if len(set(kids)) != len(kids):
+            raise ValueError("tokens.keys: every kid must be unique")
+        current = [key.kid for key in self.keys if key.current]
+        if self.keys and len(current) != 1:
+            raise ValueError(
+                f"tokens.keys: exactly one key must have current = true (found {len(current)})"
+            )
+        return self
+
+
+class RateLimitSettings(Section):
+    """Rate limiting (see docs/rate-limiting.md): storage, strategy and the global limits.
+
+    Limits are strings the ``limits`` library parses: ``"60/minute"``, ``"10 per 15 minutes"``.
+    """
+
+    enabled: bool = True
+    storage: Literal["memory", "redis"] = Field(
+        default="memory", description="`redis` shares counters between worker processes."
+    )
+    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    key_prefix: str = "shipyard:ratelimit"
+    strategy: Literal["moving-window", "fixed-window"] = "moving-window"
+    user: str | None = Field(
+        default="120/minute", description="Global limit per signed-in user; null turns it off."
+    )
+    ip: str | None = Field(
+        default="60/minute", description="Global limit per client IP for anonymous requests."
+    )
+    named: dict[str, str] = Field(
+        default_factory=lambda: {"auth": "30/minute"},
+        description='Limits routes use by name: `RateLimit.named("auth")`.',
+    )
+    account: str = Field(
+        default="10 per 15 minutes",
+        description="Per-account limit on login and reset attempts (credential stuffing).",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Proxy IPs/CIDRs whose X-Forwarded-For names the client; none by default.",
+    )
+    exempt_paths: list[str] = Field(
+        default_factory=list, description="Exact paths, or prefixes ending in `*`, never limited."
+    )
+    headers: bool = Field(default=True, description="Send the RateLimit-* response headers.")
+    fail_open: bool = Field(
+        default=True, description="Admit requests (and log) when the storage is unreachable."
+    )
+
+    @field_validator("user", "ip", "account")
+    @classmethod
+    def _one_limit(cls, value: str | None) -> str | None:
+        from shipyard.security.ratelimit.rules import check_limit
+
+        return None if value is None else check_limit(value)
+
+    @field_validator("named")
+    @classmethod
+    def _named_limits(cls, value: dict[str, str]) -> dict[str, str]:
+        from shipyard.security.ratelimit.rules import check_limit
+
+        return {name: check_limit(limit) for name, limit in value.items()}
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        from shipyard.security.ratelimit.rules import check_network
+
+        return [check_network(entry) for entry in value]
