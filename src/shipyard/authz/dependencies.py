@@ -12,13 +12,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from shipyard.api.problems import PERMISSION_DENIED
 from shipyard.auth.deps import current_user
 from shipyard.auth.identity import Identity
 from shipyard.authz.checks import allows_all, allows_any
 from shipyard.authz.permissions import validate_required
 from shipyard.web.problems import HTTPProblem
-
-PERMISSION_DENIED = "https://shipyard.dev/problems/permission-denied"
 
 
 class _PermissionCheck:
@@ -38,7 +37,7 @@ class _PermissionCheck:
                 403,
                 "Permission denied",
                 f"You need {self.wording} {names} to do this.",
-                type=PERMISSION_DENIED,
+                type=PERMISSION_DENIED.slug,
                 extra={"required": self.permissions, "match": self.wording},
             )
         return identity

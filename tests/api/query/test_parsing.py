@@ -21,7 +21,7 @@ def problem(*params: tuple[str, str]) -> HTTPProblem:
     with pytest.raises(HTTPProblem) as caught:
         items.parse(list(params))
     assert caught.value.status_code == 400
-    assert caught.value.type == PROBLEM_TYPE
+    assert caught.value.type == PROBLEM_TYPE.slug
     return caught.value
 
 

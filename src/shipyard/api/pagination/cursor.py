@@ -28,6 +28,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from shipyard.api.problems import register_problem_type
 from shipyard.web.problems import HTTPProblem
 
 Direction = Literal["next", "prev"]
@@ -35,7 +36,9 @@ Direction = Literal["next", "prev"]
 MAX_CURSOR_LENGTH = 2048
 """Longest cursor accepted (characters); longer ones are refused before decoding."""
 
-INVALID_CURSOR_TYPE = "https://shipyard.dev/problems/invalid-cursor"
+INVALID_CURSOR_TYPE = register_problem_type(
+    "invalid-cursor", 400, "Invalid cursor", description="A pagination cursor was refused."
+)
 _KEY_PURPOSE = b"shipyard.api.pagination.cursor"
 _DIRECTIONS: dict[str, Direction] = {"n": "next", "p": "prev"}
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -50,7 +53,7 @@ class InvalidCursor(HTTPProblem):
             400,
             "Invalid cursor",
             f"The cursor parameter {reason}; {_FIX}.",
-            type=INVALID_CURSOR_TYPE,
+            type=INVALID_CURSOR_TYPE.slug,
             extra={"parameter": "cursor"},
         )
 

@@ -24,13 +24,16 @@ from shipyard.api.pagination.cursor import Cursor, CursorCodec, Direction, finge
 from shipyard.api.pagination.keyset import SortKey, after, order_by
 from shipyard.api.pagination.links import page_url, set_link_header
 from shipyard.api.pagination.page import Page
+from shipyard.api.problems import register_problem_type
 from shipyard.errors import ShipyardError
 from shipyard.web.problems import HTTPProblem
 
 T = TypeVar("T")
 
 DEFAULT_MAX_OFFSET = 10_000
-INVALID_PAGE_TYPE = "https://shipyard.dev/problems/invalid-page"
+INVALID_PAGE_TYPE = register_problem_type(
+    "invalid-page", 400, "Invalid page request", description="A limit or offset was refused."
+)
 _KEY_LABEL = "_shipyard_page_key_{}"
 
 
@@ -52,7 +55,11 @@ class PageQuery(Protocol):
 
 def _bad_page(parameter: str, detail: str) -> HTTPProblem:
     return HTTPProblem(
-        400, "Invalid page request", detail, type=INVALID_PAGE_TYPE, extra={"parameter": parameter}
+        400,
+        "Invalid page request",
+        detail,
+        type=INVALID_PAGE_TYPE.slug,
+        extra={"parameter": parameter},
     )
 
 

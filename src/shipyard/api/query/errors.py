@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from shipyard.api.problems import register_problem_type
 from shipyard.web.problems import HTTPProblem
 
-PROBLEM_TYPE = "https://shipyard.dev/problems/invalid-list-query"
+PROBLEM_TYPE = register_problem_type(
+    "invalid-list-query", 400, "Invalid list query", description="Sort, filter or fields refused."
+)
 """The ``type`` URI of the 400 problem for an invalid sort, filter, field or parameter."""
 
 ECHO_LIMIT = 40
@@ -57,6 +60,6 @@ class QueryErrors:
             400,
             "Invalid list query",
             detail,
-            type=PROBLEM_TYPE,
+            type=PROBLEM_TYPE.slug,
             extra={"errors": self.entries},
         )
