@@ -11,8 +11,8 @@ awaited call on a fresh ``AsyncSession`` (a pooled asyncpg connection), the medi
   client holds after walking there); keyset SQL on the ``(created_at, id)`` index.
 * ``offset``: plain SQLAlchemy ``select(Item).order_by(...).offset(n).limit(20)``.
 * ``fastapi-pagination``: its SQLAlchemy async integration (``apaginate``) with
-  ``LimitOffsetParams``; it also counts the rows (its pages carry ``total``), which the
-  ``no total`` row leaves out.
+  ``LimitOffsetPage``; by default it also counts the rows (its pages carry ``total``);
+  the ``no total`` rows use ``UseIncludeTotal(False)``.
 
 Every method must return the same ids at every depth, or the run stops. Usage::
 
@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -35,7 +36,7 @@ from typing import Any
 if not __package__:  # run as `python benchmarks/page_depth.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fastapi_pagination import LimitOffsetPage, LimitOffsetParams, set_page
+from fastapi_pagination import LimitOffsetPage, set_page
 from fastapi_pagination.customization import CustomizedPage, UseIncludeTotal
 from fastapi_pagination.ext.sqlalchemy import apaginate
 from pydantic import SecretStr
@@ -119,9 +120,8 @@ def by_fastapi_pagination(with_total: bool) -> Fetch:
     async def fetch(session: AsyncSession, depth: int) -> list[int]:
         statement = select(Item).order_by(Item.created_at, Item.id)
         with set_page(page_class):
-            page = await apaginate(
-                session, statement, LimitOffsetParams(limit=LIMIT, offset=depth)
-            )
+            params = page_class.__params_type__(limit=LIMIT, offset=depth)
+            page = await apaginate(session, statement, params)
         if with_total and page.total != pagination_db.ROWS:
             raise RuntimeError(f"fastapi-pagination counted {page.total} rows")
         return [item.id for item in page.items]
@@ -219,12 +219,11 @@ def markdown(timings: Sequence[Timing], info: dict[str, str]) -> str:
 
 
 def machine_info(repeat: int) -> dict[str, str]:
-    """CPU, OS, Python, library and PostgreSQL-independent run settings."""
+    """CPU, OS, Python, the libraries timed and how."""
     info = report.machine_info("true", "none (in-process, no load generator)")
     info.pop("Load generator")
-    info["Libraries"] += f", sqlalchemy {report._library_version('sqlalchemy')}"
-    info["Libraries"] += f", asyncpg {report._library_version('asyncpg')}"
-    info["Libraries"] += f", fastapi-pagination {report._library_version('fastapi-pagination')}"
+    extra = ("sqlalchemy", "asyncpg", "fastapi-pagination")
+    info["Libraries"] += "".join(f", {name} {version(name)}" for name in extra)
     info["Method"] = (
         f"median of {repeat} timed fetches (time.perf_counter, after 1 warm-up) per cell; "
         "PostgreSQL on 127.0.0.1"

@@ -27,6 +27,11 @@ Case groups:
   ``X-API-Key``, and behind a per-route ``RateLimit`` (memory and Redis storage)
   (:mod:`benchmarks.auth`), one worker; ratios against the unguarded endpoint. A setup
   step creates the user and the credential before the server starts; wrk sends it.
+* ``pagination``: one list endpoint with sort, filter and field selection over 1,000,000
+  PostgreSQL rows (:mod:`benchmarks.listing`), Shipyard's ``Listing`` + ``paginate`` vs
+  the same endpoint by hand on FastAPI + SQLAlchemy; ratios against the hand-written one.
+  A setup step fills the database first (:mod:`benchmarks.pagination_db`). The page-depth
+  timings (cursor vs OFFSET) are in-process: :mod:`benchmarks.page_depth`.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ import httpx
 import psutil
 from rich.console import Console
 
-from benchmarks import auth, pages, report
+from benchmarks import auth, listing, pages, pagination_db, report
 from benchmarks.apps import FACTORIES
 from benchmarks.apps import PATH as JSON_PATH
 from benchmarks.page_data import SCRATCH_ENV
@@ -101,7 +106,11 @@ def all_cases(server: str) -> list[Case]:
         Case("auth", "auth-" + name.replace("_", "-"), name, server, 1, auth.__name__)
         for name in auth.FACTORIES
     ]
-    return frameworks + servers + page_cases + auth_cases
+    list_cases = [
+        Case("pagination", "list-" + name, name, server, 1, listing.__name__)
+        for name in listing.FACTORIES
+    ]
+    return frameworks + servers + page_cases + auth_cases + list_cases
 
 
 GROUPS = {
@@ -112,9 +121,13 @@ GROUPS = {
         "page-fastapi",
     ),
     "auth": ("Authentication and rate limiting: the Shipyard GET /json, one worker", "auth-none"),
+    "pagination": (
+        f"Pagination: GET {listing.PATH}?{listing.QUERY}, 1,000,000 rows, one worker",
+        "list-fastapi",
+    ),
 }
 """Group name -> (table title, baseline case name)."""
-OWN_SECTIONS = ("pages", "auth")
+OWN_SECTIONS = ("pages", "auth", "pagination")
 """Groups written to a region of ``--output`` of their own when they run alone."""
 
 
@@ -272,10 +285,14 @@ class Load:
 def case_probe(case: Case, workdir: Path) -> tuple[Probe, dict[str, str]]:
     """The probe a case's server must satisfy and the headers its load starts with.
 
+    ``pagination`` cases fill their database first (once; later cases find it filled).
     ``auth`` cases run their setup step first (:func:`benchmarks.auth.prepare`, on the
     database the server will open): the headers carry the new credential and the probe
     expects the endpoint to name its user.
     """
+    if case.group == "pagination":
+        asyncio.run(pagination_db.prepare())
+        return Probe(f"{listing.PATH}?{listing.QUERY}", listing.items_problem, False), {}
     if case.group != "auth":
         return PROBES[case.group], {}
     prepared = asyncio.run(auth.prepare(case.framework, auth.root_in(workdir)))
@@ -349,7 +366,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cases",
         default="frameworks,servers",
-        help="comma-separated case or group names: frameworks, servers, pages, auth "
+        help="comma-separated case or group names: frameworks, servers, pages, auth, "
+        "pagination "
         "(frameworks,servers)",
     )
     parser.add_argument(
@@ -362,8 +380,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, help="also write the results as Markdown here")
     parser.add_argument(
         "--section",
-        help="the marked region of --output to replace (default: 'pages' or 'auth' when only "
-        "that group's cases run, else 'results')",
+        help="the marked region of --output to replace (default: 'pages', 'auth' or "
+        "'pagination' when only that group's cases run, else 'results')",
     )
     return parser.parse_args(argv)
 

@@ -1,0 +1,182 @@
+"""``Resource``: list, get, create, update and delete one model through typed schemas.
+
+::
+
+    ships = Resource(
+        Ship,
+        listing=Listing(Ship, sortable=["name", "created_at"], selectable=["id", "name"]),
+        schema_out=ShipOut,
+        schema_create=ShipCreate,
+        schema_update=ShipUpdate,
+        load=[selectinload(Ship.crew)],
+    )
+    page = await ships.list(session, query, request, response)
+    ship = await ships.get(session, 3)            # ShipOut, or a 404 problem
+
+``load`` holds the loader options every read applies (``selectinload(...)`` for
+collections, ``joinedload(...)`` for many-to-one), so a list costs a fixed number of
+queries however many rows it returns and ``schema_out`` never triggers a lazy load.
+Writes run in a savepoint: a unique or foreign-key violation answers 409 with a clear
+detail and leaves the request's session usable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import Select, inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.interfaces import ORMOption
+from starlette.requests import Request
+from starlette.responses import Response
+
+from shipyard.api.pagination import Page, paginate
+from shipyard.api.problems import CONFLICT, NOT_FOUND
+from shipyard.api.query import Listing, ListQuery
+from shipyard.api.resource.conflicts import conflict_detail
+from shipyard.api.resource.routes import DependenciesFor, Operation, build_router
+from shipyard.errors import ShipyardError
+
+ModelT = TypeVar("ModelT")
+OutT = TypeVar("OutT", bound=BaseModel)
+CreateT = TypeVar("CreateT", bound=BaseModel)
+UpdateT = TypeVar("UpdateT", bound=BaseModel)
+
+
+class Resource(Generic[ModelT, OutT, CreateT, UpdateT]):
+    """CRUD over ``model``: pydantic schemas in and out, problem documents on errors."""
+
+    def __init__(
+        self,
+        model: type[ModelT],
+        *,
+        listing: Listing,
+        schema_out: type[OutT],
+        schema_create: type[CreateT],
+        schema_update: type[UpdateT],
+        load: Sequence[ORMOption] = (),
+        label: str | None = None,
+    ) -> None:
+        if listing.model is not model:
+            raise ShipyardError(
+                f"Resource({model.__name__}): its listing declares {listing.model.__name__}",
+                hint=f"pass Listing({model.__name__}, ...)",
+            )
+        primary_key = inspect(model).primary_key
+        if len(primary_key) != 1:
+            raise ShipyardError(
+                f"Resource({model.__name__}) needs a single-column primary key",
+                hint="composite keys are not supported; write those routes by hand",
+            )
+        self.model = model
+        self.listing = listing
+        self.schema_out = schema_out
+        self.schema_create = schema_create
+        self.schema_update = schema_update
+        self.load = tuple(load)
+        self.label = label or model.__name__.lower()
+        self.primary_key = primary_key[0]
+        self.id_key: str = inspect(model).get_property_by_column(self.primary_key).key
+        """The primary key's attribute name (``"id"``)."""
+
+    @property
+    def id_type(self) -> type[Any]:
+        """The Python type of the primary key (the ``{id}`` path parameter's type)."""
+        python_type: type[Any] = self.primary_key.type.python_type
+        return python_type
+
+    def select(self) -> Select[Any]:
+        """``SELECT model`` with the declared loader options; lists and reads start here."""
+        return select(self.model).options(*self.load)
+
+    async def list(
+        self,
+        session: AsyncSession,
+        query: ListQuery,
+        request: Request,
+        response: Response | None = None,
+    ) -> Page[Any]:
+        """One page of the listing (``Link`` headers set on ``response``).
+
+        Items are ``schema_out`` instances; when the request selects fields
+        (``?fields=``) they are dicts of just those fields, nested for joined ones.
+        """
+        if query.fields_requested:
+            page = await paginate(session, self.select(), query, request=request, response=response)
+            page.items = [query.project(item) for item in page.items]
+            return page
+        return await paginate(
+            session,
+            self.select(),
+            query,
+            request=request,
+            response=response,
+            item=self.schema_out,
+        )
+
+    async def fetch(self, session: AsyncSession, id: Any) -> ModelT:
+        """The row with primary key ``id``, relationships loaded; 404 problem if none."""
+        row = await session.get(self.model, id, options=self.load, populate_existing=True)
+        if row is None:
+            raise NOT_FOUND.exception(
+                f"There is no {self.label} {id}.", extra={"resource": self.label, "id": id}
+            )
+        return row
+
+    async def get(self, session: AsyncSession, id: Any) -> OutT:
+        """``schema_out`` of the row with primary key ``id``; 404 problem if none."""
+        return self.schema_out.model_validate(await self.fetch(session, id), from_attributes=True)
+
+    async def create(self, session: AsyncSession, data: CreateT) -> OutT:
+        """Insert a row from ``data``; 409 problem when a constraint refuses it."""
+        row = self.model(**data.model_dump())
+        await self._write(session, row)
+        return await self.get(session, getattr(row, self.id_key))
+
+    async def update(self, session: AsyncSession, id: Any, data: UpdateT) -> OutT:
+        """Change the fields ``data`` sets (a partial update); 404 / 409 problems."""
+        row = await self.fetch(session, id)
+        for name, value in data.model_dump(exclude_unset=True).items():
+            setattr(row, name, value)
+        await self._write(session, row)
+        return await self.get(session, id)
+
+    async def delete(self, session: AsyncSession, id: Any) -> None:
+        """Delete the row with primary key ``id``; 404 problem if none, 409 if still used."""
+        row = await self.fetch(session, id)
+        await self._write(session, row, delete=True)
+
+    async def _write(self, session: AsyncSession, row: Any, *, delete: bool = False) -> None:
+        try:
+            async with session.begin_nested():
+                if delete:
+                    await session.delete(row)
+                else:
+                    session.add(row)
+        except IntegrityError as error:
+            raise CONFLICT.exception(
+                conflict_detail(error, self.label), extra={"resource": self.label}
+            ) from None
+
+    def router(
+        self,
+        prefix: str,
+        *,
+        operations: Sequence[Operation] | None = None,
+        dependencies_for: DependenciesFor | None = None,
+        versions: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> APIRouter:
+        """The standard routes under ``prefix`` (see :func:`~.routes.build_router`)."""
+        return build_router(
+            self,
+            prefix,
+            operations=operations,
+            dependencies_for=dependencies_for,
+            versions=versions,
+            tags=tags,
+        )

@@ -1,0 +1,228 @@
+"""The standard FastAPI routes of a :class:`~shipyard.api.resource.Resource`.
+
+``build_router(resource, "/api/ships")`` (or ``resource.router(...)``) adds::
+
+    GET    /api/ships        list      200 Page of items (sort, filter, fields, cursor)
+    GET    /api/ships/{id}   get       200 item            | 404
+    POST   /api/ships        create    201 item + Location | 409, 422
+    PATCH  /api/ships/{id}   update    200 item            | 404, 409, 422
+    DELETE /api/ships/{id}   delete    204 no body         | 404, 409
+
+``operations`` picks a subset, ``dependencies_for`` adds dependencies to some
+(``{"create": [Depends(HasPermission("ships:create"))]}``) and ``versions`` puts the
+routes on a :class:`~shipyard.api.versioning.VersionedRouter` serving those API versions.
+Error responses are documented as ``application/problem+json``; the ``{id}`` parameter is
+bounded to what the primary key column can hold, so out-of-range ids are a 422, not a 500.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
+
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
+from fastapi.params import Depends as DependsParam
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import BigInteger, Integer, SmallInteger
+from starlette.responses import JSONResponse
+
+from shipyard.api.pagination import Page
+from shipyard.api.pagination.links import set_link_header
+from shipyard.api.query import ListQuery
+from shipyard.api.resource.partial import page_content, partial_model
+from shipyard.api.versioning import VersionedRouter
+from shipyard.api.versioning import versions as serve_versions
+from shipyard.db import DbSession
+from shipyard.errors import ShipyardError
+from shipyard.web.problems import PROBLEM_JSON
+
+if TYPE_CHECKING:
+    from shipyard.api.resource.crud import Resource
+
+Operation = Literal["list", "get", "create", "update", "delete"]
+OPERATIONS: tuple[Operation, ...] = get_args(Operation)
+DependenciesFor = Mapping[Operation, Sequence[DependsParam]]
+
+_INT_BOUNDS = ((SmallInteger, 2**15), (BigInteger, 2**63), (Integer, 2**31))
+
+
+class ProblemDocument(BaseModel):
+    """An RFC 9457 problem document (members beyond these depend on the ``type``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    schema = {"schema": ProblemDocument.model_json_schema(ref_template="{model}")}
+    return {
+        status: {"description": "Problem details", "content": {PROBLEM_JSON: schema}}
+        for status in statuses
+    }
+
+
+def _id_parameter(resource: Resource[Any, Any, Any, Any]) -> inspect.Parameter:
+    column_type = resource.primary_key.type
+    low = high = None
+    for kind, limit in _INT_BOUNDS:
+        if isinstance(column_type, kind):
+            low, high = -limit, limit - 1
+            break
+    annotation = cast(Any, Annotated)[
+        resource.id_type, Path(description=f"The {resource.label}'s id.", ge=low, le=high)
+    ]
+    return inspect.Parameter("id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+
+
+def _with_signature(endpoint: Callable[..., Any], *parameters: inspect.Parameter) -> None:
+    endpoint.__signature__ = inspect.Signature(list(parameters))  # type: ignore[attr-defined]
+
+
+def _param(name: str, annotation: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+
+
+def _unchanged(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    return endpoint
+
+
+def build_router(
+    resource: Resource[Any, Any, Any, Any],
+    prefix: str,
+    *,
+    operations: Sequence[Operation] | None = None,
+    dependencies_for: DependenciesFor | None = None,
+    versions: Sequence[str] | None = None,
+    tags: Sequence[str] | None = None,
+) -> APIRouter:
+    """An ``APIRouter`` at ``prefix`` with the chosen operations of ``resource``."""
+    chosen = tuple(operations if operations is not None else OPERATIONS)
+    extra = dict(dependencies_for or {})
+    unknown = sorted({*chosen, *extra} - set(OPERATIONS))
+    if unknown:
+        raise ShipyardError(
+            f"{resource.label} router: unknown operation(s) {', '.join(map(str, unknown))}",
+            hint=f"use {', '.join(OPERATIONS)}",
+        )
+    router_class = VersionedRouter if versions else APIRouter
+    router = router_class(prefix=prefix, tags=list(tags or [resource.label]))
+    mark: Callable[[Callable[..., Any]], Callable[..., Any]] = (
+        serve_versions(*versions) if versions else _unchanged
+    )
+    suffix = "_v" + "_".join(versions) if versions else ""
+    out, label = resource.schema_out, resource.label
+    id_param = _id_parameter(resource)
+    session_param = _param("session", DbSession)
+
+    def add(operation: Operation, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if operation not in chosen:
+            return
+        router.add_api_route(
+            path,
+            mark(endpoint),
+            name=f"{label}_{operation}{suffix}",
+            operation_id=f"{label}_{operation}{suffix}",
+            dependencies=list(extra.get(operation, ())),
+            **kwargs,
+        )
+
+    async def list_items(request: Request, session: Any, query: ListQuery) -> JSONResponse:
+        page = await resource.list(session, query, request)
+        response = JSONResponse(page_content(page))
+        set_link_header(response, page.links)
+        return response
+
+    query_param = _param("query", Annotated[ListQuery, Depends(resource.listing.dependency)])
+    _with_signature(list_items, _param("request", Request), session_param, query_param)
+    item_model = partial_model(out) if resource.listing.selectable else out
+    add(
+        "list",
+        "",
+        list_items,
+        methods=["GET"],
+        response_model=Page[item_model],  # type: ignore[valid-type]
+        summary=f"List {label}s",
+        responses=_problems(400, 422),
+    )
+
+    async def get_item(id: Any, session: Any) -> Any:
+        return await resource.get(session, id)
+
+    _with_signature(get_item, id_param, session_param)
+    add(
+        "get",
+        "/{id}",
+        get_item,
+        methods=["GET"],
+        response_model=out,
+        summary=f"Get one {label}",
+        responses=_problems(404, 422),
+    )
+
+    async def create_item(request: Request, response: Response, body: Any, session: Any) -> Any:
+        created = await resource.create(session, body)
+        created_id = getattr(created, resource.id_key, None)
+        if "get" in chosen and created_id is not None:
+            location = request.url_for(f"{label}_get{suffix}", id=str(created_id))
+            response.headers["Location"] = location.path
+        return created
+
+    _with_signature(
+        create_item,
+        _param("request", Request),
+        _param("response", Response),
+        _param("body", Annotated[resource.schema_create, Body()]),
+        session_param,
+    )
+    add(
+        "create",
+        "",
+        create_item,
+        methods=["POST"],
+        response_model=out,
+        status_code=201,
+        summary=f"Create a {label}",
+        responses=_problems(409, 422),
+    )
+
+    async def update_item(id: Any, body: Any, session: Any) -> Any:
+        return await resource.update(session, id, body)
+
+    _with_signature(
+        update_item,
+        id_param,
+        _param("body", Annotated[resource.schema_update, Body()]),
+        session_param,
+    )
+    add(
+        "update",
+        "/{id}",
+        update_item,
+        methods=["PATCH"],
+        response_model=out,
+        summary=f"Change a {label}",
+        responses=_problems(404, 409, 422),
+    )
+
+    async def delete_item(id: Any, session: Any) -> Response:
+        await resource.delete(session, id)
+        return Response(status_code=204)
+
+    _with_signature(delete_item, id_param, session_param)
+    add(
+        "delete",
+        "/{id}",
+        delete_item,
+        methods=["DELETE"],
+        status_code=204,
+        response_class=Response,
+        summary=f"Delete a {label}",
+        responses=_problems(404, 409, 422),
+    )
+    return router
