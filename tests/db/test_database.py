@@ -44,7 +44,8 @@ async def test_sqlite_pragmas_on_every_connection(tmp_path: Path) -> None:
             journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()
             foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar()
             busy = (await connection.execute(text("PRAGMA busy_timeout"))).scalar()
-        assert (journal, foreign_keys, busy) == ("wal", 1, 2500)
+            synchronous = (await connection.execute(text("PRAGMA synchronous"))).scalar()
+        assert (journal, foreign_keys, busy, synchronous) == ("wal", 1, 2500, 1)  # 1 = NORMAL
     finally:
         await db.dispose()
 
