@@ -33,6 +33,7 @@ def _builtin_extensions() -> list[Extension]:
     from shipyard.authz.extension import AuthzExtension
     from shipyard.config.reload import ConfigReloadExtension
     from shipyard.db.extension import DatabaseExtension
+    from shipyard.jobs.extension import JobsExtension
     from shipyard.security.extension import SecurityExtension
     from shipyard.security.ratelimit.extension import RateLimitExtension
     from shipyard.web.extension import WebExtension
@@ -44,6 +45,7 @@ def _builtin_extensions() -> list[Extension]:
         SecurityExtension(),
         RateLimitExtension(),
         AuthzExtension(),
+        JobsExtension(),
     ]
 
 

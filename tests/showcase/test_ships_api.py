@@ -55,7 +55,7 @@ async def test_duplicate_name_is_a_conflict_and_changes_nothing(api: AsyncClient
     assert response.status_code == 409
     problem = response.json()
     assert problem["status"] == 409
-    assert problem["detail"] == "a ship named 'Fram' already exists"
+    assert problem["detail"] == "A ship with this name already exists; choose another name."
     assert len((await api.get("/api/ships")).json()) == 1
 
 

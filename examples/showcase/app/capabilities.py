@@ -41,7 +41,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "/#accounts",
     ),
     Capability("OAuth2 and policies", "Social login, object-level permissions.", "coming"),
-    Capability("APIs", "Pagination, filtering, versioning, problem details.", "coming"),
+    Capability(
+        "Versioned JSON APIs",
+        "Typed CRUD resources, cursor pagination, sorting, filtering, field selection, "
+        "header versioning, problem details, an interactive API cookbook.",
+        "available",
+        "/#apis",
+    ),
     Capability("Jobs", "Background jobs, a worker, cron, a dashboard.", "coming"),
     Capability("Files", "Object storage and an upload pipeline.", "coming"),
     Capability("Mail and notifications", "Mail backends, templates, channels.", "coming"),

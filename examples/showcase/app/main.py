@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from shipyard.api.cookbook import CookbookExtension
+from shipyard.api.versioning import ApiVersioning
 from shipyard.app import App
 from shipyard.auth import AuthExtension
 from shipyard.security.tokens import TokensExtension
@@ -16,12 +18,19 @@ def create_app(*, profile: str | None = None) -> App:
     """Build the app from config/ for ``profile`` (default: SHIPYARD_PROFILE, development).
 
     Accounts: the account pages under ``/account`` and the token endpoints (issue,
-    refresh, revoke) under ``/auth/token``; ``X-API-Key`` works too.
+    refresh, revoke) under ``/auth/token``; ``X-API-Key`` works too. The versioned JSON
+    API has one OpenAPI document per version (``/openapi/v1.json``, ``/openapi/v2.json``)
+    and an interactive cookbook at ``/api/cookbook``.
     """
     application = App(
         root=ROOT,
         profile=profile,
-        extensions=[AuthExtension(prefix="/account"), TokensExtension(prefix="/auth/token")],
+        extensions=[
+            AuthExtension(prefix="/account"),
+            TokensExtension(prefix="/auth/token"),
+            ApiVersioning(),
+            CookbookExtension(path="/api/cookbook", title="Shipyard showcase API cookbook"),
+        ],
     )
     register_routes(application)
     return application

@@ -12,4 +12,5 @@ def register_routes(app: App) -> None:
     app.include_router(home.pages)
     app.include_router(home.router)
     app.include_router(ships_pages.pages)
-    app.include_router(ships_api.router)
+    for router in ships_api.routers():
+        app.include_router(router)

@@ -13,6 +13,7 @@ import typer
 
 from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
+from shipyard.cli import jobs as jobs_commands
 from shipyard.cli import project, server
 from shipyard.cli import roles as roles_commands
 from shipyard.cli import users as users_commands
@@ -34,6 +35,7 @@ def build_cli() -> typer.Typer:
     )
     root.add_typer(config_commands.app, name="config")
     root.add_typer(db_commands.app, name="db")
+    root.add_typer(jobs_commands.app, name="jobs")
     root.add_typer(users_commands.app, name="users")
     root.add_typer(roles_commands.app, name="roles")
     project.register(root)

@@ -33,6 +33,7 @@ from shipyard.config.sections.core import (
     DatabaseSettings,
     ServerSettings,
 )
+from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -53,6 +54,8 @@ __all__ = [
     "CsrfSettings",
     "DatabaseSettings",
     "DeprecationPolicy",
+    "JobRetrySettings",
+    "JobsSettings",
     "MailSettings",
     "RateLimitSettings",
     "Section",
@@ -84,6 +87,7 @@ class Settings(Section):
     mail: MailSettings = MailSettings()
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()
+    jobs: JobsSettings = JobsSettings()
 
     @property
     def is_production(self) -> bool:

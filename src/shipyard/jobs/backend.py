@@ -9,6 +9,7 @@ worker that dies without finishing lets the lease expire, and the job runs again
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -111,7 +112,7 @@ class JobBackend(Protocol):
         """Jobs filtered by state and queue, newest first."""
         ...
 
-    async def stats(self) -> list[QueueStats]:
+    async def stats(self) -> builtins.list[QueueStats]:
         """Counts per queue and state."""
         ...
 

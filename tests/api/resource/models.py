@@ -26,7 +26,9 @@ class ResourceVessel(Model, IdMixin):
     tonnage: Mapped[int | None]
     harbour_id: Mapped[int | None] = mapped_column(ForeignKey("resource_harbours.id"))
     harbour: Mapped[ResourceHarbour | None] = relationship()
-    crew: Mapped[list[ResourceSailor]] = relationship(order_by="ResourceSailor.id")
+    crew: Mapped[list[ResourceSailor]] = relationship(
+        order_by="ResourceSailor.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class ResourceSailor(Model, IdMixin):

@@ -1,45 +1,96 @@
-"""JSON endpoints: ``GET /api/ships`` lists ships, ``POST /api/ships`` adds one.
+"""The ships JSON API, built on :class:`shipyard.api.resource.Resource`, in two versions.
 
-Listing is public. Adding needs the ``ships:create`` permission, with a bearer JWT
-(``POST /auth/token``), an ``X-API-Key`` or a login session: 401 problem JSON without
-credentials, 403 without the permission.
+``Accept: application/vnd.shipyard.v2+json`` asks for version 2; no version means 1.
+
+- ``GET /api/ships``: sort (``?sort=-created_at``), filter (``?name__icontains=fr``),
+  select fields (``?fields=id,name``) and page by cursor (``?limit=2&cursor=...``, the
+  ``Link`` header has the next and previous pages). Version 1 answers the JSON array of
+  ships (its original shape); version 2 the page object (``items``, ``next_cursor``,
+  ``prev_cursor``, ...) whose ships also have ``updated_at``.
+- ``GET/PATCH/DELETE /api/ships/{id}`` and ``POST /api/ships`` in both versions.
+
+Reading is public. Adding, changing and deleting need ``ships:create``,
+``ships:update`` and ``ships:delete``, with a bearer JWT (``POST /auth/token``), an
+``X-API-Key`` or a login session: 401 problem JSON without credentials, 403 without the
+permission. A taken name is a 409 problem.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from shipyard.api.pagination.links import set_link_header
+from shipyard.api.query import Listing, ListQuery
+from shipyard.api.resource import Resource, partial_model
+from shipyard.api.resource.partial import page_content
+from shipyard.api.versioning import VersionedRouter, versions
 from shipyard.authz import HasPermission
 from shipyard.db import DbSession
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.ships.models import Ship
-from app.ships.schemas import ShipCreate, ShipRead
+from app.ships.schemas import ShipCreate, ShipRead, ShipReadV2, ShipUpdate
 
-router = APIRouter(prefix="/api/ships", tags=["ships"])
-
-
-@router.get("", response_model=list[ShipRead])
-async def list_ships(session: DbSession) -> list[Ship]:
-    """Every ship, oldest first."""
-    result = await session.scalars(select(Ship).order_by(Ship.id))
-    return list(result)
+PREFIX = "/api/ships"
+PERMISSIONS: Any = {
+    operation: [Depends(HasPermission(f"ships:{operation}"))]
+    for operation in ("create", "update", "delete")
+}
 
 
-@router.post(
-    "",
-    response_model=ShipRead,
-    status_code=status.HTTP_201_CREATED,
-    dependencies=[Depends(HasPermission("ships:create"))],
+def _listing(*extra: str) -> Listing:
+    return Listing(
+        Ship,
+        sortable=["name", "created_at", *extra],
+        filterable=["name", "created_at", *extra],
+        selectable=["id", "name", "created_at", *extra],
+        max_limit=100,
+        default_limit=50,
+    )
+
+
+ships_v1 = Resource(
+    Ship,
+    listing=_listing(),
+    schema_out=ShipRead,
+    schema_create=ShipCreate,
+    schema_update=ShipUpdate,
+    label="ship",
 )
-async def create_ship(body: ShipCreate, session: DbSession) -> Ship:
-    """Add a ship; its name must not be taken (409 otherwise)."""
-    ship = Ship(name=body.name)
-    session.add(ship)
-    try:
-        await session.flush()
-    except IntegrityError:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, detail=f"a ship named {body.name!r} already exists"
-        ) from None
-    return ship
+ships_v2 = Resource(
+    Ship,
+    listing=_listing("updated_at"),
+    schema_out=ShipReadV2,
+    schema_create=ShipCreate,
+    schema_update=ShipUpdate,
+    label="ship",
+)
+
+list_v1 = VersionedRouter(prefix=PREFIX, tags=["ship"])
+
+
+@list_v1.get("", response_model=list[partial_model(ShipRead)], operation_id="ship_list_v1")  # type: ignore[misc]
+@versions("1")
+async def list_ships_v1(
+    request: Request,
+    session: DbSession,
+    query: Annotated[ListQuery, Depends(ships_v1.listing.dependency)],
+) -> JSONResponse:
+    """Ships, oldest first unless sorted: a JSON array, further pages in ``Link``."""
+    page = await ships_v1.list(session, query, request)
+    response = JSONResponse(page_content(page)["items"])
+    set_link_header(response, page.links)
+    return response
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the ships API, version 1 before version 2."""
+    v1 = ships_v1.router(
+        PREFIX,
+        operations=["get", "create", "update", "delete"],
+        dependencies_for=PERMISSIONS,
+        versions=["1"],
+    )
+    v2 = ships_v2.router(PREFIX, dependencies_for=PERMISSIONS, versions=["2"])
+    return [list_v1, v1, v2]

@@ -1,6 +1,6 @@
 """A clear, safe ``detail`` for a 409 from the ``IntegrityError`` a write raised.
 
-The database message names the constraint; it is read (SQLite: ``UNIQUE constraint
+The database message (with the driver's detail line) is read (SQLite: ``UNIQUE constraint
 failed: ships.name``; PostgreSQL: ``Key (name)=(Fram) already exists``) only to name the
 column(s) involved, never echoed, so no SQL or values leak into the response.
 """
@@ -25,9 +25,19 @@ def _unique_columns(message: str) -> list[str]:
     return []
 
 
+def _driver_message(error: IntegrityError) -> str:
+    """The driver's message plus its detail line (asyncpg and psycopg keep it apart)."""
+    orig = error.orig
+    details = [
+        getattr(getattr(orig, "__cause__", None), "detail", None),
+        getattr(getattr(orig, "diag", None), "message_detail", None),
+    ]
+    return " ".join([str(orig), *(item for item in details if isinstance(item, str))])
+
+
 def conflict_detail(error: IntegrityError, label: str) -> str:
     """The 409 ``detail`` for ``error`` raised while writing a ``label`` (e.g. "ship")."""
-    message = str(error.orig)
+    message = _driver_message(error)
     columns = _unique_columns(message)
     if columns:
         names = " and ".join(columns)

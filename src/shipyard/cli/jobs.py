@@ -1,0 +1,212 @@
+"""``shipyard jobs``: run a worker and inspect or repair the job queues.
+
+Every command loads the app like the rest of the CLI (``--app``, ``SHIPYARD_APP``,
+``[tool.shipyard] app``, ``app.main:app``), starts it (so its database and job backend
+exist), and talks to the backend named by ``jobs.backend``. Bad input and unreachable
+services are one ``error:`` line and exit code 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar, cast, get_args
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from shipyard.cli.discovery import load_app
+from shipyard.cli.errors import handle_errors
+from shipyard.db.migrations import run_coroutine
+from shipyard.errors import ShipyardError
+from shipyard.jobs.api import Jobs
+from shipyard.jobs.backend import State
+from shipyard.jobs.extension import get_jobs
+from shipyard.jobs.worker import Worker
+
+T = TypeVar("T")
+STATES: tuple[str, ...] = get_args(State)
+
+app = typer.Typer(
+    name="jobs",
+    help="Run background job workers and manage queues.\n\nExample: shipyard jobs worker",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+console = Console(highlight=False)
+
+AppOption = Annotated[
+    str | None,
+    typer.Option(
+        "--app",
+        help="The app as module:attribute (default: SHIPYARD_APP, pyproject, app.main:app).",
+    ),
+]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option("--profile", help="Settings profile (default: SHIPYARD_PROFILE or development)."),
+]
+QueueOption = Annotated[str | None, typer.Option("--queue", help="Only this queue.")]
+
+
+def with_jobs(spec: str | None, profile: str | None, action: Callable[[Jobs], Awaitable[T]]) -> T:
+    """Start the app, run ``action`` with its :class:`Jobs`, and stop the app again."""
+    shipyard_app = load_app(spec, profile=profile)
+
+    async def run() -> T:
+        async with shipyard_app.router.lifespan_context(shipyard_app):
+            return await action(get_jobs(shipyard_app))
+
+    return run_coroutine(run)
+
+
+def parse_queues(raw: str | None) -> list[str] | None:
+    """``"a, b"`` -> ``["a", "b"]``; None keeps the configured queues."""
+    if raw is None:
+        return None
+    queues = [name.strip() for name in raw.split(",")]
+    if not all(queues):
+        raise ShipyardError(
+            f"--queues {raw!r} has an empty queue name", hint="e.g. --queues default,mail"
+        )
+    return queues
+
+
+def parse_states(raw: list[str]) -> list[State]:
+    """Check each ``--state`` against the known states."""
+    for state in raw:
+        if state not in STATES:
+            raise ShipyardError(
+                f"--state {state!r} is not a job state", hint=f"use one of: {', '.join(STATES)}"
+            )
+    return [cast(State, state) for state in raw]
+
+
+@app.command(epilog="Example: shipyard jobs worker --queues default,mail --concurrency 20")
+@handle_errors
+def worker(
+    queues: Annotated[
+        str | None, typer.Option("--queues", help="Comma-separated queues (default: jobs.queues).")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, help="Jobs run at once.")
+    ] = None,
+    app_spec: AppOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """Run jobs until SIGTERM/SIGINT (a second signal stops without the grace period)."""
+    names = parse_queues(queues)
+
+    async def work(jobs: Jobs) -> None:
+        runner = Worker(jobs, queues=names, concurrency=concurrency)
+        console.print(
+            escape(
+                f"worker {runner.name}: queues {', '.join(runner.queues)}, "
+                f"concurrency {runner.concurrency}; Ctrl-C to stop"
+            )
+        )
+        await runner.run(install_signals=True)
+
+    with_jobs(app_spec, profile, work)
+
+
+@app.command("list", epilog="Example: shipyard jobs list --state dead --state failed")
+@handle_errors
+def list_jobs(
+    state: Annotated[
+        list[str] | None, typer.Option("--state", help=f"Repeatable: {', '.join(STATES)}.")
+    ] = None,
+    queue: QueueOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
+    app_spec: AppOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """Show jobs, newest first."""
+    states = parse_states(state or [])
+    records = with_jobs(
+        app_spec, profile, lambda jobs: jobs.backend.list(states=states, queue=queue, limit=limit)
+    )
+    if not records:
+        console.print("no jobs")
+        return
+    table = Table("id", "job", "queue", "state", "attempts", "run at", "last error")
+    for record in records:
+        table.add_row(
+            record.id,
+            record.name,
+            record.queue,
+            record.state,
+            f"{record.attempts}/{record.max_attempts}",
+            record.run_at.isoformat(timespec="seconds") if record.run_at else "",
+            (record.last_error or "")[:80],
+        )
+    console.print(table)
+
+
+@app.command(epilog="Example: shipyard jobs stats")
+@handle_errors
+def stats(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
+    """Count jobs per queue and state."""
+    rows = with_jobs(app_spec, profile, lambda jobs: jobs.backend.stats())
+    if not rows:
+        console.print("no jobs")
+        return
+    table = Table("queue", *STATES)
+    for row in rows:
+        table.add_row(row.queue, *(str(row.counts.get(state, 0)) for state in STATES))
+    console.print(table)
+
+
+@app.command(epilog="Example: shipyard jobs retry 5f0c...")
+@handle_errors
+def retry(
+    job_id: Annotated[str, typer.Argument(help="The job id (see `shipyard jobs list`).")],
+    app_spec: AppOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """Put a dead or failed job back in its queue now."""
+    if not with_jobs(app_spec, profile, lambda jobs: jobs.backend.retry(job_id)):
+        raise ShipyardError(
+            f"job {job_id!r} cannot be retried: it does not exist or is not dead/failed",
+            hint="see `shipyard jobs list --state dead`",
+        )
+    console.print(escape(f"job {job_id} queued again"))
+
+
+@app.command("retry-all", epilog="Example: shipyard jobs retry-all --queue mail")
+@handle_errors
+def retry_all(
+    queue: QueueOption = None, app_spec: AppOption = None, profile: ProfileOption = None
+) -> None:
+    """Put every dead job (of one queue) back in its queue."""
+
+    async def retry_dead(jobs: Jobs) -> int:
+        dead = await jobs.backend.list(states=["dead"], queue=queue, limit=1_000_000)
+        return sum([await jobs.backend.retry(record.id) for record in dead])
+
+    console.print(f"{with_jobs(app_spec, profile, retry_dead)} dead job(s) queued again")
+
+
+@app.command(epilog="Example: shipyard jobs cancel 5f0c...")
+@handle_errors
+def cancel(
+    job_id: Annotated[str, typer.Argument(help="The job id (see `shipyard jobs list`).")],
+    app_spec: AppOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """Cancel a job that has not started."""
+    if not with_jobs(app_spec, profile, lambda jobs: jobs.backend.cancel(job_id)):
+        raise ShipyardError(
+            f"job {job_id!r} cannot be cancelled: it does not exist, is running or finished",
+            hint="only queued, scheduled and failed (waiting to retry) jobs can be cancelled",
+        )
+    console.print(escape(f"job {job_id} cancelled"))
+
+
+@app.command("purge-dead", epilog="Example: shipyard jobs purge-dead")
+@handle_errors
+def purge_dead(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
+    """Delete every dead job."""
+    count = with_jobs(app_spec, profile, lambda jobs: jobs.backend.purge(states=["dead"]))
+    console.print(f"{count} dead job(s) deleted")

@@ -1,0 +1,43 @@
+"""The ``jobs`` section: which backend stores jobs, worker defaults and the retry policy."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+
+from shipyard.config.sections.base import Section
+
+
+class JobRetrySettings(Section):
+    """The retry policy of jobs that declare none (see ``RetryPolicy``)."""
+
+    attempts: int = Field(default=3, ge=1, description="Total runs, the first included.")
+    base: float = Field(default=1.0, ge=0, description="Seconds before the first retry.")
+    factor: float = Field(default=2.0, ge=1, description="Multiplier between retries.")
+    cap: float = Field(default=600.0, ge=0, description="Longest wait between retries.")
+    jitter: float = Field(default=0.2, ge=0, le=1, description="Random spread, 0.2 = +-20%.")
+
+
+class JobsSettings(Section):
+    """Background jobs: storage backend, worker behaviour and retries."""
+
+    backend: Literal["database", "redis", "memory"] = Field(
+        default="database",
+        description="Where jobs are stored: the app database, Redis, or memory (tests).",
+    )
+    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    inline: bool = Field(
+        default=False, description="Run each job as soon as it is enqueued (tests only)."
+    )
+    queues: list[str] = Field(default_factory=lambda: ["default"], min_length=1)
+    concurrency: int = Field(default=10, ge=1, le=1000)
+    lease_seconds: float = Field(
+        default=60.0, gt=0, description="A job whose worker died runs again after this."
+    )
+    poll_interval: float = Field(default=1.0, gt=0)
+    grace_period: float = Field(
+        default=30.0, ge=0, description="On SIGTERM, how long running jobs may finish."
+    )
+    default_timeout: float | None = Field(default=None, gt=0)
+    retry: JobRetrySettings = JobRetrySettings()

@@ -1,0 +1,1 @@
+"""Tests of background jobs: the shared backend contract and each backend."""

@@ -1,0 +1,1 @@
+"""The database job backend on SQLite and PostgreSQL."""

@@ -1,0 +1,59 @@
+"""Fixtures: a factory of clean database job backends on SQLite (tmp_path) and PostgreSQL.
+
+Each backend gets its own :class:`Database` (its own engine and connections), so tests can
+run several "processes" against one database. PostgreSQL uses one throwaway database per
+test session (from ``tests.db.conftest``) whose jobs table is emptied for every test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import delete
+from tests.db.conftest import postgres_database_url, postgres_databases
+
+from shipyard.config.models import DatabaseSettings
+from shipyard.db.model import utcnow
+from shipyard.jobs.clock import Clock
+from shipyard.jobs.database import DatabaseBackend, jobs_table
+
+__all__ = ["postgres_database_url", "postgres_databases"]
+
+BackendMaker = Callable[..., Awaitable[DatabaseBackend]]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def jobs_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}"
+    url: str = request.getfixturevalue("postgres_database_url")
+    return url
+
+
+@pytest.fixture
+async def backends(jobs_db_url: str, tmp_path: Path) -> AsyncIterator[BackendMaker]:
+    """Makes backends on one emptied database, each with its own engine; all closed after."""
+    from shipyard.db.database import Database
+
+    made: list[DatabaseBackend] = []
+    settings = DatabaseSettings(url=SecretStr(jobs_db_url))
+
+    async def make(clock: Clock = utcnow) -> DatabaseBackend:
+        backend = DatabaseBackend(Database(settings, tmp_path), clock=clock)
+        if not made:
+            await backend.create_table()
+            async with backend.database.engine.begin() as connection:
+                await connection.execute(delete(jobs_table))
+        made.append(backend)
+        return backend
+
+    try:
+        yield make
+    finally:
+        for backend in made:
+            await backend.close()
+            await backend.database.dispose()
