@@ -8,9 +8,8 @@ work and commits it; an unreachable database or a missing table is one ``error:`
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
-import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,15 +20,6 @@ from shipyard.db.migrations import run_coroutine
 from shipyard.errors import ShipyardError
 
 T = TypeVar("T")
-
-AppOption = Annotated[
-    str | None,
-    typer.Option("--app", help="The app as module:attribute (default: SHIPYARD_APP, pyproject)."),
-]
-ProfileOption = Annotated[
-    str | None,
-    typer.Option("--profile", help="Settings profile (default: SHIPYARD_PROFILE or development)."),
-]
 
 
 def in_transaction(

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from shipyard.cli.errors import handle_errors
+from shipyard.cli.options import ProfileOption
 from shipyard.config import ConfigError, Settings, SettingsHolder, redacted
 from shipyard.errors import ShipyardError
 
@@ -39,10 +40,6 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-ProfileOption = Annotated[
-    str | None,
-    typer.Option("--profile", help="Settings profile (default: SHIPYARD_PROFILE or development)."),
-]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json.")]
 RootOption = Annotated[
     Path,

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from shipyard.cli.discovery import load_app
 from shipyard.cli.errors import handle_errors
+from shipyard.cli.options import AppOption, ProfileOption
 from shipyard.db.database import Database
 from shipyard.db.migrations import Migrations, init_migrations, run_coroutine
 from shipyard.db.seeds import DEFAULT_SEEDS, SeedFunction, load_seed, run_seed
@@ -30,17 +31,6 @@ app = typer.Typer(
 )
 console = Console(highlight=False)
 
-AppOption = Annotated[
-    str | None,
-    typer.Option(
-        "--app",
-        help="The app as module:attribute (default: SHIPYARD_APP, pyproject, app.main:app).",
-    ),
-]
-ProfileOption = Annotated[
-    str | None,
-    typer.Option("--profile", help="Settings profile (default: SHIPYARD_PROFILE or development)."),
-]
 SeedsOption = Annotated[
     Path | None,
     typer.Option("--seeds", help=f"Seeds file (default: {DEFAULT_SEEDS} in the project)."),

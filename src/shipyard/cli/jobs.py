@@ -18,6 +18,7 @@ from rich.table import Table
 
 from shipyard.cli.discovery import load_app
 from shipyard.cli.errors import handle_errors
+from shipyard.cli.options import AppOption, ProfileOption
 from shipyard.db.migrations import run_coroutine
 from shipyard.errors import ShipyardError
 from shipyard.jobs.api import Jobs
@@ -36,17 +37,6 @@ app = typer.Typer(
 )
 console = Console(highlight=False)
 
-AppOption = Annotated[
-    str | None,
-    typer.Option(
-        "--app",
-        help="The app as module:attribute (default: SHIPYARD_APP, pyproject, app.main:app).",
-    ),
-]
-ProfileOption = Annotated[
-    str | None,
-    typer.Option("--profile", help="Settings profile (default: SHIPYARD_PROFILE or development)."),
-]
 QueueOption = Annotated[str | None, typer.Option("--queue", help="Only this queue.")]
 
 

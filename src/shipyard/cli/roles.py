@@ -18,8 +18,9 @@ from shipyard.authz.roles import (
     revoke_permission,
     set_role_active,
 )
-from shipyard.cli.accounts import AppOption, ProfileOption, in_transaction
+from shipyard.cli.accounts import in_transaction
 from shipyard.cli.errors import handle_errors
+from shipyard.cli.options import AppOption, ProfileOption
 
 app = typer.Typer(
     name="roles",

@@ -21,20 +21,13 @@ import uvicorn
 from shipyard.app import App
 from shipyard.cli.discovery import APP_ENV, load_app, resolve_spec
 from shipyard.cli.errors import handle_errors, stderr
+from shipyard.cli.options import AppOption
 
 APP_FACTORY = "shipyard.cli.server:server_app"
 GRANIAN_APP_FACTORY = "shipyard.cli.server:granian_app"
 RELOAD_PATTERNS = ["*.py", "*.html", "*.jinja", "*.css", "*.js"]
 NOT_WATCHED = (".venv", "venv", "var", "node_modules", ".git")
 
-AppOption = Annotated[
-    str | None,
-    typer.Option(
-        "--app",
-        help="The app as module:attribute (default: SHIPYARD_APP, [tool.shipyard] app "
-        "in pyproject.toml, then app.main:app).",
-    ),
-]
 HostOption = Annotated[str | None, typer.Option(help="Interface to bind (default: server.host).")]
 PortOption = Annotated[int | None, typer.Option(help="Port (default: server.port).")]
 

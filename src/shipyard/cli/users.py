@@ -15,8 +15,9 @@ from shipyard.app import App
 from shipyard.auth.models import User
 from shipyard.auth.users import create_user, find_by_email, user_model
 from shipyard.authz.roles import assign_role, create_role, find_role
-from shipyard.cli.accounts import AppOption, ProfileOption, in_transaction
+from shipyard.cli.accounts import in_transaction
 from shipyard.cli.errors import handle_errors
+from shipyard.cli.options import AppOption, ProfileOption
 from shipyard.errors import ShipyardError
 
 ADMIN_ROLE = "admin"

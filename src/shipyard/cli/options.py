@@ -1,0 +1,20 @@
+"""Command-line options shared by every command that works on the user's app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+AppOption = Annotated[
+    str | None,
+    typer.Option(
+        "--app",
+        help="The app as module:attribute (default: SHIPYARD_APP, [tool.shipyard] app "
+        "in pyproject.toml, then app.main:app).",
+    ),
+]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option("--profile", help="Settings profile (default: SHIPYARD_PROFILE or development)."),
+]
