@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shipyard.db.database import Database
+from shipyard.db.framework_tables import TableOnFirstUse
 from shipyard.db.model import UtcDateTime, framework_metadata, utcnow
 from shipyard.jobs.backend import JobRecord, QueueStats, State
 from shipyard.jobs.clock import Clock
@@ -108,8 +109,7 @@ class DatabaseBackend:
         self.clock = clock
         self.channel = channel
         self._postgres = database.backend == "postgresql"
-        self._table_ready = not create_table
-        self._table_lock = asyncio.Lock()
+        self._table = TableOnFirstUse(database, jobs_table, create=create_table)
         self._wakeup = asyncio.Event()
         self._listener: AsyncConnection | None = None
         self._driver: Any = None
@@ -117,17 +117,11 @@ class DatabaseBackend:
 
     async def create_table(self) -> None:
         """Create ``shipyard_jobs`` (and its indexes) if it does not exist yet."""
-        async with self.database.engine.begin() as connection:
-            await connection.run_sync(lambda sync: jobs_table.create(sync, checkfirst=True))
-        self._table_ready = True
+        await self._table.create()
 
     async def _engine(self) -> AsyncEngine:
         """The engine, once the table is known to exist (created on first use)."""
-        if not self._table_ready:
-            async with self._table_lock:
-                if not self._table_ready:
-                    await self.create_table()
-        return self.database.engine
+        return await self._table.engine()
 
     # -- enqueue ----------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ Expired rows are ignored on read and replaced on write;
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from sqlalchemy import Column, String, Table, Text, delete, select, update
@@ -18,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipyard.db.database import Database
+from shipyard.db.framework_tables import TableOnFirstUse
 from shipyard.db.model import UtcDateTime, framework_metadata, utcnow
 from shipyard.security.backends import SessionRecord
 
@@ -35,22 +35,15 @@ class DatabaseSessionBackend:
 
     def __init__(self, database: Database, *, create_table: bool = True) -> None:
         self.database = database
-        self._table_ready = not create_table
-        self._table_lock = asyncio.Lock()
+        self._table = TableOnFirstUse(database, sessions_table, create=create_table)
 
     async def create_table(self) -> None:
-        """Create ``shipyard_sessions`` (and its index) if it does not exist yet."""
-        async with self.database.engine.begin() as connection:
-            await connection.run_sync(lambda sync: sessions_table.create(sync, checkfirst=True))
-        self._table_ready = True
+        """Create ``shipyard_sessions`` (and its indexes) if it does not exist yet."""
+        await self._table.create()
 
     async def _engine(self) -> AsyncEngine:
         """The engine, once the table is known to exist (created on first use)."""
-        if not self._table_ready:
-            async with self._table_lock:
-                if not self._table_ready:
-                    await self.create_table()
-        return self.database.engine
+        return await self._table.engine()
 
     async def load(self, session_id: str) -> SessionRecord | None:
         query = select(sessions_table.c.payload, sessions_table.c.expires_at).where(
