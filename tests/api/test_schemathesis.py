@@ -132,8 +132,11 @@ def test_every_operation_answers_without_5xx_and_within_its_schema(
         check()
         tested.append(label)
     assert len(tested) == 5, tested
-    # the bearer token reached the protected operations: some writes went through
-    assert {("POST /api/ships", 201), ("GET /api/ships", 200)} <= statuses, statuses
+    # the bearer token reached the protected operations: none was refused for lack of it
+    # (which writes succeed depends on the generated data, so no particular 201 is required)
+    assert ("GET /api/ships", 200) in statuses, statuses
+    assert not {status for _, status in statuses} & {401, 403}, statuses
+    assert any(label == "POST /api/ships" for label, _ in statuses), statuses
     assert any(status == 422 for _, status in statuses), statuses
 
 
