@@ -171,10 +171,10 @@ async def test_wait_for_jobs_wakes_on_enqueue_from_another_process(
         await asyncio.sleep(0.05)
         assert not waiting.done()
         await producer.enqueue([record(), record()])
-        assert await asyncio.wait_for(waiting, 1)
+        assert await asyncio.wait_for(waiting, 5)
         assert not await waiter.wait_for_jobs(0.05), "an announcement wakes a worker once"
         await producer.enqueue([record()])
-        assert await waiter.wait_for_jobs(0.05), "enqueued while not waiting still counts"
+        assert await waiter.wait_for_jobs(2), "enqueued while not waiting still counts"
         # A scheduled job is not announced: the worker's poll interval finds it.
         await producer.enqueue([record(run_at=FakeClock()() + timedelta(seconds=1))])
         assert not await waiter.wait_for_jobs(0.05)
