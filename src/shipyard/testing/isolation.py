@@ -43,13 +43,15 @@ class SharedConnectionSessionBackend(DatabaseSessionBackend):
         super().__init__(backend.database, create_table=True)
         self._connection = connection
         self._shared = cast(AsyncEngine, _OneConnection(connection))
+        self._created = False
 
     async def _engine(self) -> AsyncEngine:
-        if not self._table_ready:
+        """The shared connection, with the sessions table created on it first."""
+        if not self._created:
             await self._connection.run_sync(
                 lambda sync: sessions_table.create(sync, checkfirst=True)
             )
-            self._table_ready = True
+            self._created = True
         return self._shared
 
 
