@@ -21,7 +21,6 @@ from shipyard.auth.forms import (
 from shipyard.auth.links import Purpose, claim_matches, read_token
 from shipyard.auth.models import User, normalize_email
 from shipyard.auth.passwords import password_problems, verify_password
-from shipyard.auth.revocation import revoke_credentials
 from shipyard.auth.sessionauth import login
 from shipyard.auth.users import email_taken, find_by_email, set_password, user_model
 from shipyard.db.session import DbSession
@@ -124,8 +123,7 @@ def account_pages() -> PageRouter:
             form.add_error("password", problem)
         if not form.is_valid:
             return form_response(request, "auth/reset.html", {}, form)
-        set_password(user, password, auth, check_password=False)
-        await revoke_credentials(request.app, db, user.id)
+        await set_password(request.app, db, user, password, check_password=False)
         flash(request, "Your password is changed. Log in with the new one.", "success")
         return htmx_redirect(request, str(request.url_for("auth_login")))
 
@@ -149,8 +147,7 @@ def account_pages() -> PageRouter:
             form.add_error("new_password", problem)
         if not form.is_valid:
             return form_response(request, "auth/change_password.html", {}, form)
-        set_password(user, new, auth, check_password=False)
-        await revoke_credentials(request.app, db, user.id)
+        await set_password(request.app, db, user, new, check_password=False)
         session = await load_session(request)
         await login(request, user, remember=session.persistent)
         flash(request, "Your password is changed; your other sessions are logged out.", "success")

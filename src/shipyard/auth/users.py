@@ -18,6 +18,7 @@ from shipyard.auth.passwords import (
     password_problems,
     verify_password,
 )
+from shipyard.auth.revocation import revoke_credentials
 from shipyard.config.models import AuthSettings
 from shipyard.db.model import utcnow
 from shipyard.errors import ShipyardError
@@ -102,16 +103,24 @@ async def authenticate(
     return user
 
 
-def set_password(
-    user: User, password: str, settings: AuthSettings, *, check_password: bool = True
+async def set_password(
+    app: Starlette,
+    db: AsyncSession,
+    user: User,
+    password: str,
+    *,
+    check_password: bool = True,
 ) -> None:
-    """Change the password: new hash, ``password_changed_at``, and every session ends.
+    """Change the password and end every credential the old one let the user get.
 
-    Bumping ``session_epoch`` ends other login sessions; the reset and verification
-    links signed over the old hash stop working too.
+    New hash and ``password_changed_at``; bumping ``session_epoch`` ends other login
+    sessions; the reset and verification links signed over the old hash stop working;
+    and the revokers registered by other subsystems (API tokens...) run in ``db``.
     """
+    settings: AuthSettings = app.settings.auth  # type: ignore[attr-defined]
     if check_password and (problems := password_problems(password, settings)):
         raise PasswordRejected(problems)
     user.password_hash = hash_password(password, settings)
     user.password_changed_at = utcnow()
     user.session_epoch = (user.session_epoch or 0) + 1
+    await revoke_credentials(app, db, user.id)
