@@ -27,6 +27,7 @@ APP_FACTORY = "shipyard.cli.server:server_app"
 GRANIAN_APP_FACTORY = "shipyard.cli.server:granian_app"
 RELOAD_PATTERNS = ["*.py", "*.html", "*.jinja", "*.css", "*.js"]
 NOT_WATCHED = (".venv", "venv", "var", "node_modules", ".git")
+EMBEDDED_WORKER_ENV = "SHIPYARD_JOBS__EMBEDDED_WORKER"
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to bind (default: server.host).")]
 PortOption = Annotated[int | None, typer.Option(help="Port (default: server.port).")]
@@ -73,13 +74,22 @@ def dev(
     reload: Annotated[
         bool, typer.Option("--reload/--no-reload", help="Restart on code changes.")
     ] = True,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run a background-jobs worker inside the server process (jobs.embedded_worker).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the app for development, restarting when code or templates change.
 
     Watches *.py, *.html, *.jinja, *.css and *.js under the project. config/*.toml is
     not watched here: the app reloads its own settings without a restart, and an
-    invalid edit keeps the previous settings (the reason is logged).
+    invalid edit keeps the previous settings (the reason is logged). Background jobs run
+    in the same process (``--no-worker`` to run ``shipyard jobs worker`` separately).
     """
+    os.environ[EMBEDDED_WORKER_ENV] = "true" if worker else "false"
     application = _prepare(app)
     server = application.settings.server
     root = application.root

@@ -1,4 +1,4 @@
-"""What a running job gets as ``ctx``: settings, database sessions, a logger, its attempt."""
+"""What a running job gets as ``ctx``: settings, database sessions, mail, a logger, attempts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from shipyard.errors import ShipyardError
+from shipyard.mail import Mailer, get_mailer
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -35,6 +36,16 @@ class JobContext:
     def is_last_attempt(self) -> bool:
         """True when a failure of this run dead-letters the job."""
         return self.attempt >= self.max_attempts
+
+    @property
+    def mail(self) -> Mailer:
+        """The app's mailer (``mail.backend``): ``await ctx.mail.send(Message(...))``."""
+        if self.app is None:
+            raise ShipyardError(
+                f"job {self.name} asked for the mailer but the worker runs for no app",
+                hint="run the worker for an App (shipyard jobs worker) so mail is configured",
+            )
+        return get_mailer(self.app)
 
     def session(self) -> AsyncSession:
         """A new database session (use ``async with ctx.session() as s:``)."""

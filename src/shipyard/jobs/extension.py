@@ -1,13 +1,17 @@
 """The built-in ``jobs`` extension: one :class:`Jobs` service per running app.
 
 Startup builds the backend named by ``jobs.backend`` (connecting to nothing yet) and
-publishes the service as ``app.state.jobs``; :func:`get_jobs` finds it again. Shutdown
-closes the backend. Event subscriptions (:func:`on_job_event`) can be made before the app
-starts: they live on the extension.
+publishes the service as ``app.state.jobs``; :func:`get_jobs` finds it again. With
+``jobs.embedded_worker`` on (``shipyard dev`` does it) a :class:`Worker` runs inside the
+app's process until shutdown, which stops it gracefully before the backend closes. Event
+subscriptions (:func:`on_job_event`) can be made before the app starts: they live on the
+extension; ``jobs.log_events`` adds the built-in logging subscriber.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,11 +23,15 @@ from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import JobBackend
 from shipyard.jobs.clock import Clock, utc_now
 from shipyard.jobs.database import DatabaseBackend  # also puts shipyard_jobs on db upgrade
+from shipyard.jobs.eventlog import log_event
 from shipyard.jobs.events import JobEventCallback, JobEvents
 from shipyard.jobs.memory import MemoryBackend
+from shipyard.jobs.worker import Worker
 
 if TYPE_CHECKING:
     from shipyard.app import App
+
+logger = logging.getLogger("shipyard.jobs")
 
 
 class JobsExtension(Extension):
@@ -35,21 +43,38 @@ class JobsExtension(Extension):
         self.backend = backend
         self.clock = clock
         self.events = JobEvents()
+        self._unsubscribe_log: Callable[[], None] | None = None
+        self._worker: Worker | None = None
+        self._worker_task: asyncio.Task[None] | None = None
 
     async def startup(self, app: App) -> None:
         from shipyard.db.extension import get_database
 
+        settings = app.settings.jobs
         database = get_database(app) if hasattr(app.state, "db") else None
-        app.state.jobs = Jobs(
+        jobs = app.state.jobs = Jobs(
             self.backend or make_backend(app, self.clock),
-            settings=app.settings.jobs,
+            settings=settings,
             events=self.events,
             clock=self.clock,
             sessionmaker=database.sessionmaker if database is not None else None,
             app=app,
         )
+        if settings.log_events:
+            self._unsubscribe_log = self.events.subscribe(log_event)
+        if settings.embedded_worker:
+            self._worker = Worker(jobs)
+            self._worker_task = asyncio.create_task(self._worker.run(), name="embedded worker")
+            logger.info("embedded jobs worker started: queues %s", ", ".join(self._worker.queues))
 
     async def shutdown(self, app: App) -> None:
+        if self._worker is not None and self._worker_task is not None:
+            self._worker.stop()
+            await self._worker_task
+            self._worker = self._worker_task = None
+        if self._unsubscribe_log is not None:
+            self._unsubscribe_log()
+            self._unsubscribe_log = None
         jobs = getattr(app.state, "jobs", None)
         if isinstance(jobs, Jobs):
             del app.state.jobs

@@ -30,6 +30,13 @@ class JobsSettings(Section):
     inline: bool = Field(
         default=False, description="Run each job as soon as it is enqueued (tests only)."
     )
+    embedded_worker: bool = Field(
+        default=False,
+        description="Run a worker inside the web process (`shipyard dev` turns this on).",
+    )
+    log_events: bool = Field(
+        default=True, description="Log every job lifecycle event on the shipyard.jobs logger."
+    )
     queues: list[str] = Field(default_factory=lambda: ["default"], min_length=1)
     concurrency: int = Field(default=10, ge=1, le=1000)
     lease_seconds: float = Field(
