@@ -117,7 +117,8 @@ def test_dev_turns_the_embedded_worker_on_unless_told_not_to(
     def fake_run(*args: object, **options: object) -> None:
         seen["env"] = os.environ.get(server.EMBEDDED_WORKER_ENV)
 
-    monkeypatch.delenv(server.EMBEDDED_WORKER_ENV, raising=False)
+    monkeypatch.setenv(server.EMBEDDED_WORKER_ENV, "unset")  # restored after the test
+    monkeypatch.delenv(server.EMBEDDED_WORKER_ENV)
     monkeypatch.setattr(server, "_prepare", lambda spec: make_app(Path.cwd()))
     monkeypatch.setattr(uvicorn, "run", fake_run)
     result = CliRunner().invoke(cli, ["dev", "--no-reload", *flag])
