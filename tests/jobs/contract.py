@@ -35,7 +35,15 @@ import pytest
 from shipyard.jobs.backend import JobBackend, JobRecord, State
 from shipyard.jobs.clock import Clock, ManualClock
 
-__all__ = ["LEASE", "BackendContract", "BackendFactory", "Clock", "FakeClock", "record"]
+__all__ = [
+    "LEASE",
+    "BackendContract",
+    "BackendFactory",
+    "BackendFixtures",
+    "Clock",
+    "FakeClock",
+    "record",
+]
 
 BackendFactory = Callable[[Clock], Awaitable[JobBackend]]
 
@@ -57,8 +65,8 @@ def record(**overrides: Any) -> JobRecord:
     return JobRecord(**fields)
 
 
-class BackendContract:
-    """The shared backend test suite; subclasses provide the ``make_backend`` fixture."""
+class BackendFixtures:
+    """``clock`` and ``backend`` (closed after the test) from the ``make_backend`` fixture."""
 
     @pytest.fixture
     def clock(self) -> FakeClock:
@@ -73,6 +81,10 @@ class BackendContract:
             yield backend
         finally:
             await backend.close()
+
+
+class BackendContract(BackendFixtures):
+    """The shared backend test suite; subclasses provide the ``make_backend`` fixture."""
 
     async def enqueue_one(self, backend: JobBackend, **fields: Any) -> str:
         [job_id] = await backend.enqueue([record(**fields)])

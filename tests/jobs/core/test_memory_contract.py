@@ -1,14 +1,15 @@
-"""The shared backend contract, run against :class:`MemoryBackend`."""
+"""The backend contract and the end-to-end scenarios, run against :class:`MemoryBackend`."""
 
 from __future__ import annotations
 
 import pytest
 from tests.jobs.contract import BackendContract, BackendFactory, Clock
+from tests.jobs.scenarios import JobsScenarios
 
 from shipyard.jobs import JobBackend, MemoryBackend
 
 
-class TestMemoryBackend(BackendContract):
+class TestMemoryBackend(BackendContract, JobsScenarios):
     @pytest.fixture
     def make_backend(self) -> BackendFactory:
         async def make(clock: Clock) -> JobBackend:

@@ -1,15 +1,16 @@
-"""The shared backend contract, run on the database backend (SQLite and PostgreSQL)."""
+"""The backend contract and the end-to-end scenarios on the database backend (SQLite, Postgres)."""
 
 from __future__ import annotations
 
 import pytest
 from tests.jobs.contract import BackendContract, BackendFactory, Clock
 from tests.jobs.database.conftest import BackendMaker
+from tests.jobs.scenarios import JobsScenarios
 
 from shipyard.jobs.backend import JobBackend
 
 
-class TestDatabaseBackendContract(BackendContract):
+class TestDatabaseBackendContract(BackendContract, JobsScenarios):
     @pytest.fixture
     def make_backend(self, backends: BackendMaker) -> BackendFactory:
         async def make(clock: Clock) -> JobBackend:

@@ -1,10 +1,11 @@
-"""The shared backend contract (tests/jobs/contract.py), run against real Redis."""
+"""The shared backend contract and the end-to-end scenarios, run against real Redis."""
 
 from __future__ import annotations
 
 import pytest
 from tests.jobs.contract import BackendContract, BackendFactory
 from tests.jobs.redis.conftest import BackendMaker
+from tests.jobs.scenarios import JobsScenarios
 
 from shipyard.jobs.backend import JobBackend
 from shipyard.jobs.clock import Clock
@@ -12,7 +13,7 @@ from shipyard.jobs.clock import Clock
 pytestmark = pytest.mark.redis
 
 
-class TestRedisBackend(BackendContract):
+class TestRedisBackend(BackendContract, JobsScenarios):
     @pytest.fixture
     def make_backend(self, make_redis_backend: BackendMaker) -> BackendFactory:
         async def make(clock: Clock) -> JobBackend:
