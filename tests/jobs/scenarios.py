@@ -84,11 +84,16 @@ class JobsScenarios(BackendFixtures):
         return Jobs(backend, settings=settings, clock=clock, rng=random.Random(1))
 
     @pytest.fixture
-    async def app_database(self, tmp_path: Path) -> AsyncIterator[Database]:
-        """The app's own database (SQLite), where the enqueuing transaction runs."""
-        url = f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
-        database = Database(DatabaseSettings(url=url), tmp_path)
+    def app_database_url(self, tmp_path: Path) -> str:
+        """Where the app's own tables live (the database backend uses the jobs database)."""
+        return f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"
+
+    @pytest.fixture
+    async def app_database(self, app_database_url: str, tmp_path: Path) -> AsyncIterator[Database]:
+        """The app's database, where the enqueuing transaction runs."""
+        database = Database(DatabaseSettings(url=app_database_url), tmp_path)
         async with database.engine.begin() as connection:
+            await connection.execute(text("DROP TABLE IF EXISTS orders"))
             await connection.execute(text("CREATE TABLE orders (id INTEGER PRIMARY KEY)"))
         yield database
         await database.dispose()

@@ -17,3 +17,7 @@ class TestDatabaseBackendContract(BackendContract, JobsScenarios):
             return await backends(clock)
 
         return make
+
+    @pytest.fixture
+    def app_database_url(self, jobs_db_url: str) -> str:
+        return jobs_db_url  # the app's tables and its jobs in one database
