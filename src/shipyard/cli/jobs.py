@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar, cast, get_args
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
 
 from shipyard.cli.discovery import load_app
@@ -173,7 +174,13 @@ def retry_all(
 
     async def retry_dead(jobs: Jobs) -> int:
         dead = await jobs.backend.list(states=["dead"], queue=queue, limit=1_000_000)
-        return sum([await jobs.backend.retry(record.id) for record in dead])
+        retried = 0
+        with Progress(console=console, transient=True, disable=not dead) as progress:
+            task = progress.add_task("retrying dead jobs", total=len(dead))
+            for record in dead:
+                retried += await jobs.backend.retry(record.id)
+                progress.advance(task)
+        return retried
 
     console.print(f"{with_jobs(app_spec, profile, retry_dead)} dead job(s) queued again")
 

@@ -111,9 +111,12 @@ def test_list_stats_retry_cancel_and_purge(project: str) -> None:
     assert code == 1
     assert "cannot be retried" in out
 
-    code, out = shipyard("purge-dead", "--app", project)
-    assert (code, out) == (0, "1 dead job(s) deleted\n")
+    code, out = shipyard("retry-all", "--app", project)
+    assert (code, out.splitlines()[-1]) == (0, "1 dead job(s) queued again")
     assert shipyard("retry-all", "--app", project) == (0, "0 dead job(s) queued again\n")
+    seed(project)  # two more dead jobs; its drain also re-runs the two retried ones
+    code, out = shipyard("purge-dead", "--app", project)
+    assert (code, out) == (0, "4 dead job(s) deleted\n")
 
 
 def test_bad_options_are_one_line_errors(project: str) -> None:
