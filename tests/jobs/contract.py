@@ -29,6 +29,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
@@ -411,6 +412,29 @@ class BackendContract(BackendFixtures):
             *(backend.enqueue([record(unique_key="race")]) for _ in range(10))
         )
         assert len({ids[0] for ids in results}) == 1
+        assert len(await backend.list()) == 1
+
+    # -- stored ids -------------------------------------------------------------------
+
+    async def test_an_id_already_stored_is_not_stored_again(
+        self, backend: JobBackend, clock: FakeClock
+    ) -> None:
+        first = record(payload={"n": 1})
+        assert await backend.enqueue([first]) == [first.id]
+        await self.lease_one(backend)
+        await backend.succeed(first.id, worker="w1")
+        again = record(payload={"n": 2})
+        again.id = first.id
+        assert await backend.enqueue([again, record()]) == [first.id, ANY]
+        stored = await backend.get(first.id)
+        assert stored is not None
+        assert (stored.state, stored.payload) == ("succeeded", {"n": 1})
+        assert len(await backend.list()) == 2
+
+    async def test_concurrent_enqueues_of_one_id_store_one_job(self, backend: JobBackend) -> None:
+        tick = record()
+        results = await asyncio.gather(*(backend.enqueue([tick]) for _ in range(10)))
+        assert results == [[tick.id]] * 10
         assert len(await backend.list()) == 1
 
     # -- list and stats ---------------------------------------------------------------

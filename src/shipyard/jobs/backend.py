@@ -60,7 +60,11 @@ class JobBackend(Protocol):
     """Storage and leasing of jobs; every method is safe with several worker processes."""
 
     async def enqueue(self, records: Sequence[JobRecord]) -> list[str]:
-        """Store new jobs; returns their ids (an existing id for a duplicate unique key)."""
+        """Store new jobs; returns their ids (an existing id for a duplicate unique key).
+
+        A record whose id is already stored is left out: the stored job stays as it is.
+        Deterministic ids (cron ticks) rely on this to be enqueued once.
+        """
         ...
 
     async def fetch(

@@ -133,8 +133,10 @@ class DatabaseBackend:
         ids: list[str] = []
         async with (await self._engine()).begin() as connection:
             plain = [row for row in rows if row["unique_key"] is None]
-            if plain:
-                await connection.execute(jobs_table.insert(), plain)
+            if plain:  # an id that is already stored (a cron tick) is left as it is
+                dialect = postgresql if self._postgres else sqlite
+                insert = dialect.insert(jobs_table).on_conflict_do_nothing(index_elements=[_c.id])
+                await connection.execute(insert, plain)
             for row in rows:
                 if row["unique_key"] is None:
                     ids.append(row["id"])

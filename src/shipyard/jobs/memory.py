@@ -35,7 +35,7 @@ class MemoryBackend:
         async with self._lock:
             ids = []
             for record in records:
-                duplicate = self._holder_of(record.unique_key)
+                duplicate = self._jobs.get(record.id) or self._holder_of(record.unique_key)
                 if duplicate is not None:
                     ids.append(duplicate.id)
                     continue

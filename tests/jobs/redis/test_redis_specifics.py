@@ -126,13 +126,6 @@ async def test_queue_names_with_separators_stay_apart(make_redis_backend: Backen
     ]
 
 
-async def test_same_id_twice_is_stored_once(make_redis_backend: BackendMaker) -> None:
-    backend = make_redis_backend(FakeClock())
-    job = record()
-    assert await backend.enqueue([job, job]) == [job.id, job.id]
-    assert len(await backend.list()) == 1
-
-
 async def test_hostile_records_are_refused_with_a_clear_error(
     make_redis_backend: BackendMaker,
 ) -> None:
