@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -56,7 +57,28 @@ class Server:
             text=True,
             start_new_session=True,
         )
-        self.output = ""
+        self._lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    @property
+    def output(self) -> str:
+        """Everything the server printed so far."""
+        return "".join(self._lines)
+
+    def _read(self) -> None:
+        if self.process.stdout is not None:
+            for line in self.process.stdout:
+                self._lines.append(line)
+
+    def wait_for_output(self, text: str, *, count: int = 1, timeout: float = 60) -> None:
+        """Wait until ``text`` was printed ``count`` times (fails the test after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while self.output.count(text) < count:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                output = self.stop()
+                pytest.fail(f"{text!r} not printed {count} time(s) within {timeout}s:\n{output}")
+            time.sleep(0.1)
 
     def get(self, path: str, *, timeout: float = 30) -> httpx.Response:
         """GET ``path``, retrying until the server answers 200 or ``timeout`` passes."""
@@ -86,9 +108,7 @@ class Server:
             self.process.wait()
         time.sleep(0.5)  # let workers that got SIGTERM with the group finish
         self._signal_group(signal.SIGKILL)
-        if self.process.stdout is not None:
-            self.output += self.process.stdout.read()
-            self.process.stdout.close()
+        self._reader.join(timeout=5)
         return self.output
 
     def _signal_group(self, sig: signal.Signals) -> None:

@@ -40,9 +40,10 @@ def test_run_serves_with_two_uvicorn_workers(blog: Path) -> None:
     server = Server(["run", "--workers", "2", "--server", "uvicorn"], cwd=blog, port=free_port())
     try:
         assert "Welcome to blog" in server.get("/").text
+        # Stopping while the second worker still loads the app would kill it unstarted.
+        server.wait_for_output("Application startup complete", count=2)
     finally:
         output = server.stop()
-    # Both worker processes started (the second may still be loading the app when we stop).
     assert output.count("Started server process") == 2, output
     assert "warning: debug is on" in output
 
@@ -51,6 +52,7 @@ def test_run_serves_with_granian_by_default(blog: Path) -> None:
     server = Server(["run", "--workers", "2"], cwd=blog, port=free_port())
     try:
         assert "Welcome to blog" in server.get("/").text
+        server.wait_for_output("Started worker", count=2)
     finally:
         output = server.stop()
     assert output.count("Started worker") == 2, output
