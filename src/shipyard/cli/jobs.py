@@ -83,6 +83,13 @@ def worker(
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, help="Jobs run at once.")
     ] = None,
+    cron: Annotated[
+        bool,
+        typer.Option(
+            "--cron/--no-cron",
+            help="Also enqueue cron schedules (safe on every worker: each tick is stored once).",
+        ),
+    ] = True,
     app_spec: AppOption = None,
     profile: ProfileOption = None,
 ) -> None:
@@ -90,11 +97,13 @@ def worker(
     names = parse_queues(queues)
 
     async def work(jobs: Jobs) -> None:
-        runner = Worker(jobs, queues=names, concurrency=concurrency)
+        runner = Worker(jobs, queues=names, concurrency=concurrency, cron=cron)
+        schedules = len(runner.scheduler.schedules) if runner.scheduler else 0
         console.print(
             escape(
                 f"worker {runner.name}: queues {', '.join(runner.queues)}, "
-                f"concurrency {runner.concurrency}; Ctrl-C to stop"
+                f"concurrency {runner.concurrency}, {schedules} cron schedule(s); "
+                "Ctrl-C to stop"
             )
         )
         await runner.run(install_signals=True)
@@ -132,6 +141,35 @@ def list_jobs(
             record.run_at.isoformat(timespec="seconds") if record.run_at else "",
             (record.last_error or "")[:80],
         )
+    console.print(table)
+
+
+@app.command("cron", epilog="Example: shipyard jobs cron")
+@handle_errors
+def cron_schedules(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
+    """Show the cron schedules (code and jobs.cron settings) and their next run."""
+
+    async def listing(jobs: Jobs) -> list[tuple[str, ...]]:
+        now = jobs.clock()
+        return [
+            (
+                schedule.name,
+                schedule.expression,
+                schedule.timezone,
+                schedule.job_name,
+                schedule.queue or schedule.job.queue,
+                schedule.next_run(now).isoformat(timespec="seconds"),
+            )
+            for schedule in jobs.schedules
+        ]
+
+    rows = with_jobs(app_spec, profile, listing)
+    if not rows:
+        console.print("no cron schedules (declare them with cron(app, ...) or [[jobs.cron]])")
+        return
+    table = Table("name", "schedule", "time zone", "job", "queue", "next run (UTC)")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 

@@ -14,7 +14,7 @@ import random
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +31,9 @@ from shipyard.jobs.job import Job
 from shipyard.jobs.registry import JobRegistry, registry
 from shipyard.jobs.retry import RetryPolicy
 from shipyard.jobs.runner import Runner
+
+if TYPE_CHECKING:
+    from shipyard.jobs.cron.schedule import CronSchedule
 
 PENDING_KEY = "shipyard.jobs.pending"
 LISTENING_KEY = "shipyard.jobs.listening"
@@ -51,6 +54,7 @@ class Jobs:
         sessionmaker: async_sessionmaker[AsyncSession] | None = None,
         app: Any = None,
         rng: random.Random | None = None,
+        schedules: Sequence[CronSchedule] = (),
     ) -> None:
         self.backend = backend
         self.settings = settings or JobsSettings()
@@ -60,6 +64,8 @@ class Jobs:
         self.sessionmaker = sessionmaker
         self.app = app
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+        self.schedules = list(schedules)
+        """The cron schedules workers' schedulers enqueue (see :mod:`shipyard.jobs.cron`)."""
         retry = self.settings.retry
         self.retry_policy = RetryPolicy(
             attempts=retry.attempts,

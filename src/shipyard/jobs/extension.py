@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -22,6 +22,8 @@ from shipyard.extension import Extension
 from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import JobBackend
 from shipyard.jobs.clock import Clock, utc_now
+from shipyard.jobs.cron.declare import check_unique_names, schedules_from_settings
+from shipyard.jobs.cron.schedule import CronSchedule
 from shipyard.jobs.database import DatabaseBackend  # also puts shipyard_jobs on db upgrade
 from shipyard.jobs.eventlog import log_event
 from shipyard.jobs.events import JobEventCallback, JobEvents
@@ -35,13 +37,24 @@ logger = logging.getLogger("shipyard.jobs")
 
 
 class JobsExtension(Extension):
-    """Creates the app's :class:`Jobs` at startup; ``backend=`` overrides the settings."""
+    """Creates the app's :class:`Jobs` at startup; ``backend=`` overrides the settings.
+
+    ``schedules`` (and :func:`~shipyard.jobs.cron.cron`) add cron schedules to those of
+    the ``jobs.cron`` settings.
+    """
 
     name = "jobs"
 
-    def __init__(self, *, backend: JobBackend | None = None, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        *,
+        backend: JobBackend | None = None,
+        clock: Clock = utc_now,
+        schedules: Sequence[CronSchedule] = (),
+    ) -> None:
         self.backend = backend
         self.clock = clock
+        self.schedules = list(schedules)
         self.events = JobEvents()
         self._unsubscribe_log: Callable[[], None] | None = None
         self._worker: Worker | None = None
@@ -52,6 +65,8 @@ class JobsExtension(Extension):
 
         settings = app.settings.jobs
         database = get_database(app) if hasattr(app.state, "db") else None
+        schedules = [*self.schedules, *schedules_from_settings(settings.cron)]
+        check_unique_names(schedules)
         jobs = app.state.jobs = Jobs(
             self.backend or make_backend(app, self.clock),
             settings=settings,
@@ -59,6 +74,7 @@ class JobsExtension(Extension):
             clock=self.clock,
             sessionmaker=database.sessionmaker if database is not None else None,
             app=app,
+            schedules=schedules,
         )
         if settings.log_events:
             self._unsubscribe_log = self.events.subscribe(log_event)

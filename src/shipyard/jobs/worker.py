@@ -6,6 +6,9 @@ their queue (attempt undone). A second signal skips the grace period. While a jo
 its lease is renewed every third of ``lease_seconds``; a worker killed outright lets the
 lease expire, and another worker runs the job again (at-least-once delivery).
 
+Unless told otherwise (``cron=False``), a worker also runs a cron scheduler for the
+service's schedules; several workers enqueue each tick once between them.
+
 A sync job (a plain ``def run``) runs in a thread, which cannot be interrupted: a
 cancelled sync job is released, but its thread runs to its end before the process exits.
 """
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from shipyard.jobs.backend import JobRecord
+from shipyard.jobs.cron.scheduler import CronScheduler
 
 if TYPE_CHECKING:
     from shipyard.jobs.api import Jobs
@@ -43,6 +47,7 @@ class Worker:
         poll_interval: float | None = None,
         grace_period: float | None = None,
         name: str | None = None,
+        cron: bool = True,
     ) -> None:
         settings = jobs.settings
         self.jobs = jobs
@@ -52,6 +57,7 @@ class Worker:
         self.poll_interval = poll_interval or settings.poll_interval
         self.grace_period = settings.grace_period if grace_period is None else grace_period
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.scheduler = CronScheduler(jobs) if cron and jobs.schedules else None
         self._running: dict[asyncio.Task[None], JobRecord] = {}
         self._lost: set[str] = set()
         self._stopping = asyncio.Event()
@@ -67,6 +73,8 @@ class Worker:
         else:
             logger.info("worker %s: stopping, %d job(s) running", self.name, len(self._running))
         self._stopping.set()
+        if self.scheduler is not None:
+            self.scheduler.stop()
 
     @property
     def running(self) -> int:
@@ -82,6 +90,8 @@ class Worker:
         logger.info(
             "worker %s: queues %s, concurrency %d", self.name, self.queues, self.concurrency
         )
+        scheduler = self.scheduler
+        scheduling = asyncio.create_task(scheduler.run(), name="cron") if scheduler else None
         try:
             while not self._stopping.is_set():
                 try:
@@ -92,6 +102,9 @@ class Worker:
                 if not full:
                     await self._idle()
         finally:
+            if scheduler is not None and scheduling is not None:
+                scheduler.stop()
+                await scheduling
             await self._finish()
             if install_signals:
                 for signum in SIGNALS:

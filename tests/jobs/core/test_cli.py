@@ -27,6 +27,7 @@ from shipyard import App, Settings
 from shipyard.config.sections.core import DatabaseSettings
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
 from shipyard.jobs import Job, JobContext
+from shipyard.jobs.cron import cron
 
 ROOT = Path(__file__).parent
 
@@ -51,6 +52,7 @@ app = App(
     ),
     root=ROOT,
 )
+cron(app, "30 4 * * 1", Touch(path="weekly.txt"), name="weekly-touch", timezone="Asia/Tokyo")
 """
 
 
@@ -129,6 +131,17 @@ def test_bad_options_are_one_line_errors(project: str) -> None:
     assert "Traceback" not in out
 
 
+def test_cron_lists_schedules_with_their_next_run(project: str) -> None:
+    code, out = shipyard("cron", "--app", project)
+    assert code == 0, out
+    assert "weekly-touch" in out
+    assert "30 4 * * 1" in out
+    assert "Asia/Tokyo" in out
+    assert "Touch" in out
+    assert "next run (UTC)" in out
+    assert "T19:30:00+00:00" in out  # Monday 04:30 in Tokyo is Sunday 19:30 UTC
+
+
 def test_worker_command_runs_jobs_and_stops_on_sigterm(project: str, tmp_path: Path) -> None:
     marker = tmp_path / "ran.txt"
     app = load_app(project)
@@ -158,4 +171,4 @@ def test_worker_command_runs_jobs_and_stops_on_sigterm(project: str, tmp_path: P
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
-    assert "concurrency 10" in out
+    assert "concurrency 10, 1 cron schedule(s)" in out

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from tests.jobs.contract import BackendContract, BackendFactory, Clock
+from tests.jobs.cron_scenarios import CronScenarios
 from tests.jobs.database.conftest import BackendMaker
 from tests.jobs.scenarios import JobsScenarios
 
 from shipyard.jobs.backend import JobBackend
 
 
-class TestDatabaseBackendContract(BackendContract, JobsScenarios):
+class TestDatabaseBackendContract(BackendContract, JobsScenarios, CronScenarios):
     @pytest.fixture
     def make_backend(self, backends: BackendMaker) -> BackendFactory:
         async def make(clock: Clock) -> JobBackend:

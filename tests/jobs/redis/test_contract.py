@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tests.jobs.contract import BackendContract, BackendFactory
+from tests.jobs.cron_scenarios import CronScenarios
 from tests.jobs.redis.conftest import BackendMaker
 from tests.jobs.scenarios import JobsScenarios
 
@@ -13,7 +14,7 @@ from shipyard.jobs.clock import Clock
 pytestmark = pytest.mark.redis
 
 
-class TestRedisBackend(BackendContract, JobsScenarios):
+class TestRedisBackend(BackendContract, JobsScenarios, CronScenarios):
     @pytest.fixture
     def make_backend(self, make_redis_backend: BackendMaker) -> BackendFactory:
         async def make(clock: Clock) -> JobBackend:

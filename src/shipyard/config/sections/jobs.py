@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 
@@ -17,6 +17,17 @@ class JobRetrySettings(Section):
     factor: float = Field(default=2.0, ge=1, description="Multiplier between retries.")
     cap: float = Field(default=600.0, ge=0, description="Longest wait between retries.")
     jitter: float = Field(default=0.2, ge=0, le=1, description="Random spread, 0.2 = +-20%.")
+
+
+class CronEntry(Section):
+    """One ``[[jobs.cron]]`` entry: run a registered job on a schedule."""
+
+    name: str = Field(description="Identifies the schedule; the same in every process.")
+    schedule: str = Field(description="5-field cron expression or alias, e.g. '0 3 * * *'.")
+    job: str = Field(description="Registered job name (Job.job_name()).")
+    args: dict[str, Any] = Field(default_factory=dict, description="The job's arguments.")
+    timezone: str = Field(default="UTC", description="IANA zone the expression is read in.")
+    queue: str | None = Field(default=None, description="Queue; default: the job's own.")
 
 
 class JobsSettings(Section):
@@ -48,3 +59,6 @@ class JobsSettings(Section):
     )
     default_timeout: float | None = Field(default=None, gt=0)
     retry: JobRetrySettings = JobRetrySettings()
+    cron: list[CronEntry] = Field(
+        default_factory=list, description="Recurring jobs ([[jobs.cron]] entries)."
+    )
