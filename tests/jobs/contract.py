@@ -15,7 +15,8 @@ only from that clock::
 The suite drives time with :class:`~shipyard.jobs.clock.ManualClock` (no sleeps),
 closes the backend after each test, and covers leasing, lease expiry and re-delivery,
 priority order, delayed jobs, unique keys, fail -> retry / dead, release, cancel, retry,
-purge, list and stats.
+purge, list and stats, and (:mod:`tests.jobs.contract_admin`) what the dashboard
+needs: delete and throughput.
 
 Semantics the suite pins down beyond the protocol's docstrings: a call to ``succeed``,
 ``fail`` or ``release`` from a worker that no longer holds the lease is ignored; ``cancel``
@@ -26,15 +27,21 @@ failed jobs only; ``attempts`` counts leases (``release`` undoes one).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 from unittest.mock import ANY
 
-import pytest
+from tests.jobs.contract_admin import AdminContract
+from tests.jobs.contract_base import (
+    LEASE,
+    BackendFactory,
+    BackendFixtures,
+    ContractHelpers,
+    FakeClock,
+    record,
+)
 
-from shipyard.jobs.backend import JobBackend, JobRecord, State
-from shipyard.jobs.clock import Clock, ManualClock
+from shipyard.jobs.backend import JobBackend
+from shipyard.jobs.clock import Clock
 
 __all__ = [
     "LEASE",
@@ -46,60 +53,9 @@ __all__ = [
     "record",
 ]
 
-BackendFactory = Callable[[Clock], Awaitable[JobBackend]]
 
-LEASE = 30.0
-
-
-FakeClock = ManualClock
-"""A clock that only moves when told: ``clock()`` is now, ``clock.advance(s)`` moves it."""
-
-
-_counter = iter(range(1, 10**9))
-
-
-def record(**overrides: Any) -> JobRecord:
-    """A job record with a fresh id; any field can be overridden."""
-    number = next(_counter)
-    fields: dict[str, Any] = {"id": f"job-{number:06d}", "name": "demo.job", "payload": {}}
-    fields.update(overrides)
-    return JobRecord(**fields)
-
-
-class BackendFixtures:
-    """``clock`` and ``backend`` (closed after the test) from the ``make_backend`` fixture."""
-
-    @pytest.fixture
-    def clock(self) -> FakeClock:
-        return FakeClock()
-
-    @pytest.fixture
-    async def backend(
-        self, make_backend: BackendFactory, clock: FakeClock
-    ) -> AsyncIterator[JobBackend]:
-        backend = await make_backend(clock)
-        try:
-            yield backend
-        finally:
-            await backend.close()
-
-
-class BackendContract(BackendFixtures):
+class BackendContract(AdminContract, ContractHelpers):
     """The shared backend test suite; subclasses provide the ``make_backend`` fixture."""
-
-    async def enqueue_one(self, backend: JobBackend, **fields: Any) -> str:
-        [job_id] = await backend.enqueue([record(**fields)])
-        return job_id
-
-    async def state_of(self, backend: JobBackend, job_id: str) -> State:
-        job = await backend.get(job_id)
-        assert job is not None, f"job {job_id} vanished"
-        return job.state
-
-    async def lease_one(self, backend: JobBackend, worker: str = "w1") -> JobRecord:
-        jobs = await backend.fetch(["default"], 1, worker=worker, lease_seconds=LEASE)
-        assert len(jobs) == 1, f"expected one due job, got {jobs}"
-        return jobs[0]
 
     # -- enqueue and get --------------------------------------------------------------
 

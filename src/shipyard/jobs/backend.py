@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 State = Literal["scheduled", "queued", "running", "succeeded", "failed", "dead", "cancelled"]
+FINISHED: tuple[State, ...] = ("succeeded", "dead", "cancelled")
+"""States a job ends in: ``finished_at`` is set, nothing runs it again unless retried."""
 
 
 @dataclass
@@ -126,6 +128,18 @@ class JobBackend(Protocol):
 
     async def purge(self, *, states: Sequence[State]) -> int:
         """Delete jobs in these states; returns how many."""
+        ...
+
+    async def delete(self, job_id: str) -> bool:
+        """Delete one finished job (dead, succeeded, cancelled); False if unknown or pending."""
+        ...
+
+    async def finished_since(self, since: datetime) -> dict[str, dict[State, int]]:
+        """Per queue, how many jobs finished (by final state) at or after ``since``.
+
+        Throughput for the dashboard: ``{"mail": {"succeeded": 40, "dead": 1}}``. Only
+        jobs still stored count (a purge forgets them); queues with none are left out.
+        """
         ...
 
     async def close(self) -> None:

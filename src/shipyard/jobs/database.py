@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from shipyard.db.database import Database
 from shipyard.db.framework_tables import TableOnFirstUse
 from shipyard.db.model import UtcDateTime, framework_metadata, utcnow
-from shipyard.jobs.backend import JobRecord, QueueStats, State
+from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
 from shipyard.jobs.clock import Clock
 
 PENDING: tuple[State, ...] = ("scheduled", "queued", "running", "failed")
@@ -81,6 +81,7 @@ _PENDING_WHERE = text("state IN (" + ", ".join(f"'{state}'" for state in PENDING
 """Literal, not bound: PostgreSQL matches ON CONFLICT to the partial index by its text."""
 Index("ix_shipyard_jobs_fetch", _c.queue, _c.state, _c.priority, _c.run_at)
 Index("ix_shipyard_jobs_created_at", _c.created_at)
+Index("ix_shipyard_jobs_finished_at", _c.finished_at)
 Index(
     "uq_shipyard_jobs_unique_key",
     _c.unique_key,
@@ -330,6 +331,25 @@ class DatabaseBackend:
         async with (await self._engine()).begin() as connection:
             result = await connection.execute(query)
         return int(result.rowcount)
+
+    async def delete(self, job_id: str) -> bool:
+        query = delete(jobs_table).where(_c.id == job_id, _c.state.in_(FINISHED))
+        async with (await self._engine()).begin() as connection:
+            result = await connection.execute(query)
+        return int(result.rowcount) > 0
+
+    async def finished_since(self, since: datetime) -> dict[str, dict[State, int]]:
+        query = (
+            select(_c.queue, _c.state, func.count().label("total"))
+            .where(_c.state.in_(FINISHED), _c.finished_at >= since)
+            .group_by(_c.queue, _c.state)
+        )
+        async with (await self._engine()).connect() as connection:
+            rows = (await connection.execute(query)).all()
+        counts: dict[str, dict[State, int]] = {}
+        for row in rows:
+            counts.setdefault(row.queue, {})[row.state] = int(row.total)
+        return counts
 
     # -- wake-ups ---------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from shipyard.jobs.backend import JobRecord, QueueStats, State
+from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
 from shipyard.jobs.clock import Clock, utc_now
 
 PENDING: tuple[State, ...] = ("queued", "scheduled", "failed", "running")
@@ -133,6 +133,14 @@ class MemoryBackend:
                 del self._jobs[key]
             return len(doomed)
 
+    async def delete(self, job_id: str) -> bool:
+        async with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.state not in FINISHED:
+                return False
+            del self._jobs[job_id]
+            return True
+
     async def close(self) -> None:
         """Nothing to release."""
 
@@ -158,6 +166,14 @@ class MemoryBackend:
         for job in self._jobs.values():
             counts.setdefault(job.queue, Counter())[job.state] += 1
         return [QueueStats(queue, dict(counts[queue])) for queue in sorted(counts)]
+
+    async def finished_since(self, since: datetime) -> dict[str, dict[State, int]]:
+        counts: dict[str, dict[State, int]] = {}
+        for job in self._jobs.values():
+            if job.state in FINISHED and job.finished_at is not None and job.finished_at >= since:
+                per_queue = counts.setdefault(job.queue, {})
+                per_queue[job.state] = per_queue.get(job.state, 0) + 1
+        return counts
 
     # -- helpers ----------------------------------------------------------------------
 

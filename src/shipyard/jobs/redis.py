@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from shipyard.errors import ShipyardError
 from shipyard.jobs import redis_lua
-from shipyard.jobs.backend import JobRecord, QueueStats, State
+from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
 from shipyard.jobs.clock import Clock, utc_now
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class RedisBackend:
         self._cancel = register(redis_lua.CANCEL)
         self._retry = register(redis_lua.RETRY)
         self._purge = register(redis_lua.PURGE)
+        self._delete = register(redis_lua.DELETE)
 
     async def _run(self, script: Any, *args: object) -> Any:
         with self._reaching():
@@ -152,6 +153,9 @@ class RedisBackend:
             total += removed
         return total
 
+    async def delete(self, job_id: str) -> bool:
+        return bool(await self._run(self._delete, job_id))
+
     # -- wake-ups ---------------------------------------------------------------------
 
     async def wait_for_jobs(self, timeout: float) -> bool:  # noqa: ASYNC109 - the wait is the API
@@ -213,6 +217,21 @@ class RedisBackend:
                 QueueStats(name, {state: int(next(counts)) for state in STATES}) for name in queues
             ]
             return [stats for stats in result if any(stats.counts.values())]
+
+    async def finished_since(self, since: datetime) -> dict[str, dict[State, int]]:
+        with self._reaching():
+            queues = sorted(await self._queues())
+            async with self.client.pipeline(transaction=False) as pipe:
+                for name in queues:
+                    for state in FINISHED:
+                        pipe.zcount(self._key("done:", name, state), _micros(since), "+inf")
+                counts = iter(await pipe.execute())
+        result: dict[str, dict[State, int]] = {}
+        for name in queues:
+            per_state = {state: int(next(counts)) for state in FINISHED}
+            if any(per_state.values()):
+                result[name] = {state: n for state, n in per_state.items() if n}
+        return result
 
     async def close(self) -> None:
         if self._owns_client:

@@ -11,6 +11,8 @@ Redis or one cluster slot via a ``{hash-tag}`` prefix). Keys under the prefix:
 - ``delayed:<queue>``: sorted set of scheduled and failed job ids by ``run_at``.
 - ``leases:<queue>``: sorted set of running job ids by ``lease_until``.
 - ``idx:<queue>:<state>``: sorted set of job ids by ``seq``, for listing and counting.
+- ``done:<queue>:<state>``: sorted set of finished (succeeded, dead, cancelled) job ids by
+  ``finished_at``, for throughput (``ZCOUNT`` since a moment).
 - ``unique:<key>``: the id of the pending job holding a unique key (``SET NX``).
 - ``queues``: set of queue names; ``seq``: enqueue counter.
 - ``signal``: a short stream with one entry per script that made jobs ready, which idle
@@ -28,10 +30,13 @@ local pushed = false
 local function jkey(id) return P .. 'job:' .. id end
 local function skey(q, prio) return P .. 'stream:' .. q .. ':' .. prio end
 
+local FINAL = {succeeded = true, dead = true, cancelled = true}
+
 local function set_state(id, new)
   local k = jkey(id)
   local f = redis.call('HMGET', k, 'state', 'queue', 'seq')
   if f[1] then redis.call('ZREM', P .. 'idx:' .. f[2] .. ':' .. f[1], id) end
+  if f[1] and FINAL[f[1]] then redis.call('ZREM', P .. 'done:' .. f[2] .. ':' .. f[1], id) end
   redis.call('ZADD', P .. 'idx:' .. f[2] .. ':' .. new, f[3], id)
   redis.call('HSET', k, 'state', new)
 end
@@ -85,6 +90,23 @@ local function release_unique(id)
   if u and redis.call('GET', P .. 'unique:' .. u) == id then
     redis.call('DEL', P .. 'unique:' .. u)
   end
+end
+
+local function finish(id, state, now)
+  set_state(id, state)
+  redis.call('HSET', jkey(id), 'finished_at', now)
+  redis.call('ZADD', P .. 'done:' .. redis.call('HGET', jkey(id), 'queue') .. ':' .. state, now, id)
+end
+
+local function forget(id)
+  local f = redis.call('HMGET', jkey(id), 'state', 'queue')
+  unstream(id)
+  unschedule(id)
+  drop_lease(id)
+  release_unique(id)
+  redis.call('ZREM', P .. 'idx:' .. f[2] .. ':' .. f[1], id)
+  redis.call('ZREM', P .. 'done:' .. f[2] .. ':' .. f[1], id)
+  redis.call('DEL', jkey(id))
 end
 
 local function holds_lease(id, worker)
@@ -232,8 +254,7 @@ local id = ARGV[2]
 if not holds_lease(id, ARGV[3]) then return 0 end
 unstream(id)
 drop_lease(id)
-set_state(id, 'succeeded')
-redis.call('HSET', jkey(id), 'finished_at', ARGV[4])
+finish(id, 'succeeded', ARGV[4])
 release_unique(id)
 return 1
 """
@@ -252,8 +273,7 @@ if ARGV[7] ~= '' then
   set_state(id, 'failed')
   schedule(id, ARGV[7])
 else
-  set_state(id, 'dead')
-  redis.call('HSET', jkey(id), 'finished_at', ARGV[4])
+  finish(id, 'dead', ARGV[4])
   release_unique(id)
 end
 return 1
@@ -286,8 +306,7 @@ local state = redis.call('HGET', jkey(id), 'state')
 if state ~= 'queued' and state ~= 'scheduled' and state ~= 'failed' then return 0 end
 unstream(id)
 unschedule(id)
-set_state(id, 'cancelled')
-redis.call('HSET', jkey(id), 'finished_at', ARGV[3])
+finish(id, 'cancelled', ARGV[3])
 release_unique(id)
 return 1
 """
@@ -325,17 +344,23 @@ for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do
     if budget <= 0 then return removed end
     local index = P .. 'idx:' .. q .. ':' .. ARGV[i]
     for _, id in ipairs(redis.call('ZRANGE', index, 0, budget - 1)) do
-      unstream(id)
-      unschedule(id)
-      drop_lease(id)
-      release_unique(id)
-      redis.call('ZREM', index, id)
-      redis.call('DEL', jkey(id))
+      forget(id)
       removed = removed + 1
       budget = budget - 1
     end
   end
 end
 return removed
+"""
+)
+
+DELETE = (
+    _PRELUDE
+    + """
+-- ARGV: prefix, id; deletes a finished job, returns 1 (0 if unknown or still pending)
+local id = ARGV[2]
+if not FINAL[redis.call('HGET', jkey(id), 'state')] then return 0 end
+forget(id)
+return 1
 """
 )
