@@ -1,0 +1,94 @@
+"""Mounting the dashboard: the ``JobsDashboard`` extension and ``mount_dashboard()``.
+
+::
+
+    app = App(extensions=[JobsDashboard("/admin/jobs")])
+    # or, on an app that exists already:
+    mount_dashboard(app, "/admin/jobs", permission="jobs:admin")
+
+Nothing is added to other routes' request path: the dashboard is one router under its
+path, and its permission check runs only there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from shipyard.authz.permissions import validate_required
+from shipyard.errors import ShipyardError
+from shipyard.extension import Extension
+
+if TYPE_CHECKING:
+    from shipyard.app import App
+
+DASHBOARD_PERMISSION = "jobs:admin"
+"""The permission every dashboard route requires unless told otherwise."""
+
+
+@dataclass(frozen=True)
+class DashboardOptions:
+    """Where the dashboard lives, who may use it and how it refreshes."""
+
+    path: str = "/admin/jobs"
+    permission: str = DASHBOARD_PERMISSION
+    poll_seconds: float = 2.0
+    """How often the open page refreshes its live region (htmx polling)."""
+    page_size: int = 50
+    """How many jobs one tab lists (the newest)."""
+
+    def __post_init__(self) -> None:
+        path = self.path
+        if not path.startswith("/") or path.endswith("/") or "//" in path:
+            raise ShipyardError(
+                f"jobs dashboard path {path!r} must look like '/admin/jobs'",
+                hint="begin it with one '/', and end it without one",
+            )
+        validate_required(self.permission)
+        if not 0.2 <= self.poll_seconds <= 3600:
+            raise ShipyardError(
+                f"jobs dashboard poll_seconds={self.poll_seconds} is out of range",
+                hint="refresh between every 0.2 seconds and once an hour",
+            )
+        if not 1 <= self.page_size <= 1000:
+            raise ShipyardError(
+                f"jobs dashboard page_size={self.page_size} is out of range",
+                hint="list between 1 and 1000 jobs per tab",
+            )
+
+
+class JobsDashboard(Extension):
+    """Mounts the jobs dashboard under ``path`` for holders of ``permission``."""
+
+    name = "jobs-dashboard"
+
+    def __init__(
+        self,
+        path: str = "/admin/jobs",
+        *,
+        permission: str = DASHBOARD_PERMISSION,
+        poll_seconds: float = 2.0,
+        page_size: int = 50,
+    ) -> None:
+        self.options = DashboardOptions(path, permission, poll_seconds, page_size)
+
+    def setup(self, app: App) -> None:
+        from shipyard.jobs.dashboard.pages import dashboard_pages
+
+        app.include_router(dashboard_pages(self.options), prefix=self.options.path)
+
+
+def mount_dashboard(
+    app: App,
+    path: str = "/admin/jobs",
+    *,
+    permission: str = DASHBOARD_PERMISSION,
+    poll_seconds: float = 2.0,
+    page_size: int = 50,
+) -> JobsDashboard:
+    """Add a :class:`JobsDashboard` to ``app`` (call it before the app starts)."""
+    dashboard = JobsDashboard(
+        path, permission=permission, poll_seconds=poll_seconds, page_size=page_size
+    )
+    app.add_extension(dashboard)
+    return dashboard
