@@ -64,8 +64,12 @@ class Overview:
     now: datetime
 
 
+FINISHED_WORK: tuple[State, ...] = ("succeeded", "dead")
+"""What throughput counts: jobs a worker finished (cancelled ones never ran)."""
+
+
 def _finished(counts: dict[State, int]) -> int:
-    return sum(counts.get(state, 0) for state in ("succeeded", "dead"))
+    return sum(counts.get(state, 0) for state in FINISHED_WORK)
 
 
 async def queue_rows(jobs: Jobs, now: datetime) -> list[QueueRow]:
@@ -105,6 +109,6 @@ async def overview(jobs: Jobs, state: State, *, limit: int) -> Overview:
     """The queues, the ``state`` tab's newest ``limit`` jobs and the schedules, now."""
     now = jobs.clock()
     queues = await queue_rows(jobs, now)
-    totals = {name: sum(row.counts.get(name, 0) for row in queues) for name in STATES}
+    totals = {str(name): sum(row.counts.get(name, 0) for row in queues) for name in STATES}
     records = await jobs.backend.list(states=[state], limit=limit)
     return Overview(queues, totals, state, records, schedule_rows(jobs, now), now)
