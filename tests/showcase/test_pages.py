@@ -21,7 +21,7 @@ async def test_home_lists_capabilities_with_their_status(client: AsyncClient) ->
     )
     statuses = dict(rows)
     assert statuses["Platform"] == "available"
-    assert statuses["Jobs"] == "coming"
+    assert statuses["Jobs"] == "available"
     assert '<strong id="ship-count">0</strong>' in response.text
 
 

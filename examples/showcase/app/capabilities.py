@@ -48,7 +48,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/#apis",
     ),
-    Capability("Jobs", "Background jobs, a worker, cron, a dashboard.", "coming"),
+    Capability(
+        "Jobs",
+        "Typed background jobs, retries with backoff, dead letters, cron, a worker, and a "
+        "live dashboard for admins.",
+        "available",
+        "/jobs",
+    ),
     Capability("Files", "Object storage and an upload pipeline.", "coming"),
     Capability("Mail and notifications", "Mail backends, templates, channels.", "coming"),
     Capability("Realtime", "Server-sent events, WebSockets, pub/sub.", "coming"),

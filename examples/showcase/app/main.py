@@ -6,9 +6,12 @@ from shipyard.api.cookbook import CookbookExtension
 from shipyard.api.versioning import ApiVersioning
 from shipyard.app import App
 from shipyard.auth import AuthExtension
+from shipyard.jobs.cron import cron
+from shipyard.jobs.dashboard import JobsDashboard
 from shipyard.security.tokens import TokensExtension
 
 from app import models  # noqa: F401  (registers the models for migrations and the shell)
+from app.jobs.tasks import FleetCensus
 from app.routes import register_routes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +23,9 @@ def create_app(*, profile: str | None = None) -> App:
     Accounts: the account pages under ``/account`` and the token endpoints (issue,
     refresh, revoke) under ``/auth/token``; ``X-API-Key`` works too. The versioned JSON
     API has one OpenAPI document per version (``/openapi/v1.json``, ``/openapi/v2.json``)
-    and an interactive cookbook at ``/api/cookbook``.
+    and an interactive cookbook at ``/api/cookbook``. Background jobs: the sample jobs of
+    ``app/jobs``, a cron schedule counting the fleet every ten minutes, and Shipyard's jobs
+    dashboard under ``/admin/jobs`` (permission ``jobs:admin``).
     """
     application = App(
         root=ROOT,
@@ -30,8 +35,10 @@ def create_app(*, profile: str | None = None) -> App:
             TokensExtension(prefix="/auth/token"),
             ApiVersioning(),
             CookbookExtension(path="/api/cookbook", title="Shipyard showcase API cookbook"),
+            JobsDashboard("/admin/jobs"),
         ],
     )
+    cron(application, "*/10 * * * *", FleetCensus(), name="fleet-census")
     register_routes(application)
     return application
 

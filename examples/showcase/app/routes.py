@@ -3,6 +3,7 @@
 from shipyard.app import App
 
 from app import home
+from app.jobs import pages as jobs_pages
 from app.ships import api as ships_api
 from app.ships import pages as ships_pages
 
@@ -12,5 +13,6 @@ def register_routes(app: App) -> None:
     app.include_router(home.pages)
     app.include_router(home.router)
     app.include_router(ships_pages.pages)
+    app.include_router(jobs_pages.pages)
     for router in ships_api.routers():
         app.include_router(router)

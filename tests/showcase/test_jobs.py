@@ -1,0 +1,51 @@
+"""The showcase's jobs: the /jobs page, the dashboard at /admin/jobs and who may use them."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from shipyard.app import App
+from shipyard.jobs import get_jobs
+
+from .accounts import add_user, csrf_token, log_in
+
+
+def _client(app: App) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def test_home_links_the_jobs_page_and_it_links_the_dashboard(
+    client: httpx.AsyncClient,
+) -> None:
+    home = await client.get("/")
+    assert re.search(r'<a href="/jobs">Jobs</a>.*?status-available', home.text, re.S)
+    page = await client.get("/jobs")
+    assert page.status_code == 200
+    assert 'href="/admin/jobs"' in page.text
+    assert "fleet-census" in page.text
+    assert 'id="inspect-form"' not in page.text  # anonymous: no forms
+
+
+async def test_members_without_jobs_admin_are_kept_out(member: httpx.AsyncClient) -> None:
+    assert (await member.get("/admin/jobs")).status_code == 403
+    token = await csrf_token(member, "/jobs")
+    refused = await member.post("/jobs/wreck", data={"csrf_token": token})
+    assert refused.status_code == 403
+
+
+async def test_admin_enqueues_a_job_and_sees_it_on_the_dashboard(started_app: App) -> None:
+    await add_user(started_app, "admiral@example.test", permissions=["*"])
+    async with _client(started_app) as admin:
+        await log_in(admin, "admiral@example.test")
+        token = await csrf_token(admin, "/jobs")
+        sent = await admin.post("/jobs/inspect", data={"csrf_token": token, "ship": "Nautilus"})
+        assert sent.status_code == 303
+        await get_jobs(started_app).drain()  # the first attempt fails: no such ship
+        page = await admin.get("/admin/jobs?state=failed")
+        assert page.status_code == 200
+        assert '<nav hx-boost="true"' in page.text  # inside the showcase's layout
+        assert "showcase.inspect_ship" in page.text
+        assert "no ship named &#39;Nautilus&#39; in the fleet" in page.text
+        assert 'data-schedule="fleet-census"' in page.text
