@@ -32,6 +32,9 @@ Case groups:
   the same endpoint by hand on FastAPI + SQLAlchemy; ratios against the hand-written one.
   A setup step fills the database first (:mod:`benchmarks.pagination_db`). The page-depth
   timings (cursor vs OFFSET) are in-process: :mod:`benchmarks.page_depth`.
+* ``jobs``: no server and no wrk: Shipyard's job backends against arq, SAQ, taskiq,
+  dramatiq, Celery and procrastinate (:mod:`benchmarks.jobs`), written to the ``jobs``
+  region of ``--output`` whatever else runs.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ from rich.console import Console
 from benchmarks import auth, listing, pages, pagination_db, report
 from benchmarks.apps import FACTORIES
 from benchmarks.apps import PATH as JSON_PATH
+from benchmarks.jobs import cli as jobs_cli
 from benchmarks.page_data import SCRATCH_ENV
 from benchmarks.probes import PROBES, Probe, session_problem
 from benchmarks.wrk import WrkOutputError, WrkResult, parse
@@ -129,14 +133,16 @@ GROUPS = {
 """Group name -> (table title, baseline case name)."""
 OWN_SECTIONS = ("pages", "auth", "pagination")
 """Groups written to a region of ``--output`` of their own when they run alone."""
+JOBS = "jobs"
+"""The group measured by :mod:`benchmarks.jobs` (no server, its own region, always)."""
 
 
 def select(cases: Sequence[Case], wanted: str) -> list[Case]:
     """Cases whose name or group is in the comma-separated ``wanted`` list, in order."""
     names = {name.strip() for name in wanted.split(",") if name.strip()}
-    unknown = names - {case.name for case in cases} - set(GROUPS)
+    unknown = names - {case.name for case in cases} - set(GROUPS) - {JOBS}
     if unknown or not names:
-        known = ", ".join([*GROUPS, *(case.name for case in cases)])
+        known = ", ".join([*GROUPS, JOBS, *(case.name for case in cases)])
         raise BenchmarkError(
             f"--cases: unknown case {', '.join(sorted(unknown))!r}; known: {known}"
         )
@@ -365,10 +371,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--cases",
-        default="frameworks,servers",
+        default="frameworks,servers,jobs",
         help="comma-separated case or group names: frameworks, servers, pages, auth, "
-        "pagination "
-        "(frameworks,servers)",
+        "pagination, jobs "
+        "(frameworks,servers,jobs)",
     )
     parser.add_argument(
         "--server",
@@ -456,16 +462,23 @@ def benchmark(args: argparse.Namespace, console: Console) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the benchmark, write ``--output``; one-line errors, exit 1."""
+    """Entry point: run the benchmark, write ``--output``; one-line errors, exit 1.
+
+    The ``jobs`` group runs after the server cases and goes to its own region.
+    """
     args = parse_args(argv)
     try:
-        markdown = benchmark(args, Console())
+        served = select(all_cases(args.server), args.cases)
+        markdown = benchmark(args, Console()) if served else None
     except BenchmarkError as error:
         Console(stderr=True, soft_wrap=True).print(f"error: {error}", markup=False, highlight=False)
         return 1
-    if args.output is not None:
+    if args.output is not None and markdown is not None:
         report.write(args.output, markdown, output_section(args))
         Console().print(f"wrote {args.output}", highlight=False)
+    if JOBS in {name.strip() for name in args.cases.split(",")}:
+        jobs_argv = [] if args.output is None else ["--output", str(args.output)]
+        return jobs_cli.main(jobs_argv)
     return 0
 
 
