@@ -127,9 +127,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def title(plan: Plan) -> str:
+    """The table's title for ``plan``."""
+    return TITLE.format(jobs=plan.jobs, concurrency=adapter.CONCURRENCY)
+
+
+def markdown_for(results: Sequence[Figures | Failed], notes: Sequence[str], plan: Plan) -> str:
+    """The Markdown of the ``jobs`` region: the table, the method, then ``notes``."""
+    return markdown(title(plan), results, [*method(plan), *notes]) + "\n"
+
+
 async def render(systems: Sequence[str], plan: Plan, console: Console) -> str:
     """Measure, print the table, and return the Markdown for the ``jobs`` region."""
     results, notes = await run(systems, plan, console)
-    title = TITLE.format(jobs=plan.jobs, concurrency=adapter.CONCURRENCY)
-    print_table(console, title, results)
-    return markdown(title, results, [*method(plan), *notes]) + "\n"
+    print_table(console, title(plan), results)
+    return markdown_for(results, notes, plan)

@@ -14,7 +14,7 @@ app = CeleryApp("bench", broker=probe.bench_redis_url())
 app.conf.update(task_ignore_result=True, broker_connection_retry_on_startup=True)
 
 
-@app.task(name="noop")
+@app.task(name="noop")  # type: ignore[untyped-decorator]
 def noop(sent: float) -> None:
     """The benchmark's no-op job."""
     probe.hit(sent)

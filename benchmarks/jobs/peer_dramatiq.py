@@ -12,7 +12,7 @@ from dramatiq.brokers.redis import RedisBroker
 from benchmarks.jobs import probe
 from benchmarks.jobs.adapter import CONCURRENCY, Adapter
 
-broker = RedisBroker(url=probe.bench_redis_url())
+broker = RedisBroker(url=probe.bench_redis_url())  # type: ignore[no-untyped-call]
 dramatiq.set_broker(broker)
 
 

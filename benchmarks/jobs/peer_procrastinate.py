@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import procrastinate
+from procrastinate.types import JSONDict
 
 from benchmarks.jobs import probe
 from benchmarks.jobs.adapter import CONCURRENCY, Adapter
@@ -41,7 +42,8 @@ class Procrastinate(Adapter):
         await noop.defer_async(sent=sent)
 
     async def enqueue_bulk(self, count: int) -> None:
-        await noop.batch_defer_async(*({"sent": 0.0} for _ in range(count)))
+        arguments: list[JSONDict] = [{"sent": 0.0} for _ in range(count)]
+        await noop.batch_defer_async(*arguments)
 
     def work(self) -> None:
         async def main() -> None:

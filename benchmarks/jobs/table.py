@@ -42,10 +42,13 @@ class Failed:
     reason: str
 
 
-def _pair(value: float | None, base: float | None, digits: int) -> list[str]:
+def _pair(row: Figures, base: Figures | None, field: str, digits: int) -> list[str]:
+    """``field`` of ``row`` and its ratio to ``base``'s ("-" where there is none)."""
+    value: float | None = getattr(row, field)
     if value is None:
         return ["-", "-"]
-    ratio = f"{value / base:.2f}" if base else "-"
+    against: float | None = None if base is None else getattr(base, field)
+    ratio = f"{value / against:.2f}" if against else "-"
     return [f"{value:,.{digits}f}", ratio]
 
 
@@ -62,11 +65,11 @@ def rows(results: Sequence[Figures | Failed]) -> list[list[str]]:
             [
                 row.system,
                 row.store,
-                *_pair(row.enqueue, base and base.enqueue, 0),
-                *_pair(row.enqueue_bulk, base and base.enqueue_bulk, 0),
-                *_pair(row.processed, base and base.processed, 0),
-                *_pair(row.p50_ms, base and base.p50_ms, 2),
-                *_pair(row.p99_ms, base and base.p99_ms, 2),
+                *_pair(row, base, "enqueue", 0),
+                *_pair(row, base, "enqueue_bulk", 0),
+                *_pair(row, base, "processed", 0),
+                *_pair(row, base, "p50_ms", 2),
+                *_pair(row, base, "p99_ms", 2),
             ]
         )
     return cells
