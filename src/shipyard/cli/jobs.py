@@ -187,20 +187,38 @@ def stats(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
     console.print(table)
 
 
+JobIdArgument = Annotated[str, typer.Argument(help="The job id (see `shipyard jobs list`).")]
+
+
+def act_on_job(
+    job_id: str,
+    spec: str | None,
+    profile: str | None,
+    action: Callable[[Jobs], Awaitable[bool]],
+    *,
+    done: str,
+    refused: str,
+    hint: str,
+) -> None:
+    """Run one job's ``action``; print ``job ID done``, or fail with ``refused`` and ``hint``."""
+    if not with_jobs(spec, profile, action):
+        raise ShipyardError(f"job {job_id!r} cannot be {refused}", hint=hint)
+    console.print(escape(f"job {job_id} {done}"))
+
+
 @app.command(epilog="Example: shipyard jobs retry 5f0c...")
 @handle_errors
-def retry(
-    job_id: Annotated[str, typer.Argument(help="The job id (see `shipyard jobs list`).")],
-    app_spec: AppOption = None,
-    profile: ProfileOption = None,
-) -> None:
+def retry(job_id: JobIdArgument, app_spec: AppOption = None, profile: ProfileOption = None) -> None:
     """Put a dead or failed job back in its queue now."""
-    if not with_jobs(app_spec, profile, lambda jobs: jobs.backend.retry(job_id)):
-        raise ShipyardError(
-            f"job {job_id!r} cannot be retried: it does not exist or is not dead/failed",
-            hint="see `shipyard jobs list --state dead`",
-        )
-    console.print(escape(f"job {job_id} queued again"))
+    act_on_job(
+        job_id,
+        app_spec,
+        profile,
+        lambda jobs: jobs.backend.retry(job_id),
+        done="queued again",
+        refused="retried: it does not exist or is not dead/failed",
+        hint="see `shipyard jobs list --state dead`",
+    )
 
 
 @app.command("retry-all", epilog="Example: shipyard jobs retry-all --queue mail")
@@ -226,17 +244,36 @@ def retry_all(
 @app.command(epilog="Example: shipyard jobs cancel 5f0c...")
 @handle_errors
 def cancel(
-    job_id: Annotated[str, typer.Argument(help="The job id (see `shipyard jobs list`).")],
-    app_spec: AppOption = None,
-    profile: ProfileOption = None,
+    job_id: JobIdArgument, app_spec: AppOption = None, profile: ProfileOption = None
 ) -> None:
     """Cancel a job that has not started."""
-    if not with_jobs(app_spec, profile, lambda jobs: jobs.backend.cancel(job_id)):
-        raise ShipyardError(
-            f"job {job_id!r} cannot be cancelled: it does not exist, is running or finished",
-            hint="only queued, scheduled and failed (waiting to retry) jobs can be cancelled",
-        )
-    console.print(escape(f"job {job_id} cancelled"))
+    act_on_job(
+        job_id,
+        app_spec,
+        profile,
+        lambda jobs: jobs.backend.cancel(job_id),
+        done="cancelled",
+        refused="cancelled: it does not exist, is running or finished",
+        hint="only queued, scheduled and failed (waiting to retry) jobs can be cancelled",
+    )
+
+
+@app.command(epilog="Example: shipyard jobs discard 5f0c...")
+@handle_errors
+def discard(
+    job_id: JobIdArgument, app_spec: AppOption = None, profile: ProfileOption = None
+) -> None:
+    """Delete one finished (dead, succeeded or cancelled) job."""
+    act_on_job(
+        job_id,
+        app_spec,
+        profile,
+        lambda jobs: jobs.backend.delete(job_id),
+        done="deleted",
+        refused="discarded: it does not exist or has not finished",
+        hint="cancel a pending job first (`shipyard jobs cancel ID`); running jobs cannot be"
+        " discarded",
+    )
 
 
 @app.command("purge-dead", epilog="Example: shipyard jobs purge-dead")

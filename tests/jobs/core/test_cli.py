@@ -116,9 +116,14 @@ def test_list_stats_retry_cancel_and_purge(project: str) -> None:
     code, out = shipyard("retry-all", "--app", project)
     assert (code, out.splitlines()[-1]) == (0, "1 dead job(s) queued again")
     assert shipyard("retry-all", "--app", project) == (0, "0 dead job(s) queued again\n")
-    seed(project)  # two more dead jobs; its drain also re-runs the two retried ones
+    fresh, _, pending = seed(project)  # two more dead; its drain re-runs the two retried
+    assert shipyard("discard", fresh, "--app", project) == (0, f"job {fresh} deleted\n")
+    for gone_or_pending in (fresh, pending):
+        code, out = shipyard("discard", gone_or_pending, "--app", project)
+        assert code == 1
+        assert "cannot be discarded" in out
     code, out = shipyard("purge-dead", "--app", project)
-    assert (code, out) == (0, "4 dead job(s) deleted\n")
+    assert (code, out) == (0, "3 dead job(s) deleted\n")
 
 
 def test_bad_options_are_one_line_errors(project: str) -> None:
