@@ -2,8 +2,8 @@
 
 ``showcase_url`` (session): a fresh SQLite database under tmp, migrated and seeded with
 the ``shipyard`` CLI (plus ``CAPTAIN``, an admin made with ``shipyard users create``),
-then ``shipyard run --workers 1`` on a free port with the ``test`` profile and the strict
-CSP preset; stopped at the end. Its mail (the ``file`` backend) goes to ``mail_dir``.
+then ``shipyard run --workers 1`` on a free port with the ``test`` profile, the strict
+CSP preset and a jobs worker inside the server process; stopped at the end. Its mail (the ``file`` backend) goes to ``mail_dir``.
 ``browser`` (per module): the system's ``/usr/bin/chromium`` through Playwright (no
 browser download, ever).
 ``watched`` (per test): a new browser context (own cookies and storage) with a page
@@ -51,6 +51,7 @@ def _showcase_env(database: Path, mail: Path) -> dict[str, str]:
         SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{database}",
         SHIPYARD_SECURITY__CSP_PRESET="strict",
         SHIPYARD_MAIL__FILE_DIR=str(mail),
+        SHIPYARD_JOBS__EMBEDDED_WORKER="true",  # the jobs dashboard test watches jobs run
     )
     return env
 
