@@ -106,3 +106,24 @@ class AdminContract(ContractHelpers):
         }
         assert await backend.purge(states=["succeeded"]) == 2
         assert await backend.finished_since(start) == {}
+
+    # -- retention --------------------------------------------------------------------
+
+    async def test_purge_finished_before_keeps_recent_and_pending_jobs(
+        self, backend: JobBackend, clock: FakeClock
+    ) -> None:
+        old = [await self.finish(backend, outcome) for outcome in ("succeeded", "cancelled")]
+        old_dead = await self.finish(backend, "dead")
+        clock.advance(3600)
+        cutoff = clock()
+        recent = await self.finish(backend, "succeeded")
+        pending = await self.enqueue_one(backend)
+        clock.advance(3600)
+        assert await backend.purge(states=["succeeded", "cancelled"], finished_before=cutoff) == 2
+        assert [await backend.get(job_id) for job_id in old] == [None, None]
+        assert await self.state_of(backend, recent) == "succeeded"
+        assert await self.state_of(backend, old_dead) == "dead", "dead jobs were not asked for"
+        assert await self.state_of(backend, pending) == "queued"
+        # A pending state with a cut-off deletes nothing: pending jobs have not finished.
+        assert await backend.purge(states=["queued"], finished_before=clock()) == 0
+        assert await backend.purge(states=["dead"], finished_before=clock()) == 1

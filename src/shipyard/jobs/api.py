@@ -195,6 +195,7 @@ class Jobs:
             settings=getattr(self.app, "settings", None),
             sessionmaker=self.sessionmaker,
             app=self.app,
+            jobs=self,
         )
 
     def retry_policy_for(self, name: str) -> RetryPolicy:

@@ -126,8 +126,14 @@ class JobBackend(Protocol):
         """Put a dead (or failed) job back in its queue now, attempts reset."""
         ...
 
-    async def purge(self, *, states: Sequence[State]) -> int:
-        """Delete jobs in these states; returns how many."""
+    async def purge(
+        self, *, states: Sequence[State], finished_before: datetime | None = None
+    ) -> int:
+        """Delete jobs in these states; returns how many.
+
+        With ``finished_before``, only finished jobs (see :data:`FINISHED`) whose
+        ``finished_at`` is earlier: the retention clean-up.
+        """
         ...
 
     async def delete(self, job_id: str) -> bool:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from shipyard.config import Settings
+    from shipyard.jobs.api import Jobs
 
 
 @dataclass
@@ -29,6 +30,8 @@ class JobContext:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     app: Any = None
     """The :class:`shipyard.App` the worker runs for, when there is one."""
+    jobs: Jobs | None = None
+    """The jobs service running this job: ``await ctx.jobs.enqueue(...)`` for follow-ups."""
     extras: dict[str, Any] = field(default_factory=dict)
     """Services added by extensions (mail, storage, ...), by name."""
 

@@ -324,10 +324,14 @@ class DatabaseBackend:
             counts.setdefault(row.queue, {})[row.state] = int(row.total)
         return [QueueStats(queue, counts[queue]) for queue in sorted(counts)]
 
-    async def purge(self, *, states: Sequence[State]) -> int:
+    async def purge(
+        self, *, states: Sequence[State], finished_before: datetime | None = None
+    ) -> int:
         if not states:
             return 0
         query = delete(jobs_table).where(_c.state.in_(list(states)))
+        if finished_before is not None:
+            query = query.where(_c.state.in_(FINISHED), _c.finished_at < finished_before)
         async with (await self._engine()).begin() as connection:
             result = await connection.execute(query)
         return int(result.rowcount)

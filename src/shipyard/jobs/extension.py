@@ -28,6 +28,7 @@ from shipyard.jobs.database import DatabaseBackend  # also puts shipyard_jobs on
 from shipyard.jobs.eventlog import log_event
 from shipyard.jobs.events import JobEventCallback, JobEvents
 from shipyard.jobs.memory import MemoryBackend
+from shipyard.jobs.retention import retention_schedules
 from shipyard.jobs.worker import Worker
 
 if TYPE_CHECKING:
@@ -65,7 +66,11 @@ class JobsExtension(Extension):
 
         settings = app.settings.jobs
         database = get_database(app) if hasattr(app.state, "db") else None
-        schedules = [*self.schedules, *schedules_from_settings(settings.cron)]
+        schedules = [
+            *self.schedules,
+            *schedules_from_settings(settings.cron),
+            *retention_schedules(settings),
+        ]
         check_unique_names(schedules)
         jobs = app.state.jobs = Jobs(
             self.backend or make_backend(app, self.clock),

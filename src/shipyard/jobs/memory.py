@@ -126,9 +126,19 @@ class MemoryBackend:
             job.finished_at = job.lease_until = job.worker = None
             return True
 
-    async def purge(self, *, states: Sequence[State]) -> int:
+    async def purge(
+        self, *, states: Sequence[State], finished_before: datetime | None = None
+    ) -> int:
         async with self._lock:
-            doomed = [key for key, job in self._jobs.items() if job.state in states]
+            doomed = [
+                key
+                for key, job in self._jobs.items()
+                if job.state in states
+                and (
+                    finished_before is None
+                    or (job.finished_at is not None and job.finished_at < finished_before)
+                )
+            ]
             for key in doomed:
                 del self._jobs[key]
             return len(doomed)

@@ -145,11 +145,14 @@ class RedisBackend:
     async def retry(self, job_id: str) -> bool:
         return bool(await self._run(self._retry, job_id))
 
-    async def purge(self, *, states: Sequence[State]) -> int:
+    async def purge(
+        self, *, states: Sequence[State], finished_before: datetime | None = None
+    ) -> int:
         if not states:
             return 0
+        before = "" if finished_before is None else _micros(finished_before)
         total = 0
-        while removed := int(await self._run(self._purge, PURGE_BATCH, *states)):
+        while removed := int(await self._run(self._purge, PURGE_BATCH, before, *states)):
             total += removed
         return total
 

@@ -336,14 +336,22 @@ return 1
 PURGE = (
     _PRELUDE
     + """
--- ARGV: prefix, batch size, state...; deletes up to one batch, returns how many
+-- ARGV: prefix, batch size, finished before ('' for any time), state...; deletes up to one
+-- batch, returns how many. With a time, only finished jobs, found by finished_at.
 local budget = tonumber(ARGV[2])
+local before = ARGV[3]
 local removed = 0
 for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do
-  for i = 3, #ARGV do
+  for i = 4, #ARGV do
     if budget <= 0 then return removed end
-    local index = P .. 'idx:' .. q .. ':' .. ARGV[i]
-    for _, id in ipairs(redis.call('ZRANGE', index, 0, budget - 1)) do
+    local ids
+    if before == '' then
+      ids = redis.call('ZRANGE', P .. 'idx:' .. q .. ':' .. ARGV[i], 0, budget - 1)
+    else
+      local done = P .. 'done:' .. q .. ':' .. ARGV[i]
+      ids = redis.call('ZRANGEBYSCORE', done, '-inf', '(' .. before, 'LIMIT', 0, budget)
+    end
+    for _, id in ipairs(ids) do
       forget(id)
       removed = removed + 1
       budget = budget - 1

@@ -176,4 +176,4 @@ def test_worker_command_runs_jobs_and_stops_on_sigterm(project: str, tmp_path: P
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
-    assert "concurrency 10, 1 cron schedule(s)" in out
+    assert "concurrency 10, 2 cron schedule(s)" in out  # its own and pruning

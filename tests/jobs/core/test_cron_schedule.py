@@ -152,7 +152,7 @@ async def test_code_and_settings_schedules_reach_the_jobs_service() -> None:
     assert declared.name == "cron_tests.report"
     async with app.router.lifespan_context(app):
         names = [schedule.name for schedule in get_jobs(app).schedules]
-    assert names == ["cron_tests.report", "from-settings"]
+    assert names == ["cron_tests.report", "from-settings", "shipyard.prune-finished-jobs"]
 
 
 async def test_two_schedules_with_one_name_stop_the_app_from_starting() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from shipyard.config.sections.base import Section
 
@@ -59,6 +60,20 @@ class JobsSettings(Section):
     )
     default_timeout: float | None = Field(default=None, gt=0)
     retry: JobRetrySettings = JobRetrySettings()
+    keep_finished: timedelta | None = Field(
+        default=timedelta(days=7),
+        gt=timedelta(0),
+        description="Succeeded and cancelled jobs are deleted this long after they finish"
+        " (checked hourly; seconds or ISO 8601 such as 'P7D'); \"forever\" keeps them."
+        " Dead jobs stay until retried or purged.",
+    )
+
+    @field_validator("keep_finished", mode="before")
+    @classmethod
+    def _forever_is_none(cls, value: object) -> object:
+        """TOML has no null: ``keep_finished = "forever"`` turns pruning off."""
+        return None if value == "forever" else value
+
     cron: list[CronEntry] = Field(
         default_factory=list, description="Recurring jobs ([[jobs.cron]] entries)."
     )
