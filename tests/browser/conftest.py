@@ -3,7 +3,8 @@
 ``showcase_url`` (session): a fresh SQLite database under tmp, migrated and seeded with
 the ``shipyard`` CLI (plus ``CAPTAIN``, an admin made with ``shipyard users create``),
 then ``shipyard run --workers 1`` on a free port with the ``test`` profile, the strict
-CSP preset and a jobs worker inside the server process; stopped at the end. Its mail (the ``file`` backend) goes to ``mail_dir``.
+CSP preset and a jobs worker inside the server process; stopped at the end. Its mail
+(the ``file`` backend) goes to ``mail_dir``.
 ``browser`` (per module): the system's ``/usr/bin/chromium`` through Playwright (no
 browser download, ever).
 ``watched`` (per test): a new browser context (own cookies and storage) with a page

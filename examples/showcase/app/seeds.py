@@ -4,7 +4,8 @@ Every profile gets the fleet. The development profile also gets an administrator
 try the account pages and the API with (never seeded in test or production):
 
 - email ``admin@example.test``, password ``showcase-admin-password`` (``DEV_ADMIN_*``),
-- role ``admin`` holding ``*`` (every permission, including ``ships:create``).
+- role ``admin`` holding ``*`` (every permission, including ``ships:create`` and the jobs
+  dashboard's ``jobs:admin``).
 
 Running it again adds nothing twice: only the missing ships, user and role are inserted.
 """
