@@ -1,4 +1,8 @@
-"""The chaos loop: kill a random worker at random moments until every job succeeded."""
+"""The chaos loop: kill a random worker at random moments until every job succeeded.
+
+Kills stop after ``max_kills``: a restarted worker spends over a second importing before
+it runs a job, so unbounded kills on a small machine mostly measure start-up time.
+"""
 
 from __future__ import annotations
 
@@ -31,10 +35,12 @@ async def unleash(
     rng: random.Random,
     *,
     deadline: float,
+    max_kills: int,
     pause: tuple[float, float] = (0.5, 3.0),
     poll: float = 0.25,
 ) -> ChaosOutcome:
-    """SIGKILL and restart a random worker every ``pause`` seconds (uniform) until done.
+    """SIGKILL and restart a random worker every ``pause`` seconds (uniform), at most
+    ``max_kills`` times, then let the workers finish.
 
     Stops when ``progress()`` reaches ``total`` or after ``deadline`` seconds; a worker
     that exits on its own fails the run at once (it should only ever die by our hand).
@@ -49,7 +55,7 @@ async def unleash(
         crashed = pool.crashed()
         if crashed:
             raise AssertionError("a worker exited by itself:\n" + "\n\n".join(crashed))
-        if now >= next_kill:
+        if now >= next_kill and pool.kills < max_kills:
             pool.kill_and_restart(rng)
             next_kill = now + rng.uniform(*pause)
         await asyncio.sleep(poll)

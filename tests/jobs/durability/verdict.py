@@ -25,6 +25,8 @@ class Verdict:
     """Executions beyond the first, over all jobs."""
     duplicated_jobs: int
     """Jobs that ran more than once."""
+    released: int
+    """Jobs leased more than once (their worker was killed while holding them)."""
 
 
 async def judge(backend: JobBackend, ids: Sequence[str], runs: Counter[str]) -> Verdict:
@@ -46,6 +48,7 @@ async def judge(backend: JobBackend, ids: Sequence[str], runs: Counter[str]) -> 
         over_leased=[i for i, attempts in succeeded.items() if runs[i] > attempts],
         duplicates=sum(count - 1 for job_id, count in runs.items() if job_id in expected),
         duplicated_jobs=sum(1 for job_id in ids if runs[job_id] > 1),
+        released=sum(1 for attempts in succeeded.values() if attempts > 1),
     )
 
 
