@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 from tests.jobs.durability.chaos import unleash
-from tests.jobs.durability.conftest import Report, Store
+from tests.jobs.durability.conftest import Report
 from tests.jobs.durability.pool import WorkerPool
 from tests.jobs.durability.recorder import RUNS_ENV, RecordRun, read_runs
+from tests.jobs.durability.stores import Store
 from tests.jobs.durability.verdict import judge, succeeded_count
 
 from shipyard.jobs import Jobs
