@@ -31,7 +31,6 @@ from sqlalchemy import (
     and_,
     delete,
     func,
-    or_,
     select,
     text,
     update,
@@ -39,6 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.dml import ReturningUpdate
+from sqlalchemy.sql.elements import TextClause
 
 from shipyard.db.database import Database
 from shipyard.db.framework_tables import TableOnFirstUse
@@ -77,9 +78,36 @@ jobs_table = Table(
     Column("meta", JSON, nullable=False),
 )
 _c = jobs_table.c
-_PENDING_WHERE = text("state IN (" + ", ".join(f"'{state}'" for state in PENDING) + ")")
-"""Literal, not bound: PostgreSQL matches ON CONFLICT to the partial index by its text."""
-Index("ix_shipyard_jobs_fetch", _c.queue, _c.state, _c.priority, _c.run_at)
+
+
+def _state_in(states: Sequence[State]) -> TextClause:
+    """``state IN ('a', 'b')`` as literal SQL: the planner matches partial indexes by it.
+
+    A bound parameter would hide the states from PostgreSQL's ON CONFLICT inference and
+    from generic prepared plans, which then cannot use the partial index.
+    """
+    return text("state IN (" + ", ".join(f"'{state}'" for state in states) + ")")
+
+
+_PENDING_WHERE = _state_in(PENDING)
+_WAITING_WHERE = _state_in(WAITING)
+_RUNNING_WHERE = _state_in(["running"])
+Index(
+    "ix_shipyard_jobs_waiting",
+    _c.queue,
+    _c.priority.desc(),
+    _c.run_at,
+    _c.created_at,
+    _c.id,
+    sqlite_where=_WAITING_WHERE,
+    postgresql_where=_WAITING_WHERE,
+)
+Index(
+    "ix_shipyard_jobs_leases",
+    _c.lease_until,
+    sqlite_where=_RUNNING_WHERE,
+    postgresql_where=_RUNNING_WHERE,
+)
 Index("ix_shipyard_jobs_created_at", _c.created_at)
 Index("ix_shipyard_jobs_finished_at", _c.finished_at)
 Index(
@@ -203,10 +231,29 @@ class DatabaseBackend:
         if not queues or limit <= 0:
             return []
         now = self.clock()
-        due = or_(
-            and_(_c.state.in_(WAITING), _c.run_at <= now),
-            and_(_c.state == "running", _c.lease_until <= now),
-        )
+        lease = {
+            "state": "running",
+            "attempts": _c.attempts + 1,
+            "worker": worker,
+            "lease_until": now + timedelta(seconds=lease_seconds),
+        }
+        expired = and_(_RUNNING_WHERE, _c.lease_until <= now)
+        waiting = and_(_WAITING_WHERE, _c.run_at <= now)
+        async with (await self._engine()).begin() as connection:
+            # Jobs of dead workers first (few, found by the leases index), then due ones in
+            # the waiting index's order: one condition per statement, so each uses its index.
+            rows = list(await connection.execute(self._lease(queues, expired, limit, lease)))
+            if len(rows) < limit:
+                more = self._lease(queues, waiting, limit - len(rows), lease)
+                rows += await connection.execute(more)
+        jobs = [_record(row) for row in rows]
+        jobs.sort(key=lambda job: (-job.priority, job.run_at, job.created_at, job.id))
+        return jobs
+
+    def _lease(
+        self, queues: Sequence[str], due: ColumnElement[bool], limit: int, values: dict[str, Any]
+    ) -> ReturningUpdate[Any]:
+        """Lease up to ``limit`` jobs of ``queues`` matching ``due``, in fetch order."""
         candidates = (
             select(_c.id)
             .where(_c.queue.in_(list(queues)), due)
@@ -215,22 +262,12 @@ class DatabaseBackend:
         )
         if self._postgres:
             candidates = candidates.with_for_update(skip_locked=True)
-        lease = (
+        return (
             update(jobs_table)
             .where(_c.id.in_(candidates.scalar_subquery()))
-            .values(
-                state="running",
-                attempts=_c.attempts + 1,
-                worker=worker,
-                lease_until=now + timedelta(seconds=lease_seconds),
-            )
+            .values(values)
             .returning(*jobs_table.c)
         )
-        async with (await self._engine()).begin() as connection:
-            rows = (await connection.execute(lease)).all()
-        jobs = [_record(row) for row in rows]
-        jobs.sort(key=lambda job: (-job.priority, job.run_at, job.created_at, job.id))
-        return jobs
 
     async def extend_lease(self, job_id: str, *, worker: str, lease_seconds: float) -> bool:
         until = self.clock() + timedelta(seconds=lease_seconds)
