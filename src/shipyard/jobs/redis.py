@@ -72,6 +72,7 @@ class RedisBackend:
         self._retry = register(redis_lua.RETRY)
         self._purge = register(redis_lua.PURGE)
         self._delete = register(redis_lua.DELETE)
+        self._forget_worker = register(redis_lua.FORGET_WORKER)
 
     async def _run(self, script: Any, *args: object) -> Any:
         with self._reaching():
@@ -158,6 +159,10 @@ class RedisBackend:
 
     async def delete(self, job_id: str) -> bool:
         return bool(await self._run(self._delete, job_id))
+
+    async def forget_worker(self, worker: str) -> None:
+        """Remove a stopping worker's stream consumers (those holding no entry)."""
+        await self._run(self._forget_worker, worker)
 
     # -- wake-ups ---------------------------------------------------------------------
 

@@ -115,6 +115,14 @@ local function holds_lease(id, worker)
 end
 
 local PENDING = {queued = true, scheduled = true, failed = true, running = true}
+
+-- Drop a worker's consumer from a stream's group once it holds no entry there, so the
+-- consumers of crashed and stopped workers do not pile up.
+local function drop_idle_consumer(s, consumer)
+  if #redis.call('XPENDING', s, GROUP, '-', '+', 1, consumer) == 0 then
+    redis.call('XGROUP', 'DELCONSUMER', s, GROUP, consumer)
+  end
+end
 """
 
 ENQUEUE = (
@@ -194,9 +202,10 @@ for _, q in ipairs(queues) do
   local expired = redis.call(
     'ZRANGEBYSCORE', P .. 'leases:' .. q, '-inf', now, 'LIMIT', 0, remaining)
   for _, id in ipairs(expired) do
-    local f = redis.call('HMGET', jkey(id), 'priority', 'entry')
+    local f = redis.call('HMGET', jkey(id), 'priority', 'entry', 'worker')
     if f[2] then
       redis.call('XCLAIM', skey(q, f[1]), GROUP, worker, 0, f[2], 'JUSTID')
+      if f[3] and f[3] ~= worker then drop_idle_consumer(skey(q, f[1]), f[3]) end
     end
     lease(id)
   end
@@ -370,5 +379,19 @@ local id = ARGV[2]
 if not FINAL[redis.call('HGET', jkey(id), 'state')] then return 0 end
 forget(id)
 return 1
+"""
+)
+
+FORGET_WORKER = (
+    _PRELUDE
+    + """
+-- ARGV: prefix, worker; removes its consumer from every stream where it holds no entry
+for _, q in ipairs(redis.call('SMEMBERS', P .. 'queues')) do
+  for _, prio in ipairs(redis.call('ZRANGE', P .. 'prios:' .. q, 0, -1)) do
+    local s = skey(q, prio)
+    if redis.call('EXISTS', s) == 1 then drop_idle_consumer(s, ARGV[2]) end
+  end
+end
+return 0
 """
 )

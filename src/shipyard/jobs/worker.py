@@ -199,3 +199,9 @@ class Worker:
         for record in leftover.values():
             await self.jobs.backend.release(record.id, worker=self.name)
             logger.info("worker %s: released job %s back to its queue", self.name, record.id)
+        forget = getattr(self.jobs.backend, "forget_worker", None)  # Redis stream consumers
+        if forget is not None:
+            try:
+                await forget(self.name)
+            except Exception:  # best effort: a leftover consumer holds no job
+                logger.warning("worker %s: could not remove its consumers", self.name)

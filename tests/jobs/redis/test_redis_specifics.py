@@ -28,6 +28,10 @@ async def pending_owners(client: Redis, key: str) -> list[str]:
     return [entry["consumer"] for entry in entries]
 
 
+async def consumers(client: Redis, key: str) -> list[str]:
+    return [str(entry["name"]) for entry in await client.xinfo_consumers(key, GROUP)]
+
+
 async def test_crashed_worker_job_is_claimed_by_another(
     make_redis_backend: BackendMaker, redis_client: Redis, prefix: str
 ) -> None:
@@ -43,10 +47,28 @@ async def test_crashed_worker_job_is_claimed_by_another(
     [again] = await survivor.fetch(["default"], 1, worker="survivor", lease_seconds=LEASE)
     assert (again.id, again.attempts, again.worker) == (leased.id, 2, "survivor")
     assert await pending_owners(redis_client, stream(prefix)) == ["survivor"]
+    assert await consumers(redis_client, stream(prefix)) == ["survivor"], "crashed is dropped"
     await survivor.succeed(job_id, worker="survivor")
     assert await pending_owners(redis_client, stream(prefix)) == []
     assert await redis_client.xlen(stream(prefix)) == 0
     assert await redis_client.zcard(f"{prefix}leases:default") == 0
+
+
+async def test_a_stopping_worker_removes_its_idle_consumers(
+    make_redis_backend: BackendMaker, redis_client: Redis, prefix: str
+) -> None:
+    backend = make_redis_backend(FakeClock())
+    await backend.enqueue([record(), record(queue="mail"), record(queue="mail", priority=5)])
+    for queue in ("default", "mail", "mail"):
+        await backend.fetch([queue], 1, worker="busy", lease_seconds=LEASE)
+    [done, *_] = await backend.list(states=["running"], queue="default")
+    await backend.succeed(done.id, worker="busy")
+    await backend.forget_worker("busy")
+    # It holds nothing on default any more; it still holds its mail jobs, so stays there.
+    assert await consumers(redis_client, stream(prefix)) == []
+    assert await consumers(redis_client, stream(prefix, "mail")) == ["busy"]
+    assert await consumers(redis_client, stream(prefix, "mail", 5)) == ["busy"]
+    await backend.forget_worker("never-seen")  # unknown consumers are nothing to remove
 
 
 async def test_two_workers_on_own_connections_never_share_a_job(prefix: str) -> None:
