@@ -63,7 +63,7 @@ class Jobs:
         self.registry = registry
         self.sessionmaker = sessionmaker
         self.app = app
-        self.rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+        self.rng = rng or random.Random()  # noqa: S311  # nosec B311 - jitter, not secrets
         self.schedules = list(schedules)
         """The cron schedules workers' schedulers enqueue (see :mod:`shipyard.jobs.cron`)."""
         retry = self.settings.retry

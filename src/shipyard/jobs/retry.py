@@ -54,6 +54,6 @@ class RetryPolicy:
         except OverflowError:
             delay = self.cap
         if self.jitter:
-            rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+            rng = rng or random.Random()  # noqa: S311  # nosec B311 - jitter, not secrets
             delay *= 1 + rng.uniform(-self.jitter, self.jitter)
         return max(delay, 0.0)

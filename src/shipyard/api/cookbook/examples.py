@@ -36,7 +36,7 @@ FORMAT_EXAMPLES: dict[str, Any] = {
     "hostname": "example.com",
     "ipv4": "192.0.2.10",
     "ipv6": "2001:db8::10",
-    "password": "correct-horse-battery-staple",
+    "password": "correct-horse-battery-staple",  # nosec B105 - an example value in docs
     "binary": "file contents",
     "byte": "aGVsbG8gd29ybGQ=",
     "base64": "aGVsbG8gd29ybGQ=",
@@ -70,8 +70,8 @@ NAME_EXAMPLES: dict[str, Any] = {
     "locale": "en-GB",
     "currency": "EUR",
     "color": "#3366ff",
-    "token": "YOUR_TOKEN",
-    "password": "correct-horse-battery-staple",
+    "token": "YOUR_TOKEN",  # nosec B105 - a placeholder in docs
+    "password": "correct-horse-battery-staple",  # nosec B105 - an example value in docs
     "q": "hello",
     "sort": "-created_at",
     "cursor": "eyJpZCI6IDQyfQ",

@@ -118,18 +118,24 @@ def _string(text: str, field: ResolvedField) -> str:
     return text
 
 
+def _enum_type(field: ResolvedField) -> Enum:
+    """The field's SQL ``Enum`` type (callers only ask for enum fields)."""
+    sql_type = field.base_type
+    if not isinstance(sql_type, Enum):
+        raise TypeError(f"field {field.name!r} is not an enum column")
+    return sql_type
+
+
 def enum_choices(field: ResolvedField) -> list[str]:
     """The accepted spellings of an enum field (its values; names are accepted too)."""
-    sql_type = field.base_type
-    assert isinstance(sql_type, Enum)
+    sql_type = _enum_type(field)
     if sql_type.enum_class is not None:
         return [str(member.value) for member in sql_type.enum_class]
     return list(sql_type.enums)
 
 
 def _enum(text: str, field: ResolvedField) -> Any:
-    sql_type = field.base_type
-    assert isinstance(sql_type, Enum)
+    sql_type = _enum_type(field)
     if sql_type.enum_class is None:
         if text in sql_type.enums:
             return text

@@ -133,5 +133,6 @@ def _path_to(fields: Fields, path: str) -> _AbstractLoad:
         else:
             option = option.joinedload(attribute) if last else option.defaultload(attribute)
         entity = fields.joins[".".join(parts[: index + 1])].mapper.class_
-    assert option is not None
+    if option is None:
+        raise ValueError("a join path has at least one part")
     return option
