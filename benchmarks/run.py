@@ -45,7 +45,6 @@ import contextlib
 import importlib.util
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -68,6 +67,7 @@ from benchmarks.apps import PATH as JSON_PATH
 from benchmarks.jobs import cli as jobs_cli
 from benchmarks.page_data import SCRATCH_ENV
 from benchmarks.probes import PROBES, Probe, session_problem
+from benchmarks.processes import log_tail, spawn_logged, stop_group
 from benchmarks.wrk import WrkOutputError, WrkResult, parse
 
 HOST = "127.0.0.1"
@@ -195,20 +195,7 @@ class Server:
 
     def __init__(self, command: list[str], log: Path) -> None:
         self.log = log
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-            SCRATCH_ENV: str(log.parent),
-        }
-        with log.open("wb") as sink:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = spawn_logged(command, log, ROOT, {SCRATCH_ENV: str(log.parent)})
 
     def wait_ready(
         self, url: str, probe: Probe, headers: Mapping[str, str] | None = None
@@ -248,17 +235,10 @@ class Server:
 
     def stop(self) -> None:
         """SIGTERM the process group, then SIGKILL it if it lingers."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, STOP_TIMEOUT)
 
     def _tail(self) -> str:
-        lines = self.log.read_text(errors="replace").strip().splitlines()
-        return " | ".join(lines[-5:]) or "(no output)"
+        return log_tail(self.log)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -23,6 +20,7 @@ import redis
 
 from benchmarks.jobs import probe, stores
 from benchmarks.jobs.adapter import Adapter, load
+from benchmarks.processes import log_tail, spawn_logged, stop_group
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STOP_TIMEOUT = 10.0
@@ -65,18 +63,9 @@ class WorkerProcess:
 
     def __init__(self, system: str, expect: int, warmup: int, log: Path) -> None:
         self.log = log
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-            probe.EXPECT_ENV: str(expect),
-            probe.WARMUP_ENV: str(warmup),
-        }
         command = [sys.executable, "-m", "benchmarks.jobs.worker", system]
-        with log.open("wb") as sink:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
+        extra_env = {probe.EXPECT_ENV: str(expect), probe.WARMUP_ENV: str(warmup)}
+        self.process = spawn_logged(command, log, ROOT, extra_env)
 
     async def wait_for(self, key: str, timeout: float) -> str:  # noqa: ASYNC109
         """Poll Redis for the probe's ``key``; its value. Fails if the worker exits."""
@@ -97,18 +86,11 @@ class WorkerProcess:
 
     def stop(self) -> None:
         """SIGTERM the process group, SIGKILL it if it lingers."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, STOP_TIMEOUT)
 
     def tail(self) -> str:
         """The last lines of the worker's output, for errors."""
-        lines = self.log.read_text(errors="replace").strip().splitlines()
-        return " | ".join(lines[-5:]) or "(no output)"
+        return log_tail(self.log)
 
 
 async def _timed(action: Callable[[], Awaitable[None]]) -> float:
