@@ -3,9 +3,9 @@
 The fixtures live in :mod:`shipyard.testing.plugin` (registered as a pytest plugin);
 :mod:`shipyard.testing.client` is the ``client`` fixture's class (``as_user``,
 ``get_as``...), :mod:`shipyard.testing.factories` and :mod:`shipyard.testing.scenario`
-build test data, :mod:`shipyard.testing.mail` reads sent mail and
-:mod:`shipyard.testing.services` helps tests reach real servers. The heavier modules are
-imported on first use, so loading the plugin stays cheap.
+build test data, :mod:`shipyard.testing.mail` reads sent mail, :mod:`shipyard.testing.jobs`
+holds jobs and :mod:`shipyard.testing.services` helps tests reach real servers. The
+heavier modules are imported on first use, so loading the plugin stays cheap.
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ Fixtures:
 ``override_settings``
     ``override_settings(app__debug=True, ...)`` changes the app's settings until the end
     of the test.
+``queued_jobs``
+    The app's jobs held in memory, unrun, on a manual clock: ``await
+    queued_jobs.pending(Welcome)``, ``await queued_jobs.run()``, ``await
+    queued_jobs.advance(60)`` (see :mod:`shipyard.testing.jobs`).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
     from shipyard.app import App
     from shipyard.mail import Message
     from shipyard.testing.client import ShipyardClient
+    from shipyard.testing.jobs import QueuedJobs
 
 try:
     import pytest_asyncio
@@ -87,6 +92,14 @@ if HAS_PYTEST_ASYNCIO:
 
         async with ShipyardClient(started_app) as http:
             yield http
+
+    @pytest_asyncio.fixture
+    async def queued_jobs(started_app: App) -> AsyncIterator[QueuedJobs]:
+        """The app's jobs held in memory and left unrun until the test runs them."""
+        from shipyard.testing.jobs import hold_jobs
+
+        async with hold_jobs(started_app) as queued:
+            yield queued
 
     @pytest_asyncio.fixture
     async def db_session(started_app: App) -> AsyncIterator[AsyncSession]:
