@@ -229,14 +229,13 @@ def retry_all(
     """Put every dead job (of one queue) back in its queue."""
 
     async def retry_dead(jobs: Jobs) -> int:
-        dead = await jobs.backend.list(states=["dead"], queue=queue, limit=1_000_000)
-        retried = 0
-        with Progress(console=console, transient=True, disable=not dead) as progress:
-            task = progress.add_task("retrying dead jobs", total=len(dead))
-            for record in dead:
-                retried += await jobs.backend.retry(record.id)
-                progress.advance(task)
-        return retried
+        # A bar on a terminal; piped output gets only the final count.
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
+            task = progress.add_task("retrying dead jobs", total=None)
+            return await jobs.retry_dead(
+                queue=queue,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
 
     console.print(f"{with_jobs(app_spec, profile, retry_dead)} dead job(s) queued again")
 

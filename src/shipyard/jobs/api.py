@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -183,6 +183,21 @@ class Jobs:
                 await self.runner.run(record, worker)
                 runs += 1
         return runs
+
+    async def retry_dead(
+        self, *, queue: str | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Put every dead job (of ``queue``) back in its queue now; returns how many.
+
+        ``progress(done, total)`` is called after each job (the CLI draws a bar with it).
+        """
+        dead = await self.backend.list(states=["dead"], queue=queue, limit=1_000_000)
+        retried = 0
+        for done, record in enumerate(dead, start=1):
+            retried += await self.backend.retry(record.id)
+            if progress is not None:
+                progress(done, len(dead))
+        return retried
 
     def context(self, record: JobRecord) -> JobContext:
         """The ``ctx`` a run of ``record`` receives."""

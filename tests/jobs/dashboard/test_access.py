@@ -24,6 +24,8 @@ def routes(job_id: str) -> list[tuple[str, str]]:
         ("POST", f"/admin/jobs/jobs/{job_id}/retry"),
         ("POST", f"/admin/jobs/jobs/{job_id}/cancel"),
         ("POST", f"/admin/jobs/jobs/{job_id}/discard"),
+        ("POST", "/admin/jobs/dead/retry-all"),
+        ("POST", "/admin/jobs/dead/discard-all"),
     ]
 
 

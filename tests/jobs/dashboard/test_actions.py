@@ -111,3 +111,26 @@ async def test_unknown_jobs_and_bad_input_are_4xx_not_500(
     long_id = "x" * 500
     assert (await client.get_as(admin, f"/admin/jobs/jobs/{long_id}")).status_code == 422
     assert await state(jobs, job_id) == "dead"
+
+
+async def test_retry_all_and_discard_all_act_on_every_dead_job(
+    client: ShipyardClient, people: People, jobs: Jobs
+) -> None:
+    dead = [await dead_job(jobs) for _ in range(3)]
+    page = await client.get_as(people.admin, "/admin/jobs?state=dead")
+    assert 'id="jobs-retry-all"' in page.text
+    assert "hx-confirm=" in page.text
+    retried = await client.post_as(people.admin, "/admin/jobs/dead/retry-all", headers=HX)
+    assert retried.status_code == 200, retried.text
+    assert retried.headers["hx-trigger"] == "jobs-changed"
+    assert "3 dead job(s) queued again." in retried.text
+    assert [await state(jobs, job_id) for job_id in dead] == ["queued"] * 3
+    await jobs.drain()  # Explode fails again: dead
+    discarded = await client.post_as(people.admin, "/admin/jobs/dead/discard-all")
+    assert discarded.status_code == 303
+    assert discarded.headers["location"] == "/admin/jobs?state=dead"
+    assert [await state(jobs, job_id) for job_id in dead] == [None] * 3
+    page = await client.get_as(people.admin, "/admin/jobs?state=dead")
+    assert 'id="jobs-retry-all"' not in page.text, "no bulk buttons without dead jobs"
+    unknown = await client.post_as(people.admin, "/admin/jobs/dead/explode-all")
+    assert unknown.status_code == 422

@@ -8,6 +8,8 @@
   middleware, like every unsafe request). htmx gets the flash message out of band and a
   ``jobs-changed`` event, which refreshes the live region at once; a plain form post is
   redirected (303) to the job, or to the list once the job is discarded.
+- ``POST {path}/dead/{retry-all|discard-all}``: every dead job at once, answered the
+  same way (a plain post goes back to the dead tab).
 
 Anonymous visitors are sent to the login page (``HX-Redirect`` for htmx); users without
 the permission get 403. An unknown id is a 404, an action the job's state does not allow
@@ -17,7 +19,7 @@ a 409; a bad ``state`` is a 422.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import Depends, Path, Request
@@ -87,13 +89,28 @@ def dashboard_pages(options: DashboardOptions) -> PageRouter:
     async def act(request: Request, job_id: JobId, action: ActionName) -> Response:
         chosen = ACTIONS[action]
         job = await perform(get_jobs(request.app).backend, job_id, chosen)
-        flash(request, f"Job {job.id} {chosen.done}", "success")
-        if htmx(request).request:
-            return trigger(Response(flash_oob(request), media_type="text/html"), CHANGED_EVENT)
         if action == "discard":
             target = _with_query(str(request.url_for("jobs_dashboard").path), state=job.state)
         else:
             target = str(request.url_for("jobs_dashboard_job", job_id=job.id).path)
-        return htmx_redirect(request, target)
+        return _done(request, f"Job {job.id} {chosen.done}", target)
+
+    @router.post("/dead/{bulk}", name="jobs_dashboard_bulk")
+    async def act_on_dead(request: Request, bulk: Literal["retry-all", "discard-all"]) -> Response:
+        jobs = get_jobs(request.app)
+        if bulk == "retry-all":
+            message = f"{await jobs.retry_dead()} dead job(s) queued again."
+        else:
+            message = f"{await jobs.backend.purge(states=['dead'])} dead job(s) discarded."
+        target = _with_query(str(request.url_for("jobs_dashboard").path), state="dead")
+        return _done(request, message, target)
 
     return router
+
+
+def _done(request: Request, message: str, target: str) -> Response:
+    """After an action: the flash message and ``jobs-changed`` for htmx, else a redirect."""
+    flash(request, message, "success")
+    if htmx(request).request:
+        return trigger(Response(flash_oob(request), media_type="text/html"), CHANGED_EVENT)
+    return htmx_redirect(request, target)
