@@ -9,6 +9,7 @@ services are one ``error:`` line and exit code 1.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, TypeVar, cast, get_args
 
 import typer
@@ -23,7 +24,7 @@ from shipyard.cli.options import AppOption, ProfileOption
 from shipyard.db.migrations import run_coroutine
 from shipyard.errors import ShipyardError
 from shipyard.jobs.api import Jobs
-from shipyard.jobs.backend import State
+from shipyard.jobs.backend import JobBackend, State
 from shipyard.jobs.extension import get_jobs
 from shipyard.jobs.worker import Worker
 
@@ -190,35 +191,67 @@ def stats(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
 JobIdArgument = Annotated[str, typer.Argument(help="The job id (see `shipyard jobs list`).")]
 
 
-def act_on_job(
-    job_id: str,
-    spec: str | None,
-    profile: str | None,
-    action: Callable[[Jobs], Awaitable[bool]],
-    *,
-    done: str,
-    refused: str,
-    hint: str,
-) -> None:
-    """Run one job's ``action``; print ``job ID done``, or fail with ``refused`` and ``hint``."""
-    if not with_jobs(spec, profile, action):
-        raise ShipyardError(f"job {job_id!r} cannot be {refused}", hint=hint)
-    console.print(escape(f"job {job_id} {done}"))
+@dataclass(frozen=True)
+class SingleJobCommand:
+    """A command acting on one job: what it calls, and what it says either way."""
+
+    name: str
+    summary: str
+    """The command's help line."""
+    call: Callable[[JobBackend, str], Awaitable[bool]]
+    done: str
+    """After "job ID " when it worked."""
+    refused: str
+    """After "job ID cannot be " when it did not."""
+    hint: str
 
 
-@app.command(epilog="Example: shipyard jobs retry 5f0c...")
-@handle_errors
-def retry(job_id: JobIdArgument, app_spec: AppOption = None, profile: ProfileOption = None) -> None:
-    """Put a dead or failed job back in its queue now."""
-    act_on_job(
-        job_id,
-        app_spec,
-        profile,
-        lambda jobs: jobs.backend.retry(job_id),
-        done="queued again",
-        refused="retried: it does not exist or is not dead/failed",
-        hint="see `shipyard jobs list --state dead`",
+SINGLE_JOB_COMMANDS = (
+    SingleJobCommand(
+        "retry",
+        "Put a dead or failed job back in its queue now.",
+        lambda backend, job_id: backend.retry(job_id),
+        "queued again",
+        "retried: it does not exist or is not dead/failed",
+        "see `shipyard jobs list --state dead`",
+    ),
+    SingleJobCommand(
+        "cancel",
+        "Cancel a job that has not started.",
+        lambda backend, job_id: backend.cancel(job_id),
+        "cancelled",
+        "cancelled: it does not exist, is running or finished",
+        "only queued, scheduled and failed (waiting to retry) jobs can be cancelled",
+    ),
+    SingleJobCommand(
+        "discard",
+        "Delete one finished (dead, succeeded or cancelled) job.",
+        lambda backend, job_id: backend.delete(job_id),
+        "deleted",
+        "discarded: it does not exist or has not finished",
+        "cancel a pending job first (`shipyard jobs cancel ID`); running jobs cannot be discarded",
+    ),
+)
+
+
+def register_single_job_command(spec: SingleJobCommand) -> None:
+    """Add ``shipyard jobs NAME JOB_ID`` for ``spec``."""
+
+    def command(
+        job_id: JobIdArgument, app_spec: AppOption = None, profile: ProfileOption = None
+    ) -> None:
+        if not with_jobs(app_spec, profile, lambda jobs: spec.call(jobs.backend, job_id)):
+            raise ShipyardError(f"job {job_id!r} cannot be {spec.refused}", hint=spec.hint)
+        console.print(escape(f"job {job_id} {spec.done}"))
+
+    command.__doc__ = spec.summary
+    app.command(spec.name, epilog=f"Example: shipyard jobs {spec.name} 5f0c...")(
+        handle_errors(command)
     )
+
+
+for _spec in SINGLE_JOB_COMMANDS:
+    register_single_job_command(_spec)
 
 
 @app.command("retry-all", epilog="Example: shipyard jobs retry-all --queue mail")
@@ -238,41 +271,6 @@ def retry_all(
             )
 
     console.print(f"{with_jobs(app_spec, profile, retry_dead)} dead job(s) queued again")
-
-
-@app.command(epilog="Example: shipyard jobs cancel 5f0c...")
-@handle_errors
-def cancel(
-    job_id: JobIdArgument, app_spec: AppOption = None, profile: ProfileOption = None
-) -> None:
-    """Cancel a job that has not started."""
-    act_on_job(
-        job_id,
-        app_spec,
-        profile,
-        lambda jobs: jobs.backend.cancel(job_id),
-        done="cancelled",
-        refused="cancelled: it does not exist, is running or finished",
-        hint="only queued, scheduled and failed (waiting to retry) jobs can be cancelled",
-    )
-
-
-@app.command(epilog="Example: shipyard jobs discard 5f0c...")
-@handle_errors
-def discard(
-    job_id: JobIdArgument, app_spec: AppOption = None, profile: ProfileOption = None
-) -> None:
-    """Delete one finished (dead, succeeded or cancelled) job."""
-    act_on_job(
-        job_id,
-        app_spec,
-        profile,
-        lambda jobs: jobs.backend.delete(job_id),
-        done="deleted",
-        refused="discarded: it does not exist or has not finished",
-        hint="cancel a pending job first (`shipyard jobs cancel ID`); running jobs cannot be"
-        " discarded",
-    )
 
 
 @app.command("purge-dead", epilog="Example: shipyard jobs purge-dead")
