@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.jobs.dashboard.conftest import People
-from tests.jobs.dashboard.support import HOSTILE, Greet, dead_job
+from tests.jobs.dashboard.support import HOSTILE, Explode, Greet, dead_job
 
 from shipyard.jobs import Jobs
 from shipyard.testing import ShipyardClient
@@ -101,3 +101,16 @@ async def test_list_escapes_hostile_errors_too(
         page = await client.get_as(people.admin, "/admin/jobs?state=dead", headers=headers)
         assert HOSTILE not in page.text
         assert "ValueError: &lt;script&gt;" in page.text
+
+
+async def test_a_long_tab_says_how_many_it_leaves_out(
+    client: ShipyardClient, people: People, jobs: Jobs
+) -> None:
+    await jobs.enqueue_many([Explode() for _ in range(52)])
+    await jobs.drain()
+    page = await client.get_as(people.admin, "/admin/jobs?state=dead")
+    assert page.text.count('class="jobs-action-retry"') == 50
+    assert "The newest 50 of 52 dead jobs" in page.text
+    assert "shipyard jobs list --state dead --limit 52" in page.text
+    short = await client.get_as(people.admin, "/admin/jobs?state=succeeded")
+    assert "The newest" not in short.text
