@@ -25,6 +25,7 @@ from shipyard.db.migrations import run_coroutine
 from shipyard.errors import ShipyardError
 from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import JobBackend, State
+from shipyard.jobs.cron.upcoming import ScheduleRow, upcoming
 from shipyard.jobs.extension import get_jobs
 from shipyard.jobs.worker import Worker
 
@@ -150,19 +151,8 @@ def list_jobs(
 def cron_schedules(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
     """Show the cron schedules (code and jobs.cron settings) and their next run."""
 
-    async def listing(jobs: Jobs) -> list[tuple[str, ...]]:
-        now = jobs.clock()
-        return [
-            (
-                schedule.name,
-                schedule.expression,
-                schedule.timezone,
-                schedule.job_name,
-                schedule.queue or schedule.job.queue,
-                schedule.next_run(now).isoformat(timespec="seconds"),
-            )
-            for schedule in jobs.schedules
-        ]
+    async def listing(jobs: Jobs) -> list[ScheduleRow]:
+        return upcoming(jobs.schedules, jobs.clock())
 
     rows = with_jobs(app_spec, profile, listing)
     if not rows:
@@ -170,7 +160,8 @@ def cron_schedules(app_spec: AppOption = None, profile: ProfileOption = None) ->
         return
     table = Table("name", "schedule", "time zone", "job", "queue", "next run (UTC)")
     for row in rows:
-        table.add_row(*row)
+        next_run = row.next_run.isoformat(timespec="seconds")
+        table.add_row(row.name, row.expression, row.timezone, row.job, row.queue, next_run)
     console.print(table)
 
 

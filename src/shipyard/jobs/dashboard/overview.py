@@ -14,6 +14,7 @@ from typing import get_args
 
 from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import FINISHED, JobRecord, State
+from shipyard.jobs.cron.upcoming import ScheduleRow, upcoming
 
 STATES: tuple[State, ...] = get_args(State)
 TABS: tuple[State, ...] = ("running", "queued", "scheduled", "failed", "dead", "succeeded")
@@ -38,18 +39,6 @@ class QueueRow:
     def depth(self) -> int:
         """Jobs still to run or running."""
         return sum(self.counts.get(state, 0) for state in WAITING)
-
-
-@dataclass(frozen=True)
-class ScheduleRow:
-    """One cron schedule and when it next enqueues its job."""
-
-    name: str
-    expression: str
-    timezone: str
-    job: str
-    queue: str
-    next_run: datetime
 
 
 @dataclass(frozen=True)
@@ -89,26 +78,10 @@ async def queue_rows(jobs: Jobs, now: datetime) -> list[QueueRow]:
     ]
 
 
-def schedule_rows(jobs: Jobs, now: datetime) -> list[ScheduleRow]:
-    """The cron schedules the workers run, soonest first."""
-    rows = [
-        ScheduleRow(
-            name=schedule.name,
-            expression=schedule.expression,
-            timezone=schedule.timezone,
-            job=schedule.job_name,
-            queue=schedule.queue or schedule.job.queue,
-            next_run=schedule.next_run(now),
-        )
-        for schedule in jobs.schedules
-    ]
-    return sorted(rows, key=lambda row: (row.next_run, row.name))
-
-
 async def overview(jobs: Jobs, state: State, *, limit: int) -> Overview:
     """The queues, the ``state`` tab's newest ``limit`` jobs and the schedules, now."""
     now = jobs.clock()
     queues = await queue_rows(jobs, now)
     totals = {str(name): sum(row.counts.get(name, 0) for row in queues) for name in STATES}
     records = await jobs.backend.list(states=[state], limit=limit)
-    return Overview(queues, totals, state, records, schedule_rows(jobs, now), now)
+    return Overview(queues, totals, state, records, upcoming(jobs.schedules, now), now)
