@@ -2,8 +2,9 @@
 
 Owns the schedule model (5-field expressions and ``@hourly``-style aliases, time zones),
 how schedules are declared (:func:`cron`, ``jobs.cron`` settings), the scheduler loop
-the worker runs, and the listing of schedules with their next run (:func:`upcoming`). Exactly-once enqueueing across several schedulers comes from each tick's
-deterministic job id: backends store an already-stored id only once.
+the worker runs, and the listing of schedules with their next run (:func:`upcoming`).
+Exactly-once enqueueing across several schedulers comes from each tick's deterministic
+job id: backends store an already-stored id only once.
 """
 
 from shipyard.jobs.cron.declare import cron, schedules_from_settings
