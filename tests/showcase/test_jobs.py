@@ -8,6 +8,7 @@ import httpx
 
 from shipyard.app import App
 from shipyard.jobs import get_jobs
+from shipyard.testing.jobs import QueuedJobs
 
 from .accounts import add_user, csrf_token, log_in
 
@@ -49,3 +50,24 @@ async def test_admin_enqueues_a_job_and_sees_it_on_the_dashboard(started_app: Ap
         assert "showcase.inspect_ship" in page.text
         assert "no ship named &#39;Nautilus&#39; in the fleet" in page.text
         assert 'data-schedule="fleet-census"' in page.text
+
+
+async def test_a_shipwreck_waits_in_the_queue_then_ends_dead(
+    started_app: App, queued_jobs: QueuedJobs
+) -> None:
+    await add_user(started_app, "captain@example.test", permissions=["jobs:admin"])
+    async with _client(started_app) as captain:
+        await log_in(captain, "captain@example.test")
+        token = await csrf_token(captain, "/jobs")
+        assert (await captain.post("/jobs/wreck", data={"csrf_token": token})).status_code == 303
+    # The showcase's app/ is importable only once its fixtures ran: resolve the class.
+    shipwreck = get_jobs(started_app).registry.resolve("showcase.shipwreck")
+    assert await queued_jobs.pending(shipwreck) == [shipwreck()]
+    assert await queued_jobs.run() == 1  # attempt 1 of 3 fails; retries back off 0.5 s, 1 s
+    assert await queued_jobs.advance(0.5) == 1
+    assert await queued_jobs.advance(1) == 1
+    [dead] = await queued_jobs.records(states=("dead",))
+    assert (dead.attempts, dead.last_error) == (
+        3,
+        "RuntimeError: the ship ran aground (attempt 3 of 3)",
+    )
