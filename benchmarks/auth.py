@@ -40,10 +40,10 @@ from benchmarks.page_data import SCRATCH_ENV
 from benchmarks.probes import json_problem
 from shipyard import App, Settings
 from shipyard.auth import CurrentIdentity, create_user, find_by_email
+from shipyard.auth.tokens import TokensExtension
 from shipyard.db import Model
 from shipyard.db.extension import get_database
-from shipyard.security.ratelimit import RateLimit
-from shipyard.security.tokens import TokensExtension
+from shipyard.ratelimit import RateLimit
 from shipyard.testing.credentials import access_token, api_key, login_session_cookie
 
 Credential = Literal["session", "jwt", "api_key"]

@@ -5,14 +5,14 @@ An extension is an object with any of these hooks (all optional)::
     class Billing(Extension):
         name = "billing"
 
-        def setup(self, app: App) -> None:          # at construction: routers, middleware,
-            app.include_router(router)                # template and static directories
+        def setup(self, app: AppBase) -> None:      # at construction: routers, middleware
+            app.include_router(router)                # (app.use_middleware), templates...
             app.add_template_dir(Path(__file__).parent / "templates")
 
-        async def startup(self, app: App) -> None:  # in the lifespan: open pools
+        async def startup(self, app: AppBase) -> None:  # in the lifespan: open pools
             ...
 
-        async def shutdown(self, app: App) -> None: # in reverse order: close them
+        async def shutdown(self, app: AppBase) -> None: # in reverse order: close them
             ...
 
         def cli(self) -> typer.Typer | None:        # a command group for `shipyard`
@@ -24,19 +24,17 @@ the entry point names an :class:`Extension` subclass, an instance, or a zero-arg
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib.metadata import EntryPoint, entry_points
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from shipyard.errors import ShipyardError
 
 if TYPE_CHECKING:
     import typer
 
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 PLUGIN_GROUP = "shipyard.plugins"
-T = TypeVar("T")
 
 
 class Extension:
@@ -44,13 +42,13 @@ class Extension:
 
     name: str = ""
 
-    def setup(self, app: App) -> None:
+    def setup(self, app: AppBase) -> None:
         """Register routers, middleware, template and static directories."""
 
-    async def startup(self, app: App) -> None:
+    async def startup(self, app: AppBase) -> None:
         """Open connections and pools; runs inside the app's lifespan."""
 
-    async def shutdown(self, app: App) -> None:
+    async def shutdown(self, app: AppBase) -> None:
         """Close what ``startup`` opened; runs in reverse registration order."""
 
     def cli(self) -> typer.Typer | None:
@@ -61,16 +59,6 @@ class Extension:
     def label(self) -> str:
         """The name used in logs and error messages."""
         return self.name or type(self).__name__
-
-
-def app_scoped(app: Any, name: str, kind: type[T], create: Callable[[], T]) -> T:
-    """The ``kind`` object an extension keeps in ``app.state.<name>``, made on first use."""
-    existing = getattr(app.state, name, None)
-    if isinstance(existing, kind):
-        return existing
-    created = create()
-    setattr(app.state, name, created)
-    return created
 
 
 def _instantiate(entry_point: EntryPoint) -> Extension:

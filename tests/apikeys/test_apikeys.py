@@ -10,16 +10,16 @@ import pytest
 from tests.tokens.fixtures import MakeUser
 
 from shipyard import App
-from shipyard.config.models import ApiKeySettings
-from shipyard.db import Database, get_database
-from shipyard.db.model import utcnow
-from shipyard.security.apikeys import (
+from shipyard.auth.apikeys import (
     ApiKey,
     check_api_key,
     create_api_key,
     list_api_keys,
     revoke_api_key,
 )
+from shipyard.config.models import ApiKeySettings
+from shipyard.core.clock import utc_now
+from shipyard.db import Database, get_database
 
 OPTIONS = ApiKeySettings()
 
@@ -64,7 +64,7 @@ async def test_list_and_revoke_are_per_user(database: Database, make_user: MakeU
 
 async def test_expired_keys_are_refused(database: Database, make_user: MakeUser) -> None:
     user = await make_user()
-    soon = utcnow() + timedelta(hours=1)
+    soon = utc_now() + timedelta(hours=1)
     async with database.sessionmaker() as session, session.begin():
         created = await create_api_key(session, user, "temp", expires_at=soon)
     async with database.sessionmaker() as session, session.begin():
@@ -79,7 +79,7 @@ async def test_last_use_is_recorded_at_most_once_per_interval(
     user = await make_user()
     async with database.sessionmaker() as session, session.begin():
         created = await create_api_key(session, user, "ci")
-    start = utcnow()
+    start = utc_now()
     for moment in (start, start + timedelta(seconds=30), start + timedelta(seconds=61)):
         async with database.sessionmaker() as session, session.begin():
             assert await check_api_key(session, created.key, OPTIONS, now=moment) is not None

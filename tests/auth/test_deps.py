@@ -10,7 +10,7 @@ from starlette.requests import HTTPConnection
 from tests.auth.support import HTML, AuthHarness
 
 from shipyard.auth import Identity, User, register_authenticator
-from shipyard.auth.identity import authenticators
+from shipyard.auth.authenticators import authenticators
 from shipyard.auth.redirects import is_safe_next, safe_next
 
 

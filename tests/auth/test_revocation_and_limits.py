@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.auth.conftest import FAST_ARGON2
 from tests.auth.support import PASSWORD, AuthHarness, make_auth_app
 
-from shipyard.security.tokens import TokensExtension, get_token_service
+from shipyard.auth.tokens import TokensExtension, get_token_service
 
 
 @pytest.fixture

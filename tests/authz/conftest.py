@@ -26,7 +26,7 @@ from shipyard.auth.identity import Method
 from shipyard.authz import HasAllPermissions, HasAnyPermission, HasPermission
 from shipyard.db import Model, get_database
 from shipyard.testing.services import postgres_url, require_port
-from shipyard.web import templates_for
+from shipyard.web import get_templates
 
 Run = Callable[..., Any]
 
@@ -67,7 +67,7 @@ def demo_router() -> APIRouter:
 
     @router.get("/menu", response_class=HTMLResponse)
     async def menu(request: Request, identity: OptionalIdentity) -> str:
-        template = templates_for(request.app).env.from_string(
+        template = get_templates(request.app).env.from_string(
             "{{ can('posts:create') }}/{{ can('users:delete') }}"
         )
         return template.render(request=request)

@@ -11,7 +11,7 @@ import pytest
 from tests.cli.support import generate
 from typer.testing import CliRunner
 
-from shipyard.cli.discovery import APP_ENV, PROFILE_ENV
+from shipyard.core.discovery import APP_ENV, PROFILE_ENV
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shipyard.cli.discovery import APP_ENV, PROFILE_ENV
+from shipyard.core.discovery import APP_ENV, PROFILE_ENV
 
 SHIPYARD = [sys.executable, "-m", "shipyard.cli.main"]
 

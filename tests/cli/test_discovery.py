@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shipyard.app import App
-from shipyard.cli.discovery import (
+from shipyard.core.discovery import (
     APP_ENV,
     DEFAULT_SPEC,
     PROFILE_ENV,

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from shipyard import App, Extension, Settings, SettingsDep
 from shipyard.config.models import AppSettings, ServerSettings
+from shipyard.core.app import AppBase
 
 
 def make_app(tmp_path: Path, **kwargs: object) -> App:
@@ -48,13 +49,13 @@ class Recorder(Extension):
         self.name = name
         self.journal = journal
 
-    def setup(self, app: App) -> None:
+    def setup(self, app: AppBase) -> None:
         self.journal.append(f"setup {self.name}")
 
-    async def startup(self, app: App) -> None:
+    async def startup(self, app: AppBase) -> None:
         self.journal.append(f"startup {self.name}")
 
-    async def shutdown(self, app: App) -> None:
+    async def shutdown(self, app: AppBase) -> None:
         self.journal.append(f"shutdown {self.name}")
 
 
@@ -129,7 +130,7 @@ async def test_failed_startup_stops_only_what_started(tmp_path: Path) -> None:
     journal: list[str] = []
 
     class Broken(Recorder):
-        async def startup(self, app: App) -> None:
+        async def startup(self, app: AppBase) -> None:
             raise RuntimeError("pool refused")
 
     app = make_app(tmp_path, extensions=[Recorder("a", journal), Broken("b", journal)])
@@ -146,11 +147,11 @@ async def test_shutdown_is_bounded_and_failures_do_not_stop_the_others(
     journal: list[str] = []
 
     class Hangs(Recorder):
-        async def shutdown(self, app: App) -> None:
+        async def shutdown(self, app: AppBase) -> None:
             await asyncio.sleep(3600)
 
     class Fails(Recorder):
-        async def shutdown(self, app: App) -> None:
+        async def shutdown(self, app: AppBase) -> None:
             raise RuntimeError("close failed")
 
     settings = Settings(profile="test", server=ServerSettings(graceful_timeout=0.05))
@@ -198,7 +199,7 @@ def test_app_templates_and_static_are_added_first_when_present(tmp_path: Path) -
     class AddsTemplates(Extension):
         name = "adds-templates"
 
-        def setup(self, app: App) -> None:
+        def setup(self, app: AppBase) -> None:
             app.add_template_dir(extension_dir, override=True)
 
     app = make_app(tmp_path, extensions=[AddsTemplates()])

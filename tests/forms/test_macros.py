@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from markupsafe import Markup
 
 from shipyard.forms import FormResult
-from shipyard.web.templates import register_template_global, templates_for
+from shipyard.web.templates import get_templates, register_template_global
 
 from .conftest import Color, PostForm
 
@@ -22,7 +22,7 @@ def render(source: str, **context: Any) -> str:
 
 
 def _render(app: FastAPI, source: str, context: dict[str, Any]) -> str:
-    env = templates_for(app).env
+    env = get_templates(app).env
     template = env.from_string('{% import "forms/fields.html" as f with context %}' + source)
     return template.render(context)
 
@@ -185,7 +185,7 @@ def test_auto_form_renders_every_field() -> None:
 def test_csrf_field_without_request_leaves_a_hint() -> None:
     app = FastAPI()
     register_template_global(app, "csrf_field", jinja2.pass_context(lambda ctx: ctx["request"]))
-    template = templates_for(app).env.from_string(
+    template = get_templates(app).env.from_string(
         '{% import "forms/fields.html" as f %}{% call f.form() %}{% endcall %}'
     )
     assert 'import "forms/fields.html" with context' in template.render(request=object())

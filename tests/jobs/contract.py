@@ -12,7 +12,7 @@ only from that clock::
                 return MemoryBackend(clock=clock)
             return make
 
-The suite drives time with :class:`~shipyard.jobs.clock.ManualClock` (no sleeps),
+The suite drives time with :class:`~shipyard.core.clock.ManualClock` (no sleeps),
 closes the backend after each test, and covers leasing, lease expiry and re-delivery,
 priority order, delayed jobs, unique keys, fail -> retry / dead, release, cancel, retry,
 purge, list and stats, and (:mod:`tests.jobs.contract_admin`) what the dashboard
@@ -40,8 +40,8 @@ from tests.jobs.contract_base import (
     record,
 )
 
+from shipyard.core.clock import Clock
 from shipyard.jobs.backend import JobBackend
-from shipyard.jobs.clock import Clock
 
 __all__ = [
     "LEASE",

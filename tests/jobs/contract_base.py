@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from shipyard.core.clock import Clock, ManualClock
 from shipyard.jobs.backend import JobBackend, JobRecord, State
-from shipyard.jobs.clock import Clock, ManualClock
 
 BackendFactory = Callable[[Clock], Awaitable[JobBackend]]
 

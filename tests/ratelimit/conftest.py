@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Request
 from starlette.testclient import TestClient
 
 from shipyard import App, Settings
+from shipyard.ratelimit import RateLimit, limit_account
 from shipyard.security import SessionDep
-from shipyard.security.ratelimit import RateLimit, limit_account
 
 ClientFactory = Callable[..., TestClient]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shipyard.security.ratelimit.clientip import client_ip
+from shipyard.ratelimit.clientip import client_ip
 
 PROXIES = ["10.0.0.0/8", "192.168.1.1"]
 

@@ -8,9 +8,9 @@ import pytest
 from tests.ratelimit.conftest import ClientFactory
 
 from shipyard import Settings
+from shipyard.config.limits import parse_limit
 from shipyard.errors import ShipyardError
-from shipyard.security.ratelimit import RateLimit
-from shipyard.security.ratelimit.rules import parse_limit
+from shipyard.ratelimit import RateLimit
 
 
 def test_headers_count_down_then_429_with_retry_after(make_client: ClientFactory) -> None:

@@ -68,7 +68,7 @@ import os
 from fastapi import Depends
 
 from shipyard import App, Settings
-from shipyard.security.ratelimit import RateLimit
+from shipyard.ratelimit import RateLimit
 
 settings = Settings.model_validate(
     {

@@ -14,7 +14,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from shipyard import App, Settings
-from shipyard.db.model import utcnow
+from shipyard.core.clock import utc_now
 from shipyard.security import (
     SessionDep,
     clear_session,
@@ -28,7 +28,7 @@ from shipyard.security import (
     rotate_session_id,
     security_headers,
 )
-from shipyard.security.backends import SessionRecord
+from shipyard.sessions.backends import SessionRecord
 
 AppFactory = Callable[..., App]
 ClientFactory = Callable[..., TestClient]
@@ -47,7 +47,7 @@ class SpyBackend:
     async def load(self, session_id: str) -> SessionRecord | None:
         self.calls.append(("load", session_id))
         record = self.records.get(session_id)
-        return record if record is not None and record.expires_at > utcnow() else None
+        return record if record is not None and record.expires_at > utc_now() else None
 
     async def save(self, session_id: str, payload: str, expires_at: datetime) -> None:
         self.calls.append(("save", session_id))

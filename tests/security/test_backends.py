@@ -13,11 +13,11 @@ from starlette.testclient import TestClient
 from tests.security.conftest import ClientFactory
 
 from shipyard.config.models import DatabaseSettings
+from shipyard.core.clock import utc_now
 from shipyard.db import Database
-from shipyard.db.model import utcnow
-from shipyard.security.backends import SessionBackend
-from shipyard.security.database_backend import DatabaseSessionBackend
-from shipyard.security.redis_backend import RedisSessionBackend
+from shipyard.sessions.backends import SessionBackend
+from shipyard.sessions.database import DatabaseSessionBackend
+from shipyard.sessions.redis import RedisSessionBackend
 from shipyard.testing.services import redis_url, require_port
 
 COOKIE = "shipyard_session"
@@ -49,7 +49,7 @@ async def redis_backend() -> AsyncIterator[RedisSessionBackend]:
 
 
 async def _roundtrip(backend: SessionBackend) -> None:
-    now = utcnow()
+    now = utc_now()
     assert await backend.load("missing") is None
     await backend.save("abc", '{"a": 1}', now + timedelta(hours=1))
     record = await backend.load("abc")
@@ -76,8 +76,8 @@ async def test_database_backend_roundtrip(sqlite_backend: DatabaseSessionBackend
 async def test_database_backend_hides_and_purges_expired(
     sqlite_backend: DatabaseSessionBackend,
 ) -> None:
-    await sqlite_backend.save("old", "{}", utcnow() - timedelta(seconds=1))
-    await sqlite_backend.save("new", "{}", utcnow() + timedelta(hours=1))
+    await sqlite_backend.save("old", "{}", utc_now() - timedelta(seconds=1))
+    await sqlite_backend.save("new", "{}", utc_now() + timedelta(hours=1))
     assert await sqlite_backend.load("old") is None
     assert await sqlite_backend.purge_expired() == 1
     assert await sqlite_backend.load("new") is not None
@@ -90,7 +90,7 @@ async def test_redis_backend_roundtrip(redis_backend: RedisSessionBackend) -> No
 
 @pytest.mark.redis
 async def test_redis_backend_expires(redis_backend: RedisSessionBackend) -> None:
-    await redis_backend.save("gone", "{}", utcnow() + timedelta(milliseconds=50))
+    await redis_backend.save("gone", "{}", utc_now() + timedelta(milliseconds=50))
     ttl = await redis_backend.client.pttl(redis_backend.prefix + "gone")
     assert 0 < ttl <= 50
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from shipyard.security.flash import FlashMessage, render_flash_messages
+from shipyard.web.flash import FlashMessage, render_flash_messages
 
 
 def test_flash_is_shown_once(client: TestClient) -> None:

@@ -8,9 +8,9 @@ import pytest
 from starlette.testclient import TestClient
 from tests.security.conftest import ClientFactory, SpyBackend
 
-from shipyard.db.model import utcnow
-from shipyard.security.backends import SessionRecord
-from shipyard.security.sessions import Session, SessionNotLoaded, SessionTooLarge
+from shipyard.core.clock import utc_now
+from shipyard.sessions.backends import SessionRecord
+from shipyard.sessions.session import Session, SessionNotLoaded, SessionTooLarge
 
 COOKIE = "shipyard_session"
 
@@ -121,7 +121,7 @@ def test_sliding_expiry_is_throttled(make_client: ClientFactory, spy: SpyBackend
     response = client.get("/peek")  # renewed just now: no write, no cookie
     assert spy.count("touch") == 0
     assert "set-cookie" not in response.headers
-    stale = utcnow() + timedelta(seconds=3600 - 120)  # renewed two minutes ago
+    stale = utc_now() + timedelta(seconds=3600 - 120)  # renewed two minutes ago
     spy.records[session_id] = SessionRecord(spy.records[session_id].payload, stale)
     response = client.get("/peek")
     assert spy.count("touch") == 1
@@ -132,14 +132,14 @@ def test_sliding_expiry_is_throttled(make_client: ClientFactory, spy: SpyBackend
 def test_expired_record_is_an_empty_session(client: TestClient, spy: SpyBackend) -> None:
     client.get("/count")
     session_id = next(iter(spy.records))
-    spy.records[session_id] = SessionRecord('{"count": 5}', utcnow() - timedelta(seconds=1))
+    spy.records[session_id] = SessionRecord('{"count": 5}', utc_now() - timedelta(seconds=1))
     assert client.get("/count").json() == {"count": 1}
 
 
 def test_corrupt_record_is_an_empty_session(client: TestClient, spy: SpyBackend) -> None:
     client.get("/count")
     session_id = next(iter(spy.records))
-    spy.records[session_id] = SessionRecord("[not json", utcnow() + timedelta(hours=1))
+    spy.records[session_id] = SessionRecord("[not json", utc_now() + timedelta(hours=1))
     assert client.get("/count").json() == {"count": 1}
 
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from shipyard.app import App
 from shipyard.auth import User
+from shipyard.auth.apikeys import create_api_key, revoke_api_key
 from shipyard.db import get_database
 from shipyard.db.seeds import run_seed
-from shipyard.security.apikeys import create_api_key, revoke_api_key
 
 from .accounts import PASSWORD, access_token, add_user, csrf_token
 from .conftest import Showcase

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shipyard import App, Settings
 from shipyard.auth import AuthExtension, CurrentIdentity, Identity
+from shipyard.auth.tokens import TokensExtension
 from shipyard.authz import HasPermission
 from shipyard.db import DbSession, IdMixin, Model, get_database
-from shipyard.security.tokens import TokensExtension
 
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
 

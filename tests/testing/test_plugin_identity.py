@@ -14,7 +14,7 @@ from shipyard import App, Settings
 from shipyard.auth import AuthExtension, CurrentIdentity
 from shipyard.authz import HasPermission
 from shipyard.db import Model, get_database
-from shipyard.security.tokens import TokensExtension
+from shipyard.auth.tokens import TokensExtension
 
 router = APIRouter()
 

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard import App
 from shipyard.auth.models import User
 from shipyard.auth.passwords import hash_password
+from shipyard.auth.tokens import RedisDenylist, TokenService, TokensExtension
 from shipyard.config.models import AuthSettings, Settings
 from shipyard.db import Database, Model, get_database
-from shipyard.security.tokens import RedisDenylist, TokenService, TokensExtension
 from shipyard.testing.services import port_open, redis_url, unavailable
 
 PASSWORD = "correct horse battery staple"

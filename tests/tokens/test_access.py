@@ -15,11 +15,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from pydantic import ValidationError
 
+from shipyard.auth.tokens import AccessTokenCodec, InvalidAccessToken, KeySet
+from shipyard.auth.tokens.keys import DERIVED_KID
 from shipyard.config.models import TokenSettings
-from shipyard.db.model import utcnow
+from shipyard.core.clock import utc_now
 from shipyard.errors import ShipyardError
-from shipyard.security.tokens import AccessTokenCodec, InvalidAccessToken, KeySet
-from shipyard.security.tokens.keys import DERIVED_KID
 
 SECRET_KEY = "app-secret-for-tests-" + "x" * 40
 HS_SECRET = "s" * 48
@@ -62,7 +62,7 @@ def forge_hmac(header: dict[str, Any], payload: dict[str, Any], key: bytes) -> s
 
 
 def valid_payload(tokens: AccessTokenCodec) -> dict[str, Any]:
-    now = int(utcnow().timestamp())
+    now = int(utc_now().timestamp())
     return {
         "sub": "1",
         "jti": "abc",
@@ -154,7 +154,7 @@ def test_wrong_audience_and_issuer_are_rejected() -> None:
 
 def test_expired_token_is_rejected_and_leeway_is_honoured() -> None:
     tokens = codec()
-    stale = tokens.encode(1, now=utcnow() - timedelta(minutes=16)).token
+    stale = tokens.encode(1, now=utc_now() - timedelta(minutes=16)).token
     with pytest.raises(InvalidAccessToken, match="expired"):
         tokens.decode(stale)
     assert codec(leeway=120).decode(stale).subject == "1"

@@ -7,9 +7,9 @@ import pytest
 from tests.tokens.fixtures import PASSWORD, MakeSettings, MakeUser
 
 from shipyard import App
+from shipyard.auth.tokens import TokenService, get_token_service
 from shipyard.config.models import Settings
 from shipyard.db import get_database
-from shipyard.security.tokens import TokenService, get_token_service
 
 
 async def login(client: httpx.AsyncClient, email: str, **extra: str) -> dict[str, object]:

@@ -10,10 +10,7 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 from tests.tokens.fixtures import MakeSettings, MakeUser
 
-from shipyard.config.models import Settings
-from shipyard.db import Database
-from shipyard.db.model import utcnow
-from shipyard.security.tokens import (
+from shipyard.auth.tokens import (
     InvalidRefreshToken,
     RefreshRace,
     RefreshToken,
@@ -24,7 +21,10 @@ from shipyard.security.tokens import (
     TokenService,
     revoke_user_tokens,
 )
-from shipyard.security.tokens.refresh import hash_token
+from shipyard.auth.tokens.refresh import hash_token
+from shipyard.config.models import Settings
+from shipyard.core.clock import utc_now
+from shipyard.db import Database
 
 
 async def issue(database: Database, service: TokenService, user_id: int, **kw: object) -> TokenPair:
@@ -142,7 +142,7 @@ async def test_expired_unknown_and_hostile_refresh_tokens_are_refused(
     database: Database, service: TokenService, make_user: MakeUser
 ) -> None:
     user = await make_user()
-    old = await issue(database, service, user.id, now=utcnow() - timedelta(days=31))
+    old = await issue(database, service, user.id, now=utc_now() - timedelta(days=31))
     with pytest.raises(InvalidRefreshToken, match="expired"):
         await refresh(database, service, old.refresh_token)
     for hostile in ["", "nope", "x" * 10_000, "\x00" * 10, "' OR 1=1 --", "\ud800"]:
@@ -217,7 +217,7 @@ async def test_a_revoked_access_token_is_rejected_until_it_expires(
     client = getattr(denylist, "client", None)
     if client is not None:  # Redis forgets the jti when the token would have expired
         ttl_ms = await client.pttl(denylist.prefix + claims.jti)  # type: ignore[attr-defined]
-        expected_ms = (remembered_until - utcnow()).total_seconds() * 1000
+        expected_ms = (remembered_until - utc_now()).total_seconds() * 1000
         assert 0 < ttl_ms <= expected_ms + 50
         assert ttl_ms > expected_ms - 5000
     else:
@@ -230,7 +230,7 @@ async def test_a_revoked_access_token_is_rejected_until_it_expires(
 async def test_expired_entries_leave_the_database_denylist(
     database: Database, service: TokenService
 ) -> None:
-    now = utcnow()
+    now = utc_now()
     async with database.sessionmaker() as session, session.begin():
         await service.denylist.add(session, [("live", now + timedelta(minutes=5))])
         await service.denylist.add(session, [("dead", now - timedelta(seconds=1))])  # skipped

@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tests.web.conftest import AppFactory, client_for, write
 
 from shipyard import App
+from shipyard.core.problems import PROBLEM_JSON
 from shipyard.web import HTTPProblem
-from shipyard.web.problems import PROBLEM_JSON
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 API = {"Accept": "application/json"}

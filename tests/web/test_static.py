@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from tests.web.conftest import AppFactory, get, write
 
 from shipyard import App
-from shipyard.web import register_template_global, render, static_files_for, templates_for
+from shipyard.web import get_static_files, get_templates, register_template_global, render
 from shipyard.web.static import FRAMEWORK_STATIC, IMMUTABLE
 
 
@@ -23,28 +23,28 @@ def digest(data: bytes) -> str:
 
 async def test_static_url_carries_the_content_hash(app: App, static: Path) -> None:
     write(static / "app.css", "body { color: red }")
-    url = static_files_for(app).url("app.css")
+    url = get_static_files(app).url("app.css")
     assert url == f"/static/app.css?v={digest(b'body { color: red }')}"
 
 
 async def test_hash_changes_when_the_file_changes(app: App, static: Path) -> None:
     css = write(static / "app.css", "a{}")
-    first = static_files_for(app).url("app.css")
+    first = get_static_files(app).url("app.css")
     css.write_text("a{color:blue}")
     stat = css.stat()
     os.utime(css, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    second = static_files_for(app).url("app.css")
+    second = get_static_files(app).url("app.css")
     assert first != second
     assert second.endswith(digest(b"a{color:blue}"))
 
 
 async def test_missing_file_gets_an_unversioned_url(app: App) -> None:
-    assert static_files_for(app).url("nope.js") == "/static/nope.js"
+    assert get_static_files(app).url("nope.js") == "/static/nope.js"
 
 
 async def test_hashed_url_is_served_immutable(app: App, static: Path) -> None:
     write(static / "app.js", "console.log(1)")
-    url = static_files_for(app).url("app.js")
+    url = get_static_files(app).url("app.js")
     response = await get(app, url)
     assert response.status_code == 200
     assert response.text == "console.log(1)"
@@ -98,7 +98,7 @@ async def test_traversal_and_directories_are_404(
 
 def test_find_refuses_escapes(app: App, static: Path, tmp_path: Path) -> None:
     write(tmp_path / "secret.txt", "TOP SECRET")
-    files = static_files_for(app)
+    files = get_static_files(app)
     for path in [
         "../secret.txt",
         "a/../../secret.txt",
@@ -130,7 +130,7 @@ async def test_post_is_405_with_allow(app: App, static: Path) -> None:
 
 async def test_vendored_htmx_and_extensions_are_served(app: App) -> None:
     for name in ["htmx.min.js", "sse.js", "ws.js"]:
-        url = static_files_for(app).url(f"shipyard/vendor/{name}")
+        url = get_static_files(app).url(f"shipyard/vendor/{name}")
         data = (FRAMEWORK_STATIC / "shipyard/vendor" / name).read_bytes()
         assert url.endswith(digest(data))
         response = await get(app, url)
@@ -151,7 +151,7 @@ async def test_static_url_setting_moves_the_mount(make_app: AppFactory, static: 
     app = App(settings=Settings(web=WebSettings(static_url="/assets")), root=static.parent)
     app.add_static_dir(static)
     write(static / "a.txt", "A")
-    assert static_files_for(app).url("a.txt").startswith("/assets/a.txt?v=")
+    assert get_static_files(app).url("a.txt").startswith("/assets/a.txt?v=")
     assert (await get(app, "/assets/a.txt")).text == "A"
 
 
@@ -180,9 +180,9 @@ def _layout_app(app: App, templates: Path) -> App:
 
 async def test_base_layout_without_security_globals(app: App, templates: Path) -> None:
     for name in ["csp_nonce", "csrf_token", "get_flashed_messages"]:
-        templates_for(app).env.globals.pop(name, None)
+        get_templates(app).env.globals.pop(name, None)
     body = (await get(_layout_app(app, templates), "/")).text
-    htmx_url = static_files_for(app).url("shipyard/vendor/htmx.min.js")
+    htmx_url = get_static_files(app).url("shipyard/vendor/htmx.min.js")
     assert f'<script src="{htmx_url}"></script>' in body
     assert 'name="htmx-config"' in body
     assert '"allowEval": false' in body

@@ -6,9 +6,9 @@ from shipyard.api.cookbook import CookbookExtension
 from shipyard.api.versioning import ApiVersioning
 from shipyard.app import App
 from shipyard.auth import AuthExtension
+from shipyard.auth.tokens import TokensExtension
 from shipyard.jobs.cron import cron
 from shipyard.jobs.dashboard import JobsDashboard
-from shipyard.security.tokens import TokensExtension
 
 from app import models  # noqa: F401  (registers the models for migrations and the shell)
 from app.jobs.tasks import FleetCensus

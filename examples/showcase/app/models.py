@@ -2,14 +2,14 @@
 
 The account tables (``users``, ``roles``, ``user_roles``) come from ``shipyard.auth`` and
 the token tables (``api_keys``, ``shipyard_refresh_tokens``, ``shipyard_revoked_tokens``)
-from ``shipyard.security.tokens``; importing them here puts them on the metadata that
+from ``shipyard.auth.tokens``; importing them here puts them on the metadata that
 ``shipyard db revision --autogenerate`` compares.
 """
 
 from shipyard.auth import Role, User
+from shipyard.auth.apikeys.models import ApiKey
+from shipyard.auth.tokens import RefreshToken, RevokedToken
 from shipyard.db import Model
-from shipyard.security.apikeys.models import ApiKey
-from shipyard.security.tokens import RefreshToken, RevokedToken
 
 from app.ships.models import Ship
 

@@ -5,11 +5,12 @@ Owns ``User``/``Role``, Argon2id hashing and the password policy
 (:mod:`.identity`), the session authenticator with :func:`login`/:func:`logout`
 (:mod:`.sessionauth`), the ``current_user``/``optional_user``/``require_user``
 dependencies (:mod:`.deps`) and the opt-in account pages (:class:`AuthExtension`).
-Not owned here: JWTs and API keys (``shipyard.security.tokens``/``apikeys``, which
+Not owned here: JWTs and API keys (``shipyard.auth.tokens``/``apikeys``, which
 register their own authenticators), permissions (``shipyard.authz``), mail delivery
 (``shipyard.mail``).
 """
 
+from shipyard.auth.authenticators import register_authenticator, resolve_identity
 from shipyard.auth.deps import (
     AuthenticationRequired,
     CurrentIdentity,
@@ -20,7 +21,7 @@ from shipyard.auth.deps import (
     require_user,
 )
 from shipyard.auth.extension import AuthExtension
-from shipyard.auth.identity import Identity, register_authenticator, resolve_identity
+from shipyard.auth.identity import Identity
 from shipyard.auth.models import Role, User, normalize_email, user_roles
 from shipyard.auth.passwords import hash_password, password_problems, verify_password
 from shipyard.auth.sessionauth import InactiveUser, login, logout

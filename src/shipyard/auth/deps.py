@@ -16,12 +16,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.exceptions import HTTPException
 
-from shipyard.auth.identity import Identity, resolve_identity
+from shipyard.auth.authenticators import resolve_identity
+from shipyard.auth.identity import Identity
 from shipyard.auth.models import User
 from shipyard.auth.redirects import login_redirect_url
 from shipyard.db.session import DbSession
 from shipyard.web.htmx import htmx, htmx_redirect
-from shipyard.web.problems import wants_html
+from shipyard.web.negotiation import wants_html
 
 VARY = "Accept, HX-Request"
 

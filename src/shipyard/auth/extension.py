@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from shipyard.auth.models import User
+from shipyard.auth.pages_account import account_pages
+from shipyard.auth.pages_config import ACCOUNT_PAGES, AccountPages
+from shipyard.auth.pages_session import session_pages
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.web.templates import register_context_processor
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 
 def _identity_context(request: Request) -> dict[str, Any]:
@@ -40,13 +43,8 @@ class AuthExtension(Extension):
         self.prefix = prefix
         self.user_model = user_model
 
-    def setup(self, app: App) -> None:
-        # The pages import the rate limiter, which imports this package: import them late.
-        from shipyard.auth.pages_account import account_pages
-        from shipyard.auth.pages_session import session_pages
-
-        app.state.auth_login_url = f"{self.prefix}/login"
-        app.state.auth_user_model = self.user_model
+    def setup(self, app: AppBase) -> None:
+        ACCOUNT_PAGES.provide(app, AccountPages(self.prefix, self.user_model))
         app.include_router(session_pages(), prefix=self.prefix)
         app.include_router(account_pages(), prefix=self.prefix)
         register_context_processor(app, _identity_context)

@@ -1,33 +1,22 @@
-"""Who is making a request: the :class:`Identity`, and the per-app authenticator registry.
+"""Who is making a request: the :class:`Identity`, cached once resolved for the request.
 
-An authenticator is an async callable ``(request, db_session) -> Identity | None``. Each
-app keeps its own list, tried in ascending ``priority`` (bearer JWT 100, ``X-API-Key``
-200, the login session 300, which every app has). The first Identity whose user is
-active wins; an identity of an inactive user is refused here, centrally, whatever method
-produced it. The result (None included) is cached per request in
-``request.state.identity``.
+Authenticators (:mod:`shipyard.auth.authenticators`) produce it; the result (None
+included) is cached per request in ``request.state.identity``, where
+:func:`resolved_identity` reads it without ever resolving one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
 from shipyard.auth.models import User
 
 Method = Literal["session", "jwt", "api_key"]
-Authenticator = Callable[[HTTPConnection, AsyncSession], Awaitable["Identity | None"]]
-
-PRIORITY_JWT = 100
-PRIORITY_API_KEY = 200
-PRIORITY_SESSION = 300
-
-_RESOLVED = "shipyard.auth.resolved"
+RESOLVED = "shipyard.auth.resolved"
+"""The scope key set once the request's identity was resolved (None included)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,65 +34,14 @@ class Identity:
     credential_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    priority: int
-    order: int
-    authenticator: Authenticator
-
-
-def _registry(app: Starlette) -> list[_Entry]:
-    entries: list[_Entry] | None = getattr(app.state, "shipyard_authenticators", None)
-    if entries is None:
-        from shipyard.auth.sessionauth import session_authenticator
-
-        entries = [_Entry(PRIORITY_SESSION, 0, session_authenticator)]
-        app.state.shipyard_authenticators = entries
-    return entries
-
-
-def register_authenticator(app: Starlette, authenticator: Authenticator, *, priority: int) -> None:
-    """Add ``authenticator`` to ``app``; lower priorities are tried first (ties: in order)."""
-    entries = _registry(app)
-    if any(entry.authenticator is authenticator for entry in entries):
-        return
-    entries.append(_Entry(priority, len(entries), authenticator))
-    entries.sort(key=lambda entry: (entry.priority, entry.order))
-
-
-def authenticators(app: Starlette) -> list[Authenticator]:
-    """The app's authenticators in the order they are tried."""
-    return [entry.authenticator for entry in _registry(app)]
-
-
-async def resolve_identity(request: HTTPConnection, session: AsyncSession) -> Identity | None:
-    """The request's Identity (cached on ``request.state.identity``), or None.
-
-    Identities of inactive users are discarded: an inactive account never gets in. An
-    identity resolved earlier in another database session (the rate limiter resolves
-    credentialed requests in one of its own) is moved into ``session`` without another
-    query, so the ``User`` a handler gets belongs to the session it commits.
-    """
-    if request.scope.get(_RESOLVED):
-        cached: Identity | None = request.state.identity
-        if cached is None or cached.user in session.sync_session:
-            return cached
-        user = await session.merge(cached.user, load=False)
-        adopted = replace(cached, user=user)
-        request.state.identity = adopted
-        return adopted
-    identity: Identity | None = None
-    for authenticator in authenticators(request.app):
-        found = await authenticator(request, session)
-        if found is not None and found.user.is_active:
-            identity = found
-            break
-    request.state.identity = identity
-    request.scope[_RESOLVED] = True
+def resolved_identity(connection: HTTPConnection) -> Identity | None:
+    """The Identity already resolved for this request, if any (never resolves one)."""
+    state = connection.scope.get("state") or {}
+    identity: Identity | None = state.get("identity")
     return identity
 
 
 def forget_identity(request: HTTPConnection) -> None:
     """Drop the cached Identity (after login or logout within the same request)."""
-    request.scope.pop(_RESOLVED, None)
+    request.scope.pop(RESOLVED, None)
     request.state.identity = None

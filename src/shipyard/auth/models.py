@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from shipyard.db.model import IdMixin, Model, TimestampMixin, UtcDateTime, utcnow
+from shipyard.core.clock import utc_now
+from shipyard.db.model import IdMixin, Model, TimestampMixin, UtcDateTime
 
 user_roles = Table(
     "user_roles",
@@ -57,7 +58,7 @@ class User(IdMixin, TimestampMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
-    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utc_now)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     pending_email: Mapped[str | None] = mapped_column(String(320), default=None)
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")

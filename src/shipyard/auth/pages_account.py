@@ -25,8 +25,8 @@ from shipyard.auth.sessionauth import login
 from shipyard.auth.users import email_taken, find_by_email, set_password, user_model
 from shipyard.db.session import DbSession
 from shipyard.forms import FormResult, form_of, form_response
+from shipyard.ratelimit import RateLimit
 from shipyard.security import flash, load_session
-from shipyard.security.ratelimit import RateLimit
 from shipyard.web import PageRouter, render
 from shipyard.web.htmx import htmx_redirect
 

@@ -18,8 +18,8 @@ from shipyard.auth.users import EmailTaken, authenticate, create_user, user_mode
 from shipyard.config.models import AuthSettings
 from shipyard.db.session import DbSession
 from shipyard.forms import FormResult, form_of, form_response
+from shipyard.ratelimit import RateLimit, limit_account
 from shipyard.security import flash
-from shipyard.security.ratelimit import RateLimit, limit_account
 from shipyard.web import PageRouter
 from shipyard.web.htmx import htmx_redirect
 

@@ -12,6 +12,8 @@ from urllib.parse import urlencode, urlsplit
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
+from shipyard.auth.pages_config import ACCOUNT_PAGES
+
 MAX_NEXT_LENGTH = 2048
 DEFAULT_LOGIN_PATH = "/account/login"
 
@@ -36,8 +38,8 @@ def safe_next(value: str | None, default: str = "/") -> str:
 def login_url(app: Starlette) -> str:
     """The login page's path: ``auth.login_url``, the AuthExtension's, or the default."""
     configured: str | None = app.settings.auth.login_url  # type: ignore[attr-defined]
-    mounted: str = getattr(app.state, "auth_login_url", DEFAULT_LOGIN_PATH)
-    return configured or mounted
+    pages = ACCOUNT_PAGES.find(app)
+    return configured or (DEFAULT_LOGIN_PATH if pages is None else pages.login_url)
 
 
 def requested_path(request: HTTPConnection) -> str:

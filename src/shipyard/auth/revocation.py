@@ -12,20 +12,26 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
+from shipyard.core.services import Service
+
 Revoker = Callable[[AsyncSession, int], Awaitable[object]]
 """``revoker(db_session, user_id)``: revoke what it owns in that session (no commit)."""
 
-_STATE_KEY = "credential_revokers"
+
+class Revokers(list[Revoker]):
+    """One app's revokers, in registration order."""
+
+
+REVOKERS = Service("credential_revokers", Revokers, "credential revoker list")
+"""The app's :class:`Revokers` (made by the first registration)."""
 
 
 def on_credentials_revoked(app: Starlette, revoker: Revoker) -> None:
     """Have ``revoker`` run whenever a user's credentials are all revoked."""
-    revokers: list[Revoker] = getattr(app.state, _STATE_KEY, None) or []
-    revokers.append(revoker)
-    setattr(app.state, _STATE_KEY, revokers)
+    REVOKERS.get_or_create(app, Revokers).append(revoker)
 
 
 async def revoke_credentials(app: Starlette, db: AsyncSession, user_id: int) -> None:
     """Run every registered revoker for ``user_id`` in ``db`` (the caller commits)."""
-    for revoker in getattr(app.state, _STATE_KEY, None) or []:
+    for revoker in REVOKERS.find(app) or ():
         await revoker(db, user_id)

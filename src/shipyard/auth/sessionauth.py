@@ -14,14 +14,14 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_object_session
 from starlette.requests import HTTPConnection
 
-from shipyard.auth.identity import _RESOLVED, Identity, forget_identity
+from shipyard.auth.identity import RESOLVED, Identity, forget_identity
 from shipyard.auth.models import User
 from shipyard.auth.revocation import revoke_credentials
 from shipyard.auth.users import user_model
 from shipyard.config.models import Settings
 from shipyard.db.extension import get_database
 from shipyard.errors import ShipyardError
-from shipyard.security.sessions import clear_session, load_session, rotate_session_id
+from shipyard.sessions.session import clear_session, load_session, rotate_session_id
 
 USER_ID_KEY = "user_id"
 EPOCH_KEY = "auth_epoch"
@@ -65,7 +65,7 @@ async def login(request: HTTPConnection, user: User, remember: bool = False) -> 
     else:
         session.set_expiry(settings.auth.session_max_age, persistent=False)
     request.state.identity = Identity(user=user, method="session")
-    request.scope[_RESOLVED] = True
+    request.scope[RESOLVED] = True
 
 
 async def logout(request: HTTPConnection, everywhere: bool = False) -> None:
@@ -86,7 +86,7 @@ async def logout(request: HTTPConnection, everywhere: bool = False) -> None:
 
 async def _end_all_sessions(request: HTTPConnection, user_id: int) -> None:
     """Bump the epoch and revoke other credentials, in one database transaction."""
-    identity = request.state.identity if request.scope.get(_RESOLVED) else None
+    identity = request.state.identity if request.scope.get(RESOLVED) else None
     if isinstance(identity, Identity) and identity.user.id == user_id:
         user = identity.user
         db = async_object_session(user)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from shipyard.auth.models import User, normalize_email
+from shipyard.auth.pages_config import ACCOUNT_PAGES
 from shipyard.auth.passwords import (
     burn_verification_time,
     hash_password,
@@ -20,7 +21,7 @@ from shipyard.auth.passwords import (
 )
 from shipyard.auth.revocation import revoke_credentials
 from shipyard.config.models import AuthSettings
-from shipyard.db.model import utcnow
+from shipyard.core.clock import utc_now
 from shipyard.errors import ShipyardError
 
 
@@ -38,8 +39,8 @@ class EmailTaken(ShipyardError):
 
 def user_model(app: Starlette) -> type[User]:
     """The app's User class (``User`` unless the AuthExtension was given a subclass)."""
-    model: type[User] = getattr(app.state, "auth_user_model", User)
-    return model
+    pages = ACCOUNT_PAGES.find(app)
+    return User if pages is None else pages.user_model
 
 
 async def find_by_email(session: AsyncSession, email: str, model: type[User] = User) -> User | None:
@@ -121,6 +122,6 @@ async def set_password(
     if check_password and (problems := password_problems(password, settings)):
         raise PasswordRejected(problems)
     user.password_hash = hash_password(password, settings)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = utc_now()
     user.session_epoch = (user.session_epoch or 0) + 1
     await revoke_credentials(app, db, user.id)

@@ -12,12 +12,11 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from shipyard.api.problems import PERMISSION_DENIED
 from shipyard.auth.deps import current_user
 from shipyard.auth.identity import Identity
 from shipyard.authz.checks import allows_all, allows_any
 from shipyard.authz.permissions import validate_required
-from shipyard.web.problems import HTTPProblem
+from shipyard.core.problems import PERMISSION_DENIED, HTTPProblem
 
 
 class _PermissionCheck:

@@ -8,7 +8,7 @@ from shipyard.authz.templating import register_authz_globals
 from shipyard.extension import Extension
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 
 class AuthzExtension(Extension):
@@ -16,5 +16,5 @@ class AuthzExtension(Extension):
 
     name = "authz"
 
-    def setup(self, app: App) -> None:
+    def setup(self, app: AppBase) -> None:
         register_authz_globals(app)

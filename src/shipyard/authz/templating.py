@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from shipyard.auth.identity import resolved_identity
 from shipyard.authz.checks import allows
-from shipyard.security.ratelimit.keys import resolved_identity
 from shipyard.web.templates import register_template_global
 
 if TYPE_CHECKING:

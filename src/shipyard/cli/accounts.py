@@ -13,8 +13,8 @@ from typing import TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shipyard.app import App
-from shipyard.cli.discovery import load_app
+from shipyard.core.app import AppBase
+from shipyard.core.discovery import load_app
 from shipyard.db.database import Database
 from shipyard.db.migrations import run_coroutine
 from shipyard.errors import ShipyardError
@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 
 def in_transaction(
-    spec: str | None, profile: str | None, work: Callable[[App, AsyncSession], Awaitable[T]]
+    spec: str | None, profile: str | None, work: Callable[[AppBase, AsyncSession], Awaitable[T]]
 ) -> T:
     """Run ``work(app, session)`` against the app's database and commit it."""
     app = load_app(spec, profile=profile)

@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from shipyard.cli.discovery import load_app
 from shipyard.cli.errors import handle_errors
 from shipyard.cli.options import AppOption, ProfileOption
+from shipyard.core.discovery import load_app
 from shipyard.db.database import Database
 from shipyard.db.migrations import Migrations, init_migrations, run_coroutine
 from shipyard.db.seeds import DEFAULT_SEEDS, SeedFunction, load_seed, run_seed

@@ -18,9 +18,9 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from shipyard.cli.discovery import load_app
 from shipyard.cli.errors import handle_errors
 from shipyard.cli.options import AppOption, ProfileOption
+from shipyard.core.discovery import load_app
 from shipyard.db.migrations import run_coroutine
 from shipyard.errors import ShipyardError
 from shipyard.jobs.api import Jobs

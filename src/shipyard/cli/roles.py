@@ -10,7 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shipyard.app import App
 from shipyard.authz.roles import (
     create_role,
     grant_permission,
@@ -21,6 +20,7 @@ from shipyard.authz.roles import (
 from shipyard.cli.accounts import in_transaction
 from shipyard.cli.errors import handle_errors
 from shipyard.cli.options import AppOption, ProfileOption
+from shipyard.core.app import AppBase
 
 app = typer.Typer(
     name="roles",
@@ -52,7 +52,7 @@ def create(
     Example: shipyard roles create editor --permission 'posts:*' --permission '*:read'
     """
 
-    async def work(_: App, session: AsyncSession) -> None:
+    async def work(_: AppBase, session: AsyncSession) -> None:
         await create_role(session, name, permission or [], description=description)
 
     in_transaction(app_spec, profile, work)
@@ -72,7 +72,7 @@ def grant(
     Example: shipyard roles grant editor comments:delete
     """
 
-    async def work(_: App, session: AsyncSession) -> None:
+    async def work(_: AppBase, session: AsyncSession) -> None:
         await grant_permission(session, name, permission)
 
     in_transaction(app_spec, profile, work)
@@ -92,7 +92,7 @@ def revoke(
     Example: shipyard roles revoke editor comments:delete
     """
 
-    async def work(_: App, session: AsyncSession) -> None:
+    async def work(_: AppBase, session: AsyncSession) -> None:
         await revoke_permission(session, name, permission)
 
     in_transaction(app_spec, profile, work)
@@ -109,7 +109,7 @@ def deactivate(
     Example: shipyard roles deactivate editor
     """
 
-    async def work(_: App, session: AsyncSession) -> None:
+    async def work(_: AppBase, session: AsyncSession) -> None:
         await set_role_active(session, name, False)
 
     in_transaction(app_spec, profile, work)
@@ -124,7 +124,7 @@ def list_command(app_spec: AppOption = None, profile: ProfileOption = None) -> N
     Example: shipyard roles list
     """
 
-    async def work(_: App, session: AsyncSession) -> list[tuple[str, bool, str]]:
+    async def work(_: AppBase, session: AsyncSession) -> list[tuple[str, bool, str]]:
         roles = await list_roles(session)
         return [(role.name, role.is_active, " ".join(role.permissions)) for role in roles]
 

@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from starlette.routing import BaseRoute, Host, Mount, WebSocketRoute
 
-from shipyard.cli.discovery import load_app
 from shipyard.cli.errors import handle_errors
+from shipyard.core.discovery import load_app
 
 console = Console(highlight=False)
 

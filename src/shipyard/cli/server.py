@@ -18,10 +18,10 @@ from typing import Annotated, Any
 import typer
 import uvicorn
 
-from shipyard.app import App
-from shipyard.cli.discovery import APP_ENV, load_app, resolve_spec
 from shipyard.cli.errors import handle_errors, stderr
 from shipyard.cli.options import AppOption
+from shipyard.core.app import AppBase
+from shipyard.core.discovery import APP_ENV, load_app, resolve_spec
 
 APP_FACTORY = "shipyard.cli.server:server_app"
 GRANIAN_APP_FACTORY = "shipyard.cli.server:granian_app"
@@ -48,7 +48,7 @@ def register(cli: typer.Typer) -> None:
     )
 
 
-def server_app() -> App:
+def server_app() -> AppBase:
     """Server-side factory: the app named by ``SHIPYARD_APP`` (set by dev/run)."""
     return load_app(os.environ.get(APP_ENV))
 
@@ -167,7 +167,7 @@ def _run_granian(host: str, port: int, workers: int, graceful: int) -> None:
     ).serve()
 
 
-def _prepare(spec: str | None) -> App:
+def _prepare(spec: str | None) -> AppBase:
     """Resolve and load the app once in this process, then publish the spec to workers."""
     resolved = resolve_spec(spec)
     application = load_app(resolved)

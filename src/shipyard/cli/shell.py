@@ -22,9 +22,9 @@ from typing import Annotated, Any
 import sqlalchemy
 import typer
 
-from shipyard.app import App
-from shipyard.cli.discovery import load_app
 from shipyard.cli.errors import handle_errors
+from shipyard.core.app import AppBase
+from shipyard.core.discovery import load_app
 
 
 def register(cli: typer.Typer) -> None:
@@ -61,7 +61,7 @@ def shell(
 
 
 @contextlib.asynccontextmanager
-async def _started(application: App) -> AsyncIterator[dict[str, Any]]:
+async def _started(application: AppBase) -> AsyncIterator[dict[str, Any]]:
     """Run the app's lifespan and yield the shell namespace; close the session after."""
     from shipyard.db import get_database
 

@@ -11,13 +11,13 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shipyard.app import App
 from shipyard.auth.models import User
 from shipyard.auth.users import create_user, find_by_email, user_model
 from shipyard.authz.roles import assign_role, create_role, find_role
 from shipyard.cli.accounts import in_transaction
 from shipyard.cli.errors import handle_errors
 from shipyard.cli.options import AppOption, ProfileOption
+from shipyard.core.app import AppBase
 from shipyard.errors import ShipyardError
 
 ADMIN_ROLE = "admin"
@@ -31,7 +31,7 @@ app = typer.Typer(
 console = Console(highlight=False)
 
 
-async def _user(application: App, session: AsyncSession, email: str) -> User:
+async def _user(application: AppBase, session: AsyncSession, email: str) -> User:
     user = await find_by_email(session, email, user_model(application))
     if user is None:
         raise ShipyardError(f"no user with the email {email!r}", hint="see `shipyard users list`")
@@ -64,7 +64,7 @@ def create(
     Example: shipyard users create ann@example.com --admin
     """
 
-    async def work(application: App, session: AsyncSession) -> str:
+    async def work(application: AppBase, session: AsyncSession) -> str:
         settings = application.settings.auth
         user = await create_user(
             session, email, password, settings, model=user_model(application), is_verified=True
@@ -92,7 +92,7 @@ def promote(
     Example: shipyard users promote ann@example.com --role editor
     """
 
-    async def work(application: App, session: AsyncSession) -> None:
+    async def work(application: AppBase, session: AsyncSession) -> None:
         await assign_role(session, await _user(application, session, email), role)
 
     in_transaction(app_spec, profile, work)
@@ -111,7 +111,7 @@ def deactivate(
     Example: shipyard users deactivate ann@example.com
     """
 
-    async def work(application: App, session: AsyncSession) -> None:
+    async def work(application: AppBase, session: AsyncSession) -> None:
         (await _user(application, session, email)).is_active = False
 
     in_transaction(app_spec, profile, work)
@@ -126,7 +126,9 @@ def list_users(app_spec: AppOption = None, profile: ProfileOption = None) -> Non
     Example: shipyard users list
     """
 
-    async def work(application: App, session: AsyncSession) -> list[tuple[str, bool, bool, str]]:
+    async def work(
+        application: AppBase, session: AsyncSession
+    ) -> list[tuple[str, bool, bool, str]]:
         model = user_model(application)
         users = (await session.scalars(select(model).order_by(model.email))).all()
         return [

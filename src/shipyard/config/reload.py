@@ -21,7 +21,7 @@ from shipyard.config.models import Settings
 from shipyard.extension import Extension
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 logger = logging.getLogger("shipyard.config")
 
@@ -99,7 +99,7 @@ class ConfigReloadExtension(Extension):
         self.debounce_ms = debounce_ms
         self.watcher: ConfigWatcher | None = None
 
-    async def startup(self, app: App) -> None:
+    async def startup(self, app: AppBase) -> None:
         holder = app.settings_holder
         if not (holder.can_reload and hot_reload_enabled(holder.current)):
             return
@@ -107,7 +107,7 @@ class ConfigReloadExtension(Extension):
         if watcher.start():
             self.watcher = watcher
 
-    async def shutdown(self, app: App) -> None:
+    async def shutdown(self, app: AppBase) -> None:
         if self.watcher is not None:
             await self.watcher.stop()
             self.watcher = None

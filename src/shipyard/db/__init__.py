@@ -5,14 +5,17 @@ the model base and mixins, migrations and seeds glue, and the query counter for 
 tests. It does not own the CLI commands (``shipyard.cli.db``).
 """
 
+from shipyard.core.clock import utc_now
 from shipyard.db.database import Database
-from shipyard.db.extension import DatabaseExtension, get_database
-from shipyard.db.model import IdMixin, Model, TimestampMixin, UtcDateTime, utcnow
+from shipyard.db.extension import DATABASE, DatabaseDep, DatabaseExtension, get_database
+from shipyard.db.model import IdMixin, Model, TimestampMixin, UtcDateTime
 from shipyard.db.querycount import assert_max_queries, count_queries
 from shipyard.db.session import DbSession, get_session
 
 __all__ = [
+    "DATABASE",
     "Database",
+    "DatabaseDep",
     "DatabaseExtension",
     "DbSession",
     "IdMixin",
@@ -23,5 +26,5 @@ __all__ = [
     "count_queries",
     "get_database",
     "get_session",
-    "utcnow",
+    "utc_now",
 ]

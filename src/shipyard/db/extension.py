@@ -1,22 +1,27 @@
 """The built-in ``database`` extension: one :class:`Database` per running app.
 
 Startup builds the engine for ``app.settings.database`` (no connection is opened until
-the first query) and publishes it as ``app.state.db``; shutdown disposes of the pool.
-:func:`get_database` finds it again from any FastAPI/Starlette app.
+the first query) and publishes it as the app's :data:`DATABASE` service; shutdown
+disposes of the pool. :func:`get_database` finds it again from any FastAPI/Starlette app
+(a plain one included: ``app.state.db = Database(...)``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+from fastapi import Depends
 from starlette.applications import Starlette
 
+from shipyard.core.services import Service
 from shipyard.db.database import Database
-from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
+
+DATABASE = Service("db", Database, "database", started_by="the database extension")
+"""The app's :class:`Database` (``app.state.db``)."""
 
 
 class DatabaseExtension(Extension):
@@ -24,23 +29,20 @@ class DatabaseExtension(Extension):
 
     name = "database"
 
-    async def startup(self, app: App) -> None:
-        app.state.db = Database(app.settings.database, app.root)
+    async def startup(self, app: AppBase) -> None:
+        DATABASE.provide(app, Database(app.settings.database, app.root))
 
-    async def shutdown(self, app: App) -> None:
-        database = getattr(app.state, "db", None)
-        if isinstance(database, Database):
-            del app.state.db
+    async def shutdown(self, app: AppBase) -> None:
+        database = DATABASE.find(app)
+        if database is not None:
+            DATABASE.withdraw(app, database)
             await database.dispose()
 
 
 def get_database(app: Starlette) -> Database:
-    """The :class:`Database` of a started app (``app.state.db``)."""
-    database = getattr(app.state, "db", None)
-    if not isinstance(database, Database):
-        raise ShipyardError(
-            "this app has no database yet: it is created when the app starts",
-            hint="run the app's lifespan (e.g. `async with app.router.lifespan_context(app)`)"
-            " or set app.state.db = Database(...) on a plain FastAPI app",
-        )
-    return database
+    """The :class:`Database` of a started app."""
+    return DATABASE.get(app)
+
+
+DatabaseDep = Annotated[Database, Depends(DATABASE.dependency)]
+"""The :class:`Database` of the app serving the request, as a dependency."""

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from alembic.runtime.environment import OnVersionApplyFn
     from alembic.runtime.migration import MigrationInfo
 
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 TEMPLATE = Path(__file__).parent / "migration_template"
 FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
@@ -73,7 +73,7 @@ class Migrations:
         self.report = report
 
     @classmethod
-    def for_app(cls, app: App, *, report: Reporter | None = None) -> Migrations:
+    def for_app(cls, app: AppBase, *, report: Reporter | None = None) -> Migrations:
         """The migrations of a loaded app (its models are registered by importing it).
 
         ``report`` is called with one line per applied or reverted revision.
@@ -193,7 +193,7 @@ def run_env(target_metadata: MetaData | Sequence[MetaData] | None = None) -> Non
     root: Path | None = attributes.get(ROOT_KEY)
     report: Reporter | None = attributes.get(REPORT_KEY)
     if settings is None or root is None:
-        from shipyard.cli.discovery import load_app
+        from shipyard.core.discovery import load_app
 
         app = load_app(None)
         settings, root = app.settings.database, app.root

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from shipyard.core.clock import utc_now
+
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -31,11 +33,6 @@ framework_metadata = MetaData(naming_convention=NAMING_CONVENTION)
 They are created by ``shipyard db upgrade`` and, in development, on first use; the app's
 Alembic autogenerate never sees them, so it neither creates nor drops them.
 """
-
-
-def utcnow() -> datetime:
-    """The current time as a timezone-aware UTC datetime."""
-    return datetime.now(UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -88,8 +85,8 @@ class TimestampMixin:
     """
 
     created_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, server_default=func.now(), sort_order=1
+        UtcDateTime(), default=utc_now, server_default=func.now(), sort_order=1
     )
     updated_at: Mapped[datetime] = mapped_column(
-        UtcDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now(), sort_order=1
+        UtcDateTime(), default=utc_now, onupdate=utc_now, server_default=func.now(), sort_order=1
     )

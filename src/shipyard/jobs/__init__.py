@@ -5,9 +5,9 @@ the worker, cron scheduling, lifecycle events and the jobs CLI. It does not own 
 do: apps define them.
 """
 
+from shipyard.core.clock import ManualClock
 from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import JobBackend, JobRecord, QueueStats, State
-from shipyard.jobs.clock import ManualClock
 from shipyard.jobs.context import JobContext
 from shipyard.jobs.events import JobEvent, JobEvents
 from shipyard.jobs.extension import JobsExtension, get_jobs, on_job_event

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.util import await_only
 
 from shipyard.config.sections.jobs import JobsSettings
+from shipyard.core.clock import Clock, utc_now
 from shipyard.errors import ShipyardError
 from shipyard.jobs.backend import JobBackend, JobRecord
-from shipyard.jobs.clock import Clock, utc_now
 from shipyard.jobs.context import JobContext
 from shipyard.jobs.events import JobEvent, JobEvents
 from shipyard.jobs.job import Job

@@ -41,11 +41,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import TextClause
 
+from shipyard.core.clock import Clock, utc_now
 from shipyard.db.database import Database
 from shipyard.db.framework_tables import TableOnFirstUse
-from shipyard.db.model import UtcDateTime, framework_metadata, utcnow
+from shipyard.db.model import UtcDateTime, framework_metadata
 from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
-from shipyard.jobs.clock import Clock
 
 PENDING: tuple[State, ...] = ("scheduled", "queued", "running", "failed")
 """States that hold a unique key."""
@@ -130,7 +130,7 @@ class DatabaseBackend:
         self,
         database: Database,
         *,
-        clock: Clock = utcnow,
+        clock: Clock = utc_now,
         create_table: bool = True,
         channel: str = NOTIFY_CHANNEL,
     ) -> None:

@@ -1,7 +1,7 @@
 """The built-in ``jobs`` extension: one :class:`Jobs` service per running app.
 
 Startup builds the backend named by ``jobs.backend`` (connecting to nothing yet) and
-publishes the service as ``app.state.jobs``; :func:`get_jobs` finds it again. With
+publishes it as the app's :data:`JOBS` service; :func:`get_jobs` finds it again. With
 ``jobs.embedded_worker`` on (``shipyard dev`` does it) a :class:`Worker` runs inside the
 app's process until shutdown, which stops it gracefully before the backend closes. Event
 subscriptions (:func:`on_job_event`) can be made before the app starts: they live on the
@@ -13,16 +13,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+from fastapi import Depends
 from starlette.applications import Starlette
 
-from shipyard.errors import ShipyardError
+from shipyard.core.clock import Clock, utc_now
+from shipyard.core.services import Service
+from shipyard.db.extension import DATABASE, get_database
 from shipyard.extension import Extension
 from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import JobBackend
-from shipyard.jobs.clock import Clock, utc_now
-from shipyard.jobs.cron.declare import check_unique_names, schedules_from_settings
+from shipyard.jobs.cron.declare import (
+    DECLARED_SCHEDULES,
+    check_unique_names,
+    schedules_from_settings,
+)
 from shipyard.jobs.cron.schedule import CronSchedule
 from shipyard.jobs.database import DatabaseBackend  # also puts shipyard_jobs on db upgrade
 from shipyard.jobs.eventlog import log_event
@@ -32,9 +38,12 @@ from shipyard.jobs.retention import retention_schedules
 from shipyard.jobs.worker import Worker
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 logger = logging.getLogger("shipyard.jobs")
+
+JOBS = Service("jobs", Jobs, "jobs service", started_by="the jobs extension")
+"""The app's :class:`Jobs` (``app.state.jobs``)."""
 
 
 class JobsExtension(Extension):
@@ -61,18 +70,17 @@ class JobsExtension(Extension):
         self._worker: Worker | None = None
         self._worker_task: asyncio.Task[None] | None = None
 
-    async def startup(self, app: App) -> None:
-        from shipyard.db.extension import get_database
-
+    async def startup(self, app: AppBase) -> None:
         settings = app.settings.jobs
-        database = get_database(app) if hasattr(app.state, "db") else None
+        database = DATABASE.find(app)
         schedules = [
             *self.schedules,
+            *(DECLARED_SCHEDULES.find(app) or ()),
             *schedules_from_settings(settings.cron),
             *retention_schedules(settings),
         ]
         check_unique_names(schedules)
-        jobs = app.state.jobs = Jobs(
+        jobs = Jobs(
             self.backend or make_backend(app, self.clock),
             settings=settings,
             events=self.events,
@@ -81,6 +89,7 @@ class JobsExtension(Extension):
             app=app,
             schedules=schedules,
         )
+        JOBS.provide(app, jobs)
         if settings.log_events:
             self._unsubscribe_log = self.events.subscribe(log_event)
         if settings.embedded_worker:
@@ -88,7 +97,7 @@ class JobsExtension(Extension):
             self._worker_task = asyncio.create_task(self._worker.run(), name="embedded worker")
             logger.info("embedded jobs worker started: queues %s", ", ".join(self._worker.queues))
 
-    async def shutdown(self, app: App) -> None:
+    async def shutdown(self, app: AppBase) -> None:
         if self._worker is not None and self._worker_task is not None:
             self._worker.stop()
             await self._worker_task
@@ -96,13 +105,13 @@ class JobsExtension(Extension):
         if self._unsubscribe_log is not None:
             self._unsubscribe_log()
             self._unsubscribe_log = None
-        jobs = getattr(app.state, "jobs", None)
-        if isinstance(jobs, Jobs):
-            del app.state.jobs
+        jobs = JOBS.find(app)
+        if jobs is not None:
+            JOBS.withdraw(app, jobs)
             await jobs.close()
 
 
-def make_backend(app: App, clock: Clock = utc_now) -> JobBackend:
+def make_backend(app: AppBase, clock: Clock = utc_now) -> JobBackend:
     """The backend ``app.settings.jobs.backend`` names, built for this app."""
     settings = app.settings.jobs
     if settings.backend == "memory":
@@ -111,22 +120,18 @@ def make_backend(app: App, clock: Clock = utc_now) -> JobBackend:
         from shipyard.jobs.redis import RedisBackend
 
         return RedisBackend(settings.redis_url.get_secret_value(), clock=clock)
-    from shipyard.db.extension import get_database
-
     return DatabaseBackend(get_database(app), clock=clock)
 
 
 def get_jobs(app: Starlette) -> Jobs:
-    """The :class:`Jobs` service of a started app (``app.state.jobs``)."""
-    jobs = getattr(app.state, "jobs", None)
-    if not isinstance(jobs, Jobs):
-        raise ShipyardError(
-            "this app has no jobs service yet: it is created when the app starts",
-            hint="run the app's lifespan (e.g. `async with app.router.lifespan_context(app)`)",
-        )
-    return jobs
+    """The :class:`Jobs` service of a started app."""
+    return JOBS.get(app)
 
 
-def on_job_event(app: App, callback: JobEventCallback) -> Callable[[], None]:
+JobsDep = Annotated[Jobs, Depends(JOBS.dependency)]
+"""The :class:`Jobs` of the app serving the request, as a dependency."""
+
+
+def on_job_event(app: AppBase, callback: JobEventCallback) -> Callable[[], None]:
     """Call ``callback(event)`` on every job lifecycle event; returns an unsubscriber."""
     return app.extension(JobsExtension).events.subscribe(callback)

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from shipyard.core.clock import Clock, utc_now
 from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
-from shipyard.jobs.clock import Clock, utc_now
 
 PENDING: tuple[State, ...] = ("queued", "scheduled", "failed", "running")
 """States in which a job holds its unique key."""

@@ -23,10 +23,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, get_args
 
+from shipyard.core.clock import Clock, utc_now
 from shipyard.errors import ShipyardError
 from shipyard.jobs import redis_lua
 from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
-from shipyard.jobs.clock import Clock, utc_now
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

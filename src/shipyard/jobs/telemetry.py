@@ -25,7 +25,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from shipyard.jobs.events import JobEvent, JobEvents
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 SCOPE = "shipyard.jobs"
 RunKey = tuple[str, int]
@@ -93,7 +93,7 @@ class JobTelemetry:
 
 
 def instrument_jobs(
-    target: App | JobEvents,
+    target: AppBase | JobEvents,
     *,
     tracer_provider: trace.TracerProvider | None = None,
     meter_provider: metrics.MeterProvider | None = None,

@@ -11,6 +11,7 @@ from typing import TextIO
 from starlette.applications import Starlette
 
 from shipyard.config.models import MailSettings
+from shipyard.core.services import Service
 from shipyard.mail.message import Mailer, Message
 
 
@@ -65,21 +66,33 @@ def _build(settings: MailSettings, root: Path) -> Mailer:
     return ConsoleMailer(settings)
 
 
+class MailersBySettings(dict[MailSettings, Mailer]):
+    """One app's mailers, one per ``mail`` settings snapshot (hot reload makes new ones)."""
+
+
+MAILER = Service(
+    "mailer",
+    Mailer,  # type: ignore[type-abstract]  # a runtime-checkable protocol
+    "mailer",
+)
+"""A mailer the app was given by hand (``app.state.mailer``); it wins over the settings."""
+
+MAILERS = Service("shipyard_mailers", MailersBySettings, "mailer cache")
+"""The mailers built from the app's settings, made on first use."""
+
+
 def get_mailer(app: Starlette) -> Mailer:
     """The app's mailer for its current ``mail`` settings (one instance per settings).
 
     A mailer put in ``app.state.mailer`` by hand (or by a later mail extension) wins.
     """
-    custom = getattr(app.state, "mailer", None)
+    custom = MAILER.find(app)
     if custom is not None:
-        return custom  # type: ignore[no-any-return]
+        return custom
     settings: MailSettings = app.settings.mail  # type: ignore[attr-defined]
-    cached = getattr(app.state, "_shipyard_mailers", None)
-    if cached is None:
-        cached = {}
-        app.state._shipyard_mailers = cached
-    mailer = cached.get(settings)
+    built = MAILERS.get_or_create(app, MailersBySettings)
+    mailer = built.get(settings)
     if mailer is None:
         root = Path(getattr(app, "root", Path.cwd()))
-        mailer = cached[settings] = _build(settings, root)
+        mailer = built[settings] = _build(settings, root)
     return mailer

@@ -1,21 +1,22 @@
-"""Shipyard's web security: sessions, flash messages, CSRF, security headers and CORS.
+"""Shipyard's web hardening: CSRF, security headers (CSP nonce, HSTS...) and CORS.
 
-Owns the lazy server-side session (database or Redis store, signed-id cookie), flash
-messages, CSRF tokens and their checking middleware, the security headers (CSP nonce,
-HSTS...) and the CORS wiring, all installed by :class:`SecurityExtension`. It does not own
-users, login flows or API tokens (``shipyard.auth``), nor the error pages it answers with
-(``shipyard.web.errors``).
+Owns the CSRF tokens and their checking middleware, the security headers and the CORS
+wiring, all installed by :class:`SecurityExtension`. It does not own the session
+(``shipyard.sessions``, re-exported here for the names apps already import), flash
+messages (``shipyard.web.flash``, likewise), users and credentials (``shipyard.auth``),
+rate limits (``shipyard.ratelimit``) nor the error pages it answers with
+(``shipyard.web.errors``). ``shipyard.security.tokens``, ``.apikeys`` and ``.ratelimit``
+are the old homes of those packages, kept as re-exports.
 """
 
-from shipyard.security.backends import SessionBackend, SessionRecord
 from shipyard.security.csrf import csrf_exempt, csrf_field, csrf_token
-from shipyard.security.flash import FlashMessage, flash, flash_oob, get_flashed_messages
 from shipyard.security.headers import (
     csp_nonce,
     override_security_headers,
     security_headers,
 )
-from shipyard.security.sessions import (
+from shipyard.sessions.backends import SessionBackend, SessionRecord
+from shipyard.sessions.session import (
     Session,
     SessionDep,
     SessionNotLoaded,
@@ -25,6 +26,7 @@ from shipyard.security.sessions import (
     load_session,
     rotate_session_id,
 )
+from shipyard.web.flash import FlashMessage, flash, flash_oob, get_flashed_messages
 
 __all__ = [
     "FlashMessage",

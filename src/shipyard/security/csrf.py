@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 from starlette.requests import HTTPConnection
 
-from shipyard.security.sessions import get_session
+from shipyard.sessions.session import get_session
 
 SECRET_BYTES = 32
 EXEMPT_ATTRIBUTE = "__shipyard_csrf_exempt__"

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.security.csrf import csrf_secret, is_exempt, token_matches
 from shipyard.security.formtoken import FieldSearch, is_form
-from shipyard.security.sessions import get_session
+from shipyard.sessions.session import get_session
 from shipyard.web.errors import problem_response
 
 if TYPE_CHECKING:

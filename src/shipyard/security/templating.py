@@ -15,9 +15,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from shipyard.security.csrf import csrf_field, csrf_token
-from shipyard.security.flash import FlashMessage, get_flashed_messages
 from shipyard.security.headers import csp_nonce
-from shipyard.security.sessions import get_session
+from shipyard.sessions.session import get_session
+from shipyard.web.flash import FlashMessage, get_flashed_messages
 from shipyard.web.templates import register_template_global
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from typing import Any, Literal
 import httpx
 from starlette.requests import cookie_parser
 
-from shipyard.app import App
 from shipyard.auth.models import User
+from shipyard.core.app import AppBase
 from shipyard.errors import ShipyardError
 from shipyard.security.csrf_middleware import UNSAFE_METHODS
 from shipyard.testing import credentials
@@ -38,7 +38,7 @@ class ShipyardClient(httpx.AsyncClient):
 
     def __init__(
         self,
-        app: App,
+        app: AppBase,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         base_url: str = BASE_URL,

@@ -5,11 +5,11 @@ issue time, through the framework's own code:
 
 - :func:`login_session_cookie`: a session in the app's session store holding the payload
   the session authenticator expects (``shipyard.auth.sessionauth``), committed by the
-  session middleware's own :func:`~shipyard.security.session_middleware.commit`, which
+  session middleware's own :func:`~shipyard.sessions.middleware.commit`, which
   also gives the signed ``Set-Cookie`` header;
-- :func:`access_token`: a JWT from the app's :class:`~shipyard.security.tokens.TokenService`
+- :func:`access_token`: a JWT from the app's :class:`~shipyard.auth.tokens.TokenService`
   (requires ``TokensExtension``);
-- :func:`api_key`: a key from :func:`~shipyard.security.apikeys.create_api_key` (requires
+- :func:`api_key`: a key from :func:`~shipyard.auth.apikeys.create_api_key` (requires
   ``TokensExtension`` with API keys on).
 
 Nothing here checks ``is_active``: an inactive user gets a credential, and the app's
@@ -22,20 +22,20 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shipyard.app import App
-from shipyard.auth.identity import authenticators
+from shipyard.auth.authenticators import authenticators
 from shipyard.auth.models import User
 from shipyard.auth.sessionauth import EPOCH_KEY, USER_ID_KEY
+from shipyard.auth.tokens import get_token_service
 from shipyard.auth.users import user_model
+from shipyard.core.app import AppBase
 from shipyard.db.extension import get_database
 from shipyard.errors import ShipyardError
 from shipyard.security.csrf import csrf_secret, mask_token
-from shipyard.security.session_middleware import SessionCookie, commit, session_backend
-from shipyard.security.sessions import Session
-from shipyard.security.tokens import get_token_service
+from shipyard.sessions.middleware import SessionCookie, commit, get_session_backend
+from shipyard.sessions.session import Session
 
 
-async def _stored_user(db: AsyncSession, app: App, user: User | int) -> User:
+async def _stored_user(db: AsyncSession, app: AppBase, user: User | int) -> User:
     """The user as stored now (fresh ``session_epoch``); a clear error if not stored."""
     user_id = user if isinstance(user, int) else user.id
     found = None if user_id is None else await db.get(user_model(app), user_id)
@@ -47,7 +47,7 @@ async def _stored_user(db: AsyncSession, app: App, user: User | int) -> User:
     return found
 
 
-async def login_session_cookie(app: App, user: User | int) -> tuple[bytes, bytes]:
+async def login_session_cookie(app: AppBase, user: User | int) -> tuple[bytes, bytes]:
     """Store a logged-in session for ``user``; the ``Set-Cookie`` header carrying it.
 
     The payload and lifetime are those :func:`shipyard.auth.login` gives a login without
@@ -58,7 +58,7 @@ async def login_session_cookie(app: App, user: User | int) -> tuple[bytes, bytes
     async with get_database(app).sessionmaker() as db:
         stored = await _stored_user(db, app, user)
         user_id, epoch = stored.id, stored.session_epoch or 0
-    backend = session_backend(app)
+    backend = get_session_backend(app)
     session = Session(
         lambda: backend,
         None,
@@ -74,7 +74,9 @@ async def login_session_cookie(app: App, user: User | int) -> tuple[bytes, bytes
     return header
 
 
-async def access_token(app: App, user: User | int, *, scopes: Iterable[str] | None = None) -> str:
+async def access_token(
+    app: AppBase, user: User | int, *, scopes: Iterable[str] | None = None
+) -> str:
     """A real access token for ``user`` from the app's token service (committed)."""
     service = get_token_service(app)
     async with get_database(app).sessionmaker() as db, db.begin():
@@ -83,11 +85,11 @@ async def access_token(app: App, user: User | int, *, scopes: Iterable[str] | No
     return pair.access_token
 
 
-async def api_key(app: App, user: User | int, *, scopes: Iterable[str] | None = None) -> str:
+async def api_key(app: AppBase, user: User | int, *, scopes: Iterable[str] | None = None) -> str:
     """A real API key for ``user`` (created and committed); the key itself."""
-    # Imported here: importing shipyard.security.apikeys before shipyard.security.tokens
+    # Imported here: importing shipyard.auth.apikeys before shipyard.auth.tokens
     # is circular in those packages.
-    from shipyard.security.apikeys import api_key_authenticator, create_api_key
+    from shipyard.auth.apikeys import api_key_authenticator, create_api_key
 
     if api_key_authenticator not in authenticators(app):
         raise ShipyardError(
@@ -103,7 +105,7 @@ async def api_key(app: App, user: User | int, *, scopes: Iterable[str] | None = 
     return created.key
 
 
-def csrf_token_for_cookie(app: App, cookie_value: str) -> str | None:
+def csrf_token_for_cookie(app: AppBase, cookie_value: str) -> str | None:
     """A masked CSRF token for the session in a signed cookie value (None if not ours)."""
     settings = app.settings
     session_id = SessionCookie(settings).verify(cookie_value)

@@ -4,7 +4,7 @@ While ``db_session`` is active the app's ORM sessions share one connection, but 
 database session backend opens connections of its own. On SQLite that second writer
 would wait for the test's open write transaction until it times out ("database is
 locked"); on PostgreSQL the session rows would outlive the test. :func:`isolated_sessions`
-swaps in a :class:`~shipyard.security.database_backend.DatabaseSessionBackend` that runs
+swaps in a :class:`~shipyard.sessions.database.DatabaseSessionBackend` that runs
 its statements on the test's connection, so sessions are rolled back with everything
 else. Other backends (Redis) are left alone.
 """
@@ -17,9 +17,10 @@ from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from shipyard.app import App
+from shipyard.core.app import AppBase
 from shipyard.db.extension import get_database
-from shipyard.security.database_backend import DatabaseSessionBackend, sessions_table
+from shipyard.sessions.database import DatabaseSessionBackend, sessions_table
+from shipyard.sessions.middleware import SESSION_BACKEND
 
 
 class _OneConnection:
@@ -56,15 +57,15 @@ class SharedConnectionSessionBackend(DatabaseSessionBackend):
 
 
 @contextmanager
-def isolated_sessions(app: App) -> Iterator[None]:
+def isolated_sessions(app: AppBase) -> Iterator[None]:
     """While the database is isolated, keep database-backed sessions on its connection."""
-    backend = getattr(app.state, "session_backend", None)
+    backend = SESSION_BACKEND.find(app)
     bind = get_database(app).sessionmaker.kw.get("bind")
     if not isinstance(backend, DatabaseSessionBackend) or not isinstance(bind, AsyncConnection):
         yield
         return
-    app.state.session_backend = SharedConnectionSessionBackend(backend, bind)
+    SESSION_BACKEND.provide(app, SharedConnectionSessionBackend(backend, bind))
     try:
         yield
     finally:
-        app.state.session_backend = backend
+        SESSION_BACKEND.provide(app, backend)

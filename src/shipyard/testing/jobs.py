@@ -16,8 +16,8 @@ from typing import TypeVar
 
 from starlette.applications import Starlette
 
+from shipyard.core.clock import utc_now
 from shipyard.jobs import Job, JobRecord, Jobs, ManualClock, MemoryBackend, State, get_jobs
-from shipyard.jobs.clock import utc_now
 
 J = TypeVar("J", bound=Job)
 PENDING: tuple[State, ...] = ("queued", "scheduled", "failed")

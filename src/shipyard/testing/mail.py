@@ -11,31 +11,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from html import unescape
 
-from shipyard.app import App
+from shipyard.core.app import AppBase
 from shipyard.errors import ShipyardError
 from shipyard.mail import MemoryMailer, Message
+from shipyard.mail.backends import MAILER
 
-_MISSING = object()
 _URL = re.compile(r"""https?://[^\s<>"']+""")
 
 
 @contextmanager
-def memory_outbox(app: App) -> Iterator[list[Message]]:
+def memory_outbox(app: AppBase) -> Iterator[list[Message]]:
     """Send the app's mail to a :class:`MemoryMailer` for the block; yield its outbox.
 
-    The mailer goes in ``app.state.mailer`` (which ``get_mailer`` prefers); whatever was
-    there before is put back afterwards.
+    The mailer becomes the app's :data:`~shipyard.mail.backends.MAILER` (which
+    ``get_mailer`` prefers); whatever was there before is put back afterwards.
     """
     mailer = MemoryMailer(app.settings.mail)
-    previous = getattr(app.state, "mailer", _MISSING)
-    app.state.mailer = mailer
+    previous = MAILER.find(app)
+    MAILER.provide(app, mailer)
     try:
         yield mailer.outbox
     finally:
-        if previous is _MISSING:
-            del app.state.mailer
-        else:
-            app.state.mailer = previous
+        MAILER.withdraw(app, mailer)
+        if previous is not None:
+            MAILER.provide(app, previous)
 
 
 def links(message: Message) -> list[str]:

@@ -36,7 +36,7 @@ import pytest
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
     from shipyard.mail import Message
     from shipyard.testing.client import ShipyardClient
     from shipyard.testing.jobs import QueuedJobs
@@ -50,15 +50,15 @@ else:
 
 
 @pytest.fixture
-def app() -> App:
+def app() -> AppBase:
     """The project's app, loaded with the ``test`` profile."""
-    from shipyard.cli.discovery import load_app
+    from shipyard.core.discovery import load_app
 
     return load_app(None, profile="test")
 
 
 @pytest.fixture
-def override_settings(app: App) -> Iterator[Callable[..., None]]:
+def override_settings(app: AppBase) -> Iterator[Callable[..., None]]:
     """Call with setting changes (``database__echo=True``); undone after the test."""
     with ExitStack() as stack:
 
@@ -69,7 +69,7 @@ def override_settings(app: App) -> Iterator[Callable[..., None]]:
 
 
 @pytest.fixture
-def mail_outbox(app: App) -> Iterator[list[Message]]:
+def mail_outbox(app: AppBase) -> Iterator[list[Message]]:
     """The messages the app sends during the test, oldest first."""
     from shipyard.testing.mail import memory_outbox
 
@@ -80,13 +80,13 @@ def mail_outbox(app: App) -> Iterator[list[Message]]:
 if HAS_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
-    async def started_app(app: App) -> AsyncIterator[App]:
+    async def started_app(app: AppBase) -> AsyncIterator[AppBase]:
         """``app`` with its lifespan (every extension's startup) running."""
         async with app.router.lifespan_context(app):
             yield app
 
     @pytest_asyncio.fixture
-    async def client(started_app: App) -> AsyncIterator[ShipyardClient]:
+    async def client(started_app: AppBase) -> AsyncIterator[ShipyardClient]:
         """An HTTP client bound to the running app, in-process (no server)."""
         from shipyard.testing.client import ShipyardClient
 
@@ -94,7 +94,7 @@ if HAS_PYTEST_ASYNCIO:
             yield http
 
     @pytest_asyncio.fixture
-    async def queued_jobs(started_app: App) -> AsyncIterator[QueuedJobs]:
+    async def queued_jobs(started_app: AppBase) -> AsyncIterator[QueuedJobs]:
         """The app's jobs held in memory and left unrun until the test runs them."""
         from shipyard.testing.jobs import hold_jobs
 
@@ -102,7 +102,7 @@ if HAS_PYTEST_ASYNCIO:
             yield queued
 
     @pytest_asyncio.fixture
-    async def db_session(started_app: App) -> AsyncIterator[AsyncSession]:
+    async def db_session(started_app: AppBase) -> AsyncIterator[AsyncSession]:
         """A session whose work, and every request's, is rolled back after the test."""
         from shipyard.db import get_database
         from shipyard.db.isolation import rolled_back_session

@@ -6,18 +6,18 @@ busting and the vendored htmx, and HTML/problem-JSON error responses. Sessions, 
 security headers live in :mod:`shipyard.security`; forms in :mod:`shipyard.forms`.
 """
 
+from shipyard.core.problems import HTTPProblem
 from shipyard.web.errors import problem_response
 from shipyard.web.extension import WebExtension
 from shipyard.web.htmx import Htmx, HtmxDetails
 from shipyard.web.pages import PageRouter
-from shipyard.web.problems import HTTPProblem
 from shipyard.web.render import render, render_to_string
-from shipyard.web.static import static_files_for
+from shipyard.web.static import get_static_files
 from shipyard.web.templates import (
+    get_templates,
     register_context_processor,
     register_template_filter,
     register_template_global,
-    templates_for,
 )
 
 __all__ = [
@@ -26,12 +26,12 @@ __all__ = [
     "HtmxDetails",
     "PageRouter",
     "WebExtension",
+    "get_static_files",
+    "get_templates",
     "problem_response",
     "register_context_processor",
     "register_template_filter",
     "register_template_global",
     "render",
     "render_to_string",
-    "static_files_for",
-    "templates_for",
 ]

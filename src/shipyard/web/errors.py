@@ -25,18 +25,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from shipyard.api import problems as api_problems
-from shipyard.web.htmx.request import htmx
-from shipyard.web.problems import (
+from shipyard.core.problems import (
     PROBLEM_JSON,
     HTTPProblem,
     problem_document,
+    problem_type_uri,
     request_id,
     status_title,
-    wants_html,
 )
+from shipyard.web.htmx.request import htmx
+from shipyard.web.negotiation import wants_html
 from shipyard.web.render import render_blocks
-from shipyard.web.templates import templates_for
+from shipyard.web.templates import get_templates
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -49,10 +49,10 @@ _VALIDATION_SOURCES = {"body", "query", "path", "header", "cookie"}
 
 def _html(request: Request, status: int, context: dict[str, Any]) -> str:
     """Render the error template; a minimal page if the templates themselves fail."""
-    env = templates_for(request.app).env
+    env = get_templates(request.app).env
     try:
         template = env.get_or_select_template([f"errors/{status}.html", "errors/default.html"])
-        values = templates_for(request.app).context(request, context)
+        values = get_templates(request.app).context(request, context)
         if htmx(request).request:
             return render_blocks(template, [_FRAGMENT_BLOCK], values)
         return template.render(values)
@@ -77,7 +77,7 @@ def problem_response(
     merged_extra = dict(extra or {})
     if errors is not None:
         merged_extra["errors"] = errors
-    type = api_problems.problem_type_uri(request, status, type)
+    type = problem_type_uri(request, status, type)
     document = problem_document(request, status, title, detail, type=type, extra=merged_extra)
     response: Response
     if wants_html(request):
@@ -171,7 +171,7 @@ def _debug_response(request: Request, exc: Exception, ident: str) -> Response:
             request,
             500,
             detail=f"{type(exc).__name__}: {exc}",
-            type=api_problems.problem_type_uri(request, 500, "about:blank"),
+            type=problem_type_uri(request, 500, "about:blank"),
             extra={"request_id": ident, "traceback": lines},
         )
         return JSONResponse(document, status_code=500, media_type=PROBLEM_JSON)
@@ -183,7 +183,7 @@ def _debug_response(request: Request, exc: Exception, ident: str) -> Response:
         "path": request.url.path,
     }
     try:
-        template = templates_for(request.app).env.get_template("errors/debug.html")
+        template = get_templates(request.app).env.get_template("errors/debug.html")
         body = template.render(request=request, **context)
     except Exception:
         body = f"<pre>{escape(context['traceback'])}</pre>"

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from shipyard.extension import Extension
 from shipyard.web.errors import install_error_handlers
-from shipyard.web.static import static_files_for
-from shipyard.web.templates import register_template_global, templates_for
+from shipyard.web.static import get_static_files
+from shipyard.web.templates import get_templates, register_template_global
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 HTMX_CONFIG: dict[str, Any] = {
     "includeIndicatorStyles": False,
@@ -43,12 +43,12 @@ class WebExtension(Extension):
 
     name = "web"
 
-    def setup(self, app: App) -> None:
-        templates_for(app)
+    def setup(self, app: AppBase) -> None:
+        get_templates(app)
         register_template_global(app, "app_name", app.settings.app.name)
         register_template_global(app, "htmx_config", HTMX_CONFIG)
         register_template_global(app, "htmx_extensions", ())
-        app.mount(app.settings.web.static_url, static_files_for(app), name="static")
+        app.mount(app.settings.web.static_url, get_static_files(app), name="static")
         install_error_handlers(app)
         # Our handler decides between the debug page and a safe 500 from the *current*
         # settings; Starlette's debug mode would bypass it with its own traceback page.

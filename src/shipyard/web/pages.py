@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends
 from fastapi.params import Depends as DependsParam
 from fastapi.responses import HTMLResponse
 
-from shipyard.security.sessions import load_session
+from shipyard.sessions.session import load_session
 
 
 class PageRouter(APIRouter):

@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse
 
 from shipyard.errors import ShipyardError
 from shipyard.web.htmx.request import htmx
-from shipyard.web.templates import templates_for
+from shipyard.web.templates import get_templates
 
 Blocks = str | Sequence[str] | None
 
@@ -96,7 +96,7 @@ def render_to_string(
     block: Blocks = None,
 ) -> Markup:
     """The rendered template (or blocks) as safe markup, e.g. to embed or send by SSE."""
-    templates = templates_for(request.app)
+    templates = get_templates(request.app)
     template = templates.env.get_template(template_name)
     values = templates.context(request, context)
     names = _block_names(block)

@@ -21,7 +21,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from shipyard.extension import app_scoped
+from shipyard.core.services import Service
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -139,9 +139,10 @@ class StaticFiles:
         return int(settings.web.static_max_age) if settings is not None else 0
 
 
-_STATE_ATTR = "shipyard_static"
+STATIC_FILES = Service("shipyard_static", StaticFiles, "static files")
+"""The app's :class:`StaticFiles` (``app.state.shipyard_static``), made on first use."""
 
 
-def static_files_for(app: FastAPI) -> StaticFiles:
+def get_static_files(app: FastAPI) -> StaticFiles:
     """The app's :class:`StaticFiles`, created on first use."""
-    return app_scoped(app, _STATE_ATTR, StaticFiles, lambda: StaticFiles(app))
+    return STATIC_FILES.get_or_create(app, lambda: StaticFiles(app))

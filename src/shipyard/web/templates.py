@@ -28,9 +28,9 @@ from jinja2 import (
 from jinja2.runtime import Context
 from starlette.requests import Request
 
-from shipyard.extension import app_scoped
+from shipyard.core.services import Service
 from shipyard.web.htmx.oob import oob, oob_attrs
-from shipyard.web.static import static_files_for
+from shipyard.web.static import get_static_files
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -39,8 +39,6 @@ FRAMEWORK_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 """The framework's own templates (layouts, error pages, form macros)."""
 
 ContextProcessor = Callable[[Request], Mapping[str, Any]]
-
-_STATE_ATTR = "shipyard_templates"
 
 
 class _AppLoader(BaseLoader):
@@ -86,7 +84,7 @@ def _static_url(app: FastAPI) -> Callable[..., str]:
         """The cache-busting URL of a static file (``?v=<content hash>``)."""
         request = context.get("request")
         root_path = str(request.scope.get("root_path", "")) if request is not None else ""
-        return static_files_for(app).url(path, root_path)
+        return get_static_files(app).url(path, root_path)
 
     return static_url
 
@@ -126,21 +124,25 @@ class Templates:
         return values
 
 
-def templates_for(app: FastAPI) -> Templates:
+TEMPLATES = Service("shipyard_templates", Templates, "template environment")
+"""The app's :class:`Templates` (``app.state.shipyard_templates``), made on first use."""
+
+
+def get_templates(app: FastAPI) -> Templates:
     """The app's :class:`Templates`, created on first use."""
-    return app_scoped(app, _STATE_ATTR, Templates, lambda: Templates(app))
+    return TEMPLATES.get_or_create(app, lambda: Templates(app))
 
 
 def register_template_global(app: FastAPI, name: str, value: Any) -> None:
     """Make ``value`` available as ``name`` in every template of ``app``."""
-    templates_for(app).env.globals[name] = value
+    get_templates(app).env.globals[name] = value
 
 
 def register_template_filter(app: FastAPI, name: str, function: Callable[..., Any]) -> None:
     """Make ``function`` available as the ``|name`` filter in every template of ``app``."""
-    templates_for(app).env.filters[name] = function
+    get_templates(app).env.filters[name] = function
 
 
 def register_context_processor(app: FastAPI, processor: ContextProcessor) -> None:
     """Call ``processor(request)`` at each render and merge the mapping it returns."""
-    templates_for(app).context_processors.append(processor)
+    get_templates(app).context_processors.append(processor)

@@ -15,8 +15,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from shipyard.cli import jobs as jobs_cli
-from shipyard.cli.discovery import load_app
 from shipyard.cli.main import cli
+from shipyard.core.discovery import load_app
 from shipyard.db.migrations import run_coroutine
 from shipyard.jobs import get_jobs
 

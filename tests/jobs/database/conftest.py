@@ -16,8 +16,7 @@ from sqlalchemy import delete
 from tests.db.conftest import postgres_database_url, postgres_databases
 
 from shipyard.config.models import DatabaseSettings
-from shipyard.db.model import utcnow
-from shipyard.jobs.clock import Clock
+from shipyard.core.clock import Clock, utc_now
 from shipyard.jobs.database import DatabaseBackend, jobs_table
 
 __all__ = ["postgres_database_url", "postgres_databases"]
@@ -42,7 +41,7 @@ async def backends(jobs_db_url: str, tmp_path: Path) -> AsyncIterator[BackendMak
     made: list[DatabaseBackend] = []
     settings = DatabaseSettings(url=SecretStr(jobs_db_url))
 
-    async def make(clock: Clock = utcnow) -> DatabaseBackend:
+    async def make(clock: Clock = utc_now) -> DatabaseBackend:
         backend = DatabaseBackend(Database(settings, tmp_path), clock=clock)
         if not made:
             await backend.create_table()

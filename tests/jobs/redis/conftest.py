@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from redis.asyncio import Redis
 
-from shipyard.jobs.clock import Clock
+from shipyard.core.clock import Clock
 from shipyard.jobs.redis import RedisBackend
 from shipyard.testing.services import redis_url, require_port
 

@@ -8,8 +8,8 @@ from tests.jobs.cron_scenarios import CronScenarios
 from tests.jobs.redis.conftest import BackendMaker
 from tests.jobs.scenarios import JobsScenarios
 
+from shipyard.core.clock import Clock
 from shipyard.jobs.backend import JobBackend
-from shipyard.jobs.clock import Clock
 
 pytestmark = pytest.mark.redis
 

@@ -26,7 +26,7 @@ from shipyard.web.pages import PageRouter
 from shipyard.web.render import render
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 TEMPLATE = "cookbook/index.html"
 ROUTE_NAME = "shipyard_api_cookbook"
@@ -53,7 +53,7 @@ class CookbookExtension(Extension):
         self.title = title
         self.server_url = server_url.rstrip("/") if server_url else None
 
-    def setup(self, app: App) -> None:
+    def setup(self, app: AppBase) -> None:
         router = PageRouter()
         router.add_api_route(self.path, self.page, methods=["GET"], name=ROUTE_NAME)
         app.include_router(router)

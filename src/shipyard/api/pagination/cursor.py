@@ -28,8 +28,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from shipyard.api.problems import register_problem_type
-from shipyard.web.problems import HTTPProblem
+from shipyard.core.problems import HTTPProblem, register_problem_type
 
 Direction = Literal["next", "prev"]
 

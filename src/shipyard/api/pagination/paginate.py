@@ -24,9 +24,8 @@ from shipyard.api.pagination.cursor import Cursor, CursorCodec, Direction, finge
 from shipyard.api.pagination.keyset import SortKey, after, order_by
 from shipyard.api.pagination.links import page_url, set_link_header
 from shipyard.api.pagination.page import Page
-from shipyard.api.problems import register_problem_type
+from shipyard.core.problems import HTTPProblem, register_problem_type
 from shipyard.errors import ShipyardError
-from shipyard.web.problems import HTTPProblem
 
 T = TypeVar("T")
 

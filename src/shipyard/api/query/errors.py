@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from shipyard.api.problems import register_problem_type
-from shipyard.web.problems import HTTPProblem
+from shipyard.core.problems import HTTPProblem, register_problem_type
 
 PROBLEM_TYPE = register_problem_type(
     "invalid-list-query", 400, "Invalid list query", description="Sort, filter or fields refused."

@@ -35,10 +35,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from shipyard.api.pagination import Page, paginate
-from shipyard.api.problems import CONFLICT, NOT_FOUND
 from shipyard.api.query import Listing, ListQuery
 from shipyard.api.resource.conflicts import conflict_detail
 from shipyard.api.resource.routes import DependenciesFor, Operation, build_router
+from shipyard.core.problems import CONFLICT, NOT_FOUND
 from shipyard.errors import ShipyardError
 
 ModelT = TypeVar("ModelT")

@@ -33,9 +33,9 @@ from shipyard.api.query import ListQuery
 from shipyard.api.resource.partial import page_content, partial_model
 from shipyard.api.versioning import VersionedRouter
 from shipyard.api.versioning import versions as serve_versions
+from shipyard.core.problems import PROBLEM_JSON
 from shipyard.db import DbSession
 from shipyard.errors import ShipyardError
-from shipyard.web.problems import PROBLEM_JSON
 
 if TYPE_CHECKING:
     from shipyard.api.resource.crud import Resource

@@ -19,9 +19,8 @@ from typing import Any, Literal
 
 from starlette.types import Scope
 
-from shipyard.api.problems import UNSUPPORTED_VERSION
 from shipyard.config.models import API_VERSION_PATTERN, ApiSettings
-from shipyard.web.problems import HTTPProblem
+from shipyard.core.problems import UNSUPPORTED_VERSION, HTTPProblem
 
 MAX_ACCEPT_LENGTH = 4096
 MAX_MEDIA_RANGES = 32

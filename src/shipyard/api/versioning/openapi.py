@@ -22,16 +22,16 @@ from fastapi.routing import RouteContext, iter_route_contexts
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from shipyard.api.problems import NOT_FOUND
 from shipyard.api.versioning.headers import http_date
 from shipyard.api.versioning.negotiation import api_settings, media_type
 from shipyard.api.versioning.routing import VersionedRoute, declared_versions
 from shipyard.config.models import ApiSettings
+from shipyard.core.problems import NOT_FOUND
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
 
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
@@ -129,7 +129,7 @@ class ApiVersioning(Extension):
 
     name = "api-versioning"
 
-    def setup(self, app: App) -> None:
+    def setup(self, app: AppBase) -> None:
         url = app.settings.api.openapi_url
         if url is None:
             return
@@ -144,5 +144,5 @@ class ApiVersioning(Extension):
 
         app.add_api_route(url, versioned_openapi, methods=["GET"], include_in_schema=False)
 
-    async def startup(self, app: App) -> None:
+    async def startup(self, app: AppBase) -> None:
         check_declared_versions(app)

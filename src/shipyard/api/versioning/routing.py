@@ -34,7 +34,6 @@ from starlette.responses import Response
 from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
-from shipyard.api.problems import NOT_FOUND
 from shipyard.api.versioning.headers import decorate
 from shipyard.api.versioning.negotiation import (
     SCOPE_KEY,
@@ -44,7 +43,7 @@ from shipyard.api.versioning.negotiation import (
     unsupported_version,
 )
 from shipyard.config.models import API_VERSION_PATTERN, ApiSettings
-from shipyard.web.problems import HTTPProblem
+from shipyard.core.problems import NOT_FOUND, HTTPProblem
 
 VERSIONS_ATTRIBUTE = "__shipyard_api_versions__"
 _REFUSED_KEY = "shipyard.api_version.refused"

@@ -169,20 +169,20 @@ class RateLimitSettings(Section):
     @field_validator("user", "ip", "account")
     @classmethod
     def _one_limit(cls, value: str | None) -> str | None:
-        from shipyard.security.ratelimit.rules import check_limit
+        from shipyard.config.limits import check_limit
 
         return None if value is None else check_limit(value)
 
     @field_validator("named")
     @classmethod
     def _named_limits(cls, value: dict[str, str]) -> dict[str, str]:
-        from shipyard.security.ratelimit.rules import check_limit
+        from shipyard.config.limits import check_limit
 
         return {name: check_limit(limit) for name, limit in value.items()}
 
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
-        from shipyard.security.ratelimit.rules import check_network
+        from shipyard.config.limits import check_network
 
         return [check_network(entry) for entry in value]

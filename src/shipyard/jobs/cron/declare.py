@@ -8,17 +8,26 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from shipyard.config.sections.jobs import CronEntry
+from shipyard.core.services import Service
 from shipyard.errors import ShipyardError
 from shipyard.jobs.cron.schedule import CronSchedule
 from shipyard.jobs.job import Job
 from shipyard.jobs.registry import JobRegistry, registry
 
 if TYPE_CHECKING:
-    from shipyard.app import App
+    from shipyard.core.app import AppBase
+
+
+class DeclaredSchedules(list[CronSchedule]):
+    """The schedules an app declared in code with :func:`cron`, read when jobs start."""
+
+
+DECLARED_SCHEDULES = Service("cron_schedules", DeclaredSchedules, "cron schedule list")
+"""The app's :class:`DeclaredSchedules` (made by the first :func:`cron` call)."""
 
 
 def cron(
-    app: App,
+    app: AppBase,
     expression: str,
     job: Job,
     *,
@@ -31,8 +40,6 @@ def cron(
     ``name`` defaults to the job's registered name; give one when a job class has
     several schedules. Call it before the app starts, like routes.
     """
-    from shipyard.jobs.extension import JobsExtension
-
     schedule = CronSchedule(
         name=name or job.job_name(),
         expression=expression,
@@ -40,7 +47,7 @@ def cron(
         timezone=timezone,
         queue=queue,
     )
-    app.extension(JobsExtension).schedules.append(schedule)
+    DECLARED_SCHEDULES.get_or_create(app, DeclaredSchedules).append(schedule)
     return schedule
 
 

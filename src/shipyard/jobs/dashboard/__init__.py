@@ -11,10 +11,9 @@ put the dashboard inside its own layout).
 """
 
 from shipyard.jobs.dashboard.extension import (
-    DASHBOARD_PERMISSION,
-    DashboardOptions,
     JobsDashboard,
     mount_dashboard,
 )
+from shipyard.jobs.dashboard.options import DASHBOARD_PERMISSION, DashboardOptions
 
 __all__ = ["DASHBOARD_PERMISSION", "DashboardOptions", "JobsDashboard", "mount_dashboard"]

@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from shipyard.core.problems import HTTPProblem
 from shipyard.jobs.backend import JobBackend, JobRecord, State
 from shipyard.jobs.dashboard.overview import CANCELLABLE, DISCARDABLE, RETRYABLE
-from shipyard.web.problems import HTTPProblem
 
 ActionName = Literal["retry", "cancel", "discard"]
 

@@ -34,7 +34,7 @@ from shipyard.jobs.dashboard.actions import (
     job_not_found,
     perform,
 )
-from shipyard.jobs.dashboard.extension import DashboardOptions
+from shipyard.jobs.dashboard.options import DashboardOptions
 from shipyard.jobs.dashboard.overview import TABS, overview
 from shipyard.jobs.extension import get_jobs
 from shipyard.security import flash, flash_oob

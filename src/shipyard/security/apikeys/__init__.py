@@ -1,20 +1,15 @@
-"""API keys: long-lived per-user credentials sent as ``X-API-Key``.
+"""Moved: API keys now live in :mod:`shipyard.auth.apikeys`; this path keeps old imports working."""
 
-Owns the ``api_keys`` table, creating (shown once), listing and revoking keys, checking
-them (hashed, constant-time, scoped, expiring, last use recorded) and the authenticator
-that ``TokensExtension`` registers. It does not own permissions (``shipyard.authz``).
-"""
-
-from shipyard.security.apikeys.authenticator import api_key_authenticator
-from shipyard.security.apikeys.keys import (
+from shipyard.auth.apikeys import (
+    ApiKey,
     CreatedApiKey,
+    api_key_authenticator,
     check_api_key,
     create_api_key,
     hash_api_key,
     list_api_keys,
     revoke_api_key,
 )
-from shipyard.security.apikeys.models import ApiKey
 
 __all__ = [
     "ApiKey",

@@ -1,31 +1,29 @@
-"""API tokens: JWT access tokens, rotating refresh-token families, the denylist, endpoints.
+"""Moved: JWT access and refresh tokens now live in :mod:`shipyard.auth.tokens`.
 
-Owns signing keys and their rotation (:mod:`.keys`), access tokens (:mod:`.access`),
-refresh tokens (:mod:`.refresh`, table ``shipyard_refresh_tokens``), the denylist of
-revoked access tokens (:mod:`.denylist`: database or Redis), the lifecycle service
-(:mod:`.service`), the bearer authenticator, the opt-in endpoints and
-:class:`TokensExtension`. It does not own users or passwords (``shipyard.auth``) nor API
-keys (``shipyard.security.apikeys``).
+This path keeps old imports working.
 """
 
-from shipyard.security.tokens.access import AccessClaims, AccessTokenCodec, IssuedAccessToken
-from shipyard.security.tokens.authenticator import jwt_authenticator
-from shipyard.security.tokens.denylist import DatabaseDenylist, Denylist, RedisDenylist
-from shipyard.security.tokens.errors import (
+from shipyard.auth.tokens import (
+    AccessClaims,
+    AccessTokenCodec,
+    DatabaseDenylist,
+    Denylist,
     InvalidAccessToken,
     InvalidRefreshToken,
+    IssuedAccessToken,
+    KeySet,
+    RedisDenylist,
     RefreshRace,
+    RefreshToken,
     RefreshTokenReused,
     RevokedAccessToken,
+    RevokedToken,
     TokenError,
-)
-from shipyard.security.tokens.extension import TokensExtension
-from shipyard.security.tokens.keys import KeySet
-from shipyard.security.tokens.models import RefreshToken, RevokedToken
-from shipyard.security.tokens.service import (
     TokenPair,
     TokenService,
+    TokensExtension,
     get_token_service,
+    jwt_authenticator,
     revoke_user_tokens,
 )
 

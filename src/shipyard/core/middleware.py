@@ -1,0 +1,69 @@
+"""The framework's middleware order, declared in one place.
+
+Extensions do not add their middleware with ``app.add_middleware`` (whose order follows
+registration order); they fill a named slot of :data:`MIDDLEWARE_ORDER`, or sit just
+before or after one, and :meth:`MiddlewarePlan.stack` lays the stack out from this list
+when the app builds it. Read top to bottom, outermost first:
+
+``security_headers``
+    Every response gets the headers, rejections from the layers below included.
+``cors``
+    Preflights are answered before any session or limit is looked at.
+``sessions``
+    The lazy session, so the layers below (and the error pages) can use it.
+``ratelimit``
+    429s get the headers above and can render the app's error page.
+``csrf``
+    Sees the session; innermost, just before routing.
+
+Middleware an app adds itself with ``app.add_middleware`` wraps all of these, as in any
+FastAPI app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from starlette.middleware import Middleware
+
+from shipyard.errors import ShipyardError
+
+MIDDLEWARE_ORDER: tuple[str, ...] = (
+    "security_headers",
+    "cors",
+    "sessions",
+    "ratelimit",
+    "csrf",
+)
+"""The named slots, outermost first."""
+
+Placement = Literal["before", "at", "after"]
+
+
+@dataclass
+class MiddlewarePlan:
+    """The middleware extensions asked for, by slot and placement."""
+
+    entries: dict[tuple[str, Placement], list[Middleware]] = field(default_factory=dict)
+
+    def add(self, slot: str, placement: Placement, middleware: Middleware) -> None:
+        """Put ``middleware`` at, before or after ``slot``; unknown slots are an error."""
+        if slot not in MIDDLEWARE_ORDER:
+            raise ShipyardError(
+                f"unknown middleware slot {slot!r}",
+                hint=f"use one of {', '.join(MIDDLEWARE_ORDER)}",
+            )
+        self.entries.setdefault((slot, placement), []).append(middleware)
+
+    def classes(self) -> list[Any]:
+        """The middleware classes in stack order, outermost first (for checks and tests)."""
+        return [entry.cls for entry in self.stack()]
+
+    def stack(self) -> list[Middleware]:
+        """Every planned middleware, outermost first, following :data:`MIDDLEWARE_ORDER`."""
+        ordered: list[Middleware] = []
+        for slot in MIDDLEWARE_ORDER:
+            for placement in ("before", "at", "after"):
+                ordered.extend(self.entries.get((slot, placement), ()))
+        return ordered

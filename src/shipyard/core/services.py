@@ -1,0 +1,87 @@
+"""Typed services: the one way an app keeps and finds its shared objects.
+
+A :class:`Service` names one object an app holds (its database, job queue, session
+store, limiter...) and its type. The object lives in ``app.state.<name>``, so a plain
+FastAPI app or a test can provide one by hand (``app.state.db = Database(...)``), and
+every subsystem fetches it the same way::
+
+    DATABASE = Service("db", Database, "database", started_by="the database extension")
+
+    def get_database(app: Starlette) -> Database:
+        return DATABASE.get(app)
+
+    DatabaseDep = Annotated[Database, Depends(DATABASE.dependency)]
+
+:meth:`Service.get` raises a :class:`~shipyard.errors.ShipyardError` that says who
+provides the service and how, instead of an ``AttributeError`` from ``app.state``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from starlette.requests import HTTPConnection
+
+from shipyard.errors import ShipyardError
+
+T = TypeVar("T")
+
+
+class Service(Generic[T]):
+    """One named, typed object of an app, kept in ``app.state.<name>``."""
+
+    def __init__(
+        self,
+        name: str,
+        kind: type[T],
+        label: str,
+        *,
+        started_by: str = "",
+        hint: str | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.label = label
+        self.started_by = started_by
+        self.hint = hint or (
+            "run the app's lifespan (a server, or TestClient as a context manager),"
+            f" or set app.state.{name} on an app you build by hand"
+        )
+
+    def find(self, app: Any) -> T | None:
+        """The app's object, or None when it has none (yet)."""
+        value = getattr(app.state, self.name, None)
+        return value if isinstance(value, self.kind) else None
+
+    def get(self, app: Any) -> T:
+        """The app's object; a :class:`ShipyardError` naming the fix when it is missing."""
+        value = self.find(app)
+        if value is None:
+            what = f"this app has no {self.label}"
+            if self.started_by:
+                what += f" yet: {self.started_by} creates it when the app starts"
+            raise ShipyardError(what, hint=self.hint)
+        return value
+
+    def provide(self, app: Any, value: T) -> T:
+        """Publish ``value`` as the app's object (replacing any earlier one)."""
+        setattr(app.state, self.name, value)
+        return value
+
+    def withdraw(self, app: Any, value: T) -> None:
+        """Remove the app's object if it is still ``value`` (someone may have replaced it)."""
+        if getattr(app.state, self.name, None) is value:
+            delattr(app.state, self.name)
+
+    def get_or_create(self, app: Any, create: Callable[[], T]) -> T:
+        """The app's object, created by ``create()`` and published on first use."""
+        existing = self.find(app)
+        return existing if existing is not None else self.provide(app, create())
+
+    def dependency(self, connection: HTTPConnection) -> T:
+        """FastAPI dependency: the object of the app serving this request."""
+        return self.get(connection.app)
+
+    def __repr__(self) -> str:
+        return f"Service({self.name!r}, {self.kind.__name__})"

@@ -1,0 +1,40 @@
+"""The built-in ``ratelimit`` extension: the middleware, the global route dependency, storage.
+
+Setup fills the ``ratelimit`` slot of the declared middleware order (inside sessions, so
+429s get the security headers and the error page can use the lazy session). Start-up
+opens the storage chosen by ``ratelimit.storage`` unless a test provided a limiter first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shipyard.extension import Extension
+from shipyard.ratelimit.limiter import Limiter
+from shipyard.ratelimit.middleware import RateLimitMiddleware
+from shipyard.ratelimit.state import LIMITER
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
+
+
+class RateLimitExtension(Extension):
+    """Installs rate limiting; owns the limiter it creates at start-up."""
+
+    name = "ratelimit"
+
+    def __init__(self) -> None:
+        self._owned: Limiter | None = None
+
+    def setup(self, app: AppBase) -> None:
+        app.use_middleware("ratelimit", RateLimitMiddleware)
+
+    async def startup(self, app: AppBase) -> None:
+        if LIMITER.find(app) is not None:
+            return
+        self._owned = LIMITER.provide(app, Limiter.from_settings(app.settings.ratelimit))
+
+    async def shutdown(self, app: AppBase) -> None:
+        owned, self._owned = self._owned, None
+        if owned is not None:
+            LIMITER.withdraw(app, owned)

@@ -1,0 +1,110 @@
+"""The pure-ASGI rate-limit middleware: the global per-IP limit and the response headers.
+
+For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
+
+- counts a request with a valid session cookie against ``ratelimit.user`` keyed by its
+  session (a hash of the verified id: no store read), and any other request without
+  credentials against ``ratelimit.ip`` keyed by client IP, answering 429 at once;
+- resolves the caller of a request with an ``Authorization`` or ``X-API-Key`` header
+  (through :mod:`shipyard.ratelimit.identity`: only such requests pay for it) and counts
+  it against ``ratelimit.user`` per user, or per IP when the credentials authenticate
+  nobody;
+- adds ``RateLimit-Limit``/``-Remaining``/``-Reset`` for the tightest limit checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shipyard.config.models import Settings
+from shipyard.ratelimit.clientip import client_ip
+from shipyard.ratelimit.identity import credential_caller
+from shipyard.ratelimit.responses import too_many_requests
+from shipyard.ratelimit.state import LIMITER, record, recorded
+
+GLOBAL_BUCKET = "global"
+CREDENTIAL_HEADERS = frozenset({b"authorization", b"x-api-key"})
+
+
+def exempt(path: str, settings: Settings) -> bool:
+    """True for static files and ``ratelimit.exempt_paths`` (exact, or prefix ending ``*``)."""
+    static = settings.web.static_url
+    if path == static or path.startswith(static + "/"):
+        return True
+    for pattern in settings.ratelimit.exempt_paths:
+        if (pattern.endswith("*") and path.startswith(pattern[:-1])) or path == pattern:
+            return True
+    return False
+
+
+def carries_credentials(scope: Scope) -> bool:
+    """True if the request sends a credential header (a bearer token or an API key)."""
+    return any(name.lower() in CREDENTIAL_HEADERS for name, _ in scope["headers"])
+
+
+async def credential_key(request: Request) -> str | None:
+    """``user:<id>`` for credentials that authenticate an active user, else None."""
+    caller = await credential_caller(request)
+    return None if caller is None else f"user:{caller.user_id}"
+
+
+def session_key(scope: Scope) -> str | None:
+    """``session:<hash>`` for a request with a valid session cookie (no store read)."""
+    session = scope.get("session")
+    session_id = getattr(session, "current_id", None)
+    if not isinstance(session_id, str):
+        return None
+    return "session:" + hashlib.sha256(session_id.encode()).hexdigest()[:32]
+
+
+class RateLimitMiddleware:
+    """Applies the global limits and reports the ``RateLimit-*`` headers (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        shipyard_app = scope["app"]
+        settings: Settings = shipyard_app.settings
+        limiter = LIMITER.find(shipyard_app)
+        options = settings.ratelimit
+        if not options.enabled or limiter is None or exempt(scope["path"], settings):
+            await self.app(scope, receive, send)
+            return
+        user = None
+        if carries_credentials(scope):
+            user = await credential_key(Request(scope))
+        user = user or session_key(scope)
+        if user:
+            limit, key = options.user, user
+        else:
+            limit, key = options.ip, "ip:" + client_ip(scope, options.trusted_proxies)
+        if limit is not None:
+            decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
+            record(scope, decision)
+            if not decision.allowed:
+                await too_many_requests(Request(scope), decision)(scope, receive, send)
+                return
+        if not options.headers:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                decision = recorded(scope)
+                if decision is not None:
+                    headers = message.get("headers") or []
+                    present = {name.lower() for name, _ in headers}
+                    message["headers"] = [
+                        *headers,
+                        *(h for h in decision.raw_headers() if h[0] not in present),
+                    ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,51 @@
+"""The built-in ``sessions`` extension: the session middleware and the app's session store.
+
+Setup fills the ``sessions`` slot of the middleware order. At start-up it opens the store
+chosen by ``sessions.backend`` (unless a test provided one first); neither store connects
+before its first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shipyard.db.extension import get_database
+from shipyard.extension import Extension
+from shipyard.sessions.backends import SessionBackend
+from shipyard.sessions.database import DatabaseSessionBackend
+from shipyard.sessions.middleware import SESSION_BACKEND, SessionMiddleware
+from shipyard.sessions.redis import RedisSessionBackend
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
+
+
+class SessionsExtension(Extension):
+    """Installs the session middleware; owns the session store it opens."""
+
+    name = "sessions"
+
+    def __init__(self) -> None:
+        self._owned: SessionBackend | None = None
+
+    def setup(self, app: AppBase) -> None:
+        app.use_middleware("sessions", SessionMiddleware)
+
+    async def startup(self, app: AppBase) -> None:
+        if SESSION_BACKEND.find(app) is not None:
+            return
+        options = app.settings.sessions
+        backend: SessionBackend
+        if options.backend == "redis":
+            backend = RedisSessionBackend.from_url(
+                options.redis_url.get_secret_value(), options.redis_prefix
+            )
+        else:
+            backend = DatabaseSessionBackend(get_database(app), create_table=options.create_table)
+        self._owned = SESSION_BACKEND.provide(app, backend)
+
+    async def shutdown(self, app: AppBase) -> None:
+        owned, self._owned = self._owned, None
+        if owned is not None:
+            SESSION_BACKEND.withdraw(app, owned)
+            await owned.close()

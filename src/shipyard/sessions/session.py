@@ -1,0 +1,275 @@
+"""The lazy server-side session: a mapping loaded from the store only when it is used.
+
+:class:`SessionMiddleware` (``shipyard.sessions.middleware``) puts one
+:class:`Session` per request in ``scope["session"]``; it holds the verified id from the
+cookie and nothing else until something awaits :meth:`Session.load` (the
+:data:`SessionDep` dependency or :func:`load_session` do). A request without a session
+cookie never touches the store: its session is empty from the start. Mapping access on a
+session that has a cookie but was not loaded raises :class:`SessionNotLoaded`, naming the
+fix, instead of silently answering from nothing.
+
+Values must be JSON-serialisable. Assigning, deleting or :meth:`Session.mark_modified`
+(after changing a nested value in place) schedules a save when the response starts.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterator, MutableMapping
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends
+from starlette.requests import HTTPConnection
+
+from shipyard.core.clock import utc_now
+from shipyard.errors import ShipyardError
+from shipyard.sessions.backends import SessionBackend
+
+ID_BYTES = 32
+EXPIRY_KEY = "_shipyard_expiry"
+"""Session key holding a per-session lifetime set by :meth:`Session.set_expiry`."""
+
+
+def new_session_id() -> str:
+    """A fresh random session id (32 random bytes, base64url: 43 characters)."""
+    return secrets.token_urlsafe(ID_BYTES)
+
+
+class SessionNotLoaded(ShipyardError):
+    """The session was read before being loaded from the store."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the session was used before it was loaded from the session store",
+            hint="serve pages from a `shipyard.web.PageRouter`, declare "
+            "`session: SessionDep` in the endpoint, "
+            "or `await load_session(request)` first",
+        )
+
+
+class SessionTooLarge(ShipyardError):
+    """The session grew past ``sessions.max_size``."""
+
+
+class Session(MutableMapping[str, Any]):
+    """One request's session: its id, and its data once loaded."""
+
+    def __init__(
+        self,
+        backend: Callable[[], SessionBackend],
+        session_id: str | None,
+        *,
+        max_age: int,
+        touch_interval: int,
+    ) -> None:
+        self._backend = backend
+        self._id = session_id
+        self._data: dict[str, Any] | None = None if session_id else {}
+        self._max_age = max_age
+        self._touch_interval = touch_interval
+        self.modified = False
+        self.stored = False
+        self.needs_cookie = False
+        self.needs_touch = False
+        self.cleared = False
+        self.stale_ids: list[str] = []
+
+    # -- identity ---------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        """The session id; a new one is allocated (and its cookie set) if there was none."""
+        if self._id is None:
+            self._id = new_session_id()
+            self.needs_cookie = True
+        return self._id
+
+    @property
+    def current_id(self) -> str | None:
+        """The session id if the request has one, without allocating."""
+        return self._id
+
+    @property
+    def untouched(self) -> bool:
+        """True for a request that brought no session and did nothing with one."""
+        return self._id is None and not (self.modified or self.cleared or self.stale_ids)
+
+    @property
+    def loaded(self) -> bool:
+        """True once the data is available (always true for a cookieless request)."""
+        return self._data is not None
+
+    async def load(self) -> Session:
+        """Read the data from the store, once; later calls return at once."""
+        if self._data is not None or self._id is None:
+            return self
+        record = await self._backend().load(self._id)
+        data: dict[str, Any] = {}
+        if record is not None:
+            try:
+                decoded = json.loads(record.payload)
+            except ValueError:
+                decoded = None
+            if isinstance(decoded, dict):
+                data = decoded
+                self.stored = True
+        self._data = data
+        if record is not None and self.stored:
+            self.needs_touch = self._renewal_due(record.expires_at)
+        return self
+
+    def _renewal_due(self, expires_at: datetime) -> bool:
+        """True if the expiry was last renewed more than ``touch_interval`` seconds ago."""
+        renewed_at = expires_at - timedelta(seconds=self.max_age)
+        return utc_now() - renewed_at >= timedelta(seconds=self._touch_interval)
+
+    # -- lifetime ---------------------------------------------------------------------
+
+    def set_expiry(self, max_age: int | None = None, *, persistent: bool = True) -> None:
+        """Give this session its own lifetime (login uses it for "remember me").
+
+        ``max_age``: seconds the session lives after its last use, capped at (and by
+        default) ``sessions.max_age``. ``persistent=False`` sends a browser-session cookie
+        (no ``Max-Age``: it goes when the browser closes). Kept in the session's data.
+        """
+        data = self._require()
+        seconds = self._max_age if max_age is None else max(1, min(max_age, self._max_age))
+        data[EXPIRY_KEY] = [seconds, persistent]
+        self.modified = True
+
+    def _expiry(self) -> tuple[int, bool]:
+        stored = (self._data or {}).get(EXPIRY_KEY)
+        if (
+            isinstance(stored, list)
+            and len(stored) == 2
+            and isinstance(stored[0], int)
+            and isinstance(stored[1], bool)
+        ):
+            return max(1, min(stored[0], self._max_age)), stored[1]
+        return self._max_age, True
+
+    @property
+    def max_age(self) -> int:
+        """Seconds this session lives after its last use (``sessions.max_age`` by default)."""
+        return self._expiry()[0]
+
+    @property
+    def persistent(self) -> bool:
+        """False when the cookie should end with the browser session (no ``Max-Age``)."""
+        return self._expiry()[1]
+
+    def rotate(self) -> None:
+        """Move the (loaded) data to a fresh id; the old id is deleted from the store."""
+        data = self._require()
+        if self._id is not None:
+            self.stale_ids.append(self._id)
+        self._id = new_session_id()
+        self.needs_cookie = True
+        self.stored = False
+        self.modified = bool(data)
+
+    def invalidate(self) -> None:
+        """Drop all data and the id (logout); the store record and the cookie go too."""
+        if self._id is not None:
+            self.stale_ids.append(self._id)
+        self._id = None
+        self._data = {}
+        self.stored = False
+        self.modified = False
+        self.needs_cookie = False
+        self.cleared = True
+
+    def mark_modified(self) -> None:
+        """Save the session even though no key was assigned (nested value changed)."""
+        self._require()
+        self.modified = True
+
+    def serialize(self, max_size: int) -> str:
+        """The data as compact JSON; a clear error if it is not JSON or over ``max_size``."""
+        try:
+            payload = json.dumps(self._require(), separators=(",", ":"), default=_refuse)
+        except TypeError as exc:
+            raise SessionTooLarge(str(exc), hint="store ids and plain values only") from exc
+        size = len(payload.encode())
+        if size > max_size:
+            raise SessionTooLarge(
+                f"session data is {size} bytes, over sessions.max_size ({max_size})",
+                hint="keep large data in the database and only its id in the session, "
+                "or raise sessions.max_size",
+            )
+        return payload
+
+    # -- mapping ----------------------------------------------------------------------
+
+    def _require(self) -> dict[str, Any]:
+        if self._data is None:
+            raise SessionNotLoaded()
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._require()[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._require()[key] = value
+        self.modified = True
+
+    def __delitem__(self, key: str) -> None:
+        del self._require()[key]
+        self.modified = True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._require())
+
+    def __len__(self) -> int:
+        return len(self._require())
+
+    def clear(self) -> None:
+        """Remove every key (the id stays; use :func:`clear_session` to log out)."""
+        data = self._require()
+        if data:
+            data.clear()
+            self.modified = True
+
+    def __repr__(self) -> str:
+        state = repr(self._data) if self._data is not None else "not loaded"
+        return f"<Session {state}>"
+
+
+def _refuse(value: object) -> Any:
+    raise TypeError(f"session values must be JSON-serialisable, got {type(value).__name__}")
+
+
+def get_session(request: HTTPConnection) -> Session:
+    """The request's lazy :class:`Session` (put there by the session middleware)."""
+    session = request.scope.get("session")
+    if not isinstance(session, Session):
+        raise ShipyardError(
+            "this request has no Shipyard session",
+            hint="sessions come from SecurityExtension's middleware; use a shipyard.App",
+        )
+    return session
+
+
+async def load_session(request: HTTPConnection) -> Session:
+    """The request's session, loaded from the store (a FastAPI dependency too)."""
+    return await get_session(request).load()
+
+
+SessionDep = Annotated[Session, Depends(load_session)]
+"""Endpoint parameter type: the loaded session (``session: SessionDep``)."""
+
+
+async def rotate_session_id(request: HTTPConnection) -> None:
+    """Give the session a new id, keeping its data; call it at login (session fixation).
+
+    The old id is deleted from the store, and the CSRF secret (bound to the id) changes.
+    """
+    session = await load_session(request)
+    session.rotate()
+
+
+def clear_session(request: HTTPConnection) -> None:
+    """Delete the session and its cookie (logout); a later use starts a new empty one."""
+    get_session(request).invalidate()
