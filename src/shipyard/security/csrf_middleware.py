@@ -3,7 +3,8 @@
 A request is checked when it is cookie-authenticated: it carries the session cookie, or it
 is a browser form post (urlencoded, multipart or text/plain). It is let through unchecked
 when it carries ``Authorization: Bearer`` and no session cookie, when its path is in
-``csrf.exempt_paths`` or its endpoint is marked :func:`~shipyard.security.csrf.csrf_exempt`.
+``csrf.exempt_paths`` or its endpoint is marked :func:`~shipyard.security.csrf.csrf_exempt`
+(compiled once from the routes: :mod:`shipyard.security.csrf_exemptions`).
 Otherwise it must come from this site (``Origin`` equal to this host or listed in
 ``csrf.trusted_origins``, no ``Sec-Fetch-Site: cross-site``) and carry a token of this
 session, in the ``X-CSRF-Token`` header or the ``csrf_token`` form field. The form body is
@@ -15,14 +16,14 @@ pages: an explaining HTML page, an htmx fragment, or problem JSON for API client
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.datastructures import Headers
 from starlette.requests import Request, cookie_parser
-from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shipyard.security.csrf import csrf_secret, is_exempt, token_matches
+from shipyard.security.csrf import csrf_secret, token_matches
+from shipyard.security.csrf_exemptions import ExemptionTable
 from shipyard.security.formtoken import FieldSearch, is_form
 from shipyard.sessions.session import get_session
 from shipyard.web.errors import problem_response
@@ -45,34 +46,11 @@ class CsrfRejected(Exception):
         self.detail = detail
 
 
-def endpoint_for(routes: Sequence[BaseRoute], scope: Scope) -> Any:
-    """The endpoint the router will pick for ``scope``, or None if it cannot be told.
-
-    Looks inside Starlette mounts and FastAPI's included routers; matching runs on copies
-    of the scope, so the real routing is unaffected. None means "not exempt".
-    """
-    for route in routes:
-        probe = dict(scope)
-        match, child, selected = _match(route, probe)
-        if match != Match.FULL:
-            continue
-        inner = {**probe, **child}
-        if isinstance(selected, Mount):
-            return endpoint_for(selected.routes, inner)
-        if "endpoint" in child or selected is route or selected is None:
-            return child.get("endpoint")
-        return endpoint_for([selected], inner)
-    return None
-
-
-def _match(route: BaseRoute, scope: Scope) -> tuple[Match, Scope, BaseRoute | None]:
-    """Match one route; FastAPI's included routers also name the route they selected."""
-    select = getattr(route, "_match", None)
-    if callable(select):  # fastapi.routing._IncludedRouter (lazy include_router)
-        match, child, selected, _context = select(scope)
-        return match, child, selected
-    match, child = route.matches(scope)
-    return match, child, route
+def route_path(scope: Scope) -> str:
+    """The path routing matches: ``scope["path"]`` without the ``root_path`` prefix."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def _path_exempt(path: str, patterns: Sequence[str]) -> bool:
@@ -142,6 +120,7 @@ class CsrfMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.exemptions = ExemptionTable()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
@@ -171,7 +150,7 @@ class CsrfMiddleware:
             return receive
         if _path_exempt(scope["path"], options.exempt_paths):
             return receive
-        if is_exempt(endpoint_for(scope["app"].router.routes, scope)):
+        if self.exemptions.covers(scope["app"].router.routes, scope["method"], route_path(scope)):
             return receive
         check_origin(scope, headers, options)
         token = headers.get(options.header_name)
