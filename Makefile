@@ -39,10 +39,11 @@ demo: $(RUNTIME_STAMP)  ## Install Shipyard, migrate and seed the showcase, serv
 test: $(DEV_STAMP)  ## Install the development dependencies and run the whole test suite
 	$(BIN)/pytest
 
-lint: $(DEV_STAMP)  ## ruff check, ruff format --check and mypy --strict
+lint: $(DEV_STAMP)  ## ruff check, ruff format --check, mypy --strict and the package layers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict
+	$(BIN)/lint-imports
 
 docs: $(DEV_STAMP)  ## Build the documentation site into site/ (warnings are errors)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict

@@ -7,15 +7,18 @@ backslash (browsers read ``/\\evil.com`` as ``//evil.com``) and no control chara
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
-from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
 from shipyard.auth.pages_config import ACCOUNT_PAGES
 
 MAX_NEXT_LENGTH = 2048
 DEFAULT_LOGIN_PATH = "/account/login"
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
 
 
 def is_safe_next(value: str) -> bool:
@@ -35,9 +38,9 @@ def safe_next(value: str | None, default: str = "/") -> str:
     return value if value is not None and is_safe_next(value) else default
 
 
-def login_url(app: Starlette) -> str:
+def login_url(app: AppBase) -> str:
     """The login page's path: ``auth.login_url``, the AuthExtension's, or the default."""
-    configured: str | None = app.settings.auth.login_url  # type: ignore[attr-defined]
+    configured = app.settings.auth.login_url
     pages = ACCOUNT_PAGES.find(app)
     return configured or (DEFAULT_LOGIN_PATH if pages is None else pages.login_url)
 

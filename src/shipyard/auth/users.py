@@ -7,6 +7,8 @@ User class the app uses (``AuthExtension(user_model=...)`` sets a subclass).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
@@ -23,6 +25,9 @@ from shipyard.auth.revocation import revoke_credentials
 from shipyard.config.models import AuthSettings
 from shipyard.core.clock import utc_now
 from shipyard.errors import ShipyardError
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
 
 
 class PasswordRejected(ShipyardError):
@@ -105,7 +110,7 @@ async def authenticate(
 
 
 async def set_password(
-    app: Starlette,
+    app: AppBase,
     db: AsyncSession,
     user: User,
     password: str,
@@ -118,7 +123,7 @@ async def set_password(
     sessions; the reset and verification links signed over the old hash stop working;
     and the revokers registered by other subsystems (API tokens...) run in ``db``.
     """
-    settings: AuthSettings = app.settings.auth  # type: ignore[attr-defined]
+    settings: AuthSettings = app.settings.auth
     if check_password and (problems := password_problems(password, settings)):
         raise PasswordRejected(problems)
     user.password_hash = hash_password(password, settings)

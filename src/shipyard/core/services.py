@@ -19,8 +19,9 @@ provides the service and how, instead of an ``AttributeError`` from ``app.state`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
 
 from shipyard.errors import ShipyardError
@@ -49,12 +50,12 @@ class Service(Generic[T]):
             f" or set app.state.{name} on an app you build by hand"
         )
 
-    def find(self, app: Any) -> T | None:
+    def find(self, app: Starlette) -> T | None:
         """The app's object, or None when it has none (yet)."""
         value = getattr(app.state, self.name, None)
         return value if isinstance(value, self.kind) else None
 
-    def get(self, app: Any) -> T:
+    def get(self, app: Starlette) -> T:
         """The app's object; a :class:`ShipyardError` naming the fix when it is missing."""
         value = self.find(app)
         if value is None:
@@ -64,17 +65,17 @@ class Service(Generic[T]):
             raise ShipyardError(what, hint=self.hint)
         return value
 
-    def provide(self, app: Any, value: T) -> T:
+    def provide(self, app: Starlette, value: T) -> T:
         """Publish ``value`` as the app's object (replacing any earlier one)."""
         setattr(app.state, self.name, value)
         return value
 
-    def withdraw(self, app: Any, value: T) -> None:
+    def withdraw(self, app: Starlette, value: T) -> None:
         """Remove the app's object if it is still ``value`` (someone may have replaced it)."""
         if getattr(app.state, self.name, None) is value:
             delattr(app.state, self.name)
 
-    def get_or_create(self, app: Any, create: Callable[[], T]) -> T:
+    def get_or_create(self, app: Starlette, create: Callable[[], T]) -> T:
         """The app's object, created by ``create()`` and published on first use."""
         existing = self.find(app)
         return existing if existing is not None else self.provide(app, create())

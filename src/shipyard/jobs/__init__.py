@@ -10,7 +10,7 @@ from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import JobBackend, JobRecord, QueueStats, State
 from shipyard.jobs.context import JobContext
 from shipyard.jobs.events import JobEvent, JobEvents
-from shipyard.jobs.extension import JobsExtension, get_jobs, on_job_event
+from shipyard.jobs.extension import JOBS, JobsDep, JobsExtension, get_jobs, on_job_event
 from shipyard.jobs.job import Job
 from shipyard.jobs.memory import MemoryBackend
 from shipyard.jobs.registry import registry
@@ -19,6 +19,7 @@ from shipyard.jobs.runner import JobTimeoutError
 from shipyard.jobs.worker import Worker
 
 __all__ = [
+    "JOBS",
     "Job",
     "JobBackend",
     "JobContext",
@@ -27,6 +28,7 @@ __all__ = [
     "JobRecord",
     "JobTimeoutError",
     "Jobs",
+    "JobsDep",
     "JobsExtension",
     "ManualClock",
     "MemoryBackend",

@@ -6,13 +6,17 @@ import asyncio
 import sys
 import uuid
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
-from starlette.applications import Starlette
+from fastapi import Depends
+from starlette.requests import HTTPConnection
 
 from shipyard.config.models import MailSettings
 from shipyard.core.services import Service
 from shipyard.mail.message import Mailer, Message
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
 
 
 class ConsoleMailer:
@@ -81,7 +85,7 @@ MAILERS = Service("shipyard_mailers", MailersBySettings, "mailer cache")
 """The mailers built from the app's settings, made on first use."""
 
 
-def get_mailer(app: Starlette) -> Mailer:
+def get_mailer(app: AppBase) -> Mailer:
     """The app's mailer for its current ``mail`` settings (one instance per settings).
 
     A mailer put in ``app.state.mailer`` by hand (or by a later mail extension) wins.
@@ -89,10 +93,18 @@ def get_mailer(app: Starlette) -> Mailer:
     custom = MAILER.find(app)
     if custom is not None:
         return custom
-    settings: MailSettings = app.settings.mail  # type: ignore[attr-defined]
+    settings = app.settings.mail
     built = MAILERS.get_or_create(app, MailersBySettings)
     mailer = built.get(settings)
     if mailer is None:
-        root = Path(getattr(app, "root", Path.cwd()))
+        root = app.root
         mailer = built[settings] = _build(settings, root)
     return mailer
+
+
+def _request_mailer(connection: HTTPConnection) -> Mailer:
+    return get_mailer(connection.app)
+
+
+MailerDep = Annotated[Mailer, Depends(_request_mailer)]
+"""The mailer of the app serving the request, as a dependency."""

@@ -17,11 +17,13 @@ from shipyard.ratelimit.extension import RateLimitExtension
 from shipyard.ratelimit.limiter import Decision, Limiter
 from shipyard.ratelimit.middleware import RateLimitMiddleware
 from shipyard.ratelimit.responses import RateLimitExceeded
-from shipyard.ratelimit.state import get_limiter
+from shipyard.ratelimit.state import LIMITER, LimiterDep, get_limiter
 
 __all__ = [
+    "LIMITER",
     "Decision",
     "Limiter",
+    "LimiterDep",
     "RateLimit",
     "RateLimitExceeded",
     "RateLimitExtension",

@@ -6,6 +6,9 @@ reports the tightest one in the ``RateLimit-*`` headers.
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Depends
 from starlette.applications import Starlette
 from starlette.types import Scope
 
@@ -34,3 +37,7 @@ def recorded(scope: Scope) -> Decision | None:
 def get_limiter(app: Starlette) -> Limiter:
     """The app's :class:`Limiter`, created at start-up."""
     return LIMITER.get(app)
+
+
+LimiterDep = Annotated[Limiter, Depends(LIMITER.dependency)]
+"""The :class:`Limiter` of the app serving the request, as a dependency."""

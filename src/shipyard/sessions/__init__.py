@@ -9,7 +9,12 @@ Redis) behind :class:`SessionBackend`, the signed-id cookie middleware and the
 
 from shipyard.sessions.backends import SessionBackend, SessionRecord
 from shipyard.sessions.extension import SessionsExtension
-from shipyard.sessions.middleware import SESSION_BACKEND, SessionMiddleware, get_session_backend
+from shipyard.sessions.middleware import (
+    SESSION_BACKEND,
+    SessionBackendDep,
+    SessionMiddleware,
+    get_session_backend,
+)
 from shipyard.sessions.session import (
     Session,
     SessionDep,
@@ -25,6 +30,7 @@ __all__ = [
     "SESSION_BACKEND",
     "Session",
     "SessionBackend",
+    "SessionBackendDep",
     "SessionDep",
     "SessionMiddleware",
     "SessionNotLoaded",

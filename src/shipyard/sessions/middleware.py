@@ -14,9 +14,11 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated
 
+from fastapi import Depends
 from itsdangerous import BadSignature, TimestampSigner
+from starlette.applications import Starlette
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -96,7 +98,7 @@ def _set_cookie(value: str) -> tuple[bytes, bytes]:
     return (b"set-cookie", value.encode("latin-1"))
 
 
-def get_session_backend(app: Any) -> SessionBackend:
+def get_session_backend(app: Starlette) -> SessionBackend:
     """The started app's session store."""
     return SESSION_BACKEND.get(app)
 
@@ -169,3 +171,7 @@ async def commit(
         persistent = session.persistent if session.loaded else True
         return cookie.set_header(session_id, max_age, persistent=persistent)
     return None
+
+
+SessionBackendDep = Annotated[SessionBackend, Depends(SESSION_BACKEND.dependency)]
+"""The session store of the app serving the request, as a dependency."""

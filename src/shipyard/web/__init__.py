@@ -14,6 +14,8 @@ from shipyard.web.pages import PageRouter
 from shipyard.web.render import render, render_to_string
 from shipyard.web.static import get_static_files
 from shipyard.web.templates import (
+    TEMPLATES,
+    TemplatesDep,
     get_templates,
     register_context_processor,
     register_template_filter,
@@ -21,10 +23,12 @@ from shipyard.web.templates import (
 )
 
 __all__ = [
+    "TEMPLATES",
     "HTTPProblem",
     "Htmx",
     "HtmxDetails",
     "PageRouter",
+    "TemplatesDep",
     "WebExtension",
     "get_static_files",
     "get_templates",

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+from fastapi import Depends
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
@@ -26,7 +27,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.runtime import Context
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 
 from shipyard.core.services import Service
 from shipyard.web.htmx.oob import oob, oob_attrs
@@ -146,3 +147,11 @@ def register_template_filter(app: FastAPI, name: str, function: Callable[..., An
 def register_context_processor(app: FastAPI, processor: ContextProcessor) -> None:
     """Call ``processor(request)`` at each render and merge the mapping it returns."""
     get_templates(app).context_processors.append(processor)
+
+
+def _request_templates(connection: HTTPConnection) -> Templates:
+    return get_templates(connection.app)
+
+
+TemplatesDep = Annotated[Templates, Depends(_request_templates)]
+"""The :class:`Templates` of the app serving the request, as a dependency."""

@@ -23,13 +23,16 @@ from shipyard.auth.tokens.extension import TokensExtension
 from shipyard.auth.tokens.keys import KeySet
 from shipyard.auth.tokens.models import RefreshToken, RevokedToken
 from shipyard.auth.tokens.service import (
+    TOKENS,
     TokenPair,
     TokenService,
+    TokenServiceDep,
     get_token_service,
     revoke_user_tokens,
 )
 
 __all__ = [
+    "TOKENS",
     "AccessClaims",
     "AccessTokenCodec",
     "DatabaseDenylist",
@@ -47,6 +50,7 @@ __all__ = [
     "TokenError",
     "TokenPair",
     "TokenService",
+    "TokenServiceDep",
     "TokensExtension",
     "get_token_service",
     "jwt_authenticator",

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
@@ -203,3 +204,7 @@ async def revoke_user_tokens(session: AsyncSession, user_id: int, *, app: Starle
     """
     service = TOKENS.find(app)
     return 0 if service is None else await service.revoke_user(session, user_id)
+
+
+TokenServiceDep = Annotated[TokenService, Depends(TOKENS.dependency)]
+"""The :class:`TokenService` of the app serving the request, as a dependency."""
