@@ -1,23 +1,7 @@
-"""Moved: API keys now live in :mod:`shipyard.auth.apikeys`; this path keeps old imports working."""
+"""Moved: API keys now live in :mod:`shipyard.auth.apikeys`.
 
-from shipyard.auth.apikeys import (
-    ApiKey,
-    CreatedApiKey,
-    api_key_authenticator,
-    check_api_key,
-    create_api_key,
-    hash_api_key,
-    list_api_keys,
-    revoke_api_key,
-)
+This path keeps old imports working: it re-exports every public name of the new home.
+"""
 
-__all__ = [
-    "ApiKey",
-    "CreatedApiKey",
-    "api_key_authenticator",
-    "check_api_key",
-    "create_api_key",
-    "hash_api_key",
-    "list_api_keys",
-    "revoke_api_key",
-]
+from shipyard.auth.apikeys import *  # noqa: F403
+from shipyard.auth.apikeys import __all__ as __all__

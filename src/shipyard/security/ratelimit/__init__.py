@@ -1,27 +1,7 @@
-"""Moved: Rate limits now live in :mod:`shipyard.ratelimit`; this path keeps old imports working."""
+"""Moved: Rate limits now live in :mod:`shipyard.ratelimit`.
 
-from shipyard.ratelimit import (
-    Decision,
-    Limiter,
-    RateLimit,
-    RateLimitExceeded,
-    RateLimitExtension,
-    RateLimitMiddleware,
-    clear_account,
-    client_ip,
-    get_limiter,
-    limit_account,
-)
+This path keeps old imports working: it re-exports every public name of the new home.
+"""
 
-__all__ = [
-    "Decision",
-    "Limiter",
-    "RateLimit",
-    "RateLimitExceeded",
-    "RateLimitExtension",
-    "RateLimitMiddleware",
-    "clear_account",
-    "client_ip",
-    "get_limiter",
-    "limit_account",
-]
+from shipyard.ratelimit import *  # noqa: F403
+from shipyard.ratelimit import __all__ as __all__

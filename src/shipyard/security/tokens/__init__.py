@@ -1,52 +1,7 @@
 """Moved: JWT access and refresh tokens now live in :mod:`shipyard.auth.tokens`.
 
-This path keeps old imports working.
+This path keeps old imports working: it re-exports every public name of the new home.
 """
 
-from shipyard.auth.tokens import (
-    AccessClaims,
-    AccessTokenCodec,
-    DatabaseDenylist,
-    Denylist,
-    InvalidAccessToken,
-    InvalidRefreshToken,
-    IssuedAccessToken,
-    KeySet,
-    RedisDenylist,
-    RefreshRace,
-    RefreshToken,
-    RefreshTokenReused,
-    RevokedAccessToken,
-    RevokedToken,
-    TokenError,
-    TokenPair,
-    TokenService,
-    TokensExtension,
-    get_token_service,
-    jwt_authenticator,
-    revoke_user_tokens,
-)
-
-__all__ = [
-    "AccessClaims",
-    "AccessTokenCodec",
-    "DatabaseDenylist",
-    "Denylist",
-    "InvalidAccessToken",
-    "InvalidRefreshToken",
-    "IssuedAccessToken",
-    "KeySet",
-    "RedisDenylist",
-    "RefreshRace",
-    "RefreshToken",
-    "RefreshTokenReused",
-    "RevokedAccessToken",
-    "RevokedToken",
-    "TokenError",
-    "TokenPair",
-    "TokenService",
-    "TokensExtension",
-    "get_token_service",
-    "jwt_authenticator",
-    "revoke_user_tokens",
-]
+from shipyard.auth.tokens import *  # noqa: F403
+from shipyard.auth.tokens import __all__ as __all__
