@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHOWCASE := examples/showcase
+# pytest-xdist workers for `make test`, and the line coverage below which it fails.
+TEST_WORKERS ?= 2
+COVERAGE_MIN ?= 94
 # Stamp files record that an install ran against the current pyproject.toml.
 RUNTIME_STAMP := $(VENV)/.shipyard-runtime
 DEV_STAMP := $(VENV)/.shipyard-dev
@@ -36,8 +39,11 @@ demo: $(RUNTIME_STAMP)  ## Install Shipyard, migrate and seed the showcase, serv
 	@echo "Serving the showcase at http://127.0.0.1:8000 (Ctrl+C stops it)"
 	cd $(SHOWCASE) && ../../$(BIN)/shipyard dev
 
-test: $(DEV_STAMP)  ## Install the development dependencies and run the whole test suite
-	$(BIN)/pytest
+test: $(DEV_STAMP)  ## Install the development dependencies, run the whole suite, report coverage
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest -n $(TEST_WORKERS)
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report --fail-under=$(COVERAGE_MIN)
 
 lint: $(DEV_STAMP)  ## ruff check, ruff format --check, mypy --strict and the package layers
 	$(BIN)/ruff check .
@@ -58,6 +64,6 @@ bench: $(DEV_STAMP)  ## Run the benchmarks and write the figures to BENCHMARKS.m
 	$(BIN)/python benchmarks/run.py --output BENCHMARKS.md
 
 clean:  ## Remove build output, caches and the showcase's database (keeps .venv)
-	rm -rf site build dist .mypy_cache .ruff_cache .pytest_cache $(SHOWCASE)/var
+	rm -rf site build dist .mypy_cache .ruff_cache .pytest_cache .coverage .coverage.* $(SHOWCASE)/var
 	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name '*.egg-info' \) -type d -print0 \
 		| xargs -0 rm -rf

@@ -60,6 +60,7 @@ def test_token_from_another_session_is_refused(client: TestClient, token: str) -
 
 def test_token_without_a_session_cookie_is_refused(client: TestClient, token: str) -> None:
     client.cookies.clear()
+    client.cookies.set("preferences", "dark")  # a cookie, but not the session's
     response = client.post("/submit", data={"csrf_token": token})
     assert response.status_code == 403
 
@@ -166,13 +167,27 @@ def test_json_api_call_without_cookie_is_not_checked(client: TestClient) -> None
     assert api.post("/submit", json={"a": 1}).status_code == 200
 
 
-def test_cookieless_form_post_is_checked(client: TestClient) -> None:
-    browser = TestClient(client.app)
-    assert browser.post("/submit", data={"a": "b"}).status_code == 403
-    assert (
-        browser.post("/submit", content=b"a=b", headers={"Content-Type": "text/plain"}).status_code
-        == 403
+def test_cookieless_post_from_a_script_is_accepted(client: TestClient) -> None:
+    script = TestClient(client.app)  # no cookie: no ambient authority to abuse
+    assert script.post("/submit", data={"a": "b"}).status_code == 200
+    assert script.post("/submit", files={"f": ("a.txt", b"x")}).status_code == 200
+    plain = script.post("/submit", content=b"a=b", headers={"Content-Type": "text/plain"})
+    assert plain.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "browser_says",
+    [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}],
+)
+def test_cookieless_cross_site_browser_post_is_refused(
+    client: TestClient, browser_says: dict[str, str]
+) -> None:
+    browser = TestClient(client.app)  # login CSRF: the victim has no cookie yet
+    assert browser.post("/submit", data={"a": "b"}, headers=browser_says).status_code == 403
+    smuggled = browser.post(
+        "/submit", content=b"a=b", headers={"Content-Type": "text/plain", **browser_says}
     )
+    assert smuggled.status_code == 403
 
 
 def test_exempt_decorator(client: TestClient, token: str) -> None:

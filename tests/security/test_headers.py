@@ -106,7 +106,11 @@ def test_headers_can_be_disabled(make_client: ClientFactory, spy: SpyBackend) ->
 
 
 def test_csrf_rejection_carries_the_headers(client: TestClient) -> None:
-    response = client.post("/submit", data={"a": "b"}, headers={"Accept": "text/html"})
+    response = client.post(
+        "/submit",
+        data={"a": "b"},
+        headers={"Accept": "text/html", "Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
     assert "content-security-policy" in response.headers
 

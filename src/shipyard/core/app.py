@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Self, TypeVar
 
@@ -24,6 +24,7 @@ from starlette.middleware import Middleware
 from starlette.types import ASGIApp
 
 from shipyard.config import Settings, SettingsHolder
+from shipyard.core.lifespan import Lifespan, as_context, lifespan_state, run_handlers
 from shipyard.core.middleware import MiddlewarePlan, Placement
 from shipyard.extension import Extension, discover_plugins
 
@@ -33,7 +34,6 @@ Hook = Callable[["AppBase"], Awaitable[None]]
 AppT = TypeVar("AppT", bound="AppBase")
 SelfHook = Callable[[AppT], Awaitable[None]]
 """A start-up or shutdown hook, typed against the app's own class."""
-Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[Any]]
 ExtensionT = TypeVar("ExtensionT", bound=Extension)
 
 
@@ -67,7 +67,8 @@ class AppBase(FastAPI):
         current = self.settings_holder.current
         fastapi_options.setdefault("title", current.app.name)
         fastapi_options.setdefault("debug", current.app.debug and not current.is_production)
-        super().__init__(lifespan=self._lifespan, **fastapi_options)
+        # The lifespan yields state (a mapping) or None, both of which Starlette accepts.
+        super().__init__(lifespan=self._lifespan, **fastapi_options)  # type: ignore[arg-type]
         self._user_lifespan = lifespan
         self.extensions: list[Extension] = []
         self.template_dirs: list[Path] = []
@@ -190,20 +191,30 @@ class AppBase(FastAPI):
         return hook
 
     @asynccontextmanager
-    async def _lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+    async def _lifespan(self, _: FastAPI) -> AsyncIterator[Mapping[str, Any] | None]:
+        """Extensions, ``app.on_startup`` hooks, FastAPI's event handlers, the user's lifespan.
+
+        Shutdown runs the same steps backwards; the state the user's lifespan yields
+        reaches ``request.state`` as in any FastAPI app.
+        """
         started: list[Extension] = []
+        handlers_started = False
         try:
             for extension in self.extensions:
                 await extension.startup(self)
                 started.append(extension)
             for hook in self._startup_hooks:
                 await hook(self)
+            await run_handlers(self.router.on_startup)
+            handlers_started = True
             if self._user_lifespan is None:
-                yield
+                yield None
             else:
-                async with self._user_lifespan(self):
-                    yield
+                async with as_context(self._user_lifespan)(self) as state:
+                    yield lifespan_state(state)
         finally:
+            if handlers_started:
+                await self._bounded(run_handlers(self.router.on_shutdown), "shutdown handlers")
             for hook in reversed(self._shutdown_hooks):
                 await self._bounded(hook(self), f"shutdown hook {hook.__qualname__}")
             for extension in reversed(started):

@@ -24,6 +24,7 @@ from shipyard.ratelimit.clientip import client_ip
 from shipyard.ratelimit.identity import credential_caller
 from shipyard.ratelimit.responses import too_many_requests
 from shipyard.ratelimit.state import LIMITER, record, recorded
+from shipyard.sessions.session import SCOPE_KEY as SESSION_SCOPE_KEY
 
 GLOBAL_BUCKET = "global"
 CREDENTIAL_HEADERS = frozenset({b"authorization", b"x-api-key"})
@@ -53,7 +54,7 @@ async def credential_key(request: Request) -> str | None:
 
 def session_key(scope: Scope) -> str | None:
     """``session:<hash>`` for a request with a valid session cookie (no store read)."""
-    session = scope.get("session")
+    session = scope.get(SESSION_SCOPE_KEY)
     session_id = getattr(session, "current_id", None)
     if not isinstance(session_id, str):
         return None

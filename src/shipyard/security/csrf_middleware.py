@@ -1,8 +1,11 @@
 """The pure-ASGI CSRF check for unsafe requests (POST, PUT, PATCH, DELETE).
 
-A request is checked when it is cookie-authenticated: it carries the session cookie, or it
-is a browser form post (urlencoded, multipart or text/plain). It is let through unchecked
-when it carries ``Authorization: Bearer`` and no session cookie, when its path is in
+A request that carries no cookie at all has no ambient authority: it is let through unless
+a browser says it is cross-site (``Origin`` from another site, ``Sec-Fetch-Site:
+cross-site``), which also keeps login forms safe from login CSRF. A request with cookies
+is checked when it carries the session cookie or is a form post (urlencoded, multipart or
+text/plain). It is let through unchecked when it carries ``Authorization: Bearer`` and no
+session cookie, when its path is in
 ``csrf.exempt_paths`` or its endpoint is marked :func:`~shipyard.security.csrf.csrf_exempt`
 (compiled once from the routes: :mod:`shipyard.security.csrf_exemptions`).
 Otherwise it must come from this site (``Origin`` equal to this host or listed in
@@ -144,7 +147,13 @@ class CsrfMiddleware:
         headers = Headers(scope=scope)
         content_type = headers.get("content-type", "").encode("latin-1")
         form = is_form(content_type) or content_type.startswith(b"text/plain")
-        cookie = settings.sessions.cookie_name in cookie_parser(headers.get("cookie", ""))
+        cookies = cookie_parser(headers.get("cookie", ""))
+        if not cookies:
+            # No cookie, no ambient authority: scripts, mobile apps and other services are
+            # let through; a browser that says the request is cross-site is refused.
+            check_origin(scope, headers, options)
+            return receive
+        cookie = settings.sessions.cookie_name in cookies
         bearer = headers.get("authorization", "").lower().startswith("bearer ")
         if not (cookie or form) or (bearer and not cookie):
             return receive

@@ -2,8 +2,8 @@
 
 Per request it verifies the cookie (itsdangerous ``TimestampSigner`` with the app's secret
 key; a forged, tampered or expired cookie just means a new empty session) and puts a
-:class:`~shipyard.sessions.session.Session` in ``scope["session"]``. When the response
-starts it writes what changed: stale ids are deleted, a modified session is saved (or
+:class:`~shipyard.sessions.session.Session` in ``scope["shipyard.session"]``. When the
+response starts it writes what changed: stale ids are deleted, a modified session is saved (or
 deleted once empty), a loaded session whose expiry is due for renewal is touched, and the
 cookie is (re)set only when its id is new or its lifetime moved.
 """
@@ -26,7 +26,7 @@ from shipyard.config.derived import PerSettings
 from shipyard.core.clock import utc_now
 from shipyard.core.services import Service
 from shipyard.sessions.backends import SessionBackend
-from shipyard.sessions.session import Session
+from shipyard.sessions.session import SCOPE_KEY, Session
 
 if TYPE_CHECKING:
     from shipyard.config.models import Settings
@@ -104,7 +104,7 @@ def get_session_backend(app: Starlette) -> SessionBackend:
 
 
 class SessionMiddleware:
-    """Pure ASGI: a lazy session in ``scope["session"]``, committed at response start."""
+    """Pure ASGI: a lazy session in the scope, committed when the response starts."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -123,7 +123,7 @@ class SessionMiddleware:
             max_age=settings.sessions.max_age,
             touch_interval=settings.sessions.touch_interval,
         )
-        scope["session"] = session
+        scope[SCOPE_KEY] = session
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return

@@ -1,8 +1,8 @@
 """The lazy server-side session: a mapping loaded from the store only when it is used.
 
-:class:`SessionMiddleware` (``shipyard.sessions.middleware``) puts one
-:class:`Session` per request in ``scope["session"]``; it holds the verified id from the
-cookie and nothing else until something awaits :meth:`Session.load` (the
+:class:`SessionMiddleware` (``shipyard.sessions.middleware``) puts one :class:`Session`
+per request in ``scope["shipyard.session"]``; it holds the verified id from the cookie
+and nothing else until something awaits :meth:`Session.load` (the
 :data:`SessionDep` dependency or :func:`load_session` do). A request without a session
 cookie never touches the store: its session is empty from the start. Mapping access on a
 session that has a cookie but was not loaded raises :class:`SessionNotLoaded`, naming the
@@ -28,6 +28,9 @@ from shipyard.errors import ShipyardError
 from shipyard.sessions.backends import SessionBackend
 
 ID_BYTES = 32
+SCOPE_KEY = "shipyard.session"
+"""Where the request's :class:`Session` lives in the ASGI scope (``scope["session"]`` is
+left to Starlette's own ``SessionMiddleware``, which Authlib and others rely on)."""
 EXPIRY_KEY = "_shipyard_expiry"
 """Session key holding a per-session lifetime set by :meth:`Session.set_expiry`."""
 
@@ -243,11 +246,11 @@ def _refuse(value: object) -> Any:
 
 def get_session(request: HTTPConnection) -> Session:
     """The request's lazy :class:`Session` (put there by the session middleware)."""
-    session = request.scope.get("session")
+    session = request.scope.get(SCOPE_KEY)
     if not isinstance(session, Session):
         raise ShipyardError(
             "this request has no Shipyard session",
-            hint="sessions come from SecurityExtension's middleware; use a shipyard.App",
+            hint="sessions come from the sessions extension's middleware; use a shipyard.App",
         )
     return session
 

@@ -1,0 +1,161 @@
+"""FastAPI's documented patterns behave the same on ``FastAPI()`` and on ``shipyard.App``.
+
+Each test builds one pattern on both apps (the ``make`` fixture) and asserts the outcome
+a FastAPI user expects, so a difference shows up as a failure of the Shipyard case only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import pytest
+from fastapi import Depends, FastAPI, Form, Request, UploadFile
+from fastapi.security import OAuth2PasswordRequestForm
+from fastapi.testclient import TestClient
+from starlette.middleware.sessions import SessionMiddleware
+
+from shipyard import App, Settings
+
+MakeApp = Callable[..., FastAPI]
+
+
+@pytest.fixture(params=["fastapi", "shipyard"])
+def make(request: pytest.FixtureRequest, tmp_path: Path) -> MakeApp:
+    """Build the pattern's app as a plain FastAPI app, then as a Shipyard app."""
+
+    def build(**options: Any) -> FastAPI:
+        if request.param == "fastapi":
+            return FastAPI(**options)
+        return App(settings=Settings(profile="test"), root=tmp_path, **options)
+
+    return build
+
+
+def test_on_event_and_constructor_handlers_run(make: MakeApp) -> None:
+    calls: list[str] = []
+    app = make(on_startup=[lambda: calls.append("constructor start")])
+
+    @app.on_event("startup")
+    async def started() -> None:
+        calls.append("on_event start")
+
+    @app.on_event("shutdown")
+    def stopped() -> None:
+        calls.append("on_event stop")
+
+    with TestClient(app):
+        assert calls == ["constructor start", "on_event start"]
+    assert calls[-1] == "on_event stop"
+
+
+@asynccontextmanager
+async def context_lifespan(app: FastAPI) -> AsyncIterator[dict[str, str]]:
+    yield {"greeting": "from a context manager"}
+
+
+async def generator_lifespan(app: FastAPI) -> AsyncIterator[dict[str, str]]:
+    yield {"greeting": "from an async generator"}
+
+
+def sync_lifespan(app: FastAPI) -> Iterator[dict[str, str]]:
+    yield {"greeting": "from a generator"}
+
+
+@pytest.mark.parametrize("lifespan", [context_lifespan, generator_lifespan, sync_lifespan])
+def test_lifespan_state_reaches_request_state(make: MakeApp, lifespan: Any) -> None:
+    app = make(lifespan=lifespan)
+
+    @app.get("/")
+    def read(request: Request) -> str:
+        return str(request.state.greeting)
+
+    with TestClient(app) as client:
+        assert client.get("/").json().startswith("from a")
+
+
+def test_starlette_session_middleware_coexists(make: MakeApp) -> None:
+    app = make()
+    app.add_middleware(SessionMiddleware, secret_key="s" * 32)
+
+    @app.get("/count")
+    def count(request: Request) -> int:
+        request.session["n"] = request.session.get("n", 0) + 1
+        return int(request.session["n"])
+
+    with TestClient(app) as client:
+        assert client.get("/count").json() == 1
+        assert client.get("/count").json() == 2
+
+
+def test_oauth2_password_form_from_a_cookieless_client(make: MakeApp) -> None:
+    app = make()
+
+    @app.post("/token")
+    def token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> dict[str, str]:
+        return {"access_token": form.username, "token_type": "bearer"}
+
+    with TestClient(app) as client:
+        response = client.post("/token", data={"username": "ada", "password": "pw"})
+        assert response.status_code == 200
+        assert response.json()["access_token"] == "ada"
+
+
+def test_form_and_upload_from_a_cookieless_client(make: MakeApp) -> None:
+    app = make()
+
+    @app.post("/upload")
+    async def upload(title: Annotated[str, Form()], file: UploadFile) -> dict[str, Any]:
+        return {"title": title, "size": len(await file.read())}
+
+    with TestClient(app) as client:
+        response = client.post("/upload", data={"title": "t"}, files={"file": ("a", b"abc")})
+        assert response.json() == {"title": "t", "size": 3}
+
+
+def test_a_cross_site_browser_form_is_refused_by_shipyard_only(make: MakeApp) -> None:
+    app = make()
+
+    @app.post("/login")
+    def login(name: Annotated[str, Form()]) -> str:
+        return name
+
+    with TestClient(app) as client:
+        response = client.post(
+            "/login", data={"name": "victim"}, headers={"Sec-Fetch-Site": "cross-site"}
+        )
+    expected = 200 if type(app) is FastAPI else 403  # Shipyard adds login-CSRF protection
+    assert response.status_code == expected
+
+
+def real() -> str:
+    return "real"
+
+
+def test_dependency_overrides(make: MakeApp) -> None:
+    app = make()
+
+    @app.get("/")
+    def read(value: Annotated[str, Depends(real)]) -> str:
+        return value
+
+    app.dependency_overrides[real] = lambda: "override"
+    with TestClient(app) as client:
+        assert client.get("/").json() == "override"
+
+
+def test_sub_application_and_root_path(make: MakeApp) -> None:
+    app = make()
+    sub = FastAPI()
+
+    @sub.get("/hello")
+    def hello(request: Request) -> str:
+        return str(request.scope["root_path"])
+
+    app.mount("/sub", sub)
+    with TestClient(app, root_path="/prefix") as client:
+        response = client.get("/prefix/sub/hello")
+    assert response.status_code == 200
+    assert response.json() == "/prefix/sub"
