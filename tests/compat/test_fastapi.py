@@ -159,3 +159,18 @@ def test_sub_application_and_root_path(make: MakeApp) -> None:
         response = client.get("/prefix/sub/hello")
     assert response.status_code == 200
     assert response.json() == "/prefix/sub"
+
+
+def test_the_app_keeps_its_own_state_names(make: MakeApp) -> None:
+    app = make()
+    app.state.db = {"kind": "the app's own"}  # a common FastAPI pattern
+
+    @app.get("/")
+    def read(request: Request) -> str:
+        return str(request.app.state.db["kind"])
+
+    with TestClient(app) as client:
+        for headers in ({}, {"Authorization": "Bearer abc"}, {"X-API-Key": "k"}):
+            response = client.get("/", headers=headers)
+            assert response.status_code == 200, headers
+            assert response.json() == "the app's own"

@@ -23,18 +23,24 @@ def test_get_returns_what_was_provided() -> None:
     app = FastAPI()
     clock = CLOCK.provide(app, Clock())
     assert CLOCK.get(app) is clock
-    assert app.state.clock is clock
+    assert app.state.shipyard_clock is clock  # app.state.clock stays the app's own
 
 
 def test_a_missing_service_names_who_provides_it_and_how() -> None:
     with pytest.raises(ShipyardError, match="no clock yet: the clock extension") as error:
         CLOCK.get(FastAPI())
-    assert "app.state.clock" in (error.value.hint or "")
+    assert "CLOCK.provide(app, ...)" in (error.value.hint or "")
 
 
 def test_a_value_of_the_wrong_type_is_not_the_service() -> None:
     app = FastAPI()
-    app.state.clock = "not a clock"
+    app.state.shipyard_clock = "not a clock"
+    assert CLOCK.find(app) is None
+
+
+def test_the_apps_own_state_names_are_left_alone() -> None:
+    app = FastAPI()
+    app.state.clock = Clock()
     assert CLOCK.find(app) is None
 
 

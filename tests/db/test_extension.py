@@ -1,4 +1,4 @@
-"""The database extension on a Shipyard App: lazy engine, app.state.db, session per request."""
+"""The database extension on a Shipyard App: lazy engine, its service, session per request."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.db.models import Author
 
 from shipyard import App, Settings
 from shipyard.config.models import DatabaseSettings
-from shipyard.db import DatabaseExtension, DbSession, Model, get_database
+from shipyard.db import DATABASE, DatabaseExtension, DbSession, Model, get_database
 from shipyard.db.migrations import Migrations, init_migrations
 from shipyard.errors import ShipyardError
 
@@ -39,8 +39,8 @@ async def test_startup_creates_the_database_and_shutdown_disposes(
     assert isinstance(app.extension(DatabaseExtension), DatabaseExtension)
     async with app.router.lifespan_context(app):
         database = get_database(app)
-        assert app.state.db is database
-        assert database.engine.sync_engine.pool.checkedout() == 0  # nothing connected yet
+        assert DATABASE.get(app) is database
+        assert database.engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]  # QueuePool
         async with database.engine.begin() as connection:
             await connection.run_sync(Model.metadata.create_all)
         try:

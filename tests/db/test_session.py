@@ -18,14 +18,14 @@ from starlette.types import Message
 from tests.db.models import Author, Book
 
 from shipyard.config.models import DatabaseSettings
-from shipyard.db import Database, DbSession, count_queries, get_database
+from shipyard.db import DATABASE, Database, DbSession, count_queries, get_database
 from shipyard.errors import ShipyardError
 from shipyard.testing.services import free_port
 
 
 def make_api(database: Database) -> FastAPI:
     api = FastAPI()
-    api.state.db = database
+    DATABASE.provide(api, database)
 
     @api.post("/authors/{name}")
     async def create(name: str, session: DbSession) -> dict[str, str]:

@@ -28,6 +28,7 @@ from shipyard.security import (
     rotate_session_id,
     security_headers,
 )
+from shipyard.sessions import SESSION_BACKEND
 from shipyard.sessions.backends import SessionRecord
 
 AppFactory = Callable[..., App]
@@ -173,7 +174,7 @@ def make_app(tmp_path: Path) -> AppFactory:
         app = App(settings=Settings.model_validate(sections), root=tmp_path)
         app.include_router(demo_router())
         if backend is not None:
-            app.state.session_backend = backend
+            SESSION_BACKEND.provide(app, backend)
         return app
 
     return factory

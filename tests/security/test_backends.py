@@ -14,7 +14,8 @@ from tests.security.conftest import ClientFactory
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.core.clock import utc_now
-from shipyard.db import Database
+from shipyard.db import DATABASE, Database
+from shipyard.sessions import SESSION_BACKEND
 from shipyard.sessions.backends import SessionBackend
 from shipyard.sessions.database import DatabaseSessionBackend
 from shipyard.sessions.redis import RedisSessionBackend
@@ -118,14 +119,14 @@ def _persists(client: TestClient) -> None:
 
 def test_app_on_sqlite_default_backend(make_client: ClientFactory, tmp_path: Path) -> None:
     client = make_client()
-    backend = client.app.state.session_backend  # type: ignore[attr-defined]
+    backend = SESSION_BACKEND.get(client.app)  # type: ignore[arg-type]
     assert isinstance(backend, DatabaseSessionBackend)
     _persists(client)
 
 
 def test_sqlite_table_is_created_on_first_use(make_client: ClientFactory) -> None:
     client = make_client()
-    engine = client.app.state.db.engine  # type: ignore[attr-defined]
+    engine = DATABASE.get(client.app).engine  # type: ignore[arg-type]
 
     async def tables() -> list[str]:
         async with engine.connect() as connection:
@@ -151,5 +152,6 @@ def test_app_on_redis_backend(make_client: ClientFactory) -> None:
     client = make_client(
         sessions={"backend": "redis", "redis_url": url, "redis_prefix": f"t:{uuid.uuid4().hex}:"}
     )
-    assert isinstance(client.app.state.session_backend, RedisSessionBackend)  # type: ignore[attr-defined]
+    backend = SESSION_BACKEND.get(client.app)  # type: ignore[arg-type]
+    assert isinstance(backend, RedisSessionBackend)
     _persists(client)

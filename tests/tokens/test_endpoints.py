@@ -7,7 +7,7 @@ import pytest
 from tests.tokens.fixtures import PASSWORD, MakeSettings, MakeUser
 
 from shipyard import App
-from shipyard.auth.tokens import TokenService, get_token_service
+from shipyard.auth.tokens import TOKENS, TokenService, get_token_service
 from shipyard.config.models import Settings
 from shipyard.db import get_database
 
@@ -97,7 +97,9 @@ async def test_an_inactive_user_gets_no_token_and_their_tokens_stop_working(
 async def test_refresh_rotates_and_a_reused_token_kills_the_family(
     app: App, client: httpx.AsyncClient, app_user: MakeUser, make_settings: MakeSettings
 ) -> None:
-    app.state.tokens = TokenService.from_settings(make_settings(tokens={"refresh_reuse_grace": 0}))
+    TOKENS.provide(
+        app, TokenService.from_settings(make_settings(tokens={"refresh_reuse_grace": 0}))
+    )
     user = await app_user()
     first = await login(client, user.email)
     response = await client.post(

@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from tests.tokens.fixtures import MakeSettings, MakeUser
 
 from shipyard.auth.tokens import (
+    TOKENS,
     InvalidRefreshToken,
     RefreshRace,
     RefreshToken,
@@ -167,7 +168,7 @@ async def test_revoke_user_tokens_revokes_every_family(
     pairs = [await issue(database, service, user.id) for _ in range(2)]
     kept = await issue(database, service, bystander.id)
     app = Starlette()
-    app.state.tokens = service
+    TOKENS.provide(app, service)
     async with database.sessionmaker() as session, session.begin():
         assert await revoke_user_tokens(session, user.id, app=app) == 2
     for pair in pairs:

@@ -39,7 +39,7 @@ class AuthenticatorList(list[_Entry]):
     """One app's authenticators, kept sorted by priority (the login session first in)."""
 
 
-AUTHENTICATORS = Service("shipyard_authenticators", AuthenticatorList, "authenticator list")
+AUTHENTICATORS = Service("authenticators", AuthenticatorList, "authenticator list")
 """The app's :class:`AuthenticatorList`, made with the session authenticator on first use."""
 
 

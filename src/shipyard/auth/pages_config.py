@@ -28,5 +28,5 @@ class AccountPages:
         return f"{self.prefix}/login"
 
 
-ACCOUNT_PAGES = Service("auth_account_pages", AccountPages, "account pages")
+ACCOUNT_PAGES = Service("account_pages", AccountPages, "account pages")
 """The app's :class:`AccountPages` (set by :class:`~shipyard.auth.extension.AuthExtension`)."""

@@ -22,7 +22,7 @@ class Revokers(list[Revoker]):
     """One app's revokers, in registration order."""
 
 
-REVOKERS = Service("credential_revokers", Revokers, "credential revoker list")
+REVOKERS = Service("revokers", Revokers, "credential revoker list")
 """The app's :class:`Revokers` (made by the first registration)."""
 
 

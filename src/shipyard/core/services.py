@@ -1,11 +1,12 @@
 """Typed services: the one way an app keeps and finds its shared objects.
 
 A :class:`Service` names one object an app holds (its database, job queue, session
-store, limiter...) and its type. The object lives in ``app.state.<name>``, so a plain
-FastAPI app or a test can provide one by hand (``app.state.db = Database(...)``), and
-every subsystem fetches it the same way::
+store, limiter...) and its type. The object lives in ``app.state.shipyard_<name>``: the
+``shipyard_`` prefix leaves every plain name (``app.state.db``...) to the app itself, as
+in any FastAPI app. A plain FastAPI app or a test provides one by hand with
+:meth:`Service.provide`, and every subsystem fetches it the same way::
 
-    DATABASE = Service("db", Database, "database", started_by="the database extension")
+    DATABASE = Service("database", Database, "database", started_by="the database extension")
 
     def get_database(app: Starlette) -> Database:
         return DATABASE.get(app)
@@ -30,7 +31,11 @@ T = TypeVar("T")
 
 
 class Service(Generic[T]):
-    """One named, typed object of an app, kept in ``app.state.<name>``."""
+    """One named, typed object of an app, kept in ``app.state.shipyard_<name>``.
+
+    By convention the module-level constant holding it is the name in capitals
+    (``Service("database", ...)`` is ``DATABASE``): error hints name it.
+    """
 
     def __init__(
         self,
@@ -42,17 +47,18 @@ class Service(Generic[T]):
         hint: str | None = None,
     ) -> None:
         self.name = name
+        self.attribute = f"shipyard_{name}"
         self.kind = kind
         self.label = label
         self.started_by = started_by
         self.hint = hint or (
             "run the app's lifespan (a server, or TestClient as a context manager),"
-            f" or set app.state.{name} on an app you build by hand"
+            f" or provide one by hand: {name.upper()}.provide(app, ...)"
         )
 
     def find(self, app: Starlette) -> T | None:
         """The app's object, or None when it has none (yet)."""
-        value = getattr(app.state, self.name, None)
+        value = getattr(app.state, self.attribute, None)
         return value if isinstance(value, self.kind) else None
 
     def get(self, app: Starlette) -> T:
@@ -67,13 +73,13 @@ class Service(Generic[T]):
 
     def provide(self, app: Starlette, value: T) -> T:
         """Publish ``value`` as the app's object (replacing any earlier one)."""
-        setattr(app.state, self.name, value)
+        setattr(app.state, self.attribute, value)
         return value
 
     def withdraw(self, app: Starlette, value: T) -> None:
         """Remove the app's object if it is still ``value`` (someone may have replaced it)."""
-        if getattr(app.state, self.name, None) is value:
-            delattr(app.state, self.name)
+        if getattr(app.state, self.attribute, None) is value:
+            delattr(app.state, self.attribute)
 
     def get_or_create(self, app: Starlette, create: Callable[[], T]) -> T:
         """The app's object, created by ``create()`` and published on first use."""

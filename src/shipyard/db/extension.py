@@ -3,7 +3,7 @@
 Startup builds the engine for ``app.settings.database`` (no connection is opened until
 the first query) and publishes it as the app's :data:`DATABASE` service; shutdown
 disposes of the pool. :func:`get_database` finds it again from any FastAPI/Starlette app
-(a plain one included: ``app.state.db = Database(...)``).
+(a plain one included: ``DATABASE.provide(app, Database(...))``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from shipyard.extension import Extension
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
 
-DATABASE = Service("db", Database, "database", started_by="the database extension")
-"""The app's :class:`Database` (``app.state.db``)."""
+DATABASE = Service("database", Database, "database", started_by="the database extension")
+"""The app's :class:`Database`."""
 
 
 class DatabaseExtension(Extension):

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("shipyard.jobs")
 
 JOBS = Service("jobs", Jobs, "jobs service", started_by="the jobs extension")
-"""The app's :class:`Jobs` (``app.state.jobs``)."""
+"""The app's :class:`Jobs`."""
 
 
 class JobsExtension(Extension):

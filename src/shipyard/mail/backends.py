@@ -79,16 +79,16 @@ MAILER = Service(
     Mailer,  # type: ignore[type-abstract]  # a runtime-checkable protocol
     "mailer",
 )
-"""A mailer the app was given by hand (``app.state.mailer``); it wins over the settings."""
+"""A mailer the app was given by hand (``MAILER.provide``); it wins over the settings."""
 
-MAILERS = Service("shipyard_mailers", MailersBySettings, "mailer cache")
+MAILERS = Service("mailers", MailersBySettings, "mailer cache")
 """The mailers built from the app's settings, made on first use."""
 
 
 def get_mailer(app: AppBase) -> Mailer:
     """The app's mailer for its current ``mail`` settings (one instance per settings).
 
-    A mailer put in ``app.state.mailer`` by hand (or by a later mail extension) wins.
+    A mailer provided by hand (``MAILER.provide(app, mailer)``) wins.
     """
     custom = MAILER.find(app)
     if custom is not None:

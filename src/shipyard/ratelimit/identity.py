@@ -36,7 +36,7 @@ class IdentityKeys:
     resolved: Callable[[HTTPConnection], Caller | None]
 
 
-IDENTITY_KEYS = Service("ratelimit_identity", IdentityKeys, "identity source for rate limits")
+IDENTITY_KEYS = Service("identity_keys", IdentityKeys, "identity source for rate limits")
 """The app's :class:`IdentityKeys` (installed by the ``auth`` wiring of the default app)."""
 
 

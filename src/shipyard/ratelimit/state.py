@@ -17,8 +17,8 @@ from shipyard.ratelimit.limiter import Decision, Limiter
 
 DECISION_KEY = "ratelimit"
 
-LIMITER = Service("rate_limiter", Limiter, "rate limiter", started_by="the ratelimit extension")
-"""The app's :class:`Limiter` (``app.state.rate_limiter``)."""
+LIMITER = Service("limiter", Limiter, "rate limiter", started_by="the ratelimit extension")
+"""The app's :class:`Limiter`."""
 
 
 def record(scope: Scope, decision: Decision) -> None:

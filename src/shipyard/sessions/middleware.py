@@ -39,7 +39,7 @@ SESSION_BACKEND = Service(
     "session store",
     started_by="the sessions extension",
 )
-"""The app's session store (``app.state.session_backend``)."""
+"""The app's session store."""
 
 
 class SessionCookie:

@@ -15,7 +15,7 @@ Fixtures:
     what requests write is rolled back too; so are database-backed login sessions.
 ``mail_outbox``
     The list of messages the app sends during the test (a ``MemoryMailer`` is put in
-    ``app.state.mailer``).
+    the app's ``MAILER``).
 ``override_settings``
     ``override_settings(app__debug=True, ...)`` changes the app's settings until the end
     of the test.

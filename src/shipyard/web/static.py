@@ -139,8 +139,8 @@ class StaticFiles:
         return int(settings.web.static_max_age) if settings is not None else 0
 
 
-STATIC_FILES = Service("shipyard_static", StaticFiles, "static files")
-"""The app's :class:`StaticFiles` (``app.state.shipyard_static``), made on first use."""
+STATIC_FILES = Service("static_files", StaticFiles, "static files")
+"""The app's :class:`StaticFiles`, made on first use."""
 
 
 def get_static_files(app: FastAPI) -> StaticFiles:

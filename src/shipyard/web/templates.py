@@ -125,8 +125,8 @@ class Templates:
         return values
 
 
-TEMPLATES = Service("shipyard_templates", Templates, "template environment")
-"""The app's :class:`Templates` (``app.state.shipyard_templates``), made on first use."""
+TEMPLATES = Service("templates", Templates, "template environment")
+"""The app's :class:`Templates`, made on first use."""
 
 
 def get_templates(app: FastAPI) -> Templates:

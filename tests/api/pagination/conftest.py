@@ -26,7 +26,7 @@ from tests.db.conftest import database, db_settings, postgres_database_url, post
 from shipyard import App, Settings
 from shipyard.api.pagination import Page, paginate
 from shipyard.config.models import AppSettings
-from shipyard.db import Database, DbSession
+from shipyard.db import DATABASE, Database, DbSession
 
 __all__ = ["database", "db_settings", "postgres_database_url", "postgres_databases"]
 
@@ -80,7 +80,7 @@ def make_app(database: Database, root: Path, secret: str = SECRET) -> App:
     """An App serving ``/entries`` (ids only), ``/entries/full`` and ``/others``."""
     settings = Settings(profile="test", app=AppSettings(secret_key=SecretStr(secret)))
     app = App(settings=settings, root=root)
-    app.state.db = database
+    DATABASE.provide(app, database)
 
     def query_of(
         sort: str, limit: int, cursor: str | None, offset: int | None, total: bool

@@ -19,7 +19,7 @@ from shipyard import App, Settings
 from shipyard.api.pagination import paginate
 from shipyard.api.query import Listing, ListQuery
 from shipyard.config.models import AppSettings
-from shipyard.db import Database, DbSession
+from shipyard.db import DATABASE, Database, DbSession
 
 books = Listing(
     Book,
@@ -43,7 +43,7 @@ async def client(database: Database, tmp_path: Path) -> AsyncIterator[httpx.Asyn
             session.add(Book(title=f"Book {index % 6}", author=author))
     settings = Settings(profile="test", app=AppSettings(secret_key=SecretStr("listing-secret")))
     app = App(settings=settings, root=tmp_path)
-    app.state.db = database
+    DATABASE.provide(app, database)
 
     @app.get("/books")
     async def list_books(

@@ -29,7 +29,7 @@ from tests.db.conftest import postgres_databases  # noqa: F401 - reused fixture
 
 from shipyard import App, Settings
 from shipyard.config.models import DatabaseSettings
-from shipyard.db import Database, Model
+from shipyard.db import DATABASE, Database, Model
 
 
 async def _seed(url: str, root: Path) -> None:
@@ -78,7 +78,7 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 async def client(database: Database, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """A client for an App serving the test listing at ``/items``."""
     app = App(settings=Settings(profile="test"), root=tmp_path)
-    app.state.db = database
+    DATABASE.provide(app, database)
     app.include_router(router)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

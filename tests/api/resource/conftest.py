@@ -30,7 +30,7 @@ from shipyard import App, Settings
 from shipyard.api.query import Listing
 from shipyard.api.resource import Resource
 from shipyard.config.models import AppSettings
-from shipyard.db import Database
+from shipyard.db import DATABASE, Database
 from shipyard.web import HTTPProblem
 
 __all__ = ["database", "db_settings", "postgres_database_url", "postgres_databases"]
@@ -71,7 +71,7 @@ def make_app(database: Database, root: Path) -> App:
         profile="test", app=AppSettings(secret_key=SecretStr("resource-test-secret-0123456789"))
     )
     app = App(settings=settings, root=root)
-    app.state.db = database
+    DATABASE.provide(app, database)
     app.include_router(
         vessels.router("/vessels", dependencies_for={"create": [Depends(captain_only)]})
     )

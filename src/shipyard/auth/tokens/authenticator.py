@@ -13,7 +13,7 @@ from starlette.requests import HTTPConnection
 
 from shipyard.auth.identity import Identity
 from shipyard.auth.tokens.errors import InvalidAccessToken
-from shipyard.auth.tokens.service import TokenService
+from shipyard.auth.tokens.service import TOKENS
 from shipyard.auth.users import user_model
 
 _MAX_USER_ID_DIGITS = 18
@@ -34,8 +34,8 @@ def _refuse(request: HTTPConnection, reason: str) -> Identity | None:
 async def jwt_authenticator(request: HTTPConnection, session: AsyncSession) -> Identity | None:
     """An Identity (method ``jwt``) for a valid bearer access token of an active user."""
     token = bearer_token(request)
-    service = getattr(request.app.state, "tokens", None)
-    if token is None or not isinstance(service, TokenService):
+    service = TOKENS.find(request.app)
+    if token is None or service is None:
         return None
     try:
         claims = await service.authenticate(session, token)

@@ -1,7 +1,7 @@
 """The token lifecycle in one place: issue, authenticate, refresh, revoke.
 
 :class:`TokenService` ties the signing keys, the refresh-token families and the denylist
-together; the ``TokensExtension`` builds one per app (``app.state.tokens``,
+together; the ``TokensExtension`` builds one per app (the ``TOKENS`` service,
 :func:`get_token_service`). Every method works in the caller's ``AsyncSession`` and never
 commits, so tests and scripts can issue real tokens without HTTP, and a revocation
 commits together with the change that caused it (a password change, a logout).
@@ -188,7 +188,7 @@ TOKENS = Service(
     "token service",
     hint="add TokensExtension() to App(extensions=[...]) and start the app",
 )
-"""The app's :class:`TokenService` (``app.state.tokens``)."""
+"""The app's :class:`TokenService`."""
 
 
 def get_token_service(app: Starlette) -> TokenService:

@@ -22,7 +22,7 @@ class DeclaredSchedules(list[CronSchedule]):
     """The schedules an app declared in code with :func:`cron`, read when jobs start."""
 
 
-DECLARED_SCHEDULES = Service("cron_schedules", DeclaredSchedules, "cron schedule list")
+DECLARED_SCHEDULES = Service("declared_schedules", DeclaredSchedules, "cron schedule list")
 """The app's :class:`DeclaredSchedules` (made by the first :func:`cron` call)."""
 
 
