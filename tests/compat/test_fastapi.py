@@ -13,8 +13,11 @@ from typing import Annotated, Any
 
 import pytest
 from fastapi import Depends, FastAPI, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from fastapi.testclient import TestClient
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from shipyard import App, Settings
@@ -174,3 +177,52 @@ def test_the_app_keeps_its_own_state_names(make: MakeApp) -> None:
             response = client.get("/", headers=headers)
             assert response.status_code == 200, headers
             assert response.json() == "the app's own"
+
+
+async def own_validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"mine": "validation"}, status_code=400)
+
+
+async def own_http_handler(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"mine": "http"}, status_code=418)
+
+
+async def own_crash_handler(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"mine": "crash"}, status_code=500)
+
+
+@pytest.mark.parametrize("crash_key", [Exception, 500])
+def test_constructor_exception_handlers_are_kept(make: MakeApp, crash_key: Any) -> None:
+    app = make(
+        exception_handlers={
+            RequestValidationError: own_validation_handler,
+            StarletteHTTPException: own_http_handler,
+            crash_key: own_crash_handler,
+        }
+    )
+
+    @app.get("/number/{n}")
+    def number(n: int) -> int:
+        return n
+
+    @app.get("/crash")
+    def crash() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/number/x").json() == {"mine": "validation"}
+        assert client.get("/missing").json() == {"mine": "http"}
+        assert client.get("/crash").json() == {"mine": "crash"}
+
+
+def test_debug_true_shows_the_traceback_page(make: MakeApp) -> None:
+    app = make(debug=True)
+
+    @app.get("/crash")
+    def crash() -> None:
+        raise RuntimeError("boom in debug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/crash", headers={"Accept": "text/html"})
+    assert response.status_code == 500
+    assert "boom in debug" in response.text

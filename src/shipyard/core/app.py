@@ -66,6 +66,8 @@ class AppBase(FastAPI):
             self.settings_holder = SettingsHolder.of(settings, root=self.root)
         current = self.settings_holder.current
         fastapi_options.setdefault("title", current.app.name)
+        # True when the app itself passed debug=True (it gets Starlette's traceback page).
+        self.debug_requested: bool = bool(fastapi_options.get("debug", False))
         fastapi_options.setdefault("debug", current.app.debug and not current.is_production)
         # The lifespan yields state (a mapping) or None, both of which Starlette accepts.
         super().__init__(lifespan=self._lifespan, **fastapi_options)  # type: ignore[arg-type]

@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from fastapi import exception_handlers as fastapi_handlers
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from markupsafe import escape
@@ -211,8 +212,25 @@ async def unhandled_exception_handler(request: Request, exc: Exception) -> Respo
     )
 
 
+_FASTAPI_DEFAULTS: dict[Any, Any] = {
+    HTTPException: fastapi_handlers.http_exception_handler,
+    RequestValidationError: fastapi_handlers.request_validation_exception_handler,
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the error handlers on ``app`` (replacing FastAPI's JSON-only ones)."""
-    app.add_exception_handler(HTTPException, http_exception_handler)
-    app.add_exception_handler(RequestValidationError, validation_exception_handler)
-    app.add_exception_handler(Exception, unhandled_exception_handler)
+    """Register the error handlers on ``app`` in place of FastAPI's JSON-only defaults.
+
+    Handlers the app gave the constructor (``exception_handlers={...}``) are kept: an
+    app's own ``HTTPException``/``RequestValidationError`` handler wins, and an
+    ``Exception`` or ``500`` handler replaces the framework's error page.
+    """
+    handlers = app.exception_handlers
+    for kind, handler in (
+        (HTTPException, http_exception_handler),
+        (RequestValidationError, validation_exception_handler),
+    ):
+        if handlers.get(kind, _FASTAPI_DEFAULTS[kind]) is _FASTAPI_DEFAULTS[kind]:
+            app.add_exception_handler(kind, handler)
+    if Exception not in handlers and 500 not in handlers:
+        app.add_exception_handler(Exception, unhandled_exception_handler)

@@ -51,5 +51,7 @@ class WebExtension(Extension):
         app.mount(app.settings.web.static_url, get_static_files(app), name="static")
         install_error_handlers(app)
         # Our handler decides between the debug page and a safe 500 from the *current*
-        # settings; Starlette's debug mode would bypass it with its own traceback page.
-        app.debug = False
+        # settings; Starlette's debug mode would bypass it with its own traceback page,
+        # unless the app asked for it in so many words (App(debug=True)).
+        if not app.debug_requested:
+            app.debug = False
