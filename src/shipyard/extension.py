@@ -18,12 +18,16 @@ An extension is an object with any of these hooks (all optional)::
         def cli(self) -> typer.Typer | None:        # a command group for `shipyard`
             return billing_cli
 
+        def checks(self, app, *, deploy):           # findings for `shipyard check`
+            return [Finding("billing.W001", "warning", "no API key", "set billing.key")]
+
 Installed packages publish extensions through the ``shipyard.plugins`` entry-point group;
 the entry point names an :class:`Extension` subclass, an instance, or a zero-argument factory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     import typer
 
     from shipyard.core.app import AppBase
+    from shipyard.core.checks import Finding
 
 PLUGIN_GROUP = "shipyard.plugins"
 
@@ -54,6 +59,10 @@ class Extension:
     def cli(self) -> typer.Typer | None:
         """A typer command group added to the ``shipyard`` command, or None."""
         return None
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        """Findings about ``app``'s set-up (``shipyard check``); ``deploy``: going live."""
+        return ()
 
     @property
     def label(self) -> str:

@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from shipyard.cli import check as check_command
 from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
 from shipyard.cli import jobs as jobs_commands
@@ -40,6 +41,7 @@ def build_cli() -> typer.Typer:
     root.add_typer(roles_commands.app, name="roles")
     project.register(root)
     server.register(root)
+    check_command.register(root)
     return root
 
 

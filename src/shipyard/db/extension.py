@@ -8,11 +8,13 @@ disposes of the pool. :func:`get_database` finds it again from any FastAPI/Starl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends
 from starlette.applications import Starlette
 
+from shipyard.core.checks import Finding
 from shipyard.core.services import Service
 from shipyard.db.database import Database
 from shipyard.extension import Extension
@@ -37,6 +39,16 @@ class DatabaseExtension(Extension):
         if database is not None:
             DATABASE.withdraw(app, database)
             await database.dispose()
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        url = app.settings.database.url.get_secret_value()
+        if deploy and url.startswith("sqlite"):
+            yield Finding(
+                "db.W001",
+                "warning",
+                "the database is SQLite: one machine, one writer at a time",
+                "set database.url to a PostgreSQL URL (postgresql+asyncpg://...) to go live",
+            )
 
 
 def get_database(app: Starlette) -> Database:

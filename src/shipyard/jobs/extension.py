@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends
 from starlette.applications import Starlette
 
+from shipyard.core.checks import Finding
 from shipyard.core.clock import Clock, utc_now
 from shipyard.core.services import Service
 from shipyard.db.extension import DATABASE, get_database
@@ -109,6 +110,15 @@ class JobsExtension(Extension):
         if jobs is not None:
             JOBS.withdraw(app, jobs)
             await jobs.close()
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        if deploy and self.backend is None and app.settings.jobs.backend == "memory":
+            yield Finding(
+                "jobs.E001",
+                "error",
+                "jobs.backend is memory: queued jobs are lost when the process stops",
+                'set jobs.backend = "database" (the default) or "redis"',
+            )
 
 
 def make_backend(app: AppBase, clock: Clock = utc_now) -> JobBackend:

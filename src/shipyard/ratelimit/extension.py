@@ -7,8 +7,10 @@ opens the storage chosen by ``ratelimit.storage`` unless a test provided a limit
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from shipyard.core.checks import Finding
 from shipyard.extension import Extension
 from shipyard.ratelimit.limiter import Limiter
 from shipyard.ratelimit.middleware import RateLimitMiddleware
@@ -38,3 +40,13 @@ class RateLimitExtension(Extension):
         owned, self._owned = self._owned, None
         if owned is not None:
             LIMITER.withdraw(app, owned)
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        settings = app.settings
+        if deploy and settings.ratelimit.enabled and settings.ratelimit.storage == "memory":
+            yield Finding(
+                "ratelimit.W001",
+                "warning",
+                "rate limits are counted in memory: each worker process counts on its own",
+                'set ratelimit.storage = "redis" when the app runs more than one process',
+            )

@@ -8,10 +8,12 @@ session. It also gives templates ``csrf_field()``, ``csp_nonce()`` and the flash
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from starlette.middleware.cors import CORSMiddleware
 
+from shipyard.core.checks import Finding
 from shipyard.extension import Extension
 from shipyard.security.csrf_middleware import CsrfMiddleware
 from shipyard.security.headers import SecurityHeadersMiddleware, relax_for_api_docs
@@ -44,3 +46,13 @@ class SecurityExtension(Extension):
         app.use_middleware("csrf", CsrfMiddleware)
         relax_for_api_docs(app)
         register_security_globals(app)
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        headers = app.settings.security
+        if deploy and headers.enabled and headers.hsts is False:
+            yield Finding(
+                "security.W001",
+                "warning",
+                "security.hsts is false: browsers may reach the site over plain HTTP",
+                "remove security.hsts (it defaults to on in production) once HTTPS works",
+            )

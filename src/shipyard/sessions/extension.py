@@ -7,8 +7,10 @@ before its first use.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from shipyard.core.checks import Finding
 from shipyard.db.extension import get_database
 from shipyard.extension import Extension
 from shipyard.sessions.backends import SessionBackend
@@ -49,3 +51,12 @@ class SessionsExtension(Extension):
         if owned is not None:
             SESSION_BACKEND.withdraw(app, owned)
             await owned.close()
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        if deploy and app.settings.sessions.secure is False:
+            yield Finding(
+                "sessions.W001",
+                "warning",
+                "sessions.secure is false: the session cookie is also sent over plain HTTP",
+                "remove sessions.secure (it defaults to on in production) behind HTTPS",
+            )

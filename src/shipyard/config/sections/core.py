@@ -27,6 +27,10 @@ class AppSettings(Section):
         description="Load every installed `shipyard.plugins` entry point at start-up.",
     )
     disabled_plugins: list[str] = Field(default_factory=list)
+    silenced_checks: list[str] = Field(
+        default_factory=list,
+        description='Check ids `shipyard check` leaves out, e.g. ["db.W001"].',
+    )
 
 
 class DatabaseSettings(Section):

@@ -1,0 +1,65 @@
+"""``shipyard check``: findings as a table, silencing by id, exit code by level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from shipyard.cli.main import cli
+
+APP_SOURCE = """
+from shipyard import App, Settings
+
+app = App(settings=Settings(ratelimit={"storage": "memory"}))
+"""
+
+
+def write_app(clean_env: Path, module_name: str) -> str:
+    (clean_env / f"{module_name}.py").write_text(APP_SOURCE)
+    return f"{module_name}:app"
+
+
+def test_a_development_app_has_no_issues(
+    runner: CliRunner, clean_env: Path, module_name: str
+) -> None:
+    result = runner.invoke(cli, ["check", "--app", write_app(clean_env, module_name)])
+    assert result.exit_code == 0, result.output
+    assert "No issues found." in result.output
+
+
+def test_deploy_lists_errors_and_warnings_and_fails(
+    runner: CliRunner, clean_env: Path, module_name: str
+) -> None:
+    spec = write_app(clean_env, module_name)
+    result = runner.invoke(cli, ["check", "--app", spec, "--deploy"])
+    assert result.exit_code == 1, result.output
+    for finding in ("core.E001", "db.W001", "ratelimit.W001"):
+        assert finding in result.output
+    assert "at or above error" in result.output
+
+
+def test_silenced_warnings_pass_a_warning_gate(
+    runner: CliRunner, clean_env: Path, module_name: str
+) -> None:
+    spec = write_app(clean_env, module_name)
+    gate = ["check", "--app", spec, "--deploy", "--fail-level", "warning"]
+    silence = ["--silence", "core.E001", "--silence", "core.E002", "--silence", "db.W001"]
+    assert runner.invoke(cli, gate + silence).exit_code == 1  # ratelimit.W001 remains
+    result = runner.invoke(cli, [*gate, *silence, "--silence", "ratelimit.W001"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_bad_fail_level_is_a_usage_error(
+    runner: CliRunner, clean_env: Path, module_name: str
+) -> None:
+    spec = write_app(clean_env, module_name)
+    result = runner.invoke(cli, ["check", "--app", spec, "--fail-level", "fatal"])
+    assert result.exit_code == 2
+    assert "use error, warning or info" in result.output
+
+
+def test_a_missing_app_is_one_clear_line(runner: CliRunner, clean_env: Path) -> None:
+    result = runner.invoke(cli, ["check", "--app", "nowhere:app"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
