@@ -10,7 +10,7 @@ from shipyard.db.database import Database
 from shipyard.db.extension import DATABASE, DatabaseDep, DatabaseExtension, get_database
 from shipyard.db.model import IdMixin, Model, TimestampMixin, UtcDateTime
 from shipyard.db.querycount import assert_max_queries, count_queries
-from shipyard.db.session import DbSession, get_session
+from shipyard.db.session import DbSession, get_db_session
 
 __all__ = [
     "DATABASE",
@@ -25,6 +25,6 @@ __all__ = [
     "assert_max_queries",
     "count_queries",
     "get_database",
-    "get_session",
+    "get_db_session",
     "utc_now",
 ]

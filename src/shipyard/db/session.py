@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.db.extension import get_database
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Yield the request's session; commit after the endpoint, roll back if it raised."""
     async with get_database(request.app).sessionmaker() as session:
         try:
@@ -30,5 +30,5 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         await session.commit()
 
 
-DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]
 """Annotate an endpoint parameter with this to get the request's ``AsyncSession``."""

@@ -12,11 +12,11 @@ string, paging and versioning belong to :mod:`shipyard.api.query`,
 from shipyard.api.resource.conflicts import conflict_detail
 from shipyard.api.resource.crud import Resource
 from shipyard.api.resource.partial import page_content, partial_model
-from shipyard.api.resource.routes import OPERATIONS, Operation
+from shipyard.api.resource.routes import OPERATIONS, CrudOperation
 
 __all__ = [
     "OPERATIONS",
-    "Operation",
+    "CrudOperation",
     "Resource",
     "conflict_detail",
     "page_content",

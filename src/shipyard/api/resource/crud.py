@@ -37,7 +37,7 @@ from starlette.responses import Response
 from shipyard.api.pagination import Page, paginate
 from shipyard.api.query import Listing, ListQuery
 from shipyard.api.resource.conflicts import conflict_detail
-from shipyard.api.resource.routes import DependenciesFor, Operation, build_router
+from shipyard.api.resource.routes import CrudOperation, DependenciesFor, build_router
 from shipyard.core.problems import CONFLICT, NOT_FOUND
 from shipyard.errors import ShipyardError
 
@@ -166,7 +166,7 @@ class Resource(Generic[ModelT, OutT, CreateT, UpdateT]):
         self,
         prefix: str,
         *,
-        operations: Sequence[Operation] | None = None,
+        operations: Sequence[CrudOperation] | None = None,
         dependencies_for: DependenciesFor | None = None,
         versions: Sequence[str] | None = None,
         tags: Sequence[str] | None = None,

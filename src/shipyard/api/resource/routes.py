@@ -40,9 +40,9 @@ from shipyard.errors import ShipyardError
 if TYPE_CHECKING:
     from shipyard.api.resource.crud import Resource
 
-Operation = Literal["list", "get", "create", "update", "delete"]
-OPERATIONS: tuple[Operation, ...] = get_args(Operation)
-DependenciesFor = Mapping[Operation, Sequence[DependsParam]]
+CrudOperation = Literal["list", "get", "create", "update", "delete"]
+OPERATIONS: tuple[CrudOperation, ...] = get_args(CrudOperation)
+DependenciesFor = Mapping[CrudOperation, Sequence[DependsParam]]
 
 _INT_BOUNDS = ((SmallInteger, 2**15), (BigInteger, 2**63), (Integer, 2**31))
 
@@ -96,7 +96,7 @@ def build_router(
     resource: Resource[Any, Any, Any, Any],
     prefix: str,
     *,
-    operations: Sequence[Operation] | None = None,
+    operations: Sequence[CrudOperation] | None = None,
     dependencies_for: DependenciesFor | None = None,
     versions: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
@@ -120,7 +120,9 @@ def build_router(
     id_param = _id_parameter(resource)
     session_param = _param("session", DbSession)
 
-    def add(operation: Operation, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+    def add(
+        operation: CrudOperation, path: str, endpoint: Callable[..., Any], **kwargs: Any
+    ) -> None:
         if operation not in chosen:
             return
         router.add_api_route(
