@@ -23,6 +23,7 @@ from rich.text import Text
 from shipyard.cli.errors import handle_errors
 from shipyard.cli.options import ProfileOption
 from shipyard.config import ConfigError, Settings, SettingsHolder, redacted
+from shipyard.config.reference import settings_reference
 from shipyard.errors import ShipyardError
 
 app = typer.Typer(
@@ -170,3 +171,13 @@ def _pyproject_settings(root: Path) -> str | None:
         raise ShipyardError(f"cannot read {path}: {exc}", hint="fix pyproject.toml") from None
     value = data.get("tool", {}).get("shipyard", {}).get("settings")
     return value if isinstance(value, str) else None
+
+
+@app.command()
+@handle_errors
+def reference() -> None:
+    """Print every settings key (type, default, environment variable) as Markdown.
+
+    Example: shipyard config reference > docs/settings-reference.md
+    """
+    typer.echo(settings_reference(), nl=False)
