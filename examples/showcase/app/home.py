@@ -2,10 +2,9 @@
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from shipyard.app import SettingsDep
+from shipyard import DbSession, PageRouter, SettingsDep, render
 from shipyard.auth import optional_user
-from shipyard.db import DbSession, get_database
-from shipyard.web import PageRouter, render
+from shipyard.db import get_database
 from sqlalchemy import func, select, text
 
 from app.capabilities import CAPABILITIES

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from shipyard import App
 from shipyard.api.cookbook import CookbookExtension
 from shipyard.api.versioning import ApiVersioning
-from shipyard.app import App
 from shipyard.auth import AuthExtension
 from shipyard.auth.tokens import TokensExtension
 from shipyard.jobs.cron import cron

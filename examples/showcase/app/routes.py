@@ -1,6 +1,6 @@
 """The one place where the showcase's routers are registered (generators append here)."""
 
-from shipyard.app import App
+from shipyard import App
 
 from app import home
 from app.jobs import pages as jobs_pages

@@ -11,8 +11,8 @@ from shipyard.auth import optional_user
 from shipyard.authz import HasPermission
 from shipyard.jobs import get_jobs
 from shipyard.jobs.dashboard import DASHBOARD_PERMISSION
-from shipyard.security import flash
 from shipyard.web import PageRouter, render
+from shipyard.web.flash import flash
 
 from app.jobs.tasks import InspectShip, Shipwreck
 

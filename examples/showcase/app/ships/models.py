@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 NAME_MAX_LENGTH = 100
 
 
-class Ship(Model, IdMixin, TimestampMixin):
+class Ship(IdMixin, TimestampMixin, Model):
     """A ship in the harbour, known by its unique name."""
 
     __tablename__ = "ships"

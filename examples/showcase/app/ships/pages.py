@@ -24,8 +24,8 @@ from fastapi.responses import RedirectResponse, Response
 from shipyard.auth import optional_user, require_user
 from shipyard.db import DbSession
 from shipyard.forms import FormResult, form_response
-from shipyard.security import flash, flash_oob
 from shipyard.web import PageRouter, render, render_to_string
+from shipyard.web.flash import flash, flash_oob
 from shipyard.web.htmx import htmx, oob, with_oob
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
