@@ -45,6 +45,6 @@ class AuthExtension(Extension):
 
     def setup(self, app: AppBase) -> None:
         ACCOUNT_PAGES.provide(app, AccountPages(self.prefix, self.user_model))
-        app.include_router(session_pages(), prefix=self.prefix)
-        app.include_router(account_pages(), prefix=self.prefix)
+        app.include_router(session_pages, prefix=self.prefix)
+        app.include_router(account_pages, prefix=self.prefix)
         register_context_processor(app, _identity_context)

@@ -61,134 +61,143 @@ async def _user_from_link(
     return user
 
 
-def account_pages() -> PageRouter:
-    """The account routes (mounted by ``AuthExtension``)."""
-    router = PageRouter()
+account_pages = PageRouter()
+"""The account routes (mounted by ``AuthExtension``)."""
 
-    @router.get("/", name="auth_account")
-    async def account(request: Request, user: CurrentUser) -> Response:
-        return render(request, "auth/account.html", {"user": user})
 
-    @router.get("/verify", name="auth_verify")
-    async def verify(request: Request, db: DbSession, token: str = "") -> Response:
-        user = await _user_from_link(request, db, token, "verify")
-        if user is None:
-            return _message(request, "Link not valid", INVALID_LINK, 400)
-        user.is_verified = True
-        return _message(request, "Address confirmed", f"{user.email} is confirmed. Thank you!")
+@account_pages.get("/", name="auth_account")
+async def account(request: Request, user: CurrentUser) -> Response:
+    return render(request, "auth/account.html", {"user": user})
 
-    @router.post("/verify/resend", name="auth_verify_resend")
-    async def resend(request: Request, user: CurrentUser) -> Response:
-        if not user.is_verified:
-            await send_verification(request, user)
-            flash(request, f"We sent a new confirmation link to {user.email}.")
-        return htmx_redirect(request, str(request.url_for("auth_account")))
 
-    @router.get("/forgot", name="auth_forgot")
-    async def forgot_page(request: Request) -> Response:
-        form = FormResult.blank(ForgotPasswordForm)
+@account_pages.get("/verify", name="auth_verify")
+async def verify(request: Request, db: DbSession, token: str = "") -> Response:
+    user = await _user_from_link(request, db, token, "verify")
+    if user is None:
+        return _message(request, "Link not valid", INVALID_LINK, 400)
+    user.is_verified = True
+    return _message(request, "Address confirmed", f"{user.email} is confirmed. Thank you!")
+
+
+@account_pages.post("/verify/resend", name="auth_verify_resend")
+async def resend(request: Request, user: CurrentUser) -> Response:
+    if not user.is_verified:
+        await send_verification(request, user)
+        flash(request, f"We sent a new confirmation link to {user.email}.")
+    return htmx_redirect(request, str(request.url_for("auth_account")))
+
+
+@account_pages.get("/forgot", name="auth_forgot")
+async def forgot_page(request: Request) -> Response:
+    form = FormResult.blank(ForgotPasswordForm)
+    return form_response(request, "auth/forgot.html", {}, form)
+
+
+@account_pages.post("/forgot", name="auth_forgot_submit", dependencies=[AUTH_LIMIT])
+async def forgot(request: Request, form: ForgotFormDep, db: DbSession) -> Response:
+    if not form.is_valid:
         return form_response(request, "auth/forgot.html", {}, form)
+    user = await find_by_email(db, form.data.email, user_model(request.app))
+    if user is not None and user.is_active:
+        await send_reset(request, user)
+    return _message(
+        request,
+        "Check your inbox",
+        "If an account uses this address, we sent it a link to reset the password.",
+    )
 
-    @router.post("/forgot", name="auth_forgot_submit", dependencies=[AUTH_LIMIT])
-    async def forgot(request: Request, form: ForgotFormDep, db: DbSession) -> Response:
-        if not form.is_valid:
-            return form_response(request, "auth/forgot.html", {}, form)
-        user = await find_by_email(db, form.data.email, user_model(request.app))
-        if user is not None and user.is_active:
-            await send_reset(request, user)
-        return _message(
-            request,
-            "Check your inbox",
-            "If an account uses this address, we sent it a link to reset the password.",
-        )
 
-    @router.get("/reset", name="auth_reset")
-    async def reset_page(request: Request, db: DbSession, token: str = "") -> Response:
-        if await _user_from_link(request, db, token, "reset") is None:
-            return _message(request, "Link not valid", INVALID_LINK, 400)
-        form = FormResult.blank(ResetPasswordForm, initial={"token": token})
+@account_pages.get("/reset", name="auth_reset")
+async def reset_page(request: Request, db: DbSession, token: str = "") -> Response:
+    if await _user_from_link(request, db, token, "reset") is None:
+        return _message(request, "Link not valid", INVALID_LINK, 400)
+    form = FormResult.blank(ResetPasswordForm, initial={"token": token})
+    return form_response(request, "auth/reset.html", {}, form)
+
+
+@account_pages.post("/reset", name="auth_reset_submit", dependencies=[AUTH_LIMIT])
+async def reset(request: Request, form: ResetFormDep, db: DbSession) -> Response:
+    token = form.values.get("token") or ""
+    user = await _user_from_link(request, db, str(token), "reset")
+    if user is None:
+        return _message(request, "Link not valid", INVALID_LINK, 400)
+    auth = request.app.settings.auth
+    if not form.is_valid:
         return form_response(request, "auth/reset.html", {}, form)
+    password = form.data.password.get_secret_value()
+    for problem in password_problems(password, auth):
+        form.add_error("password", problem)
+    if not form.is_valid:
+        return form_response(request, "auth/reset.html", {}, form)
+    await set_password(request.app, db, user, password, check_password=False)
+    flash(request, "Your password is changed. Log in with the new one.", "success")
+    return htmx_redirect(request, str(request.url_for("auth_login")))
 
-    @router.post("/reset", name="auth_reset_submit", dependencies=[AUTH_LIMIT])
-    async def reset(request: Request, form: ResetFormDep, db: DbSession) -> Response:
-        token = form.values.get("token") or ""
-        user = await _user_from_link(request, db, str(token), "reset")
-        if user is None:
-            return _message(request, "Link not valid", INVALID_LINK, 400)
-        auth = request.app.settings.auth
-        if not form.is_valid:
-            return form_response(request, "auth/reset.html", {}, form)
-        password = form.data.password.get_secret_value()
-        for problem in password_problems(password, auth):
-            form.add_error("password", problem)
-        if not form.is_valid:
-            return form_response(request, "auth/reset.html", {}, form)
-        await set_password(request.app, db, user, password, check_password=False)
-        flash(request, "Your password is changed. Log in with the new one.", "success")
-        return htmx_redirect(request, str(request.url_for("auth_login")))
 
-    @router.get("/password", name="auth_password")
-    async def password_page(request: Request, user: CurrentUser) -> Response:
-        form = FormResult.blank(ChangePasswordForm)
+@account_pages.get("/password", name="auth_password")
+async def password_page(request: Request, user: CurrentUser) -> Response:
+    form = FormResult.blank(ChangePasswordForm)
+    return form_response(request, "auth/change_password.html", {}, form)
+
+
+@account_pages.post("/password", name="auth_password_submit")
+async def change_password(
+    request: Request, form: PasswordFormDep, user: CurrentUser, db: DbSession
+) -> Response:
+    auth = request.app.settings.auth
+    if not form.is_valid:
         return form_response(request, "auth/change_password.html", {}, form)
+    current = form.data.current_password.get_secret_value()
+    new = form.data.new_password.get_secret_value()
+    if not verify_password(current, user.password_hash, auth)[0]:
+        form.add_error("current_password", "This is not your current password.")
+    for problem in password_problems(new, auth):
+        form.add_error("new_password", problem)
+    if not form.is_valid:
+        return form_response(request, "auth/change_password.html", {}, form)
+    await set_password(request.app, db, user, new, check_password=False)
+    session = await load_session(request)
+    await login(request, user, remember=session.persistent)
+    flash(request, "Your password is changed; your other sessions are logged out.", "success")
+    return htmx_redirect(request, str(request.url_for("auth_account")))
 
-    @router.post("/password", name="auth_password_submit")
-    async def change_password(
-        request: Request, form: PasswordFormDep, user: CurrentUser, db: DbSession
-    ) -> Response:
-        auth = request.app.settings.auth
-        if not form.is_valid:
-            return form_response(request, "auth/change_password.html", {}, form)
-        current = form.data.current_password.get_secret_value()
-        new = form.data.new_password.get_secret_value()
-        if not verify_password(current, user.password_hash, auth)[0]:
+
+@account_pages.get("/email", name="auth_email")
+async def email_page(request: Request, user: CurrentUser) -> Response:
+    form = FormResult.blank(ChangeEmailForm)
+    return form_response(request, "auth/change_email.html", {}, form)
+
+
+@account_pages.post("/email", name="auth_email_submit")
+async def change_email(
+    request: Request, form: EmailFormDep, user: CurrentUser, db: DbSession
+) -> Response:
+    auth = request.app.settings.auth
+    if form.is_valid:
+        data = form.data
+        if not verify_password(data.current_password.get_secret_value(), user.password_hash, auth)[
+            0
+        ]:
             form.add_error("current_password", "This is not your current password.")
-        for problem in password_problems(new, auth):
-            form.add_error("new_password", problem)
-        if not form.is_valid:
-            return form_response(request, "auth/change_password.html", {}, form)
-        await set_password(request.app, db, user, new, check_password=False)
-        session = await load_session(request)
-        await login(request, user, remember=session.persistent)
-        flash(request, "Your password is changed; your other sessions are logged out.", "success")
-        return htmx_redirect(request, str(request.url_for("auth_account")))
-
-    @router.get("/email", name="auth_email")
-    async def email_page(request: Request, user: CurrentUser) -> Response:
-        form = FormResult.blank(ChangeEmailForm)
+        elif normalize_email(data.new_email) == user.email:
+            form.add_error("new_email", "This is already your address.")
+        elif await email_taken(db, data.new_email, user_model(request.app)):
+            form.add_error("new_email", "An account with this address already exists.")
+    if not form.is_valid:
         return form_response(request, "auth/change_email.html", {}, form)
+    user.pending_email = form.data.new_email
+    await send_email_change(request, user)
+    flash(request, f"We sent a confirmation link to {user.pending_email}.")
+    return htmx_redirect(request, str(request.url_for("auth_account")))
 
-    @router.post("/email", name="auth_email_submit")
-    async def change_email(
-        request: Request, form: EmailFormDep, user: CurrentUser, db: DbSession
-    ) -> Response:
-        auth = request.app.settings.auth
-        if form.is_valid:
-            data = form.data
-            if not verify_password(
-                data.current_password.get_secret_value(), user.password_hash, auth
-            )[0]:
-                form.add_error("current_password", "This is not your current password.")
-            elif normalize_email(data.new_email) == user.email:
-                form.add_error("new_email", "This is already your address.")
-            elif await email_taken(db, data.new_email, user_model(request.app)):
-                form.add_error("new_email", "An account with this address already exists.")
-        if not form.is_valid:
-            return form_response(request, "auth/change_email.html", {}, form)
-        user.pending_email = form.data.new_email
-        await send_email_change(request, user)
-        flash(request, f"We sent a confirmation link to {user.pending_email}.")
-        return htmx_redirect(request, str(request.url_for("auth_account")))
 
-    @router.get("/email/confirm", name="auth_confirm_email")
-    async def confirm_email(request: Request, db: DbSession, token: str = "") -> Response:
-        user = await _user_from_link(request, db, token, "email")
-        if user is None or user.pending_email is None:
-            return _message(request, "Link not valid", INVALID_LINK, 400)
-        if await email_taken(db, user.pending_email, user_model(request.app)):
-            return _message(request, "Address taken", "Another account uses this address.", 409)
-        user.email, user.pending_email = user.pending_email, None
-        user.is_verified = True
-        return _message(request, "Address changed", f"Your address is now {user.email}.")
-
-    return router
+@account_pages.get("/email/confirm", name="auth_confirm_email")
+async def confirm_email(request: Request, db: DbSession, token: str = "") -> Response:
+    user = await _user_from_link(request, db, token, "email")
+    if user is None or user.pending_email is None:
+        return _message(request, "Link not valid", INVALID_LINK, 400)
+    if await email_taken(db, user.pending_email, user_model(request.app)):
+        return _message(request, "Address taken", "Another account uses this address.", 409)
+    user.email, user.pending_email = user.pending_email, None
+    user.is_verified = True
+    return _message(request, "Address changed", f"Your address is now {user.email}.")

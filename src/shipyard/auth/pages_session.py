@@ -37,76 +37,78 @@ def _auth(request: Request) -> AuthSettings:
     return settings
 
 
-def session_pages() -> PageRouter:
-    """The register, login and logout routes (mounted by ``AuthExtension``)."""
-    router = PageRouter()
+session_pages = PageRouter()
+"""The register, login and logout routes (mounted by ``AuthExtension``)."""
 
-    @router.get("/register", name="auth_register")
-    async def register_page(request: Request) -> Response:
-        return form_response(request, "auth/register.html", {}, FormResult.blank(RegisterForm))
 
-    @router.post("/register", name="auth_register_submit", dependencies=[AUTH_LIMIT])
-    async def register(request: Request, form: RegisterFormDep, db: DbSession) -> Response:
-        auth = _auth(request)
-        data = form.data if form.is_valid else None
-        if data is not None:
-            for problem in password_problems(data.password.get_secret_value(), auth):
-                form.add_error("password", problem)
-        if data is not None and form.is_valid:
-            try:
-                user = await create_user(
-                    db,
-                    data.email,
-                    data.password.get_secret_value(),
-                    auth,
-                    model=user_model(request.app),
-                    check_password=False,
-                )
-            except (EmailTaken, IntegrityError):
-                form.add_error("email", "An account with this address already exists.")
-            else:
-                await send_verification(request, user)
-                if auth.require_verified_email:
-                    flash(request, "Check your inbox: confirm your address, then log in.")
-                    return htmx_redirect(request, str(request.url_for("auth_login")))
-                await login(request, user)
-                flash(request, "Welcome! We sent you a link to confirm your address.", "success")
-                return htmx_redirect(request, auth.login_redirect)
-        return form_response(request, "auth/register.html", {}, form)
+@session_pages.get("/register", name="auth_register")
+async def register_page(request: Request) -> Response:
+    return form_response(request, "auth/register.html", {}, FormResult.blank(RegisterForm))
 
-    @router.get("/login", name="auth_login")
-    async def login_page(request: Request, next: str = "") -> Response:
-        form = FormResult.blank(LoginForm, initial={"next": safe_next(next, "")})
-        return form_response(request, "auth/login.html", {}, form)
 
-    @router.post("/login", name="auth_login_submit", dependencies=[AUTH_LIMIT])
-    async def login_submit(request: Request, form: LoginFormDep, db: DbSession) -> Response:
-        auth = _auth(request)
-        if form.is_valid:
-            data = form.data
-            await limit_account(request, data.email)
-            user = await authenticate(
-                db, data.email, data.password.get_secret_value(), auth, user_model(request.app)
+@session_pages.post("/register", name="auth_register_submit", dependencies=[AUTH_LIMIT])
+async def register(request: Request, form: RegisterFormDep, db: DbSession) -> Response:
+    auth = _auth(request)
+    data = form.data if form.is_valid else None
+    if data is not None:
+        for problem in password_problems(data.password.get_secret_value(), auth):
+            form.add_error("password", problem)
+    if data is not None and form.is_valid:
+        try:
+            user = await create_user(
+                db,
+                data.email,
+                data.password.get_secret_value(),
+                auth,
+                model=user_model(request.app),
+                check_password=False,
             )
-            if user is None:
-                form.add_error(None, "Wrong email or password.")
-            elif not user.is_active:
-                form.add_error(None, "This account is disabled.")
-            elif auth.require_verified_email and not user.is_verified:
-                form.add_error(None, "Confirm your email address first: open the emailed link.")
-            else:
-                await login(request, user, remember=data.remember)
-                return htmx_redirect(request, safe_next(data.next, auth.login_redirect))
-        return form_response(request, "auth/login.html", {}, form)
+        except (EmailTaken, IntegrityError):
+            form.add_error("email", "An account with this address already exists.")
+        else:
+            await send_verification(request, user)
+            if auth.require_verified_email:
+                flash(request, "Check your inbox: confirm your address, then log in.")
+                return htmx_redirect(request, str(request.url_for("auth_login")))
+            await login(request, user)
+            flash(request, "Welcome! We sent you a link to confirm your address.", "success")
+            return htmx_redirect(request, auth.login_redirect)
+    return form_response(request, "auth/register.html", {}, form)
 
-    @router.post("/logout", name="auth_logout")
-    async def logout_submit(
-        request: Request, form: LogoutFormDep, identity: OptionalIdentity
-    ) -> Response:
-        everywhere = form.is_valid and form.data.everywhere
-        await logout(request, everywhere=everywhere and identity is not None)
-        message = "You have been logged out everywhere." if everywhere else "You are logged out."
-        flash(request, message)
-        return htmx_redirect(request, _auth(request).logout_redirect)
 
-    return router
+@session_pages.get("/login", name="auth_login")
+async def login_page(request: Request, next: str = "") -> Response:
+    form = FormResult.blank(LoginForm, initial={"next": safe_next(next, "")})
+    return form_response(request, "auth/login.html", {}, form)
+
+
+@session_pages.post("/login", name="auth_login_submit", dependencies=[AUTH_LIMIT])
+async def login_submit(request: Request, form: LoginFormDep, db: DbSession) -> Response:
+    auth = _auth(request)
+    if form.is_valid:
+        data = form.data
+        await limit_account(request, data.email)
+        user = await authenticate(
+            db, data.email, data.password.get_secret_value(), auth, user_model(request.app)
+        )
+        if user is None:
+            form.add_error(None, "Wrong email or password.")
+        elif not user.is_active:
+            form.add_error(None, "This account is disabled.")
+        elif auth.require_verified_email and not user.is_verified:
+            form.add_error(None, "Confirm your email address first: open the emailed link.")
+        else:
+            await login(request, user, remember=data.remember)
+            return htmx_redirect(request, safe_next(data.next, auth.login_redirect))
+    return form_response(request, "auth/login.html", {}, form)
+
+
+@session_pages.post("/logout", name="auth_logout")
+async def logout_submit(
+    request: Request, form: LogoutFormDep, identity: OptionalIdentity
+) -> Response:
+    everywhere = form.is_valid and form.data.everywhere
+    await logout(request, everywhere=everywhere and identity is not None)
+    message = "You have been logged out everywhere." if everywhere else "You are logged out."
+    flash(request, message)
+    return htmx_redirect(request, _auth(request).logout_redirect)

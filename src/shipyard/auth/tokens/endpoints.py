@@ -55,62 +55,62 @@ def _refused(title: str, detail: str, error: str) -> HTTPProblem:
     )
 
 
-def token_router() -> APIRouter:
-    """The issue / refresh / revoke routes (include with the prefix of your choice)."""
-    router = APIRouter(tags=["tokens"])
+token_router = APIRouter(tags=["tokens"])
+"""The issue / refresh / revoke routes (include with the prefix of your choice)."""
 
-    @router.post("", summary="Issue an access and a refresh token")
-    @csrf_exempt
-    async def issue(grant: PasswordGrant, request: Request, session: DbSession) -> JSONResponse:
-        auth = request.app.settings.auth
-        model = user_model(request.app)
-        user = await authenticate(session, grant.email, grant.password, auth, model)
-        if user is None:
-            raise _refused("Invalid credentials", "Wrong email or password.", "invalid_grant")
-        if not user.is_active:
-            raise _refused("Account disabled", "This account is disabled.", "invalid_grant")
-        if auth.require_verified_email and not user.is_verified:
-            raise _refused("Email not verified", "Verify your email first.", "invalid_grant")
+
+@token_router.post("", summary="Issue an access and a refresh token")
+@csrf_exempt
+async def issue(grant: PasswordGrant, request: Request, session: DbSession) -> JSONResponse:
+    auth = request.app.settings.auth
+    model = user_model(request.app)
+    user = await authenticate(session, grant.email, grant.password, auth, model)
+    if user is None:
+        raise _refused("Invalid credentials", "Wrong email or password.", "invalid_grant")
+    if not user.is_active:
+        raise _refused("Account disabled", "This account is disabled.", "invalid_grant")
+    if auth.require_verified_email and not user.is_verified:
+        raise _refused("Email not verified", "Verify your email first.", "invalid_grant")
+    try:
+        scopes = None if grant.scope is None else grant.scope.split()
+        if scopes is not None:
+            format_scopes(scopes)
+    except ValueError as exc:
+        raise HTTPProblem(400, "Invalid scope", str(exc), headers=NO_STORE) from exc
+    pair = await get_token_service(request.app).issue(session, user, scopes=scopes)
+    return JSONResponse(pair.as_json(), headers=NO_STORE)
+
+
+@token_router.post("/refresh", summary="Rotate a refresh token")
+@csrf_exempt
+async def refresh(grant: RefreshGrant, request: Request, session: DbSession) -> JSONResponse:
+    service = get_token_service(request.app)
+    try:
+        pair = await service.refresh(session, grant.refresh_token)
+    except InvalidRefreshToken as refused:
+        await session.commit()  # a reuse revoked the family: keep that revocation
+        raise _refused("Invalid refresh token", str(refused), "invalid_grant") from refused
+    return JSONResponse(pair.as_json(), headers=NO_STORE)
+
+
+@token_router.post("/revoke", summary="Revoke a refresh token family and/or the bearer token")
+@csrf_exempt
+async def revoke(body: Revocation, request: Request, session: DbSession) -> JSONResponse:
+    service = get_token_service(request.app)
+    access = bearer_token(request)
+    if body.refresh_token is None and access is None:
+        raise HTTPProblem(
+            400,
+            "Nothing to revoke",
+            "Send a refresh_token in the body, an Authorization: Bearer header, or both.",
+        )
+    if body.refresh_token is not None:
+        await service.revoke_refresh(session, body.refresh_token)
+    if access is not None:
         try:
-            scopes = None if grant.scope is None else grant.scope.split()
-            if scopes is not None:
-                format_scopes(scopes)
-        except ValueError as exc:
-            raise HTTPProblem(400, "Invalid scope", str(exc), headers=NO_STORE) from exc
-        pair = await get_token_service(request.app).issue(session, user, scopes=scopes)
-        return JSONResponse(pair.as_json(), headers=NO_STORE)
-
-    @router.post("/refresh", summary="Rotate a refresh token")
-    @csrf_exempt
-    async def refresh(grant: RefreshGrant, request: Request, session: DbSession) -> JSONResponse:
-        service = get_token_service(request.app)
-        try:
-            pair = await service.refresh(session, grant.refresh_token)
-        except InvalidRefreshToken as refused:
-            await session.commit()  # a reuse revoked the family: keep that revocation
-            raise _refused("Invalid refresh token", str(refused), "invalid_grant") from refused
-        return JSONResponse(pair.as_json(), headers=NO_STORE)
-
-    @router.post("/revoke", summary="Revoke a refresh token family and/or the bearer token")
-    @csrf_exempt
-    async def revoke(body: Revocation, request: Request, session: DbSession) -> JSONResponse:
-        service = get_token_service(request.app)
-        access = bearer_token(request)
-        if body.refresh_token is None and access is None:
-            raise HTTPProblem(
-                400,
-                "Nothing to revoke",
-                "Send a refresh_token in the body, an Authorization: Bearer header, or both.",
-            )
-        if body.refresh_token is not None:
-            await service.revoke_refresh(session, body.refresh_token)
-        if access is not None:
-            try:
-                claims = await service.authenticate(session, access)
-            except InvalidAccessToken:
-                pass  # expired, forged or already revoked: nothing left to revoke
-            else:
-                await service.revoke_access(session, claims)
-        return JSONResponse({"revoked": True}, headers=NO_STORE)
-
-    return router
+            claims = await service.authenticate(session, access)
+        except InvalidAccessToken:
+            pass  # expired, forged or already revoked: nothing left to revoke
+        else:
+            await service.revoke_access(session, claims)
+    return JSONResponse({"revoked": True}, headers=NO_STORE)

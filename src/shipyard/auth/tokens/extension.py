@@ -41,7 +41,7 @@ class TokensExtension(Extension):
         settings = app.settings
         KeySet.from_settings(settings.tokens, settings.app.secret_key.get_secret_value())
         if self.prefix is not None:
-            app.include_router(token_router(), prefix=self.prefix.rstrip("/"))
+            app.include_router(token_router, prefix=self.prefix.rstrip("/"))
         register_authenticator(app, jwt_authenticator, priority=PRIORITY_JWT)
 
         async def revoke(db: AsyncSession, user_id: int) -> None:
