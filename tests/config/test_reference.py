@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from shipyard.cli.main import cli
 from shipyard.config.models import Settings
 from shipyard.config.reference import settings_reference
+from shipyard.config.schema import model_of
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "settings-reference.md"
 
@@ -34,3 +36,18 @@ def test_the_cli_prints_it() -> None:
     result = CliRunner().invoke(cli, ["config", "reference"])
     assert result.exit_code == 0
     assert result.output == settings_reference()
+
+
+def _undescribed(model: type[BaseModel], prefix: str) -> list[str]:
+    missing: list[str] = []
+    for name, field in model.model_fields.items():
+        section = model_of(field.annotation)
+        if section is not None:
+            missing += _undescribed(section, f"{prefix}{name}.")
+        elif not (field.description or "").strip():
+            missing.append(f"{prefix}{name}")
+    return missing
+
+
+def test_every_settings_field_has_a_description() -> None:
+    assert _undescribed(Settings, "") == []

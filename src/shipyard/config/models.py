@@ -10,6 +10,8 @@ Unknown keys are errors (they are nearly always typos), so every section forbids
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from shipyard.config.sections.accounts import (
     ApiKeySettings,
     AuthSettings,
@@ -72,7 +74,10 @@ __all__ = [
 class Settings(Section):
     """The whole effective configuration of one Shipyard app."""
 
-    profile: str = "development"
+    profile: str = Field(
+        default="development",
+        description="Which `settings.<profile>.toml` applies; `production` turns on safety checks.",
+    )
     app: AppSettings = AppSettings()
     database: DatabaseSettings = DatabaseSettings()
     server: ServerSettings = ServerSettings()

@@ -69,15 +69,24 @@ def settings_reference(settings_class: type[Settings] = Settings) -> str:
     top = list(_rows(settings_class, ""))
     if top:
         lines += ["## Top level", "", *_header(), *top, ""]
-    for name, field in settings_class.model_fields.items():
+    lines += _sections(settings_class, "")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _sections(model: type[BaseModel], prefix: str) -> list[str]:
+    """One table per section below ``model``, nested sections after their parent."""
+    lines: list[str] = []
+    for name, field in model.model_fields.items():
         section = model_of(field.annotation)
         if section is None:
             continue
-        lines += [f"## `[{name}]`", ""]
+        key = f"{prefix}{name}"
+        lines += [f"{'#' * (2 + key.count('.'))} `[{key}]`", ""]
         if section.__doc__:
             lines += [" ".join(section.__doc__.split()), ""]
-        lines += [*_header(), *_rows(section, f"{name}."), ""]
-    return "\n".join(lines).rstrip() + "\n"
+        lines += [*_header(), *_rows(section, f"{key}."), ""]
+        lines += _sections(section, f"{key}.")
+    return lines
 
 
 def _header() -> list[str]:

@@ -18,7 +18,7 @@ class AuthSettings(Section):
         default=19_456, ge=8, description="Argon2id memory in KiB (OWASP: 19456 = 19 MiB)."
     )
     argon2_parallelism: int = Field(default=1, ge=1, description="Argon2id lanes (OWASP: 1).")
-    password_min_length: int = Field(default=12, ge=1)
+    password_min_length: int = Field(default=12, ge=1, description="Shortest password accepted.")
     password_max_length: int = Field(default=1024, ge=8, description="Longer is refused.")
     reject_common_passwords: bool = Field(
         default=True, description="Refuse the ~10,000 most common passwords (offline list)."
@@ -36,21 +36,35 @@ class AuthSettings(Section):
     login_url: str | None = Field(
         default=None, description="Where anonymous browsers are sent; default: AuthExtension's."
     )
-    login_redirect: str = "/"
-    logout_redirect: str = "/"
+    login_redirect: str = Field(
+        default="/", description="Where a successful login goes when no next page is given."
+    )
+    logout_redirect: str = Field(default="/", description="Where logging out goes.")
     require_verified_email: bool = Field(
         default=False, description="Refuse to log in users whose address is not verified."
     )
-    verify_token_max_age: int = Field(default=3 * 24 * 3600, ge=60)
-    reset_token_max_age: int = Field(default=3600, ge=60)
-    email_change_token_max_age: int = Field(default=24 * 3600, ge=60)
+    verify_token_max_age: int = Field(
+        default=3 * 24 * 3600, ge=60, description="Seconds an email-verification link stays valid."
+    )
+    reset_token_max_age: int = Field(
+        default=3600, ge=60, description="Seconds a password-reset link stays valid."
+    )
+    email_change_token_max_age: int = Field(
+        default=24 * 3600,
+        ge=60,
+        description="Seconds an email-change confirmation link stays valid.",
+    )
 
 
 class MailSettings(Section):
     """Outgoing mail: which backend sends it and the default sender."""
 
-    backend: Literal["console", "file", "memory"] = "console"
-    from_address: str = "Shipyard <noreply@localhost>"
+    backend: Literal["console", "file", "memory"] = Field(
+        default="console", description="Where mail goes: the console, files, or memory (tests)."
+    )
+    from_address: str = Field(
+        default="Shipyard <noreply@localhost>", description="Sender of the mail the app sends."
+    )
     file_dir: Path = Field(
         default=Path("var/mail"), description="The file backend's folder (relative: to root)."
     )
@@ -78,8 +92,12 @@ class SigningKeySettings(Section):
 class ApiKeySettings(Section):
     """API keys sent in a header (see docs/api-tokens.md)."""
 
-    header_name: str = "X-API-Key"
-    prefix: str = Field(default="sk_", pattern=r"^[A-Za-z0-9]{1,16}_$")
+    header_name: str = Field(default="X-API-Key", description="Request header carrying the key.")
+    prefix: str = Field(
+        default="sk_",
+        pattern=r"^[A-Za-z0-9]{1,16}_$",
+        description="Start of every generated key, so leaked keys are easy to recognise.",
+    )
     touch_interval: int = Field(
         default=60, ge=0, description="Update last_used_at at most this often (seconds)."
     )
@@ -96,8 +114,11 @@ class TokenSettings(Section):
         description="Signing keys, exactly one `current`; empty: an HS256 key derived "
         "from app.secret_key.",
     )
-    issuer: str = "shipyard"
-    audience: str = "shipyard-api"
+    issuer: str = Field(default="shipyard", description="The iss claim of access tokens.")
+    audience: str = Field(
+        default="shipyard-api",
+        description="The aud claim of access tokens (checked on every request).",
+    )
     access_ttl: int = Field(default=15 * 60, ge=10, description="Access token lifetime (s).")
     refresh_ttl: int = Field(
         default=30 * 24 * 3600, ge=60, description="Refresh token lifetime (s)."
@@ -109,9 +130,16 @@ class TokenSettings(Section):
         "concurrent refresh) is refused without revoking its family; 0 = always revoke.",
     )
     leeway: int = Field(default=0, ge=0, le=300, description="Clock skew allowed (s).")
-    denylist: Literal["database", "redis"] = "database"
-    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
-    redis_prefix: str = "shipyard:revoked-jti:"
+    denylist: Literal["database", "redis"] = Field(
+        default="database", description="Where revoked token ids are kept until they expire."
+    )
+    redis_url: SecretStr = Field(
+        default=SecretStr("redis://127.0.0.1:6379/0"),
+        description="Redis server for tokens.denylist = redis.",
+    )
+    redis_prefix: str = Field(
+        default="shipyard:revoked-jti:", description="Key prefix of revoked token ids in Redis."
+    )
     api_keys: ApiKeySettings = ApiKeySettings()
 
     @model_validator(mode="after")
@@ -133,13 +161,20 @@ class RateLimitSettings(Section):
     Limits are strings the ``limits`` library parses: ``"60/minute"``, ``"10 per 15 minutes"``.
     """
 
-    enabled: bool = True
+    enabled: bool = Field(default=True, description="Apply the global and route rate limits.")
     storage: Literal["memory", "redis"] = Field(
         default="memory", description="`redis` shares counters between worker processes."
     )
-    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
-    key_prefix: str = "shipyard:ratelimit"
-    strategy: Literal["moving-window", "fixed-window"] = "moving-window"
+    redis_url: SecretStr = Field(
+        default=SecretStr("redis://127.0.0.1:6379/0"),
+        description="Redis server for ratelimit.storage = redis.",
+    )
+    key_prefix: str = Field(
+        default="shipyard:ratelimit", description="Key prefix of the counters in the storage."
+    )
+    strategy: Literal["moving-window", "fixed-window"] = Field(
+        default="moving-window", description="Counting window: moving (precise) or fixed (cheaper)."
+    )
     user: str | None = Field(
         default="120/minute", description="Global limit per signed-in user; null turns it off."
     )

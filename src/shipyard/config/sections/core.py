@@ -16,8 +16,12 @@ DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105  # n
 class AppSettings(Section):
     """Identity of the application and its development switches."""
 
-    name: str = "Shipyard app"
-    debug: bool = False
+    name: str = Field(
+        default="Shipyard app", description="Shown in page titles, the OpenAPI title and mail."
+    )
+    debug: bool = Field(
+        default=False, description="Debug error pages with tracebacks (development profile only)."
+    )
     secret_key: SecretStr = Field(
         default=SecretStr(DEVELOPMENT_SECRET_KEY),
         description="Signs sessions and tokens. Set a long random value outside development.",
@@ -26,7 +30,9 @@ class AppSettings(Section):
         default=True,
         description="Load every installed `shipyard.plugins` entry point at start-up.",
     )
-    disabled_plugins: list[str] = Field(default_factory=list)
+    disabled_plugins: list[str] = Field(
+        default_factory=list, description="Entry-point names of installed plugins not to load."
+    )
     silenced_checks: list[str] = Field(
         default_factory=list,
         description='Check ids `shipyard check` leaves out, e.g. ["db.W001"].',
@@ -36,27 +42,55 @@ class AppSettings(Section):
 class DatabaseSettings(Section):
     """The SQLAlchemy engine: SQLite under var/ by default, PostgreSQL in production."""
 
-    url: SecretStr = SecretStr("sqlite+aiosqlite:///var/app.db")
-    echo: bool = False
-    pool_size: int = Field(default=5, ge=1)
-    max_overflow: int = Field(default=10, ge=0)
-    pool_timeout: float = Field(default=30.0, gt=0)
-    connect_timeout: float = Field(default=5.0, gt=0)
-    migrations_dir: Path = Path("migrations")
+    url: SecretStr = Field(
+        default=SecretStr("sqlite+aiosqlite:///var/app.db"),
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///... or postgresql+asyncpg://...",
+    )
+    echo: bool = Field(default=False, description="Log every SQL statement (development aid).")
+    pool_size: int = Field(
+        default=5, ge=1, description="Connections kept open per process (PostgreSQL)."
+    )
+    max_overflow: int = Field(
+        default=10, ge=0, description="Extra connections allowed above pool_size under load."
+    )
+    pool_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds to wait for a free connection before failing."
+    )
+    connect_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds to wait for the server when connecting."
+    )
+    migrations_dir: Path = Field(
+        default=Path("migrations"),
+        description="The Alembic migrations folder, relative to the project root.",
+    )
 
 
 class ServerSettings(Section):
     """How `shipyard dev` and `shipyard run` serve the app."""
 
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
+    host: str = Field(
+        default="127.0.0.1",
+        description="Address `shipyard dev`/`run` listen on; 0.0.0.0 for all interfaces.",
+    )
+    port: int = Field(
+        default=8000, ge=1, le=65535, description="TCP port `shipyard dev`/`run` listen on."
+    )
     workers: int = Field(default=0, ge=0, description="0 means one worker per CPU core.")
     server: Literal["uvicorn", "granian"] = Field(
         default="granian", description="Production server of `shipyard run` (see decisions)."
     )
-    graceful_timeout: float = Field(default=10.0, ge=0)
-    proxy_headers: bool = False
-    forwarded_allow_ips: str = "127.0.0.1"
+    graceful_timeout: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds a stopping server gives requests and shutdown hooks.",
+    )
+    proxy_headers: bool = Field(
+        default=False, description="Trust X-Forwarded-* headers from forwarded_allow_ips."
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated proxy addresses whose X-Forwarded-* headers are trusted.",
+    )
 
 
 class ConfigSettings(Section):
@@ -68,5 +102,10 @@ class ConfigSettings(Section):
     secrets_dir: Path | None = Field(
         default=None, description="A directory holding one file per key (Docker/Kubernetes)."
     )
-    aws_region: str | None = None
-    aws_endpoint_url: str | None = None
+    aws_region: str | None = Field(
+        default=None, description="AWS region for secret://aws/... references."
+    )
+    aws_endpoint_url: str | None = Field(
+        default=None,
+        description="Custom AWS endpoint for secret references (e.g. a local moto server).",
+    )

@@ -38,7 +38,10 @@ class JobsSettings(Section):
         default="database",
         description="Where jobs are stored: the app database, Redis, or memory (tests).",
     )
-    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    redis_url: SecretStr = Field(
+        default=SecretStr("redis://127.0.0.1:6379/0"),
+        description="Redis server for jobs.backend = redis.",
+    )
     inline: bool = Field(
         default=False, description="Run each job as soon as it is enqueued (tests only)."
     )
@@ -49,16 +52,30 @@ class JobsSettings(Section):
     log_events: bool = Field(
         default=True, description="Log every job lifecycle event on the shipyard.jobs logger."
     )
-    queues: list[str] = Field(default_factory=lambda: ["default"], min_length=1)
-    concurrency: int = Field(default=10, ge=1, le=1000)
+    queues: list[str] = Field(
+        default_factory=lambda: ["default"],
+        min_length=1,
+        description="Queues a worker consumes, in priority order.",
+    )
+    concurrency: int = Field(
+        default=10, ge=1, le=1000, description="Jobs one worker runs at the same time."
+    )
     lease_seconds: float = Field(
         default=60.0, gt=0, description="A job whose worker died runs again after this."
     )
-    poll_interval: float = Field(default=1.0, gt=0)
+    poll_interval: float = Field(
+        default=1.0,
+        gt=0,
+        description="Seconds between polls when the queue is empty (database backend).",
+    )
     grace_period: float = Field(
         default=30.0, ge=0, description="On SIGTERM, how long running jobs may finish."
     )
-    default_timeout: float | None = Field(default=None, gt=0)
+    default_timeout: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds a job may run before it is cancelled; none means no limit.",
+    )
     retry: JobRetrySettings = JobRetrySettings()
     keep_finished: timedelta | None = Field(
         default=timedelta(days=7),

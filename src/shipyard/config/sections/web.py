@@ -28,8 +28,12 @@ class WebSettings(Section):
 class SessionSettings(Section):
     """Server-side sessions: the store, and the cookie that carries the signed session id."""
 
-    backend: Literal["database", "redis"] = "database"
-    cookie_name: str = "shipyard_session"
+    backend: Literal["database", "redis"] = Field(
+        default="database", description="Where sessions are stored: the app database or Redis."
+    )
+    cookie_name: str = Field(
+        default="shipyard_session", description="Name of the signed session-id cookie."
+    )
     max_age: int = Field(
         default=14 * 24 * 3600, ge=60, description="Idle lifetime in seconds (sliding)."
     )
@@ -39,11 +43,20 @@ class SessionSettings(Section):
     secure: bool | None = Field(
         default=None, description="Secure cookie flag; defaults to on in production only."
     )
-    same_site: Literal["lax", "strict", "none"] = "lax"
-    domain: str | None = None
+    same_site: Literal["lax", "strict", "none"] = Field(
+        default="lax", description="SameSite attribute of the session cookie."
+    )
+    domain: str | None = Field(
+        default=None, description="Cookie domain; unset means the current host only."
+    )
     max_size: int = Field(default=64 * 1024, ge=256, description="Max JSON bytes per session.")
-    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
-    redis_prefix: str = "shipyard:session:"
+    redis_url: SecretStr = Field(
+        default=SecretStr("redis://127.0.0.1:6379/0"),
+        description="Redis server for sessions.backend = redis.",
+    )
+    redis_prefix: str = Field(
+        default="shipyard:session:", description="Key prefix of sessions in Redis."
+    )
     create_table: bool = Field(
         default=True, description="Create the shipyard_sessions table on first use if missing."
     )
@@ -52,9 +65,16 @@ class SessionSettings(Section):
 class CsrfSettings(Section):
     """Cross-site request forgery protection for cookie-authenticated unsafe requests."""
 
-    enabled: bool = True
-    field_name: str = "csrf_token"
-    header_name: str = "X-CSRF-Token"
+    enabled: bool = Field(
+        default=True, description="Check CSRF tokens on cookie-authenticated unsafe requests."
+    )
+    field_name: str = Field(
+        default="csrf_token", description="Form field that carries the CSRF token."
+    )
+    header_name: str = Field(
+        default="X-CSRF-Token",
+        description="Request header that carries the CSRF token (htmx, scripts).",
+    )
     exempt_paths: list[str] = Field(
         default_factory=list, description="Exact paths, or prefixes ending in `*`."
     )
@@ -69,7 +89,9 @@ class CsrfSettings(Section):
 class SecurityHeadersSettings(Section):
     """Response security headers: CSP (with a per-request nonce), HSTS and friends."""
 
-    enabled: bool = True
+    enabled: bool = Field(
+        default=True, description="Send the security headers (CSP, HSTS, frame options...)."
+    )
     csp_preset: Literal["strict", "development"] | None = Field(
         default=None, description="Defaults to `strict` in production, else `development`."
     )
@@ -77,24 +99,51 @@ class SecurityHeadersSettings(Section):
         default_factory=dict, description="Directive overrides; an empty value removes one."
     )
     hsts: bool | None = Field(default=None, description="Defaults to on in production only.")
-    hsts_max_age: int = Field(default=63_072_000, ge=0)
-    hsts_include_subdomains: bool = True
-    hsts_preload: bool = False
-    referrer_policy: str = "strict-origin-when-cross-origin"
-    permissions_policy: str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
-    cross_origin_opener_policy: str = "same-origin"
-    frame_options: str = "DENY"
+    hsts_max_age: int = Field(
+        default=63_072_000, ge=0, description="Seconds browsers remember to use HTTPS only."
+    )
+    hsts_include_subdomains: bool = Field(default=True, description="HSTS covers subdomains too.")
+    hsts_preload: bool = Field(
+        default=False, description="Ask to be put on browsers' HSTS preload list."
+    )
+    referrer_policy: str = Field(
+        default="strict-origin-when-cross-origin", description="Referrer-Policy header value."
+    )
+    permissions_policy: str = Field(
+        default="camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        description="Permissions-Policy header value.",
+    )
+    cross_origin_opener_policy: str = Field(
+        default="same-origin", description="Cross-Origin-Opener-Policy header value."
+    )
+    frame_options: str = Field(
+        default="DENY", description="X-Frame-Options header value (DENY or SAMEORIGIN)."
+    )
 
 
 class CorsSettings(Section):
     """Cross-origin resource sharing; nothing is installed while no origin is configured."""
 
-    allow_origins: list[str] = Field(default_factory=list)
-    allow_origin_regex: str | None = None
-    allow_methods: list[str] = Field(
-        default_factory=lambda: ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    allow_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed to call the app from browsers; empty disables CORS.",
     )
-    allow_headers: list[str] = Field(default_factory=list)
-    allow_credentials: bool = False
-    expose_headers: list[str] = Field(default_factory=list)
-    max_age: int = Field(default=600, ge=0)
+    allow_origin_regex: str | None = Field(
+        default=None, description="A regular expression of allowed origins."
+    )
+    allow_methods: list[str] = Field(
+        description="Methods allowed in cross-origin requests.",
+        default_factory=lambda: ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    )
+    allow_headers: list[str] = Field(
+        default_factory=list, description="Request headers allowed in cross-origin requests."
+    )
+    allow_credentials: bool = Field(
+        default=False, description="Allow cookies and credentials on cross-origin requests."
+    )
+    expose_headers: list[str] = Field(
+        default_factory=list, description="Response headers cross-origin scripts may read."
+    )
+    max_age: int = Field(
+        default=600, ge=0, description="Seconds browsers cache a preflight answer."
+    )
