@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from shipyard import App, Settings
+from shipyard.testing.schema import create_app_schema
 
 PAYLOAD: dict[str, Any] = {"message": "hello", "items": [1, 2, 3]}
 """The body every app returns from ``GET /json``."""
@@ -70,6 +71,7 @@ def shipyard_app() -> FastAPI:
         }
     )
     app = App(settings=settings, root=root)
+    app.on_startup(create_app_schema)
     _add_json_route(app)
     return app
 

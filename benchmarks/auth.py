@@ -41,10 +41,10 @@ from benchmarks.probes import json_problem
 from shipyard import App, Settings
 from shipyard.auth import CurrentIdentity, create_user, find_by_email
 from shipyard.auth.tokens import TokensExtension
-from shipyard.db import Model
 from shipyard.db.extension import get_database
 from shipyard.ratelimit import RateLimit
 from shipyard.testing.credentials import access_token, api_key, login_session_cookie
+from shipyard.testing.schema import create_tables
 
 Credential = Literal["session", "jwt", "api_key"]
 
@@ -232,7 +232,7 @@ async def prepare(name: str, root: Path) -> Prepared:
     credential = VARIANTS[name].credential
     async with app.router.lifespan_context(app):
         async with get_database(app).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
+            await connection.run_sync(create_tables)
         if credential is None:
             return Prepared()
         headers = await CREDENTIALS[credential](app, await _user_id(app))

@@ -36,6 +36,7 @@ from shipyard import App, Settings
 from shipyard.api.pagination import paginate
 from shipyard.api.query import Listing, ListQuery
 from shipyard.db import DbSession
+from shipyard.testing.schema import create_app_schema
 
 PATH = "/items"
 QUERY = "sort=-created_at&score__gte=50&fields=id,title&limit=20"
@@ -67,6 +68,7 @@ def shipyard_app() -> App:
         }
     )
     app = App(settings=settings, root=root)
+    app.on_startup(create_app_schema)
 
     @app.get(PATH)
     async def list_items(

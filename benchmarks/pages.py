@@ -30,6 +30,7 @@ from benchmarks.django_page import django_app
 from benchmarks.page_data import PATH, ROWS, TEMPLATES, scratch_dir, welcome
 from shipyard import App, Settings
 from shipyard.security import flash, get_session
+from shipyard.testing.schema import create_app_schema
 from shipyard.web import PageRouter, render
 
 SECRET_KEY = "benchmark-" + "x" * 40
@@ -59,6 +60,7 @@ def _shipyard(sessions: dict[str, str]) -> App:
         }
     )
     app = App(settings=settings, root=root)
+    app.on_startup(create_app_schema)
     app.add_template_dir(TEMPLATES / "shipyard")
     app.add_template_dir(TEMPLATES / "shared")
     app.include_router(shipyard_pages)

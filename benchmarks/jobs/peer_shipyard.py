@@ -22,6 +22,7 @@ from shipyard.jobs.backend import JobBackend
 from shipyard.jobs.database import DatabaseBackend
 from shipyard.jobs.redis import RedisBackend
 from shipyard.jobs.worker import Worker
+from shipyard.testing.schema import create_schema
 
 
 class Noop(Job):
@@ -88,8 +89,7 @@ class ShipyardDatabase(_Shipyard):
 
     async def open(self) -> None:
         await super().open()
-        assert isinstance(self.jobs.backend, DatabaseBackend)
-        await self.jobs.backend.create_table()
+        await create_schema(self.database)
 
     async def close(self) -> None:
         await super().close()

@@ -21,6 +21,9 @@ An extension is an object with any of these hooks (all optional)::
         def checks(self, app, *, deploy):           # findings for `shipyard check`
             return [Finding("billing.W001", "warning", "no API key", "set billing.key")]
 
+        def migrations(self, app):                  # its tables' Alembic branch
+            return [BILLING_TABLES]                   # (a MigrationBranch)
+
 Installed packages publish extensions through the ``shipyard.plugins`` entry-point group;
 the entry point names an :class:`Extension` subclass, an instance, or a zero-argument factory.
 """
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 
     from shipyard.core.app import AppBase
     from shipyard.core.checks import Finding
+    from shipyard.db.branches import MigrationBranch
 
 PLUGIN_GROUP = "shipyard.plugins"
 
@@ -62,6 +66,10 @@ class Extension:
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         """Findings about ``app``'s set-up (``shipyard check``); ``deploy``: going live."""
+        return ()
+
+    def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
+        """The migration branches of the tables this extension owns (``shipyard db upgrade``)."""
         return ()
 
     @property

@@ -23,8 +23,9 @@ from shipyard.auth import (
     User,
     create_user,
 )
-from shipyard.db import Model, get_database
+from shipyard.db import get_database
 from shipyard.mail import MemoryMailer, Message, get_mailer
+from shipyard.testing.schema import create_tables, drop_tables
 from shipyard.web import PageRouter
 
 T = TypeVar("T")
@@ -94,11 +95,11 @@ class AuthHarness:
 
     async def _create_tables(self) -> None:
         async with get_database(self.app).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
+            await connection.run_sync(create_tables)
 
     async def _drop_tables(self) -> None:
         async with get_database(self.app).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.drop_all)
+            await connection.run_sync(drop_tables)
 
     def run(self, function: Callable[[], Awaitable[T]]) -> T:
         """Run ``function()`` on the app's event loop (where its connection pool lives)."""

@@ -24,7 +24,8 @@ from shipyard import App, Settings
 from shipyard.auth import Identity, OptionalIdentity, User, login, register_authenticator
 from shipyard.auth.identity import Method
 from shipyard.authz import HasAllPermissions, HasAnyPermission, HasPermission
-from shipyard.db import Model, get_database
+from shipyard.db import get_database
+from shipyard.testing.schema import create_tables
 from shipyard.testing.services import postgres_url, require_port
 from shipyard.web import get_templates
 
@@ -133,7 +134,7 @@ def client(app: App) -> Iterator[TestClient]:
 
 async def _create_tables(app: App) -> None:
     async with get_database(app).engine.begin() as connection:
-        await connection.run_sync(Model.metadata.create_all)
+        await connection.run_sync(create_tables)
 
 
 @pytest.fixture

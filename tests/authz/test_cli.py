@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from shipyard.cli.main import cli
-from shipyard.db import Model
+from shipyard.testing import schema
 
 APP_SOURCE = """
 from shipyard import App, Settings
@@ -43,7 +43,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     async def create_tables() -> None:
         engine = create_async_engine(f"sqlite+aiosqlite:///{database}")
         async with engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
+            await connection.run_sync(schema.create_tables)
         await engine.dispose()
 
     asyncio.run(create_tables())

@@ -32,6 +32,7 @@ def test_dev_serves_the_home_page_and_reloads_on_code_not_config(tmp_path: Path)
         assert server.get("/added").json() == {"added": "yes"}
     finally:
         output = server.stop()
+    assert "applied shipyard_sessions_0001" in output  # migrated before serving
     assert "detected changes in 'app/home.py'" in output
     assert "settings.toml" not in output
 

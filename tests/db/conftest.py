@@ -17,9 +17,11 @@ from pydantic import SecretStr
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from tests.db import models  # noqa: F401 - registers the test tables on Model.metadata
+from tests.db.test_cli import project  # noqa: F401 - the throwaway project, for test_branches
 
 from shipyard.config.models import DatabaseSettings
-from shipyard.db import Database, Model
+from shipyard.db import Database
+from shipyard.testing.schema import create_tables, drop_tables
 from shipyard.testing.services import port_open, postgres_url, unavailable
 
 SQLITE_URL = "sqlite+aiosqlite:///var/test.db"
@@ -75,10 +77,10 @@ async def database(db_settings: DatabaseSettings, tmp_path: Path) -> AsyncIterat
     """A Database with the test tables created, dropped again afterwards."""
     db = Database(db_settings, tmp_path)
     async with db.engine.begin() as connection:
-        await connection.run_sync(Model.metadata.create_all)
+        await connection.run_sync(create_tables)
     try:
         yield db
     finally:
         async with db.engine.begin() as connection:
-            await connection.run_sync(Model.metadata.drop_all)
+            await connection.run_sync(drop_tables)
         await db.dispose()

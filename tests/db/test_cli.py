@@ -152,7 +152,10 @@ def test_migration_workflow(project: Project) -> None:
     sqlite = project.url.startswith("sqlite")
     assert "created" in project.ok("db", "init")
     assert (project.root / "migrations" / "env.py").is_file()
-    assert "no migrations yet" in project.ok("db", "history")
+    history = project.ok("db", "history")
+    assert "no app migrations yet" in history
+    assert "shipyard_sessions_0001" in history  # the extensions' branches are listed
+    assert "shipyard_jobs" in history
 
     out = project.ok("db", "revision", "-m", "create posts", "--autogenerate")
     [first] = (project.root / "migrations" / "versions").glob("*create_posts.py")
@@ -167,7 +170,11 @@ def test_migration_workflow(project: Project) -> None:
     assert subprocess.run([*ruff, "format", "--check", str(first)], check=False).returncode == 0
 
     assert "applied" in project.ok("db", "upgrade")
-    assert {"authors", "posts", "alembic_version"} <= project.tables()
+    tables = project.tables()
+    assert {"authors", "posts", "alembic_version"} <= tables
+    assert {"shipyard_sessions", "shipyard_jobs"} <= tables  # the extensions' branches
+    assert "users" not in tables  # no accounts extension, no account tables
+    assert "users" not in script
     assert "no changes detected" in project.ok("db", "revision", "-m", "noop", "--autogenerate")
 
     # A column change: SQLite needs batch mode to drop it again on downgrade.
@@ -177,8 +184,11 @@ def test_migration_workflow(project: Project) -> None:
     project.ok("db", "upgrade")
     [(count,)] = project.query("SELECT count(*) FROM posts WHERE body IS NULL")
     assert count == 0
-    second = project.query("SELECT version_num FROM alembic_version")[0][0]
-    assert str(second) in project.ok("db", "current")
+    [second] = [
+        p.stem.split("_")[1]
+        for p in (project.root / "migrations" / "versions").glob("*add_body.py")
+    ]
+    assert second in project.ok("db", "current")
     history = project.ok("db", "history")
     assert "add body" in history
     assert "create posts" in history
@@ -274,17 +284,23 @@ def test_revision_without_message_is_rejected(tmp_path: Path) -> None:
     project.ok("db", "init")
     assert "needs a message" in one_error_line(project.shipyard("db", "revision", "-m", " "))
     downgrade = project.shipyard("db", "downgrade")  # nothing applied yet
-    assert "migration failed" in one_error_line(downgrade)
+    assert "nothing to move from" in one_error_line(downgrade)
 
 
 PLAIN_ALEMBIC = """
 from alembic import command
 from alembic.config import Config
 
+from shipyard.core.discovery import load_app
+from shipyard.db.migrations import Migrations
+
+# Plain Alembic needs the extensions' branches as version locations too.
+locations = Migrations.for_app(load_app(None)).config().get_main_option("version_locations")
 config = Config()
 config.set_main_option("script_location", "migrations")
 config.set_main_option("path_separator", "os")
-command.upgrade(config, "head")
+config.set_main_option("version_locations", locations)
+command.upgrade(config, "heads")
 """
 
 

@@ -12,9 +12,10 @@ from tests.db.models import Author
 
 from shipyard import App, Settings
 from shipyard.config.models import DatabaseSettings
-from shipyard.db import DATABASE, DatabaseExtension, DbSession, Model, get_database
+from shipyard.db import DATABASE, DatabaseExtension, DbSession, get_database
 from shipyard.db.migrations import Migrations, init_migrations
 from shipyard.errors import ShipyardError
+from shipyard.testing.schema import create_tables, drop_tables
 
 
 def make_app(settings: DatabaseSettings, root: Path) -> App:
@@ -42,7 +43,7 @@ async def test_startup_creates_the_database_and_shutdown_disposes(
         assert DATABASE.get(app) is database
         assert database.engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]  # QueuePool
         async with database.engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
+            await connection.run_sync(create_tables)
         try:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
@@ -50,7 +51,7 @@ async def test_startup_creates_the_database_and_shutdown_disposes(
                 assert (await client.get("/authors")).json() == {"count": 1}
         finally:
             async with database.engine.begin() as connection:
-                await connection.run_sync(Model.metadata.drop_all)
+                await connection.run_sync(drop_tables)
     with pytest.raises(ShipyardError, match="no database yet"):
         get_database(app)
 

@@ -66,3 +66,11 @@ def test_block_compiles_and_its_shipyard_imports_exist(block: Block) -> None:
 @pytest.mark.parametrize("block", [b for b in ALL if b.page.name in RUNNABLE], ids=str)
 def test_runnable_block_runs(block: Block) -> None:
     exec(compile(block.source, str(block), "exec"), {"__name__": "docs_block"})
+
+
+def test_the_api_reference_documents_every_root_name() -> None:
+    import shipyard
+
+    page = (ROOT / "docs" / "api-reference.md").read_text()
+    documented = set(re.findall(r"^::: shipyard\.(\w+)$", page, flags=re.MULTILINE))
+    assert documented == set(shipyard.__all__)

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from shipyard import App, Settings
 from shipyard.ratelimit import RateLimit, limit_account
 from shipyard.security import SessionDep
+from shipyard.testing.schema import create_app_schema
 
 ClientFactory = Callable[..., TestClient]
 
@@ -81,6 +82,7 @@ def make_app(tmp_path: Path) -> Callable[..., App]:
             }
         )
         app = App(settings=settings, root=tmp_path)
+        app.on_startup(create_app_schema)
         app.include_router(demo_router())
         return app
 

@@ -30,6 +30,7 @@ from shipyard.security import (
 )
 from shipyard.sessions import SESSION_BACKEND
 from shipyard.sessions.backends import SessionRecord
+from shipyard.testing.schema import create_app_schema
 
 AppFactory = Callable[..., App]
 ClientFactory = Callable[..., TestClient]
@@ -172,6 +173,8 @@ def make_app(tmp_path: Path) -> AppFactory:
         sections.setdefault("profile", "test")
         sections.setdefault("database", {"url": f"sqlite+aiosqlite:///{tmp_path / 'sessions.db'}"})
         app = App(settings=Settings.model_validate(sections), root=tmp_path)
+        if app.settings.database.url.get_secret_value().startswith("sqlite"):
+            app.on_startup(create_app_schema)  # (a test points it at a database that is down)
         app.include_router(demo_router())
         if backend is not None:
             SESSION_BACKEND.provide(app, backend)

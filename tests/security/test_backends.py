@@ -8,17 +8,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
 from starlette.testclient import TestClient
 from tests.security.conftest import ClientFactory
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.core.clock import utc_now
-from shipyard.db import DATABASE, Database
+from shipyard.db import Database
 from shipyard.sessions import SESSION_BACKEND
 from shipyard.sessions.backends import SessionBackend
 from shipyard.sessions.database import DatabaseSessionBackend
 from shipyard.sessions.redis import RedisSessionBackend
+from shipyard.testing.schema import create_schema
 from shipyard.testing.services import redis_url, require_port
 
 COOKIE = "shipyard_session"
@@ -36,8 +36,7 @@ def _require_redis() -> str:
 async def sqlite_backend(tmp_path: Path) -> AsyncIterator[DatabaseSessionBackend]:
     database = Database(DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/s.db"), tmp_path)
     backend = DatabaseSessionBackend(database)
-    await backend.create_table()
-    await backend.create_table()  # idempotent
+    await create_schema(database)
     yield backend
     await database.dispose()
 
@@ -122,22 +121,6 @@ def test_app_on_sqlite_default_backend(make_client: ClientFactory, tmp_path: Pat
     backend = SESSION_BACKEND.get(client.app)  # type: ignore[arg-type]
     assert isinstance(backend, DatabaseSessionBackend)
     _persists(client)
-
-
-def test_sqlite_table_is_created_on_first_use(make_client: ClientFactory) -> None:
-    client = make_client()
-    engine = DATABASE.get(client.app).engine  # type: ignore[arg-type]
-
-    async def tables() -> list[str]:
-        async with engine.connect() as connection:
-            names: list[str] = await connection.run_sync(
-                lambda sync: inspect(sync).get_table_names()
-            )
-            return names
-
-    assert "shipyard_sessions" not in client.portal.call(tables)  # type: ignore[union-attr]
-    client.get("/count")
-    assert "shipyard_sessions" in client.portal.call(tables)  # type: ignore[union-attr]
 
 
 def test_app_starts_and_serves_while_the_database_is_down(make_client: ClientFactory) -> None:

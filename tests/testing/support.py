@@ -14,6 +14,7 @@ from shipyard.auth import AuthExtension, CurrentIdentity, Identity
 from shipyard.auth.tokens import TokensExtension
 from shipyard.authz import HasPermission
 from shipyard.db import DbSession, IdMixin, Model, get_database
+from shipyard.testing import schema
 
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
 
@@ -68,11 +69,11 @@ def make_app(url: str, root: Path, *, tokens: bool = True) -> App:
     @app.on_startup
     async def create_tables(started: App) -> None:
         async with get_database(started).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
+            await connection.run_sync(schema.create_tables)
 
     @app.on_shutdown
     async def drop_tables(started: App) -> None:
         async with get_database(started).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.drop_all)
+            await connection.run_sync(schema.drop_tables)
 
     return app

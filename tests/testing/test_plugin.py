@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped
 
 from shipyard import App, Settings
 from shipyard.config import DatabaseSettings
-from shipyard.db import DbSession, IdMixin, Model, get_database
+from shipyard.db import DbSession, IdMixin, Model
 
 
 class Note(IdMixin, Model):
@@ -48,11 +48,6 @@ def app(tmp_path_factory):
     settings = Settings(profile="test", database=DatabaseSettings(url=url))
     application = App(settings=settings, root=root)
     application.include_router(router)
-
-    @application.on_startup
-    async def create_tables(app):
-        async with get_database(app).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
 
     return application
 """

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends
 from shipyard import App, Settings
 from shipyard.auth import AuthExtension, CurrentIdentity
 from shipyard.authz import HasPermission
-from shipyard.db import Model, get_database
+from shipyard.db import Model
 from shipyard.auth.tokens import TokensExtension
 
 router = APIRouter()
@@ -44,11 +44,6 @@ def app(tmp_path_factory):
         extensions=[AuthExtension(prefix="/account"), TokensExtension(prefix=None)],
     )
     application.include_router(router)
-
-    @application.on_startup
-    async def create_tables(app):
-        async with get_database(app).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
 
     return application
 """

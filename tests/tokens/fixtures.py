@@ -16,7 +16,8 @@ from shipyard.auth.models import User
 from shipyard.auth.passwords import hash_password
 from shipyard.auth.tokens import RedisDenylist, TokenService, TokensExtension
 from shipyard.config.models import AuthSettings, Settings
-from shipyard.db import Database, Model, get_database
+from shipyard.db import Database, get_database
+from shipyard.testing.schema import create_tables, drop_tables
 from shipyard.testing.services import port_open, redis_url, unavailable
 
 PASSWORD = "correct horse battery staple"
@@ -62,13 +63,13 @@ async def database(settings: Settings, tmp_path: Path) -> AsyncIterator[Database
     """The app tables created on the test database, dropped afterwards."""
     db = Database(settings.database, tmp_path)
     async with db.engine.begin() as connection:
-        await connection.run_sync(Model.metadata.drop_all)
-        await connection.run_sync(Model.metadata.create_all)
+        await connection.run_sync(drop_tables)
+        await connection.run_sync(create_tables)
     try:
         yield db
     finally:
         async with db.engine.begin() as connection:
-            await connection.run_sync(Model.metadata.drop_all)
+            await connection.run_sync(drop_tables)
         await db.dispose()
 
 
@@ -130,11 +131,11 @@ async def app(settings: Settings, tmp_path: Path) -> AsyncIterator[App]:
     application.include_router(identity_router())
     async with application.router.lifespan_context(application):
         async with get_database(application).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.drop_all)
-            await connection.run_sync(Model.metadata.create_all)
+            await connection.run_sync(drop_tables)
+            await connection.run_sync(create_tables)
         yield application
         async with get_database(application).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.drop_all)
+            await connection.run_sync(drop_tables)
 
 
 @pytest.fixture

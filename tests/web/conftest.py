@@ -11,6 +11,7 @@ import pytest
 
 from shipyard import App, Settings
 from shipyard.config.models import AppSettings
+from shipyard.testing.schema import create_app_schema
 
 AppFactory = Callable[..., App]
 
@@ -28,6 +29,7 @@ def make_app(tmp_path: Path) -> AppFactory:
     def factory(profile: str = "test", debug: bool = False) -> App:
         settings = Settings(profile=profile, app=AppSettings(name="Web test", debug=debug))
         app = App(settings=settings, root=tmp_path)
+        app.on_startup(create_app_schema)
         app.add_template_dir(tmp_path / "templates", override=True)
         app.add_static_dir(tmp_path / "static", override=True)
         return app

@@ -9,11 +9,12 @@ the session authenticator work without it (an API-only app needs no pages).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
-from shipyard.auth.models import User
+from shipyard.auth.models import ACCOUNTS_MIGRATIONS, User
 from shipyard.auth.pages_account import account_pages
 from shipyard.auth.pages_config import ACCOUNT_PAGES, AccountPages
 from shipyard.auth.pages_session import session_pages
@@ -23,6 +24,7 @@ from shipyard.web.templates import register_context_processor
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
+    from shipyard.db.branches import MigrationBranch
 
 
 def _identity_context(request: Request) -> dict[str, Any]:
@@ -48,3 +50,6 @@ class AuthExtension(Extension):
         app.include_router(session_pages, prefix=self.prefix)
         app.include_router(account_pages, prefix=self.prefix)
         register_context_processor(app, _identity_context)
+
+    def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
+        return (ACCOUNTS_MIGRATIONS,)

@@ -1,8 +1,10 @@
 """The account tables: ``User`` and ``Role`` (many-to-many through ``user_roles``).
 
-Both live on the app's ``shipyard.db.Model`` metadata, so the app's migrations create
-them. Emails are stored normalised (:func:`normalize_email`), so uniqueness ignores case
-and Unicode look-alikes that NFKC folds. ``session_epoch`` grows on every password change
+Both live on the app's ``shipyard.db.Model`` metadata (so app models can relate to them)
+but are created by the ``shipyard_accounts`` migration branch that the account extensions
+bring, not by the app's own migrations. Emails are stored normalised
+(:func:`normalize_email`), so uniqueness ignores case and Unicode look-alikes that NFKC
+folds. ``session_epoch`` grows on every password change
 and "log out everywhere": a login session remembers the epoch it was made in and dies
 when it no longer matches.
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from shipyard.core.clock import utc_now
+from shipyard.db.branches import MigrationBranch
 from shipyard.db.model import IdMixin, Model, TimestampMixin, UtcDateTime
 
 user_roles = Table(
@@ -69,3 +73,13 @@ class User(IdMixin, TimestampMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}>"
+
+
+ACCOUNTS_MIGRATIONS = MigrationBranch.declare(
+    "shipyard_accounts",
+    Path(__file__).parent / "migrations",
+    Role.__table__,
+    User.__table__,
+    user_roles,
+)
+"""The migrations of the account tables, declared before any app subclass adds columns."""

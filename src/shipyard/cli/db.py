@@ -138,17 +138,20 @@ def current(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
 @app.command(epilog="Example: shipyard db history")
 @handle_errors
 def history(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
-    """List the migrations, newest first."""
-    scripts = _migrations(app_spec, profile).history()
-    if not scripts:
-        _say('no migrations yet; create one with shipyard db revision -m "..." --autogenerate')
-        return
-    table = Table("revision", "parent", "message", "")
-    for script in scripts:
-        parents = script.down_revision
-        parent = parents if isinstance(parents, str) else ", ".join(parents or ["base"])
-        table.add_row(script.revision, parent, escape(script.doc), "head" if script.is_head else "")
-    console.print(table)
+    """List the migrations (the app's and its extensions' branches), newest first."""
+    migrations = _migrations(app_spec, profile)
+    scripts = migrations.history()
+    if scripts:
+        table = Table("revision", "branch", "parent", "message", "")
+        for script in scripts:
+            parents = script.down_revision
+            parent = parents if isinstance(parents, str) else ", ".join(parents or ["base"])
+            head = "head" if script.is_head else ""
+            branch = migrations.branch_of(script)
+            table.add_row(script.revision, branch, parent, escape(script.doc), head)
+        console.print(table)
+    if not any(migrations.branch_of(script) == "app" for script in scripts):
+        _say('no app migrations yet; create one with shipyard db revision -m "..." --autogenerate')
 
 
 @app.command(epilog="Example: shipyard db seed --seeds app/demo_seeds.py")

@@ -81,6 +81,13 @@ def dev(
             help="Run a background-jobs worker inside the server process (jobs.embedded_worker).",
         ),
     ] = True,
+    migrate: Annotated[
+        bool,
+        typer.Option(
+            "--migrate/--no-migrate",
+            help="Apply pending migrations (the app's and its extensions') before serving.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the app for development, restarting when code or templates change.
 
@@ -88,9 +95,12 @@ def dev(
     not watched here: the app reloads its own settings without a restart, and an
     invalid edit keeps the previous settings (the reason is logged). Background jobs run
     in the same process (``--no-worker`` to run ``shipyard jobs worker`` separately).
+    Pending migrations are applied first, as Rails' ``db:prepare`` does (``--no-migrate``).
     """
     os.environ[EMBEDDED_WORKER_ENV] = "true" if worker else "false"
     application = _prepare(app)
+    if migrate:
+        _apply_migrations(application)
     server = application.settings.server
     root = application.root
     uvicorn.run(
@@ -104,6 +114,15 @@ def dev(
         reload_excludes=_not_watched(root) if reload else None,
         log_level="info",
     )
+
+
+def _apply_migrations(application: AppBase) -> None:
+    """Bring the development database up to date, one line per applied revision."""
+    from shipyard.db.migrations import Migrations
+
+    migrations = Migrations.for_app(application, report=lambda line: typer.echo(f"  {line}"))
+    if (migrations.directory / "env.py").is_file():
+        migrations.upgrade()
 
 
 def run(

@@ -27,6 +27,7 @@ from shipyard.config.environment import (
 )
 from shipyard.config.errors import ConfigError, Problem
 from shipyard.config.models import Settings
+from shipyard.config.plugin_sections import with_plugin_sections
 from shipyard.config.production import production_problems
 from shipyard.config.secrets import (
     EnvSecretProvider,
@@ -76,7 +77,11 @@ def load(
     settings_class: type[Settings] = Settings,
     environ: Mapping[str, str] | None = None,
 ) -> LoadedSettings:
-    """Like :func:`load_settings`, also returning where each value came from."""
+    """Like :func:`load_settings`, also returning where each value came from.
+
+    Installed plugins' settings sections are added to ``settings_class`` first.
+    """
+    settings_class = with_plugin_sections(settings_class)
     root = root.resolve()
     env = os.environ if environ is None else environ
     dotenv, dotenv_sources = read_dotenv(root / ".env")

@@ -5,7 +5,9 @@ Apps add their own sections by subclassing :class:`Settings`::
     class MySettings(Settings):
         billing: BillingSettings = BillingSettings()
 
-Unknown keys are errors (they are nearly always typos), so every section forbids extras.
+Installed packages add theirs through the ``shipyard.settings`` entry-point group
+(:mod:`shipyard.config.plugin_sections`). Unknown keys are errors (they are nearly always
+typos), so every section forbids extras.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic_core import PydanticUndefined
 
 from shipyard.config.models import Settings
+from shipyard.config.plugin_sections import with_plugin_sections
 from shipyard.config.schema import model_of
 
 _TYPING_NOISE = re.compile(r"\b(typing|pathlib|pydantic\.types|datetime)\.")
@@ -56,7 +57,8 @@ def _rows(model: type[BaseModel], prefix: str) -> Iterator[str]:
 
 
 def settings_reference(settings_class: type[Settings] = Settings) -> str:
-    """The reference as Markdown: one table per settings section."""
+    """The reference as Markdown: one table per section, installed plugins' included."""
+    settings_class = with_plugin_sections(settings_class)
     lines = [
         "# Settings reference",
         "",

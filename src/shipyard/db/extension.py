@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from shipyard.core.checks import Finding
 from shipyard.core.services import Service
 from shipyard.db.database import Database
+from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 
 if TYPE_CHECKING:
@@ -49,6 +50,33 @@ class DatabaseExtension(Extension):
                 "the database is SQLite: one machine, one writer at a time",
                 "set database.url to a PostgreSQL URL (postgresql+asyncpg://...) to go live",
             )
+        yield from _migration_findings(app)
+
+
+def _migration_findings(app: AppBase) -> Iterable[Finding]:
+    """db.W002 when migrations are not applied; db.W003 when that cannot be known."""
+    from shipyard.db.migrations import Migrations
+
+    migrations = Migrations.for_app(app)
+    if not (migrations.directory / "env.py").is_file():
+        return
+    try:
+        pending = migrations.pending()
+    except ShipyardError as exc:
+        yield Finding(
+            "db.W003",
+            "warning",
+            f"could not compare the database with the migrations: {exc.message}",
+            exc.hint or "check database.url",
+        )
+        return
+    if pending:
+        yield Finding(
+            "db.W002",
+            "warning",
+            f"{len(pending)} migration(s) not applied: {', '.join(pending)}",
+            "apply them with `shipyard db upgrade`",
+        )
 
 
 def get_database(app: Starlette) -> Database:

@@ -1,10 +1,10 @@
 """The database job backend: a ``shipyard_jobs`` table in the app's database.
 
-The table belongs to :data:`shipyard.db.model.framework_metadata`: ``shipyard db upgrade``
-creates it, and with ``create_table`` on (the default) the backend also creates it on
-first use. Leasing is one atomic ``UPDATE ... WHERE id IN (SELECT ... LIMIT n)
-RETURNING`` statement; on PostgreSQL the inner select takes ``FOR UPDATE SKIP LOCKED``, so
-concurrent workers never wait on or share a job, and ``LISTEN/NOTIFY`` wakes idle workers
+The table belongs to the ``shipyard_jobs`` migration branch (:data:`JOBS_MIGRATIONS`),
+which ``shipyard db upgrade`` applies for every app with the jobs extension. Leasing is
+one atomic ``UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING`` statement; on
+PostgreSQL the inner select takes ``FOR UPDATE SKIP LOCKED``, so concurrent workers never
+wait on or share a job, and ``LISTEN/NOTIFY`` wakes idle workers
 as soon as a job is enqueued (:meth:`DatabaseBackend.wait_for_jobs`). Unique keys are a
 partial unique index over the pending states, so a duplicate is refused atomically.
 """
@@ -15,6 +15,7 @@ import asyncio
 import builtins
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -37,13 +38,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlalchemy.sql.elements import TextClause
 
 from shipyard.core.clock import Clock, utc_now
+from shipyard.db.branches import MigrationBranch
 from shipyard.db.database import Database
-from shipyard.db.framework_tables import TableOnFirstUse
 from shipyard.db.model import UtcDateTime, framework_metadata
 from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
 
@@ -117,6 +118,10 @@ Index(
     sqlite_where=_PENDING_WHERE,
     postgresql_where=_PENDING_WHERE,
 )
+JOBS_MIGRATIONS = MigrationBranch.declare(
+    "shipyard_jobs", Path(__file__).parent / "migrations", jobs_table
+)
+"""The migrations of ``shipyard_jobs``."""
 
 
 class DatabaseBackend:
@@ -131,26 +136,16 @@ class DatabaseBackend:
         database: Database,
         *,
         clock: Clock = utc_now,
-        create_table: bool = True,
         channel: str = NOTIFY_CHANNEL,
     ) -> None:
         self.database = database
         self.clock = clock
         self.channel = channel
         self._postgres = database.backend == "postgresql"
-        self._table = TableOnFirstUse(database, jobs_table, create=create_table)
         self._wakeup = asyncio.Event()
         self._listener: AsyncConnection | None = None
         self._driver: Any = None
         self._listener_lock = asyncio.Lock()
-
-    async def create_table(self) -> None:
-        """Create ``shipyard_jobs`` (and its indexes) if it does not exist yet."""
-        await self._table.create()
-
-    async def _engine(self) -> AsyncEngine:
-        """The engine, once the table is known to exist (created on first use)."""
-        return await self._table.engine()
 
     # -- enqueue ----------------------------------------------------------------------
 
@@ -160,7 +155,7 @@ class DatabaseBackend:
         now = self.clock()
         rows = [self._row(record, now) for record in records]
         ids: list[str] = []
-        async with (await self._engine()).begin() as connection:
+        async with self.database.engine.begin() as connection:
             plain = [row for row in rows if row["unique_key"] is None]
             if plain:  # an id that is already stored (a cron tick) is left as it is
                 dialect = postgresql if self._postgres else sqlite
@@ -239,7 +234,7 @@ class DatabaseBackend:
         }
         expired = and_(_RUNNING_WHERE, _c.lease_until <= now)
         waiting = and_(_WAITING_WHERE, _c.run_at <= now)
-        async with (await self._engine()).begin() as connection:
+        async with self.database.engine.begin() as connection:
             # Jobs of dead workers first (few, found by the leases index), then due ones in
             # the waiting index's order: one condition per statement, so each uses its index.
             rows = list(await connection.execute(self._lease(queues, expired, limit, lease)))
@@ -336,7 +331,7 @@ class DatabaseBackend:
         return retried > 0
 
     async def get(self, job_id: str) -> JobRecord | None:
-        async with (await self._engine()).connect() as connection:
+        async with self.database.engine.connect() as connection:
             row = (await connection.execute(select(jobs_table).where(_c.id == job_id))).first()
         return None if row is None else _record(row)
 
@@ -348,13 +343,13 @@ class DatabaseBackend:
             query = query.where(_c.state.in_(list(states)))
         if queue is not None:
             query = query.where(_c.queue == queue)
-        async with (await self._engine()).connect() as connection:
+        async with self.database.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         return [_record(row) for row in rows]
 
     async def stats(self) -> builtins.list[QueueStats]:
         query = select(_c.queue, _c.state, func.count().label("total")).group_by(_c.queue, _c.state)
-        async with (await self._engine()).connect() as connection:
+        async with self.database.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         counts: dict[str, dict[str, int]] = {}
         for row in rows:
@@ -369,13 +364,13 @@ class DatabaseBackend:
         query = delete(jobs_table).where(_c.state.in_(list(states)))
         if finished_before is not None:
             query = query.where(_c.state.in_(FINISHED), _c.finished_at < finished_before)
-        async with (await self._engine()).begin() as connection:
+        async with self.database.engine.begin() as connection:
             result = await connection.execute(query)
         return int(result.rowcount)
 
     async def delete(self, job_id: str) -> bool:
         query = delete(jobs_table).where(_c.id == job_id, _c.state.in_(FINISHED))
-        async with (await self._engine()).begin() as connection:
+        async with self.database.engine.begin() as connection:
             result = await connection.execute(query)
         return int(result.rowcount) > 0
 
@@ -385,7 +380,7 @@ class DatabaseBackend:
             .where(_c.state.in_(FINISHED), _c.finished_at >= since)
             .group_by(_c.queue, _c.state)
         )
-        async with (await self._engine()).connect() as connection:
+        async with self.database.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         counts: dict[str, dict[State, int]] = {}
         for row in rows:
@@ -416,7 +411,7 @@ class DatabaseBackend:
             if self._driver is not None and not self._driver.is_closed():
                 return
             await self._stop_listening()
-            connection = await (await self._engine()).connect()
+            connection = await self.database.engine.connect()
             try:
                 raw = await connection.get_raw_connection()
                 driver: Any = raw.driver_connection
@@ -445,7 +440,7 @@ class DatabaseBackend:
         """Announce jobs that became due now (released or retried)."""
         self._wakeup.set()
         if self._postgres:
-            async with (await self._engine()).begin() as connection:
+            async with self.database.engine.begin() as connection:
                 await connection.execute(
                     text("SELECT pg_notify(:channel, '')"), {"channel": self.channel}
                 )
@@ -456,7 +451,7 @@ class DatabaseBackend:
             await self._stop_listening()
 
     async def _update(self, where: ColumnElement[bool], **values: Any) -> int:
-        async with (await self._engine()).begin() as connection:
+        async with self.database.engine.begin() as connection:
             result = await connection.execute(update(jobs_table).where(where).values(**values))
         return int(result.rowcount)
 

@@ -31,7 +31,7 @@ from shipyard.jobs.cron.declare import (
     schedules_from_settings,
 )
 from shipyard.jobs.cron.schedule import CronSchedule
-from shipyard.jobs.database import DatabaseBackend  # also puts shipyard_jobs on db upgrade
+from shipyard.jobs.database import JOBS_MIGRATIONS, DatabaseBackend
 from shipyard.jobs.eventlog import log_event
 from shipyard.jobs.events import JobEventCallback, JobEvents
 from shipyard.jobs.memory import MemoryBackend
@@ -40,6 +40,7 @@ from shipyard.jobs.worker import Worker
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
+    from shipyard.db.branches import MigrationBranch
 
 logger = logging.getLogger("shipyard.jobs")
 
@@ -110,6 +111,9 @@ class JobsExtension(Extension):
         if jobs is not None:
             JOBS.withdraw(app, jobs)
             await jobs.close()
+
+    def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
+        return (JOBS_MIGRATIONS,)
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         if deploy and self.backend is None and app.settings.jobs.backend == "memory":

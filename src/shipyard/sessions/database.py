@@ -1,9 +1,8 @@
 """The default session backend: a ``shipyard_sessions`` table in the app's database.
 
-The table belongs to :data:`shipyard.db.model.framework_metadata`: ``shipyard db upgrade``
-creates it and the app's own migrations never see it. With ``sessions.create_table`` on
-(the default) the backend also creates it on first use when it is missing (never at
-start-up: an app starts while its database is down), so a new project needs no migration.
+The table belongs to the ``shipyard_sessions`` migration branch
+(:data:`SESSIONS_MIGRATIONS`): ``shipyard db upgrade`` creates it and the app's own
+migrations never see it.
 Expired rows are ignored on read and replaced on write;
 :meth:`DatabaseSessionBackend.purge_expired` deletes them in bulk (run it from a job).
 """
@@ -11,14 +10,15 @@ Expired rows are ignored on read and replaced on write;
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Column, String, Table, Text, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipyard.core.clock import utc_now
+from shipyard.db.branches import MigrationBranch
 from shipyard.db.database import Database
-from shipyard.db.framework_tables import TableOnFirstUse
 from shipyard.db.model import UtcDateTime, framework_metadata
 from shipyard.sessions.backends import SessionRecord
 
@@ -29,28 +29,27 @@ sessions_table = Table(
     Column("payload", Text, nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False, index=True),
 )
+SESSIONS_MIGRATIONS = MigrationBranch.declare(
+    "shipyard_sessions", Path(__file__).parent / "migrations", sessions_table
+)
+"""The migrations of ``shipyard_sessions``."""
 
 
 class DatabaseSessionBackend:
     """Sessions as rows of ``shipyard_sessions``, through the app's :class:`Database`."""
 
-    def __init__(self, database: Database, *, create_table: bool = True) -> None:
+    def __init__(self, database: Database) -> None:
         self.database = database
-        self._table = TableOnFirstUse(database, sessions_table, create=create_table)
 
-    async def create_table(self) -> None:
-        """Create ``shipyard_sessions`` (and its indexes) if it does not exist yet."""
-        await self._table.create()
-
-    async def _engine(self) -> AsyncEngine:
-        """The engine, once the table is known to exist (created on first use)."""
-        return await self._table.engine()
+    def _engine(self) -> AsyncEngine:
+        """Where the statements run: the app's engine (a test may share one connection)."""
+        return self.database.engine
 
     async def load(self, session_id: str) -> SessionRecord | None:
         query = select(sessions_table.c.payload, sessions_table.c.expires_at).where(
             sessions_table.c.id == session_id, sessions_table.c.expires_at > utc_now()
         )
-        async with (await self._engine()).connect() as connection:
+        async with self._engine().connect() as connection:
             row = (await connection.execute(query)).first()
         return None if row is None else SessionRecord(row.payload, row.expires_at)
 
@@ -63,7 +62,7 @@ class DatabaseSessionBackend:
             index_elements=[sessions_table.c.id],
             set_={"payload": insert.excluded.payload, "expires_at": insert.excluded.expires_at},
         )
-        async with (await self._engine()).begin() as connection:
+        async with self._engine().begin() as connection:
             await connection.execute(upsert)
 
     async def touch(self, session_id: str, expires_at: datetime) -> None:
@@ -72,18 +71,18 @@ class DatabaseSessionBackend:
             .where(sessions_table.c.id == session_id)
             .values(expires_at=expires_at)
         )
-        async with (await self._engine()).begin() as connection:
+        async with self._engine().begin() as connection:
             await connection.execute(query)
 
     async def delete(self, session_id: str) -> None:
         query = delete(sessions_table).where(sessions_table.c.id == session_id)
-        async with (await self._engine()).begin() as connection:
+        async with self._engine().begin() as connection:
             await connection.execute(query)
 
     async def purge_expired(self) -> int:
         """Delete every expired row; returns how many went."""
         query = delete(sessions_table).where(sessions_table.c.expires_at <= utc_now())
-        async with (await self._engine()).begin() as connection:
+        async with self._engine().begin() as connection:
             result = await connection.execute(query)
         return int(result.rowcount)
 

@@ -14,12 +14,13 @@ from shipyard.core.checks import Finding
 from shipyard.db.extension import get_database
 from shipyard.extension import Extension
 from shipyard.sessions.backends import SessionBackend
-from shipyard.sessions.database import DatabaseSessionBackend
+from shipyard.sessions.database import SESSIONS_MIGRATIONS, DatabaseSessionBackend
 from shipyard.sessions.middleware import SESSION_BACKEND, SessionMiddleware
 from shipyard.sessions.redis import RedisSessionBackend
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
+    from shipyard.db.branches import MigrationBranch
 
 
 class SessionsExtension(Extension):
@@ -43,7 +44,7 @@ class SessionsExtension(Extension):
                 options.redis_url.get_secret_value(), options.redis_prefix
             )
         else:
-            backend = DatabaseSessionBackend(get_database(app), create_table=options.create_table)
+            backend = DatabaseSessionBackend(get_database(app))
         self._owned = SESSION_BACKEND.provide(app, backend)
 
     async def shutdown(self, app: AppBase) -> None:
@@ -51,6 +52,9 @@ class SessionsExtension(Extension):
         if owned is not None:
             SESSION_BACKEND.withdraw(app, owned)
             await owned.close()
+
+    def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
+        return (SESSIONS_MIGRATIONS,)
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         if deploy and app.settings.sessions.secure is False:

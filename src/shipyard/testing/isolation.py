@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shipyard.core.app import AppBase
 from shipyard.db.extension import get_database
-from shipyard.sessions.database import DatabaseSessionBackend, sessions_table
+from shipyard.sessions.database import DatabaseSessionBackend
 from shipyard.sessions.middleware import SESSION_BACKEND
 
 
@@ -41,18 +41,11 @@ class SharedConnectionSessionBackend(DatabaseSessionBackend):
     """The database session backend working on one connection (the test's)."""
 
     def __init__(self, backend: DatabaseSessionBackend, connection: AsyncConnection) -> None:
-        super().__init__(backend.database, create_table=True)
-        self._connection = connection
+        super().__init__(backend.database)
         self._shared = cast(AsyncEngine, _OneConnection(connection))
-        self._created = False
 
-    async def _engine(self) -> AsyncEngine:
-        """The shared connection, with the sessions table created on it first."""
-        if not self._created:
-            await self._connection.run_sync(
-                lambda sync: sessions_table.create(sync, checkfirst=True)
-            )
-            self._created = True
+    def _engine(self) -> AsyncEngine:
+        """The shared connection."""
         return self._shared
 
 

@@ -5,6 +5,9 @@ Fixtures:
 ``app``
     The project's App, found like the CLI finds it, loaded with the ``test`` profile.
     Override it in ``conftest.py`` to build the app another way.
+``started_app``
+    ``app`` with its lifespan running; its test database gets its schema first, once per
+    test session (the project's migrations, or the models when it has none).
 ``client``
     A :class:`~shipyard.testing.client.ShipyardClient` (an ``httpx.AsyncClient``) talking
     to ``app`` in-process, with the lifespan running; ``await client.as_user(user)`` and
@@ -81,8 +84,14 @@ if HAS_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
     async def started_app(app: AppBase) -> AsyncIterator[AppBase]:
-        """``app`` with its lifespan (every extension's startup) running."""
+        """``app`` with its lifespan running and its test database given its schema."""
+        from shipyard.db.extension import DATABASE
+        from shipyard.testing.schema import prepare_test_database
+
         async with app.router.lifespan_context(app):
+            database = DATABASE.find(app)
+            if database is not None:
+                await prepare_test_database(app, database)
             yield app
 
     @pytest_asyncio.fixture

@@ -11,14 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from rich.console import Console
 from typer.testing import CliRunner
 
 from shipyard.cli import jobs as jobs_cli
 from shipyard.cli.main import cli
+from shipyard.config.sections.core import DatabaseSettings
 from shipyard.core.discovery import load_app
+from shipyard.db.database import Database
 from shipyard.db.migrations import run_coroutine
 from shipyard.jobs import get_jobs
+from shipyard.testing.schema import create_schema
 
 APP_SOURCE = """
 from pathlib import Path
@@ -64,6 +68,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(jobs_cli, "console", Console(width=250, highlight=False))
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    database = Database(
+        DatabaseSettings(url=SecretStr(f"sqlite+aiosqlite:///{tmp_path}/app.db")), tmp_path
+    )
+
+    async def schema() -> None:
+        await create_schema(database)
+        await database.dispose()
+
+    run_coroutine(schema)
     yield f"{module}:app"
     sys.modules.pop(module, None)
 

@@ -23,6 +23,7 @@ from shipyard.errors import ShipyardError
 from shipyard.jobs import Job, JobContext, get_jobs
 from shipyard.jobs.context import JobContext as Context
 from shipyard.mail import MemoryMailer, Message, get_mailer
+from shipyard.testing.schema import create_app_schema
 
 
 class SendsMail(Job):
@@ -44,7 +45,9 @@ def make_app(tmp_path: Path, **jobs: object) -> App:
         jobs=JobsSettings.model_validate({"poll_interval": 0.05, **jobs}),
         mail=MailSettings(backend="memory"),
     )
-    return App(settings, root=tmp_path)
+    app = App(settings, root=tmp_path)
+    app.on_startup(create_app_schema)
+    return app
 
 
 async def test_the_embedded_worker_runs_jobs_in_the_app_process(tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ from tests.jobs.dashboard.support import Greet
 
 from shipyard import App, Settings
 from shipyard.auth import AuthExtension, User
-from shipyard.db import Model, get_database
 from shipyard.jobs import Jobs, get_jobs
 from shipyard.jobs.cron import cron
 from shipyard.jobs.dashboard import JobsDashboard
 from shipyard.testing import Scenario
+from shipyard.testing.schema import create_app_schema
 
 
 @pytest.fixture
@@ -38,11 +38,7 @@ def app(tmp_path: Path) -> App:
     application = App(settings=settings, root=tmp_path, extensions=extensions)
     cron(application, "*/5 * * * *", Greet(who="cron"), name="greet-every-5")
 
-    @application.on_startup
-    async def create_tables(started: App) -> None:
-        async with get_database(started).engine.begin() as connection:
-            await connection.run_sync(Model.metadata.create_all)
-
+    application.on_startup(create_app_schema)
     return application
 
 

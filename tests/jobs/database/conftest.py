@@ -37,6 +37,7 @@ def jobs_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 async def backends(jobs_db_url: str, tmp_path: Path) -> AsyncIterator[BackendMaker]:
     """Makes backends on one emptied database, each with its own engine; all closed after."""
     from shipyard.db.database import Database
+    from shipyard.testing.schema import create_schema
 
     made: list[DatabaseBackend] = []
     settings = DatabaseSettings(url=SecretStr(jobs_db_url))
@@ -44,7 +45,7 @@ async def backends(jobs_db_url: str, tmp_path: Path) -> AsyncIterator[BackendMak
     async def make(clock: Clock = utc_now) -> DatabaseBackend:
         backend = DatabaseBackend(Database(settings, tmp_path), clock=clock)
         if not made:
-            await backend.create_table()
+            await create_schema(backend.database)
             async with backend.database.engine.begin() as connection:
                 await connection.execute(delete(jobs_table))
         made.append(backend)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from tests.jobs.contract import record
 from tests.jobs.database.conftest import BackendMaker
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db.database import Database
-from shipyard.db.migrations import create_framework_tables
-from shipyard.jobs.database import DatabaseBackend
+from shipyard.db.migrations import Migrations, init_migrations
+from shipyard.jobs.database import JOBS_MIGRATIONS, DatabaseBackend
 
 LEASE = 30.0
 
@@ -73,24 +73,12 @@ async def test_wait_times_out_without_jobs(backends: BackendMaker) -> None:
     assert await backend.wait_for_jobs(0.05) is False
 
 
-async def test_table_is_created_on_first_use(tmp_path: Path) -> None:
-    database = Database(DatabaseSettings(url=SecretStr("sqlite+aiosqlite:///jobs.db")), tmp_path)
-    backend = DatabaseBackend(database)
-    try:
-        assert await backend.get("x") is None
-        async with database.engine.connect() as connection:
-            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-        assert "shipyard_jobs" in tables
-    finally:
-        await backend.close()
-        await database.dispose()
-
-
 async def test_db_upgrade_creates_the_table(tmp_path: Path) -> None:
     settings = DatabaseSettings(url=SecretStr("sqlite+aiosqlite:///jobs.db"))
-    await create_framework_tables(Database(settings, tmp_path))
+    init_migrations(tmp_path / "migrations")
+    await asyncio.to_thread(Migrations(settings, tmp_path, branches=[JOBS_MIGRATIONS]).upgrade)
     database = Database(settings, tmp_path)
-    backend = DatabaseBackend(database, create_table=False)
+    backend = DatabaseBackend(database)
     try:
         await backend.enqueue([record()])
         assert len(await backend.list()) == 1

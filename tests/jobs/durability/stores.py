@@ -20,6 +20,7 @@ from shipyard.db.database import Database
 from shipyard.jobs.backend import JobBackend
 from shipyard.jobs.database import DatabaseBackend, jobs_table
 from shipyard.jobs.redis import RedisBackend
+from shipyard.testing.schema import create_schema
 
 
 @dataclass
@@ -36,7 +37,7 @@ async def database_store(name: str, url: str, tmp_path: Path) -> AsyncIterator[S
     """The ``shipyard_jobs`` table of a database, created now and dropped at the end."""
     database = Database(DatabaseSettings(url=SecretStr(url)), tmp_path)
     backend = DatabaseBackend(database)
-    await backend.create_table()
+    await create_schema(database)
     env = {"DURABILITY_BACKEND": "database", "DURABILITY_DATABASE_URL": url}
     try:
         yield Store(name, backend, env)

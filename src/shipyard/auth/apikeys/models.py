@@ -1,4 +1,4 @@
-"""The ``api_keys`` table, on the app's ``Model`` metadata so the app's migrations own it.
+"""The ``api_keys`` table, on the app's ``Model`` metadata, made by the tokens branch.
 
 A row never holds the key itself: only its SHA-256 hash, the visible prefix (``sk_`` and
 eight random characters, indexed, to find the row) and the last four characters (to help

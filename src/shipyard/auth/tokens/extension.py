@@ -10,21 +10,25 @@ the app's ``TOKENS`` service (unless a test provided one first).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipyard.auth.apikeys.authenticator import api_key_authenticator
 from shipyard.auth.authenticators import PRIORITY_API_KEY, PRIORITY_JWT, register_authenticator
+from shipyard.auth.models import ACCOUNTS_MIGRATIONS
 from shipyard.auth.revocation import on_credentials_revoked
 from shipyard.auth.tokens.authenticator import jwt_authenticator
 from shipyard.auth.tokens.endpoints import token_router
 from shipyard.auth.tokens.keys import KeySet
+from shipyard.auth.tokens.models import TOKENS_MIGRATIONS
 from shipyard.auth.tokens.service import TOKENS, TokenService, revoke_user_tokens
 from shipyard.extension import Extension
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
+    from shipyard.db.branches import MigrationBranch
 
 
 class TokensExtension(Extension):
@@ -61,3 +65,6 @@ class TokensExtension(Extension):
         if owned is not None:
             TOKENS.withdraw(app, owned)
             await owned.close()
+
+    def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
+        return (ACCOUNTS_MIGRATIONS, TOKENS_MIGRATIONS)

@@ -1,4 +1,4 @@
-"""The token tables, on the app's ``Model`` metadata so the app's migrations own them.
+"""The token tables, on the app's ``Model`` metadata, created by the ``shipyard_tokens`` branch.
 
 ``shipyard_refresh_tokens`` holds one row per refresh token ever issued (only its SHA-256
 hash), linked in families: the token issued at login starts a family, each rotation adds
@@ -10,12 +10,15 @@ revoked access-token ids, kept until the token would have expired anyway.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shipyard.auth.apikeys.models import ApiKey
 from shipyard.auth.models import User
 from shipyard.core.clock import utc_now
+from shipyard.db.branches import MigrationBranch
 from shipyard.db.model import IdMixin, Model
 
 
@@ -47,3 +50,13 @@ class RevokedToken(Model):
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+TOKENS_MIGRATIONS = MigrationBranch.declare(
+    "shipyard_tokens",
+    Path(__file__).parent / "migrations",
+    ApiKey.__table__,
+    RefreshToken.__table__,
+    RevokedToken.__table__,
+)
+"""The migrations of the API credential tables (API keys, refresh tokens, denylist)."""

@@ -57,9 +57,6 @@ class SessionSettings(Section):
     redis_prefix: str = Field(
         default="shipyard:session:", description="Key prefix of sessions in Redis."
     )
-    create_table: bool = Field(
-        default=True, description="Create the shipyard_sessions table on first use if missing."
-    )
 
 
 class CsrfSettings(Section):

@@ -1,0 +1,1 @@
+"""Migrations of the ``shipyard_jobs`` table (Alembic branch ``shipyard_jobs``)."""

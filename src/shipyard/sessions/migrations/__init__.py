@@ -1,0 +1,1 @@
+"""Migrations of the ``shipyard_sessions`` table (Alembic branch ``shipyard_sessions``)."""
