@@ -18,7 +18,7 @@ from shipyard.api.problems import (
 )
 from shipyard.config.models import ApiSettings
 
-BASE = "https://shipyard.dev/problems/"
+BASE = "/problems/"
 OUT_OF_STOCK = register_problem_type(
     "test-out-of-stock", 409, "Out of stock", description="Nothing left."
 )
@@ -107,6 +107,7 @@ async def test_validation_body_lists_fields_with_pointers() -> None:
             "field": "name",
             "msg": "Field required",
             "type": "missing",
+            "input": {"tags": [1, "x"]},
             "pointer": "#/name",
         },
         {
@@ -114,6 +115,7 @@ async def test_validation_body_lists_fields_with_pointers() -> None:
             "field": "tags.1",
             "msg": "Input should be a valid integer, unable to parse string as an integer",
             "type": "int_parsing",
+            "input": "x",
             "pointer": "#/tags/1",
         },
     ]

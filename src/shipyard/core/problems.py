@@ -8,8 +8,9 @@ Every error the framework answers has a documented type: ``validation`` (422, wi
 entry per invalid field), ``authentication-required`` (401), ``permission-denied``
 (403), ``not-found`` (404), ``conflict`` (409), ``rate-limited`` (429), ``server-error``
 (500) and a few more. A type is named by a *slug*; its URI is the slug under the
-configured base (``api.problem_base_uri``, ``https://shipyard.dev/problems/`` by
-default), resolved when the response is rendered, so changing the base moves every type.
+configured base (``api.problem_base_uri``: by default ``/problems/``, where the app
+serves a page per type; or the URL of the app's own documentation), resolved when the
+response is rendered, so changing the base moves every type.
 An error raised without a type (``about:blank``) gets its status's registered type; a
 slug is resolved against the base; an absolute URI is kept as it is. Apps declare their
 own::
@@ -104,7 +105,7 @@ def problem_document(
     return document
 
 
-DEFAULT_BASE_URI = "https://shipyard.dev/problems/"
+DEFAULT_BASE_URI = "/problems/"
 ABOUT_BLANK = "about:blank"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

@@ -14,11 +14,13 @@ traceback was logged under.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from fastapi import exception_handlers as fastapi_handlers
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from markupsafe import escape
@@ -46,6 +48,7 @@ logger = logging.getLogger("shipyard.web.errors")
 
 _FRAGMENT_BLOCK = "error"
 _VALIDATION_SOURCES = {"body", "query", "path", "header", "cookie"}
+_SECRET_NAME = re.compile(r"pass|secret|token|key|authorization|cookie", re.IGNORECASE)
 
 
 def _html(request: Request, status: int, context: dict[str, Any]) -> str:
@@ -100,10 +103,21 @@ def problem_response(
     return response
 
 
+def _fastapi_bodies(request: Request) -> bool:
+    """True when a JSON error goes out as FastAPI's ``{"detail": ...}`` (``api.error_format``)."""
+    settings = getattr(request.app, "settings", None)
+    api = getattr(settings, "api", None)
+    return getattr(api, "error_format", "problem") == "fastapi" and not wants_html(request)
+
+
 async def http_exception_handler(request: Request, exc: Exception) -> Response:
     """``HTTPException`` (and :class:`HTTPProblem`) to an error page or problem document."""
     if not isinstance(exc, HTTPException):
         raise exc
+    if _fastapi_bodies(request):
+        if isinstance(exc, HTTPProblem) and exc.detail is None:
+            exc.detail = exc.title
+        return await fastapi_handlers.http_exception_handler(request, exc)
     headers = dict(exc.headers or {})
     if exc.status_code < 400 or exc.status_code in {204, 304}:
         return Response(status_code=exc.status_code, headers=headers)
@@ -130,9 +144,11 @@ def _json_pointer(path: list[str | int]) -> str:
 
 
 def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    """One entry per invalid field: ``loc``, ``field``, ``msg``, ``type`` (never the input).
+    """One entry per invalid field, FastAPI's members and more.
 
-    Body fields also get ``pointer``, a JSON pointer into the request body (RFC 9457 §3).
+    ``loc``, ``msg``, ``type``, ``input`` and ``ctx`` as FastAPI sends them (``input`` is
+    withheld for fields whose name looks secret: passwords, tokens, keys), plus ``field``
+    (the dotted path) and, for body fields, ``pointer`` (a JSON pointer, RFC 9457 §3).
     """
     entries: list[dict[str, Any]] = []
     for error in exc.errors():
@@ -144,6 +160,11 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             "msg": str(error.get("msg", "")),
             "type": str(error.get("type", "")),
         }
+        if "input" in error:
+            secret = any(_SECRET_NAME.search(str(part)) for part in path)
+            entry["input"] = "[redacted]" if secret else jsonable_encoder(error["input"])
+        if "ctx" in error:
+            entry["ctx"] = jsonable_encoder(error["ctx"], custom_encoder={Exception: str})
         if loc and loc[0] == "body":
             entry["pointer"] = _json_pointer(path)
         entries.append(entry)
@@ -154,6 +175,8 @@ async def validation_exception_handler(request: Request, exc: Exception) -> Resp
     """``RequestValidationError`` to a 422 listing each invalid field."""
     if not isinstance(exc, RequestValidationError):
         raise exc
+    if _fastapi_bodies(request):
+        return await fastapi_handlers.request_validation_exception_handler(request, exc)
     errors = validation_errors(exc)
     count = len(errors)
     detail = f"{count} invalid field{'s' if count != 1 else ''}"
@@ -203,6 +226,10 @@ async def unhandled_exception_handler(request: Request, exc: Exception) -> Respo
     )
     if _debug_enabled(request):
         return _debug_response(request, exc, ident)
+    if _fastapi_bodies(request):
+        return JSONResponse(
+            {"detail": "Internal Server Error"}, status_code=500, headers={"X-Request-ID": ident}
+        )
     return problem_response(
         request,
         500,

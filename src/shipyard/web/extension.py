@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from shipyard.extension import Extension
 from shipyard.web.errors import install_error_handlers
+from shipyard.web.problem_pages import problem_pages
 from shipyard.web.static import get_static_files
 from shipyard.web.templates import get_templates, register_template_global
 
@@ -49,6 +50,9 @@ class WebExtension(Extension):
         register_template_global(app, "htmx_config", HTMX_CONFIG)
         register_template_global(app, "htmx_extensions", ())
         app.mount(app.settings.web.static_url, get_static_files(app), name="static")
+        problem_base = app.settings.api.problem_base_uri
+        if problem_base.startswith("/"):
+            app.include_router(problem_pages, prefix=problem_base.rstrip("/"))
         install_error_handlers(app)
         # Our handler decides between the debug page and a safe 500 from the *current*
         # settings; Starlette's debug mode would bypass it with its own traceback page,

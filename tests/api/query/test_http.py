@@ -90,7 +90,7 @@ async def test_invalid_query_is_a_problem_document_listing_what_is_allowed(
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert body["type"] == "https://shipyard.dev/problems/" + PROBLEM_TYPE.slug
+    assert body["type"] == "/problems/" + PROBLEM_TYPE.slug
     assert body["title"] == "Invalid list query"
     sort_error, filter_error = body["errors"]
     assert sort_error["field"] == "sort"

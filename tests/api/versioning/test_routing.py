@@ -47,7 +47,7 @@ async def test_unknown_version_is_406_problem(app: App) -> None:
     assert response.headers["content-type"] == "application/problem+json"
     assert "Accept" in response.headers["vary"]
     assert response.json() == {
-        "type": "https://shipyard.dev/problems/unsupported-version",
+        "type": "/problems/unsupported-version",
         "title": "Unsupported API version",
         "status": 406,
         "instance": "/api/ships",
@@ -77,14 +77,14 @@ async def test_wrong_method_on_a_versioned_path_is_still_405(app: App) -> None:
     async with client_for(app) as http:
         response = await http.delete("/api/ships", headers={"Accept": V2})
     assert response.status_code == 405
-    assert response.json()["type"] == "https://shipyard.dev/problems/method-not-allowed"
+    assert response.json()["type"] == "/problems/method-not-allowed"
 
 
 async def test_validation_errors_inside_a_version_are_422(app: App) -> None:
     async with client_for(app) as http:
         response = await http.post("/api/ships", json={"name": 3}, headers={"Accept": V3})
     assert response.status_code == 422
-    assert response.json()["type"] == "https://shipyard.dev/problems/validation"
+    assert response.json()["type"] == "/problems/validation"
 
 
 async def test_deprecated_version_headers_exact_format(app: App) -> None:

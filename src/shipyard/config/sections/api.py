@@ -84,9 +84,15 @@ class ApiSettings(Section):
         description="Per-version OpenAPI documents (ApiVersioning extension); null: none.",
     )
     problem_base_uri: str = Field(
-        default="https://shipyard.dev/problems/",
-        pattern=r"^https?://[^\s?#]+/$",
-        description="Base of the problem `type` URIs; must end with `/`.",
+        default="/problems/",
+        pattern=r"^(https?://[^\s?#]+/|/([^\s?#/]+/)*)$",
+        description="Base of the problem `type` URIs, ending with `/`: a path the app "
+        "serves (each type's page, the default) or your own documentation's URL.",
+    )
+    error_format: Literal["problem", "fastapi"] = Field(
+        default="problem",
+        description="JSON error bodies: RFC 9457 problem details, or FastAPI's "
+        '`{"detail": ...}` for clients written against a plain FastAPI app.',
     )
 
     @field_validator("versions")
