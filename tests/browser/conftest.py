@@ -10,6 +10,8 @@ browser download, ever).
 ``watched`` (per test): a new browser context (own cookies and storage) with a page
 that records CSP violations (:mod:`tests.browser.watch`); ``signed_in``: the same, logged
 in as ``CAPTAIN`` through the login page. ``api``: an HTTP client with the captain's JWT.
+``screenshot``: saves a full-page PNG under ``$SHIPYARD_SCREENSHOTS`` (or the session's
+tmp dir) for a person to look at.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from tests.browser.watch import WatchedPage
 
 from shipyard.testing.services import free_port, unavailable
@@ -167,3 +169,18 @@ def api(showcase_url: str) -> Iterator[httpx.Client]:
         assert response.status_code == 200, response.text
         client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
         yield client
+
+
+@pytest.fixture
+def screenshot(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot named ``<name>.png`` and return its path."""
+    configured = os.environ.get("SHIPYARD_SCREENSHOTS")
+    folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def save(page: Page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True, caret="initial")
+        return path
+
+    return save

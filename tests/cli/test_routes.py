@@ -63,6 +63,12 @@ def test_json_lists_every_route_sorted_by_path(
     assert rows == [
         {
             "methods": ["MOUNT"],
+            "path": "/_shipyard/static",
+            "name": "shipyard_static",
+            "handler": "shipyard.web.static:StaticFiles",
+        },
+        {
+            "methods": ["MOUNT"],
             "path": "/files",
             "name": "files",
             "handler": "starlette.staticfiles:StaticFiles",
@@ -84,6 +90,18 @@ def test_json_lists_every_route_sorted_by_path(
             "path": "/posts/{post_id}",
             "name": "post-detail",
             "handler": f"{module_name}:show",
+        },
+        {
+            "methods": ["GET"],
+            "path": "/problems/",
+            "name": "problem_types",
+            "handler": "shipyard.web.problem_pages:problem_type_index",
+        },
+        {
+            "methods": ["GET"],
+            "path": "/problems/{slug}",
+            "name": "problem_type",
+            "handler": "shipyard.web.problem_pages:problem_type_page",
         },
         {
             "methods": ["MOUNT"],

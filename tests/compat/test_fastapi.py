@@ -93,6 +93,53 @@ def test_starlette_session_middleware_coexists(make: MakeApp) -> None:
         assert client.get("/count").json() == 2
 
 
+def test_authlib_keeps_its_state_in_starlettes_session(make: MakeApp) -> None:
+    from authlib.integrations.starlette_client import OAuth
+
+    app = make()
+    app.add_middleware(SessionMiddleware, secret_key="s" * 32)
+    oauth = OAuth()
+    oauth.register(
+        "idp",
+        client_id="client",
+        client_secret="secret",
+        authorize_url="https://idp.example/authorize",
+        access_token_url="https://idp.example/token",
+    )
+
+    @app.get("/login")
+    async def login(request: Request) -> Any:
+        return await oauth.idp.authorize_redirect(request, "https://app.example/callback")
+
+    @app.get("/pending")
+    def pending(request: Request) -> list[str]:
+        return sorted(key for key in request.session if key.startswith("_state_idp_"))
+
+    with TestClient(app) as client:
+        redirect = client.get("/login", follow_redirects=False)
+        assert redirect.status_code == 302
+        assert redirect.headers["location"].startswith("https://idp.example/authorize?")
+        state = redirect.headers["location"].split("state=")[1].split("&")[0]
+        assert client.get("/pending").json() == [f"_state_idp_{state}"]
+
+
+def test_static_mount_and_url_for(make: MakeApp, tmp_path: Path) -> None:
+    from starlette.staticfiles import StaticFiles
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "site.css").write_text("body {}")
+    app = make()
+    app.mount("/static", StaticFiles(directory=tmp_path / "assets"), name="static")
+
+    @app.get("/link")
+    def link(request: Request) -> str:
+        return str(request.url_for("static", path="site.css"))
+
+    with TestClient(app) as client:
+        assert client.get("/static/site.css").text == "body {}"
+        assert client.get("/link").json() == "http://testserver/static/site.css"
+
+
 def test_oauth2_password_form_from_a_cookieless_client(make: MakeApp) -> None:
     app = make()
 

@@ -141,7 +141,41 @@ async def test_vendored_htmx_and_extensions_are_served(app: App) -> None:
 
 async def test_app_static_dir_overrides_framework_file(app: App, static: Path) -> None:
     write(static / "shipyard/vendor/htmx.min.js", "/* patched */")
-    assert (await get(app, "/static/shipyard/vendor/htmx.min.js")).text == "/* patched */"
+    url = get_static_files(app).url("shipyard/vendor/htmx.min.js")
+    assert (await get(app, url)).text == "/* patched */"
+
+
+async def test_framework_assets_live_under_the_reserved_prefix(app: App) -> None:
+    url = get_static_files(app).url("shipyard/vendor/htmx.min.js")
+    assert url.startswith("/_shipyard/static/shipyard/vendor/htmx.min.js?v=")
+    assert (await get(app, url)).status_code == 200
+
+
+async def test_apps_own_static_mount_wins(app: App, static: Path, tmp_path: Path) -> None:
+    from starlette.staticfiles import StaticFiles as StarletteStatic
+
+    own = write(tmp_path / "own/site.css", "own {}").parent
+    write(static / "app.css", "ours {}")
+    app.mount("/static", StarletteStatic(directory=own), name="static")
+    assert (await get(app, "/static/site.css")).text == "own {}"
+    assert app.url_path_for("static", path="/site.css") == "/static/site.css"
+    # Files of app.static_dirs are still linked, through the reserved prefix.
+    url = get_static_files(app).url("app.css")
+    assert url.startswith("/_shipyard/static/app.css?v=")
+    assert (await get(app, url)).text == "ours {}"
+    htmx = await get(app, get_static_files(app).url("shipyard/vendor/htmx.min.js"))
+    assert htmx.status_code == 200
+
+
+async def test_an_app_route_under_the_static_prefix_wins(app: App, static: Path) -> None:
+    write(static / "report.txt", "file")
+
+    @app.get("/static/{name}")
+    async def generated(name: str) -> dict[str, str]:
+        return {"generated": name}
+
+    assert (await get(app, "/static/report.txt")).json() == {"generated": "report.txt"}
+    assert get_static_files(app).url("report.txt").startswith("/_shipyard/static/report.txt")
 
 
 async def test_static_url_setting_moves_the_mount(make_app: AppFactory, static: Path) -> None:

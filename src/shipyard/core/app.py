@@ -21,6 +21,7 @@ from typing import Annotated, Any, Self, TypeVar
 import typer
 from fastapi import Depends, FastAPI, Request
 from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
 from starlette.types import ASGIApp
 
 from shipyard.config import Settings, SettingsHolder
@@ -77,6 +78,7 @@ class AppBase(FastAPI):
         self.static_dirs: list[Path] = []
         self.cli_groups: list[typer.Typer] = []
         self.middleware_plan = MiddlewarePlan()
+        self._fallback_routes: list[BaseRoute] = []
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
         for extension in self.default_extensions():
@@ -142,13 +144,37 @@ class AppBase(FastAPI):
         self.middleware_plan.add(slot, placement, Middleware(middleware, **options))
 
     def build_middleware_stack(self) -> ASGIApp:
-        """Starlette's stack, with the declared framework middleware inside the app's own."""
+        """Starlette's stack, with the declared framework middleware inside the app's own.
+
+        Built when the app first runs (its lifespan or first request); fallback routes are
+        moved behind the app's own routes at that moment.
+        """
+        self._put_fallback_routes_last()
         own = self.user_middleware
         self.user_middleware = [*own, *self.middleware_plan.stack()]
         try:
             return super().build_middleware_stack()
         finally:
             self.user_middleware = own
+
+    # -- routes -----------------------------------------------------------------------
+
+    def mount_fallback(self, path: str, app: ASGIApp, *, name: str) -> None:
+        """Mount ``app`` at ``path`` behind every other route, whenever those are added.
+
+        The framework mounts its public static files this way, so an app's own mount at
+        the same path (or any route under it) wins, as it would in a plain FastAPI app.
+        """
+        route = Mount(path, app=app, name=name)
+        self._fallback_routes.append(route)
+        self.router.routes.append(route)
+
+    def _put_fallback_routes_last(self) -> None:
+        routes = self.router.routes
+        present = {id(route) for route in routes}
+        fallbacks = [route for route in self._fallback_routes if id(route) in present]
+        moved = {id(route) for route in fallbacks}
+        routes[:] = [route for route in routes if id(route) not in moved] + fallbacks
 
     # -- templates and static files ---------------------------------------------------
 

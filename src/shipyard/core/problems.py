@@ -260,8 +260,9 @@ UNSUPPORTED_MEDIA_TYPE = register_problem_type(
 VALIDATION = register_problem_type(
     "validation",
     422,
-    description="Some input is invalid; `errors` has one entry per field "
-    "(`loc`, `field`, `msg`, `type`, and a JSON `pointer` for body fields).",
+    description="Some input is invalid; `errors` has one entry per field with FastAPI's "
+    "`loc`, `msg`, `type`, `input` and `ctx`, plus `field` and a JSON `pointer` for body "
+    "fields.",
     status_default=True,
 )
 RATE_LIMITED = register_problem_type(

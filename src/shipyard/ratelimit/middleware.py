@@ -25,6 +25,7 @@ from shipyard.ratelimit.identity import credential_caller
 from shipyard.ratelimit.responses import too_many_requests
 from shipyard.ratelimit.state import LIMITER, record, recorded
 from shipyard.sessions.session import SCOPE_KEY as SESSION_SCOPE_KEY
+from shipyard.web.static import FRAMEWORK_STATIC_URL
 
 GLOBAL_BUCKET = "global"
 CREDENTIAL_HEADERS = frozenset({b"authorization", b"x-api-key"})
@@ -32,9 +33,9 @@ CREDENTIAL_HEADERS = frozenset({b"authorization", b"x-api-key"})
 
 def exempt(path: str, settings: Settings) -> bool:
     """True for static files and ``ratelimit.exempt_paths`` (exact, or prefix ending ``*``)."""
-    static = settings.web.static_url
-    if path == static or path.startswith(static + "/"):
-        return True
+    for static in (settings.web.static_url, FRAMEWORK_STATIC_URL):
+        if path == static or path.startswith(static + "/"):
+            return True
     for pattern in settings.ratelimit.exempt_paths:
         if (pattern.endswith("*") and path.startswith(pattern[:-1])) or path == pattern:
             return True

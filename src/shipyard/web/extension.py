@@ -1,7 +1,8 @@
 """``WebExtension``: puts templates, static files, htmx and error pages on an App.
 
-Registered by default. At setup it mounts the static files under
-``settings.web.static_url``, installs the error handlers and creates the app's Jinja
+Registered by default. At setup it mounts the static files under the reserved
+``/_shipyard/static`` and, behind the app's own routes, under ``settings.web.static_url``;
+it installs the error handlers and creates the app's Jinja
 environment with the framework's template globals (``htmx_config``, ``htmx_extensions``).
 """
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from shipyard.extension import Extension
 from shipyard.web.errors import install_error_handlers
 from shipyard.web.problem_pages import problem_pages
-from shipyard.web.static import get_static_files
+from shipyard.web.static import FRAMEWORK_STATIC_URL, get_static_files
 from shipyard.web.templates import get_templates, register_template_global
 
 if TYPE_CHECKING:
@@ -49,7 +50,9 @@ class WebExtension(Extension):
         register_template_global(app, "app_name", app.settings.app.name)
         register_template_global(app, "htmx_config", HTMX_CONFIG)
         register_template_global(app, "htmx_extensions", ())
-        app.mount(app.settings.web.static_url, get_static_files(app), name="static")
+        static_files = get_static_files(app)
+        app.mount(FRAMEWORK_STATIC_URL, static_files, name="shipyard_static")
+        app.mount_fallback(app.settings.web.static_url, static_files, name="static")
         problem_base = app.settings.api.problem_base_uri
         if problem_base.startswith("/"):
             app.include_router(problem_pages, prefix=problem_base.rstrip("/"))

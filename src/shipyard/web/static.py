@@ -1,11 +1,17 @@
 """Static files: lookup over the app's directories, cache-busting URLs, a pure ASGI server.
 
 Files are looked up in ``app.static_dirs`` in order, then in the framework's
-``shipyard/static`` (which holds the vendored htmx under ``shipyard/vendor/``).
-``static_url("app.css")`` gives ``/static/app.css?v=<first 12 hex of its sha256>``; the
-hash is cached per file and recomputed when the file's size or mtime changes, so an
-edited file gets a new URL. A request whose ``v`` matches the current hash is served
-with ``Cache-Control: public, max-age=31536000, immutable``; others revalidate.
+``shipyard/static`` (which holds the vendored htmx under ``shipyard/vendor/``). They are
+served at two prefixes: ``settings.web.static_url`` (``/static``), mounted behind the
+app's own routes so an app's ``app.mount("/static", ...)`` wins as in plain FastAPI, and
+the reserved :data:`FRAMEWORK_STATIC_URL`, which the framework's own assets
+(``shipyard/...``) always use and which nothing of the app shadows.
+
+``static_url("app.css")`` gives ``/static/app.css?v=<first 12 hex of its sha256>`` (the
+reserved prefix when the app has taken ``/static`` for itself); the hash is cached per
+file and recomputed when the file's size or mtime changes, so an edited file gets a new
+URL. A request whose ``v`` matches the current hash is served with
+``Cache-Control: public, max-age=31536000, immutable``; others revalidate.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from starlette.datastructures import Headers, QueryParams
 from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from shipyard.core.services import Service
@@ -30,6 +37,12 @@ logger = logging.getLogger("shipyard.web.static")
 
 FRAMEWORK_STATIC = Path(__file__).resolve().parent.parent / "static"
 """The framework's own static files (vendored htmx and its extensions)."""
+
+FRAMEWORK_STATIC_URL = "/_shipyard/static"
+"""The reserved prefix the framework's own assets are served under."""
+
+FRAMEWORK_NAMESPACE = "shipyard/"
+"""Paths under this folder are framework assets, linked through the reserved prefix."""
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 _HASH_LENGTH = 12
@@ -51,6 +64,7 @@ class StaticFiles:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
         self._hashes: dict[Path, tuple[int, int, str]] = {}
+        self._taken: tuple[int, bool] | None = None
         settings = getattr(app, "settings", None)
         self.prefix: str = settings.web.static_url if settings is not None else "/static"
         """The URL prefix (``settings.web.static_url`` when the files were mounted)."""
@@ -94,12 +108,35 @@ class StaticFiles:
     def url(self, path: str, root_path: str = "") -> str:
         """The URL of a static file with its content hash (logged, unhashed if missing)."""
         clean = path.lstrip("/")
-        base = f"{root_path}{self.prefix}/{clean}"
+        reserved = clean.startswith(FRAMEWORK_NAMESPACE) or self.public_prefix_taken()
+        prefix = FRAMEWORK_STATIC_URL if reserved else self.prefix
+        base = f"{root_path}{prefix}/{clean}"
         digest = self.content_hash(clean)
         if digest is None:
             logger.warning("static file %r not found in %s", path, self.directories)
             return base
         return f"{base}?v={digest}"
+
+    def public_prefix_taken(self) -> bool:
+        """True when a route of the app answers under the public prefix (and so wins).
+
+        Worked out again only when the number of routes changes.
+        """
+        routes = getattr(self.app, "routes", [])
+        if self._taken is not None and self._taken[0] == len(routes):
+            return self._taken[1]
+        probe: Scope = {
+            "type": "http",
+            "method": "GET",
+            "path": f"{self.prefix}/_",
+            "root_path": "",
+        }
+        taken = any(
+            getattr(route, "app", None) is not self and route.matches(probe)[0] is not Match.NONE
+            for route in routes
+        )
+        self._taken = (len(routes), taken)
+        return taken
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve ``GET``/``HEAD`` of a file under the mount point (pure ASGI)."""

@@ -120,7 +120,9 @@ async def test_page_is_strict_csp_clean_and_offline() -> None:
     audit.feed(response.text)
     assert audit.scripts, "the page loads its script"
     assert all(script.get("nonce") == nonce.group(1) for script in audit.scripts)
-    assert all((script.get("src") or "").startswith("/static/") for script in audit.scripts)
+    assert all(
+        (script.get("src") or "").startswith("/_shipyard/static/") for script in audit.scripts
+    )
     assert audit.inline_script_text.strip() == ""
     assert audit.handlers == []
     assert audit.styled == []
@@ -138,7 +140,9 @@ async def test_script_and_stylesheet_are_served_from_static() -> None:
     app = build_app(CookbookExtension())
     page = (await fetch_page(app)).text
     for name, kind in (("cookbook.js", "javascript"), ("cookbook.css", "text/css")):
-        match = re.search(rf'"(/static/shipyard/cookbook/{re.escape(name)}\?v=[0-9a-f]+)"', page)
+        match = re.search(
+            rf'"(/_shipyard/static/shipyard/cookbook/{re.escape(name)}\?v=[0-9a-f]+)"', page
+        )
         assert match is not None, name
         asset = await fetch_page(app, match.group(1))
         assert asset.status_code == 200
