@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Self, TypeVar
 
 import typer
 from fastapi import Depends, FastAPI, Request
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from shipyard.config import Settings, SettingsHolder
@@ -159,15 +159,21 @@ class AppBase(FastAPI):
 
     # -- routes -----------------------------------------------------------------------
 
-    def mount_fallback(self, path: str, app: ASGIApp, *, name: str) -> None:
-        """Mount ``app`` at ``path`` behind every other route, whenever those are added.
+    @contextmanager
+    def behind_app_routes(self) -> Iterator[None]:
+        """Routes added inside this block are matched after every route of the app.
 
-        The framework mounts its public static files this way, so an app's own mount at
-        the same path (or any route under it) wins, as it would in a plain FastAPI app.
+        The framework adds its public static mount and its pages this way, so an app's own
+        route at the same path wins (as it would in a plain FastAPI app), and the app's
+        requests never pay for matching the framework's routes first.
         """
-        route = Mount(path, app=app, name=name)
-        self._fallback_routes.append(route)
-        self.router.routes.append(route)
+        before = {id(route) for route in self.router.routes}
+        try:
+            yield
+        finally:
+            self._fallback_routes.extend(
+                route for route in self.router.routes if id(route) not in before
+            )
 
     def _put_fallback_routes_last(self) -> None:
         routes = self.router.routes

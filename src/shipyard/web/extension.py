@@ -1,9 +1,10 @@
 """``WebExtension``: puts templates, static files, htmx and error pages on an App.
 
 Registered by default. At setup it mounts the static files under the reserved
-``/_shipyard/static`` and, behind the app's own routes, under ``settings.web.static_url``;
-it installs the error handlers and creates the app's Jinja
-environment with the framework's template globals (``htmx_config``, ``htmx_extensions``).
+``/_shipyard/static`` and, behind the app's own routes, under ``settings.web.static_url``
+along with the problem type pages; it installs the error handlers and creates the app's
+Jinja environment with the framework's template globals (``htmx_config``,
+``htmx_extensions``).
 """
 
 from __future__ import annotations
@@ -52,10 +53,11 @@ class WebExtension(Extension):
         register_template_global(app, "htmx_extensions", ())
         static_files = get_static_files(app)
         app.mount(FRAMEWORK_STATIC_URL, static_files, name="shipyard_static")
-        app.mount_fallback(app.settings.web.static_url, static_files, name="static")
-        problem_base = app.settings.api.problem_base_uri
-        if problem_base.startswith("/"):
-            app.include_router(problem_pages, prefix=problem_base.rstrip("/"))
+        with app.behind_app_routes():
+            app.mount(app.settings.web.static_url, static_files, name="static")
+            problem_base = app.settings.api.problem_base_uri
+            if problem_base.startswith("/"):
+                app.include_router(problem_pages, prefix=problem_base.rstrip("/"))
         install_error_handlers(app)
         # Our handler decides between the debug page and a safe 500 from the *current*
         # settings; Starlette's debug mode would bypass it with its own traceback page,
