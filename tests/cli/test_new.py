@@ -129,6 +129,8 @@ def test_sqlite_is_the_default_and_postgres_is_an_option(
     )
     pyproject = tomllib.loads((clean_env / "big-shop/pyproject.toml").read_text())
     assert pyproject["project"]["dependencies"] == ["shipyard[postgres]>=0.1"]
+    shared = tomllib.loads((clean_env / "lite/config/settings.toml").read_text())
+    assert shared["api"] == {"error_format": "problem", "problem_base_uri": "/problems/"}
 
 
 def test_unknown_db_choice_is_refused(runner: CliRunner, clean_env: Path) -> None:
