@@ -7,8 +7,12 @@ when the app builds it. Read top to bottom, outermost first:
 
 ``security_headers``
     Every response gets the headers, rejections from the layers below included.
+``hosts``
+    A request for a host the app does not serve is refused before anything else runs.
 ``cors``
     Preflights are answered before any session or limit is looked at.
+``body_limit``
+    Bodies over the size limit are refused while streaming, before any layer parses them.
 ``sessions``
     The lazy session, so the layers below (and the error pages) can use it.
 ``ratelimit``
@@ -31,7 +35,9 @@ from shipyard.errors import ShipyardError
 
 MIDDLEWARE_ORDER: tuple[str, ...] = (
     "security_headers",
+    "hosts",
     "cors",
+    "body_limit",
     "sessions",
     "ratelimit",
     "csrf",
