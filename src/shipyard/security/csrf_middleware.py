@@ -30,6 +30,7 @@ from shipyard.security.csrf_exemptions import ExemptionTable
 from shipyard.security.formtoken import FieldSearch, is_form
 from shipyard.sessions.session import get_session
 from shipyard.web.errors import problem_response
+from shipyard.web.route_walk import route_path
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,13 +48,6 @@ class CsrfRejected(Exception):
         self.status = status
         self.title = title
         self.detail = detail
-
-
-def route_path(scope: Scope) -> str:
-    """The path routing matches: ``scope["path"]`` without the ``root_path`` prefix."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def _path_exempt(path: str, patterns: Sequence[str]) -> bool:

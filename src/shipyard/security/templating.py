@@ -4,6 +4,8 @@
 ``get_flashed_messages()`` in a template never forces a store read: on a session that was
 not loaded (the endpoint did not use it) it returns nothing and leaves the messages queued
 for the next page that loads the session. Error pages therefore never eat a flash.
+Pages rendered before the sessions layer (a refusal by the body-size limit) have no
+session: there ``csrf_token()`` and ``csrf_field()`` are empty and no message is shown.
 """
 
 from __future__ import annotations
@@ -16,22 +18,29 @@ from markupsafe import Markup
 
 from shipyard.security.csrf import csrf_field, csrf_token
 from shipyard.security.headers import csp_nonce
-from shipyard.sessions.session import get_session
+from shipyard.sessions.session import SCOPE_KEY, Session, get_session
 from shipyard.web.flash import FlashMessage, get_flashed_messages
 from shipyard.web.templates import register_template_global
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+    from starlette.requests import HTTPConnection
+
+
+def _has_session(request: HTTPConnection) -> bool:
+    return isinstance(request.scope.get(SCOPE_KEY), Session)
 
 
 @pass_context
 def _csrf_token(context: Context) -> str:
-    return csrf_token(context["request"])
+    request = context["request"]
+    return csrf_token(request) if _has_session(request) else ""
 
 
 @pass_context
 def _csrf_field(context: Context) -> Markup:
-    return csrf_field(context["request"])
+    request = context["request"]
+    return csrf_field(request) if _has_session(request) else Markup("")
 
 
 @pass_context
@@ -42,7 +51,7 @@ def _csp_nonce(context: Context) -> str:
 @pass_context
 def _get_flashed_messages(context: Context) -> list[FlashMessage]:
     request = context["request"]
-    if not get_session(request).loaded:
+    if not _has_session(request) or not get_session(request).loaded:
         return []
     return get_flashed_messages(request)
 

@@ -1,10 +1,11 @@
 """``WebExtension``: puts templates, static files, htmx and error pages on an App.
 
-Registered by default. At setup it mounts the static files under the reserved
-``/_shipyard/static`` and, behind the app's own routes, under ``settings.web.static_url``
-along with the problem type pages; it installs the error handlers and creates the app's
-Jinja environment with the framework's template globals (``htmx_config``,
-``htmx_extensions``).
+Registered by default. At setup it fills the ``body_limit`` middleware slot (bodies over
+``web.max_body_size``, or the route's own ``max_body_size``, get a 413), mounts the static
+files under the reserved ``/_shipyard/static`` and, behind the app's own routes, under
+``settings.web.static_url`` along with the problem type pages; it installs the error
+handlers and creates the app's Jinja environment with the framework's template globals
+(``htmx_config``, ``htmx_extensions``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from shipyard.extension import Extension
+from shipyard.web.body_limit import BodyLimitMiddleware
 from shipyard.web.errors import install_error_handlers
 from shipyard.web.problem_pages import problem_pages
 from shipyard.web.static import FRAMEWORK_STATIC_URL, get_static_files
@@ -47,6 +49,7 @@ class WebExtension(Extension):
     name = "web"
 
     def setup(self, app: AppBase) -> None:
+        app.use_middleware("body_limit", BodyLimitMiddleware)
         get_templates(app)
         register_template_global(app, "app_name", app.settings.app.name)
         register_template_global(app, "htmx_config", HTMX_CONFIG)

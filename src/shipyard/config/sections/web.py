@@ -23,6 +23,12 @@ class WebSettings(Section):
     static_max_age: int = Field(
         default=0, ge=0, description="Cache lifetime (s) of static URLs without a content hash."
     )
+    max_body_size: int = Field(
+        default=2_621_440,
+        ge=0,
+        description="Largest request body in bytes (2.5 MiB), any content type; 413 above "
+        "it. Upload routes raise it with FastAPI's max_body_size= on the route or router.",
+    )
 
 
 class SessionSettings(Section):
@@ -79,7 +85,10 @@ class CsrfSettings(Section):
         default_factory=list, description="Other origins allowed to post, e.g. https://a.b."
     )
     max_body_size: int = Field(
-        default=1024 * 1024, ge=1024, description="Bytes read while looking for the field."
+        default=1024 * 1024,
+        ge=1024,
+        description="Bytes of a form held in memory while looking for the token field (the "
+        "whole body is capped by web.max_body_size).",
     )
 
 
