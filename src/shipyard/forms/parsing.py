@@ -1,12 +1,13 @@
 """Reading a submitted form: the request body (or query string) to a validation payload.
 
 Owns the HTTP side of forms: which content types are accepted (415 otherwise), the size
-limits (413 for a declared body that is too big, 400 for a field or file count over the
-limit or a body that is not valid multipart), and the browser conventions that turn raw
-form values into what a pydantic model expects: an unchecked checkbox is absent (so
-``False``), an empty string means "not given" (``None`` for optional fields, the default
-or a "required" error otherwise), a browser's empty file input is no file, and list fields
-collect every value sent under their name.
+limits (the whole body is capped before parsing by :mod:`shipyard.web.body_limit`; here
+413 for a declared body over a form's own tighter limit, 400 for a field or file count
+over the limit or a body that is not valid multipart), and the browser conventions that
+turn raw form values into what a pydantic model expects: an unchecked checkbox is absent
+(so ``False``), an empty string means "not given" (``None`` for optional fields, the
+default or a "required" error otherwise), a browser's empty file input is no file, and
+list fields collect every value sent under their name.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ _QUERY_METHODS = frozenset({"GET", "HEAD"})
 class FormLimits:
     """Bounds on what one form submission may contain."""
 
-    max_body_size: int = 16 * 1024 * 1024
-    """Largest declared ``Content-Length`` in bytes (files included); 413 above it."""
+    max_body_size: int | None = None
+    """Largest declared ``Content-Length`` in bytes (files included), 413 above it, to
+    refuse one form below the app's body limit; None: only that limit applies
+    (``web.max_body_size``, raised for upload routes with the route's ``max_body_size``)."""
     max_part_size: int = 1024 * 1024
     """Largest single non-file field in bytes; 400 above it."""
     max_fields: int = 1000
@@ -57,7 +60,7 @@ async def read_form(request: Request, limits: FormLimits) -> FormData:
             f"This endpoint expects a form ({' or '.join(FORM_MEDIA_TYPES)}), "
             f"not {media_type or 'a body without a Content-Type'}.",
         )
-    if declared > limits.max_body_size:
+    if limits.max_body_size is not None and declared > limits.max_body_size:
         raise HTTPException(
             413,
             f"The form is {declared} bytes; the limit is {limits.max_body_size} bytes.",
