@@ -4,7 +4,7 @@ Every content type has an endpoint: JSON (anonymous, and one behind authenticati
 a urlencoded form, text/plain, a multipart upload route with its own larger
 ``max_body_size``, a router included with a smaller one, and a raw stream that records
 how many bytes the app was handed (``app.state.streamed``). ``server_app`` builds it for
-``uvicorn --factory`` from ``BODIES_DATABASE_URL`` and ``BODIES_MAX_BODY_SIZE``.
+``uvicorn --factory`` on ``BODIES_DATABASE_URL`` with the default ``web.max_body_size``.
 """
 
 from __future__ import annotations
@@ -100,16 +100,16 @@ def tiny_routes() -> APIRouter:
     return router
 
 
-def make_app(database_url: str, root: Path, max_body_size: int = LIMIT) -> App:
-    """The body-limit test app on ``database_url`` with ``web.max_body_size``."""
-    settings = Settings.model_validate(
-        {
-            "profile": "test",
-            "database": {"url": database_url},
-            "auth": FAST_ARGON2,
-            "web": {"max_body_size": max_body_size},
-        }
-    )
+def make_app(database_url: str, root: Path, max_body_size: int | None = LIMIT) -> App:
+    """The body-limit test app on ``database_url``; ``max_body_size`` None: the default."""
+    values: dict[str, Any] = {
+        "profile": "test",
+        "database": {"url": database_url},
+        "auth": FAST_ARGON2,
+    }
+    if max_body_size is not None:
+        values["web"] = {"max_body_size": max_body_size}
+    settings = Settings.model_validate(values)
     app = App(
         settings=settings,
         root=root,
@@ -123,9 +123,5 @@ def make_app(database_url: str, root: Path, max_body_size: int = LIMIT) -> App:
 
 
 def server_app() -> App:
-    """The app ``uvicorn --factory`` serves in the memory test."""
-    return make_app(
-        os.environ["BODIES_DATABASE_URL"],
-        Path.cwd(),
-        int(os.environ.get("BODIES_MAX_BODY_SIZE", LIMIT)),
-    )
+    """The app ``uvicorn --factory`` serves in the memory test, with the default limit."""
+    return make_app(os.environ["BODIES_DATABASE_URL"], Path.cwd(), max_body_size=None)
