@@ -1,10 +1,11 @@
-"""Oversized bodies against a real uvicorn: the server's peak memory stays flat.
+"""Oversized bodies against real servers: their peak memory stays flat.
 
 Before the limit, one anonymous 64 MiB JSON body raised the server's peak RSS by ~200 MiB
-and four 128 MiB bodies at once by ~800 MiB. Here the app runs under ``uvicorn`` in a
-subprocess with the default ``web.max_body_size``; raw sockets send a 64 MiB body, then
-four 128 MiB bodies at once (two with ``Content-Length``, two chunked), while a thread
-samples the server process's RSS with psutil every few milliseconds.
+and four 128 MiB bodies at once by ~800 MiB. Here the app runs under ``uvicorn`` and under
+``granian`` (the production default) in a subprocess with the default
+``web.max_body_size``; raw sockets send a 64 MiB body, then four 128 MiB bodies at once
+(two with ``Content-Length``, two chunked), while a thread samples the RSS of the server's
+processes (granian's worker is a child) with psutil every few milliseconds.
 """
 
 from __future__ import annotations
@@ -35,20 +36,33 @@ MAX_GROWTH = 50 * MiB
 """Far below the pre-fix growth (~200 MiB for one body, ~800 MiB for four)."""
 
 
+APP = "tests.web.bodies.bodyapp:server_app"
+SERVERS = {
+    "uvicorn": [sys.executable, "-m", "uvicorn", "--factory", APP, "--log-level", "warning"],
+    "granian": [
+        str(Path(sys.executable).with_name("granian")),
+        *("--interface", "asgi", "--factory", "--workers", "1", "--log-level", "warning", APP),
+    ],
+}
+
+
 @dataclass
 class Server:
-    """The body-limit test app under uvicorn, in a subprocess."""
+    """The body-limit test app under a real server, in a subprocess."""
 
     process: subprocess.Popen[bytes]
     port: int
     log: Path
 
     def rss(self) -> int:
-        return int(psutil.Process(self.process.pid).memory_info().rss)
+        """The resident memory of the server and its worker processes, in bytes."""
+        main = psutil.Process(self.process.pid)
+        processes = [main, *main.children(recursive=True)]
+        return sum(int(process.memory_info().rss) for process in processes)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+@pytest.fixture(params=list(SERVERS))
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     path = [
         str(ROOT / "src"),
@@ -60,8 +74,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
         PYTHONPATH=os.pathsep.join(path),
         BODIES_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bodies.db'}",
     )
-    command = [sys.executable, "-m", "uvicorn", "--factory", "tests.web.bodies.bodyapp:server_app"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command = [*SERVERS[request.param], "--host", "127.0.0.1", "--port", str(port)]
     log = tmp_path / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=output, stderr=output)
@@ -82,13 +95,15 @@ def _wait_until_up(server: Server) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            pytest.fail(f"uvicorn exited ({server.process.returncode}):\n{server.log.read_text()}")
+            pytest.fail(
+                f"the server exited ({server.process.returncode}):\n{server.log.read_text()}"
+            )
         try:
             httpx.get(f"http://127.0.0.1:{server.port}/raw", timeout=1.0)
             return
         except httpx.TransportError:
             time.sleep(0.1)
-    pytest.fail(f"uvicorn did not answer within {STARTUP_TIMEOUT}s:\n{server.log.read_text()}")
+    pytest.fail(f"the server did not answer in {STARTUP_TIMEOUT}s:\n{server.log.read_text()}")
 
 
 @dataclass
@@ -119,7 +134,7 @@ class PeakSampler:
 def send_json(port: int, size: int, *, chunked: bool) -> str:
     """POST a ``size``-byte JSON body on a raw socket; the status line, or how it ended."""
     framing = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
-    head = f"POST /json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    head = "POST /json HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
     head += f"{framing}\r\n\r\n"
     block = b"x" * MiB
     pieces = [b'{"a": "', *([block] * ((size - 9) // MiB)), b"x" * ((size - 9) % MiB), b'"}']
