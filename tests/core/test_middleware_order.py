@@ -16,6 +16,7 @@ from shipyard.ratelimit.middleware import RateLimitMiddleware
 from shipyard.security.csrf_middleware import CsrfMiddleware
 from shipyard.security.headers import SecurityHeadersMiddleware
 from shipyard.sessions.middleware import SessionMiddleware
+from shipyard.web.body_limit import BodyLimitMiddleware
 
 
 class Passthrough:
@@ -42,6 +43,7 @@ def test_the_default_app_follows_the_declared_order() -> None:
     assert plan.classes() == [
         SecurityHeadersMiddleware,
         CORSMiddleware,
+        BodyLimitMiddleware,
         SessionMiddleware,
         RateLimitMiddleware,
         CsrfMiddleware,

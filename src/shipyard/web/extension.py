@@ -50,6 +50,9 @@ class WebExtension(Extension):
 
     def setup(self, app: AppBase) -> None:
         app.use_middleware("body_limit", BodyLimitMiddleware)
+        # FastAPI(max_body_size=...) would add FastAPI's own check outside every middleware,
+        # answering in plain text; ours reads that limit from app.router instead.
+        app.max_body_size = None
         get_templates(app)
         register_template_global(app, "app_name", app.settings.app.name)
         register_template_global(app, "htmx_config", HTMX_CONFIG)

@@ -8,6 +8,7 @@ bytes the raw endpoint was handed, so each refusal also proves the app never got
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,7 +19,7 @@ from starlette.routing import Mount, Route
 from starlette.types import Message, Receive, Scope, Send
 from tests.web.bodies.bodyapp import LIMIT, TINY_LIMIT, UPLOAD_LIMIT, routes
 
-from shipyard import App
+from shipyard import App, Settings
 from shipyard.testing import ShipyardClient, UserFactory
 from shipyard.web.body_limit import BodyLimitMiddleware, RouteBodyLimits
 
@@ -250,6 +251,15 @@ async def test_browsers_get_the_error_page(client: ShipyardClient) -> None:
     assert f"limit of {LIMIT} bytes" in response.text
 
 
+async def test_htmx_gets_the_error_fragment(client: ShipyardClient) -> None:
+    response = await client.post(
+        "/text", content=b"x" * OVER, headers={"accept": "text/html", "hx-request": "true"}
+    )
+    assert response.status_code == 413
+    assert "<html" not in response.text
+    assert "larger than this server accepts" in response.text
+
+
 # -- what requests without a body pay -------------------------------------------------------
 
 
@@ -281,16 +291,16 @@ async def test_websockets_and_requests_without_a_body_go_through_untouched(
     assert scope["seen_receive"] is _original_receive  # not wrapped, no limit looked up
 
 
-def test_only_routes_with_their_own_limit_are_compiled() -> None:
+def test_only_routes_with_their_own_limit_are_compiled_inner_first() -> None:
     app = FastAPI()
     app.include_router(routes())
-    app.router.routes.append(
-        Mount("/files", routes=[Route("/put", _inner, methods=["PUT"])], max_body_size=9 * KiB)
-    )
+    inner = [Route("/big", _inner, methods=["PUT"], max_body_size=90 * KiB), Route("/x", _inner)]
+    app.router.routes.append(Mount("/files", routes=inner, max_body_size=9 * KiB))
     limits = RouteBodyLimits()
     compiled = limits._compiled.entries(app.router.routes)
     assert [(pattern.pattern.pattern, limit) for pattern, limit in compiled] == [
         ("^/upload$", UPLOAD_LIMIT),
+        ("^/files/big$", 90 * KiB),
         ("^/files/(?P<path>.*)$", 9 * KiB),
     ]
 
@@ -302,3 +312,17 @@ def test_each_request_gets_its_route_limit_else_the_setting(app: App) -> None:
     assert limits.limit_for(app, "POST", "/tiny/note") == TINY_LIMIT
     assert limits.limit_for(app, "POST", "/json") == LIMIT
     assert limits.limit_for(app, "POST", "/nowhere") == LIMIT
+
+
+async def test_fastapis_app_wide_limit_takes_the_place_of_the_setting(tmp_path: Path) -> None:
+    app = App(settings=Settings(profile="test"), root=tmp_path, max_body_size=5 * KiB)
+    app.state.handled = []
+    app.include_router(routes())
+    limits = RouteBodyLimits()
+    assert limits.limit_for(app, "POST", "/json") == 5 * KiB
+    assert limits.limit_for(app, "POST", "/upload") == UPLOAD_LIMIT
+    async with ShipyardClient(app) as http:
+        # The problem document of ours, not FastAPI's plain-text 413 from outside the stack.
+        for content in (b"x" * (5 * KiB + 1), chunked(b"x" * (5 * KiB + 1))):
+            assert_too_large(await http.post("/text", content=content), 5 * KiB)
+        assert (await http.post("/text", content=b"x" * 5 * KiB)).is_success
