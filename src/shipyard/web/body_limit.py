@@ -65,17 +65,20 @@ class RouteBodyLimits:
 
 
 async def _answer(scope: Scope, receive: Receive, send: Send, status: int, detail: str) -> None:
+    """A problem response that closes the connection (the body is left unread)."""
     title = "Content too large" if status == 413 else "Invalid Content-Length"
     response = problem_response(Request(scope), status, title, detail)
     response.headers["Connection"] = "close"
     await response(scope, receive, send)
 
 
-def _too_large(limit: int) -> str:
-    return (
+async def refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """Answer 413 ``payload-too-large`` for a body over ``limit`` bytes."""
+    detail = (
         f"The request body is over this endpoint's limit of {limit} bytes. Send less; an "
         "upload route raises its limit with max_body_size= (web.max_body_size for all)."
     )
+    await _answer(scope, receive, send, 413, detail)
 
 
 class LimitedBody:
@@ -113,9 +116,7 @@ class LimitedBody:
                 self.exceeded = True
                 if not self.started:
                     self.refused = True
-                    await _answer(
-                        self.scope, self._receive, self._send, 413, _too_large(self.limit)
-                    )
+                    await refuse(self.scope, self._receive, self._send, self.limit)
                 return {"type": "http.disconnect"}
         return message
 
@@ -164,7 +165,7 @@ class BodyLimitMiddleware:
                 return
             digits = length.lstrip(b"0")
             if len(digits) > _MAX_DIGITS or int(digits or b"0") > limit:
-                await _answer(scope, receive, send, 413, _too_large(limit))
+                await refuse(scope, receive, send, limit)
                 return
         body = LimitedBody(scope, receive, send, limit)
         try:

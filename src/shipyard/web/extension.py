@@ -10,8 +10,10 @@ handlers and creates the app's Jinja environment with the framework's template g
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from shipyard.core.checks import Finding
 from shipyard.extension import Extension
 from shipyard.web.body_limit import BodyLimitMiddleware
 from shipyard.web.errors import install_error_handlers
@@ -42,6 +44,9 @@ HTMX_CONFIG: dict[str, Any] = {
 """htmx settings for a strict CSP (no eval, no injected styles); 422 re-rendered forms
 are swapped in place, other error fragments are shown in ``#flash-messages``."""
 
+LARGE_BODY_LIMIT = 16 * 1024 * 1024
+"""An app-wide body limit above this gets ``web.W001`` before deploying."""
+
 
 class WebExtension(Extension):
     """Templates, static files (with the vendored htmx) and error pages."""
@@ -70,3 +75,15 @@ class WebExtension(Extension):
         # unless the app asked for it in so many words (App(debug=True)).
         if not app.debug_requested:
             app.debug = False
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        limit = app.settings.web.max_body_size
+        if deploy and limit > LARGE_BODY_LIMIT:
+            yield Finding(
+                "web.W001",
+                "warning",
+                f"web.max_body_size is {limit / 2**20:.0f} MiB: every route, anonymous ones "
+                "included, accepts bodies that large",
+                "keep web.max_body_size small (the default is 2.5 MiB) and raise it on the "
+                "upload routes only, with max_body_size= on the route or its router",
+            )

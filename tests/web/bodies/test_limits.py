@@ -20,6 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 from tests.web.bodies.bodyapp import LIMIT, TINY_LIMIT, UPLOAD_LIMIT, routes
 
 from shipyard import App, Settings
+from shipyard.core.checks import run_checks
 from shipyard.testing import ShipyardClient, UserFactory
 from shipyard.web.body_limit import BodyLimitMiddleware, RouteBodyLimits
 
@@ -326,3 +327,16 @@ async def test_fastapis_app_wide_limit_takes_the_place_of_the_setting(tmp_path: 
         for content in (b"x" * (5 * KiB + 1), chunked(b"x" * (5 * KiB + 1))):
             assert_too_large(await http.post("/text", content=content), 5 * KiB)
         assert (await http.post("/text", content=b"x" * 5 * KiB)).is_success
+
+
+@pytest.mark.parametrize(("size", "warned"), [(16 * KiB * KiB, False), (64 * KiB * KiB, True)])
+def test_a_large_app_wide_limit_is_a_deploy_warning(
+    tmp_path: Path, size: int, warned: bool
+) -> None:
+    app = App(settings=Settings(profile="test", web={"max_body_size": size}), root=tmp_path)
+    finding = [f for f in run_checks(app, deploy=True) if f.id == "web.W001"]
+    assert bool(finding) is warned
+    assert not [f for f in run_checks(app, deploy=False) if f.id == "web.W001"]
+    if warned:
+        assert "64 MiB" in finding[0].message
+        assert "upload routes" in finding[0].hint

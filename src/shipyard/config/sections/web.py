@@ -10,7 +10,7 @@ from shipyard.config.sections.base import Section
 
 
 class WebSettings(Section):
-    """Templates and static files (see docs/templates-and-htmx.md)."""
+    """Templates, static files (docs/templates-and-htmx.md) and the body limit (docs/forms.md)."""
 
     static_url: str = Field(
         default="/static",
