@@ -3,8 +3,9 @@
 Argon2id is meant to be slow (tens of milliseconds of CPU and 19 MiB per call by
 default): run on the event loop it stalls every other request of the process. Each call
 goes to a pool of at most ``auth.hash_concurrency`` threads (default: the CPUs this
-process may use); more callers wait their turn without blocking the loop. argon2-cffi
-releases the GIL while it hashes, so the threads run in parallel.
+process may use but one, so one stays free for the loop); more callers wait their turn
+without blocking the loop. argon2-cffi releases the GIL while it hashes, so the threads
+run in parallel.
 
 Pools are per process and per size: a forked worker starts with none (threads do not
 survive ``fork``), and apps with the same setting share one.
@@ -38,8 +39,9 @@ def available_cpus() -> int:
 
 
 def hash_concurrency(settings: AuthSettings) -> int:
-    """How many hashes may run at once: ``auth.hash_concurrency``, else the CPU count."""
-    return settings.hash_concurrency or available_cpus()
+    """How many hashes may run at once: ``auth.hash_concurrency``, else one per CPU but
+    one (at least one), so that a CPU stays free for the event loop."""
+    return settings.hash_concurrency or max(1, available_cpus() - 1)
 
 
 def _pool(size: int) -> ThreadPoolExecutor:

@@ -22,7 +22,7 @@ class AuthSettings(Section):
         default=None,
         ge=1,
         description="Password hashes and checks run at once, in threads off the event loop "
-        "(more wait their turn); null: the number of CPUs the process may use.",
+        "(more wait their turn); null: the CPUs the process may use, but one (at least 1).",
     )
     password_min_length: int = Field(default=12, ge=1, description="Shortest password accepted.")
     password_max_length: int = Field(default=1024, ge=8, description="Longer is refused.")
