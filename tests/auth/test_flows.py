@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from itsdangerous import TimestampSigner
 from tests.auth.support import HTML, PASSWORD, AuthHarness
 
@@ -34,13 +38,17 @@ def register(
 # -- registration ----------------------------------------------------------------------
 
 
-def test_register_logs_in_and_mails_a_verification_link(auth: AuthHarness) -> None:
+def test_register_mails_a_verification_link_and_sends_to_the_login_page(
+    auth: AuthHarness,
+) -> None:
     response = register(auth, "  New.User@Example.com ", PASSWORD)
     assert response.status_code == 303, response.text
-    assert auth.client.get("/api/me").json()["email"] == "new.user@example.com"
+    assert response.headers["location"] == "/account/login"
+    assert auth.client.get("/api/me").status_code == 401  # not logged in: see below
     assert len(auth.outbox) == 1
     assert auth.outbox[0].to == "new.user@example.com"
     assert "/account/verify?token=" in auth.outbox[0].text
+    assert auth.log_in("new.user@example.com").status_code == 303
 
 
 @pytest.mark.parametrize(
@@ -63,11 +71,128 @@ def test_register_refuses_mismatch_and_bad_email(lite: AuthHarness) -> None:
     assert "valid email" in register(lite, "not-an-email", PASSWORD).text
 
 
-def test_register_refuses_a_duplicate_email_in_another_case(auth: AuthHarness) -> None:
+def _comparable(response: httpx.Response) -> tuple[int, dict[str, str], str]:
+    """Status, headers and body, without what differs on every response anyway (dates,
+    nonces, CSRF tokens, cookie values, the rate limit's running count)."""
+    nonce = re.compile(r"(nonce[=-]\"?|csrf_token\" value=\"|X-CSRF-Token\": \")[^\"';& ]+")
+    headers = {
+        name: nonce.sub(r"\1*", value)
+        for name, value in response.headers.items()
+        if name not in {"date", "set-cookie", "ratelimit-remaining"}
+    }
+    cookies = sorted(cookie.split("=", 1)[0] for cookie in response.headers.get_list("set-cookie"))
+    headers["set-cookie names"] = ",".join(cookies)
+    return response.status_code, headers, nonce.sub(r"\1*", response.text)
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["browser", "htmx"])
+def test_register_answers_a_taken_address_exactly_like_a_new_one(
+    auth: AuthHarness, htmx: bool
+) -> None:
     auth.create_user("ada@example.com")
-    response = register(auth, "ADA@Example.COM", PASSWORD)
-    assert response.status_code == 422
-    assert "already exists" in response.text
+    before = auth.user("ada@example.com")
+    headers = {"HX-Request": "true"} if htmx else {}
+    answers = []
+    for email in ("ADA@Example.COM", "new@example.com"):
+        auth.client.cookies.clear()
+        data = {"email": email, "password": NEW, "password_confirm": NEW}
+        response = auth.post_form(
+            "/account/register", data, csrf_from="/account/register", headers=headers
+        )
+        landing = auth.client.get("/account/login", headers=HTML)  # shows the flash
+        answers.append((_comparable(response), _comparable(landing)))
+
+    assert answers[0] == answers[1]
+    assert "Check your inbox" in answers[0][1][2]
+    after = auth.user("ada@example.com")
+    assert (after.password_hash, after.session_epoch, after.is_verified, after.email) == (
+        before.password_hash,
+        before.session_epoch,
+        before.is_verified,
+        before.email,
+    )
+    auth.client.cookies.clear()
+    assert auth.log_in("ada@example.com", NEW).status_code == 422  # not the registrant's
+    assert auth.log_in("ada@example.com", PASSWORD).status_code == 303
+
+
+def test_register_with_a_taken_address_mails_its_owner_instead(auth: AuthHarness) -> None:
+    auth.create_user("ada@example.com")
+    register(auth, "Ada@Example.com", NEW)
+    register(auth, "new@example.com", NEW)
+
+    notice, verification = auth.outbox
+    assert (notice.to, notice.subject) == (
+        "ada@example.com",
+        "Someone tried to register with your address",
+    )
+    assert "http://testserver/account/login" in notice.text
+    assert "http://testserver/account/forgot" in notice.text
+    assert "token=" not in notice.text  # nothing in it works without the mailbox owner
+    assert verification.to == "new@example.com"
+    assert "/account/verify?token=" in verification.text
+
+
+def test_register_hashes_the_password_for_a_taken_address_too(
+    auth: AuthHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth.create_user("ada@example.com")
+    hashed: list[str] = []
+    original = PasswordHasher.hash
+
+    def counting(hasher: PasswordHasher, password: str | bytes, **kwargs: Any) -> str:
+        hashed.append(str(password))
+        return original(hasher, password, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", counting)
+    register(auth, "ada@example.com", NEW)
+    register(auth, "new@example.com", NEW)
+
+    assert hashed == [NEW, NEW]
+
+
+def test_register_with_a_deactivated_address_answers_the_same_and_mails_nobody(
+    lite: AuthHarness,
+) -> None:
+    lite.create_user("gone@example.com", is_active=False)
+
+    response = register(lite, "gone@example.com", NEW)
+
+    assert (response.status_code, response.headers["location"]) == (303, "/account/login")
+    assert lite.outbox == []
+
+
+@pytest.mark.postgres
+def test_concurrent_registrations_of_one_address_make_one_account(
+    make_harness: Callable[..., AuthHarness], postgres_database_url: str
+) -> None:
+    harness = make_harness(postgres_database_url, ratelimit={"enabled": False})
+
+    async def race() -> list[int]:
+        async def one(http: httpx.AsyncClient) -> int:
+            page = await http.get("/account/register", headers=HTML)
+            found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            assert found is not None
+            data = {"csrf_token": found.group(1), "email": "race@example.com"}
+            data |= {"password": NEW, "password_confirm": NEW}
+            return (await http.post("/account/register", data=data, headers=HTML)).status_code
+
+        transport = httpx.ASGITransport(app=harness.app)
+        clients = [
+            httpx.AsyncClient(transport=transport, base_url="http://testserver") for _ in range(8)
+        ]
+        try:
+            return list(await asyncio.gather(*(one(http) for http in clients)))
+        finally:
+            await asyncio.gather(*(http.aclose() for http in clients))
+
+    assert harness.run(race) == [303] * 8
+    assert harness.user("race@example.com").email == "race@example.com"  # exactly one
+    subjects = sorted(message.subject for message in harness.outbox)
+    assert (
+        subjects
+        == ["Confirm your email address"] + ["Someone tried to register with your address"] * 7
+    )
 
 
 # -- verification ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from tests.auth.support import HTML, PASSWORD, AuthHarness
 
-from shipyard.auth.passwords import hash_password
+from shipyard.auth.passwords import hash_password_sync
 
 COOKIE = "shipyard_session"
 
@@ -140,7 +140,7 @@ def test_login_rehashes_when_parameters_change(
 ) -> None:
     harness = make_harness(database_url, auth={"argon2_time_cost": 2})
     weaker = harness.app.settings.auth.model_copy(update={"argon2_time_cost": 1})
-    old_hash = hash_password(PASSWORD, weaker)
+    old_hash = hash_password_sync(PASSWORD, weaker)
     harness.create_user(password="placeholder password 1")
     harness.update_user("ada@example.com", password_hash=old_hash)
     assert harness.log_in().status_code == 303

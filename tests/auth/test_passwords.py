@@ -15,10 +15,10 @@ from shipyard.config.models import AuthSettings
 FAST = AuthSettings(argon2_time_cost=1, argon2_memory_cost=8, argon2_parallelism=1)
 
 
-def test_hash_is_argon2id_with_configured_parameters() -> None:
-    hashed = hash_password("a long enough secret", FAST)
+async def test_hash_is_argon2id_with_configured_parameters() -> None:
+    hashed = await hash_password("a long enough secret", FAST)
     assert hashed.startswith("$argon2id$v=19$m=8,t=1,p=1$")
-    assert hash_password("a long enough secret", FAST) != hashed  # salted
+    assert await hash_password("a long enough secret", FAST) != hashed  # salted
 
 
 def test_default_parameters_are_owasp() -> None:
@@ -28,23 +28,23 @@ def test_default_parameters_are_owasp() -> None:
     assert settings.password_min_length == 12
 
 
-def test_verify_right_and_wrong_password() -> None:
-    hashed = hash_password("a long enough secret", FAST)
-    assert verify_password("a long enough secret", hashed, FAST) == (True, False)
-    assert verify_password("a long enough secreT", hashed, FAST) == (False, False)
+async def test_verify_right_and_wrong_password() -> None:
+    hashed = await hash_password("a long enough secret", FAST)
+    assert await verify_password("a long enough secret", hashed, FAST) == (True, False)
+    assert await verify_password("a long enough secreT", hashed, FAST) == (False, False)
 
 
-def test_parameter_change_asks_for_rehash() -> None:
-    hashed = hash_password("a long enough secret", FAST)
+async def test_parameter_change_asks_for_rehash() -> None:
+    hashed = await hash_password("a long enough secret", FAST)
     stronger = FAST.model_copy(update={"argon2_time_cost": 2})
-    assert verify_password("a long enough secret", hashed, stronger) == (True, True)
+    assert await verify_password("a long enough secret", hashed, stronger) == (True, True)
 
 
 @pytest.mark.parametrize(
     "garbage", ["", "plaintext", "$argon2id$v=19$m=8,t=1,p=1$broken", "$2b$12$abc"]
 )
-def test_malformed_hash_never_matches_nor_raises(garbage: str) -> None:
-    assert verify_password("whatever", garbage, FAST) == (False, False)
+async def test_malformed_hash_never_matches_nor_raises(garbage: str) -> None:
+    assert await verify_password("whatever", garbage, FAST) == (False, False)
 
 
 @pytest.mark.parametrize("password", ["password", "PASSWORD", " qwerty ", "Iloveyou", "trustno1"])

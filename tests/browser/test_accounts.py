@@ -2,7 +2,9 @@
 
 The showcase runs with the ``file`` mail backend; the confirmation link is read from the
 newest ``.eml`` file addressed to the new account in the server's mail folder. Every
-step happens under the strict CSP, which the test checks at the end.
+step happens under the strict CSP, which the test checks at the end. Registering with
+an address that has an account looks the same and mails its owner (issue 13, item 11);
+a new account holds no role, so the ships page shows it no controls (item 16).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.browser.conftest import CAPTAIN
 from tests.browser.watch import WatchedPage
 
 pytestmark = pytest.mark.browser
@@ -37,6 +40,24 @@ def _newest_mail_to(mail_dir: Path, address: str) -> EmailMessage:
                 return message
         time.sleep(0.1)
     pytest.fail(f"no mail to {address} in {mail_dir} within {MAIL_TIMEOUT}s")
+
+
+def _mails_to(mail_dir: Path, address: str) -> int:
+    return sum(
+        message_from_bytes(path.read_bytes(), policy=policy.default)["To"] == address
+        for path in mail_dir.glob("*.eml")
+    )
+
+
+def _register(page: Page, email: str) -> None:
+    page.get_by_role("navigation").get_by_role("link", name="Register", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Create an account")
+    page.get_by_label("Email").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password_confirm]").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("h1")).to_have_text("Log in")  # either way: no account revealed
+    expect(page.locator("#flash-messages")).to_contain_text("Check your inbox")
 
 
 def _verification_link(message: EmailMessage) -> str:
@@ -75,15 +96,9 @@ def test_register_confirm_by_email_log_in_and_log_out(watched: WatchedPage, mail
     page.goto("/")
     _expect_anonymous_nav(page)
 
-    page.get_by_role("navigation").get_by_role("link", name="Register", exact=True).click()
-    expect(page.locator("h1")).to_have_text("Create an account")
-    page.get_by_label("Email").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password_confirm]").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    _expect_logged_in_nav(page, email)  # registering logs the new account in
-    _log_out(page)
-    _expect_anonymous_nav(page)
+    _register(page, email)
+    page.goto("/")
+    _expect_anonymous_nav(page)  # registering does not log in (a taken address would not)
 
     page.goto(_verification_link(_newest_mail_to(mail_dir, email)))
     expect(page.locator("h1")).to_contain_text("confirmed")
@@ -100,12 +115,34 @@ def test_register_confirm_by_email_log_in_and_log_out(watched: WatchedPage, mail
     expect(page.locator("#account-email")).to_have_text(f"{email} (confirmed)")
 
     page.goto("/ships")
-    expect(page.locator("#ship-form")).to_be_visible()  # logged in: may add ships
+    expect(page.locator("#no-ship-permission")).to_be_visible()  # no role: no ships:create
+    expect(page.locator("#ship-form")).to_have_count(0)
+    expect(page.locator("#ship-rows button")).to_have_count(0)  # nor ships:delete
     _log_out(page)
     _expect_anonymous_nav(page)
     page.goto("/ships")
     expect(page.locator("#ship-form")).to_have_count(0)
     expect(page.locator("#login-to-edit")).to_be_visible()
+    watched.assert_no_csp_violations()
+
+
+def test_registering_a_taken_address_looks_the_same_and_mails_its_owner(
+    watched: WatchedPage, mail_dir: Path
+) -> None:
+    page = watched.page
+    before = _mails_to(mail_dir, CAPTAIN)
+    page.goto("/")
+
+    _register(page, CAPTAIN.upper())
+
+    page.goto("/")
+    _expect_anonymous_nav(page)
+    notice = _newest_mail_to(mail_dir, CAPTAIN)
+    assert _mails_to(mail_dir, CAPTAIN) == before + 1
+    assert notice["Subject"] == "Someone tried to register with your address"
+    body = notice.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert re.search(r"https?://\S+/account/forgot", body.get_content())
     watched.assert_no_csp_violations()
 
 

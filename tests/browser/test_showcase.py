@@ -2,7 +2,8 @@
 
 Every flow ends by checking that the page caused no Content-Security-Policy violation
 and no JavaScript error; the last test shows that such a violation would be caught.
-Adding and deleting ships need a login: those flows run ``signed_in``.
+Adding and deleting ships need ``ships:create``/``ships:delete``: those flows run
+``signed_in`` (the captain holds the ``admin`` role, ``*``).
 """
 
 from __future__ import annotations

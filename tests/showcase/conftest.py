@@ -9,7 +9,8 @@ leaks into other tests (framework tables, e.g. ``shipyard_sessions``, stay).
 ``app`` overrides the Shipyard plugin's fixture: the showcase with the ``test`` profile,
 its database a fresh SQLite file migrated with the showcase's own migrations, its mail
 (the ``file`` backend) in ``mail_dir``. ``api`` is a client with a bearer token of a user
-allowed ``ships:*``; ``member`` a client logged in through the login form (no roles).
+allowed ``ships:*``; ``member`` a client logged in through the login form (no roles);
+``skipper`` one logged in the same way whose role grants ``ships:*``.
 """
 
 from __future__ import annotations
@@ -129,4 +130,13 @@ async def member(started_app: App) -> AsyncIterator[httpx.AsyncClient]:
     await add_user(started_app, "member@example.test")
     async with _client(started_app) as http:
         await log_in(http, "member@example.test")
+        yield http
+
+
+@pytest.fixture
+async def skipper(started_app: App) -> AsyncIterator[httpx.AsyncClient]:
+    """A client logged in as ``skipper@example.test`` (a role with ``ships:*``)."""
+    await add_user(started_app, "skipper@example.test", permissions=["ships:*"])
+    async with _client(started_app) as http:
+        await log_in(http, "skipper@example.test")
         yield http

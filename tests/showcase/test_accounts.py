@@ -1,8 +1,9 @@
 """Accounts in the showcase: who may add and delete ships, and how API clients prove it.
 
-Pages: anyone looks, a login is needed to add or delete (an anonymous htmx request gets
-``HX-Redirect`` to the login page, a browser a 303 with ``next``). API: ``POST
-/api/ships`` needs ``ships:create`` through a bearer JWT or an ``X-API-Key``.
+Pages: anyone looks; adding and deleting need the API's permissions, ``ships:create``
+and ``ships:delete`` (an anonymous htmx request gets ``HX-Redirect`` to the login page,
+a browser a 303 with ``next``; a user without the permission a 403 and no controls).
+API: ``POST /api/ships`` needs ``ships:create`` through a bearer JWT or an ``X-API-Key``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from shipyard.auth.apikeys import create_api_key, revoke_api_key
 from shipyard.db import get_database
 from shipyard.db.seeds import run_seed
 
-from .accounts import PASSWORD, access_token, add_user, csrf_token
+from .accounts import PASSWORD, access_token, add_user, csrf_token, log_in
 from .conftest import Showcase
 
 HTMX = {"HX-Request": "true"}
@@ -108,27 +109,88 @@ async def test_anonymous_delete_is_refused(client: AsyncClient, api: AsyncClient
     assert await _names(client) == ["Fram"]
 
 
-async def test_logged_in_member_adds_and_deletes_through_the_pages(member: AsyncClient) -> None:
-    token = await _page_token(member)
+async def test_skipper_adds_and_deletes_through_the_pages(skipper: AsyncClient) -> None:
+    token = await _page_token(skipper)
 
-    added = await member.post(
+    added = await skipper.post(
         "/ships", data={"name": "Nautilus"}, headers={**HTMX, "X-CSRF-Token": token}
     )
     assert added.status_code == 200
     assert "Ship Nautilus added." in added.text
     assert 'aria-label="Delete Nautilus"' in added.text
-    ship_id = (await member.get("/api/ships")).json()[0]["id"]
+    ship_id = (await skipper.get("/api/ships")).json()[0]["id"]
 
-    deleted = await member.delete(f"/ships/{ship_id}", headers={**HTMX, "X-CSRF-Token": token})
+    deleted = await skipper.delete(f"/ships/{ship_id}", headers={**HTMX, "X-CSRF-Token": token})
 
     assert deleted.status_code == 200
-    assert await _names(member) == []
+    assert await _names(skipper) == []
+
+
+async def test_member_without_permissions_sees_no_controls(
+    member: AsyncClient, api: AsyncClient
+) -> None:
+    await api.post("/api/ships", json={"name": "Fram"})
+
+    html = (await member.get("/ships")).text
+
+    assert "Fram" in html
+    assert 'id="ship-form"' not in html
+    assert "hx-delete" not in html
+    assert 'id="no-ship-permission"' in html
+    assert "<code>ships:create</code>" in html
+
+
+async def test_member_without_permissions_is_refused_with_403(
+    member: AsyncClient, api: AsyncClient
+) -> None:
+    ship_id = (await api.post("/api/ships", json={"name": "Fram"})).json()["id"]
+    token = await _page_token(member)
+    headers = {**HTMX, "X-CSRF-Token": token}
+
+    htmx_create = await member.post("/ships", data={"name": "Nautilus"}, headers=headers)
+    browser_create = await member.post(
+        "/ships", data={"csrf_token": token, "name": "Nautilus"}, headers={"Accept": "text/html"}
+    )
+    htmx_delete = await member.delete(f"/ships/{ship_id}", headers=headers)
+
+    assert [htmx_create.status_code, browser_create.status_code, htmx_delete.status_code] == [
+        403,
+        403,
+        403,
+    ]
+    assert "<html" not in htmx_create.text  # the error fragment, shown in #flash-messages
+    assert "You need the permission ships:create to do this." in htmx_create.text
+    assert browser_create.text.startswith("<!doctype html>")  # the error page
+    assert "You need the permission ships:create to do this." in browser_create.text
+    assert "You need the permission ships:delete to do this." in htmx_delete.text
+    assert await _names(member) == ["Fram"]
+
+
+async def test_create_only_role_gets_the_form_but_no_delete(
+    started_app: App, client: AsyncClient, api: AsyncClient
+) -> None:
+    ship_id = (await api.post("/api/ships", json={"name": "Fram"})).json()["id"]
+    await add_user(started_app, "clerk@example.test", permissions=["ships:create"])
+    await log_in(client, "clerk@example.test")
+
+    html = (await client.get("/ships")).text
+    token = await _page_token(client)
+    headers = {**HTMX, "X-CSRF-Token": token}
+    added = await client.post("/ships", data={"name": "Nautilus"}, headers=headers)
+    deleted = await client.delete(f"/ships/{ship_id}", headers=headers)
+
+    assert 'id="ship-form"' in html
+    assert "hx-delete" not in html
+    assert added.status_code == 200
+    assert "hx-delete" not in added.text  # the new row has no delete button either
+    assert deleted.status_code == 403
+    assert await _names(client) == ["Fram", "Nautilus"]
 
 
 async def test_login_follows_next_and_logout_ends_the_session(
     started_app: App, client: AsyncClient
 ) -> None:
-    await add_user(started_app, "ann@example.test")
+    await add_user(started_app, "ann@example.test", permissions=["ships:*"])
     token = await csrf_token(client, "/account/login?next=/ships")
     response = await client.post(
         "/account/login",

@@ -2,7 +2,9 @@
 
 The browser tests (tests/browser/) drive the same pages in Chromium; these check the
 server's side of each contract: status codes, which blocks are sent, headers. Adding
-and deleting need a login: ``member`` is logged in, ``api`` adds ships through the API.
+and deleting need ``ships:create``/``ships:delete``: ``skipper`` holds ``ships:*``,
+``member`` nothing (tests/showcase/test_accounts.py checks what they are refused);
+``api`` adds ships through the API.
 """
 
 from __future__ import annotations
@@ -16,31 +18,31 @@ HTMX = {"HX-Request": "true"}
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-async def _token(member: AsyncClient) -> str:
-    """A CSRF token of the member's session (the page also sets the session cookie)."""
-    response = await member.get("/ships")
+async def _token(skipper: AsyncClient) -> str:
+    """A CSRF token of the skipper's session (the page also sets the session cookie)."""
+    response = await skipper.get("/ships")
     match = TOKEN_FIELD.search(response.text)
     assert match is not None, "the ships form carries no CSRF field"
     return match.group(1)
 
 
-async def _add(member: AsyncClient, name: str, *, htmx: bool = True) -> Response:
-    token = await _token(member)
+async def _add(skipper: AsyncClient, name: str, *, htmx: bool = True) -> Response:
+    token = await _token(skipper)
     headers = {**HTMX} if htmx else {}
-    return await member.post("/ships", data={"csrf_token": token, "name": name}, headers=headers)
+    return await skipper.post("/ships", data={"csrf_token": token, "name": name}, headers=headers)
 
 
-async def _ship_ids(member: AsyncClient) -> dict[str, int]:
-    return {ship["name"]: ship["id"] for ship in (await member.get("/api/ships")).json()}
+async def _ship_ids(skipper: AsyncClient) -> dict[str, int]:
+    return {ship["name"]: ship["id"] for ship in (await skipper.get("/api/ships")).json()}
 
 
 async def test_ships_page_is_a_full_page_with_form_counter_and_boosted_nav(
-    member: AsyncClient,
+    skipper: AsyncClient,
     api: AsyncClient,
 ) -> None:
     await api.post("/api/ships", json={"name": "Fram"})
 
-    response = await member.get("/ships")
+    response = await skipper.get("/ships")
 
     assert response.status_code == 200
     html = response.text
@@ -54,9 +56,9 @@ async def test_ships_page_is_a_full_page_with_form_counter_and_boosted_nav(
     assert 'id="flash-messages"' in html
 
 
-async def test_pages_need_nothing_the_strict_csp_would_block(member: AsyncClient) -> None:
+async def test_pages_need_nothing_the_strict_csp_would_block(skipper: AsyncClient) -> None:
     for path in ("/", "/ships", "/settings"):
-        html = (await member.get(path)).text
+        html = (await skipper.get(path)).text
         scripts = re.findall(r"<script\b[^>]*>", html)
         assert scripts, path
         assert all('nonce="' in tag and 'src="' in tag for tag in scripts), (path, scripts)
@@ -66,8 +68,8 @@ async def test_pages_need_nothing_the_strict_csp_would_block(member: AsyncClient
         assert "hx-on" not in html, path
 
 
-async def test_invalid_input_rerenders_only_the_form_with_422(member: AsyncClient) -> None:
-    response = await _add(member, "  X ")
+async def test_invalid_input_rerenders_only_the_form_with_422(skipper: AsyncClient) -> None:
+    response = await _add(skipper, "  X ")
 
     assert response.status_code == 422
     assert "<nav" not in response.text
@@ -76,48 +78,48 @@ async def test_invalid_input_rerenders_only_the_form_with_422(member: AsyncClien
     assert 'value="X"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert "HX-Request" in response.headers["vary"]
-    assert await _ship_ids(member) == {}
+    assert await _ship_ids(skipper) == {}
 
 
-async def test_empty_name_is_required(member: AsyncClient) -> None:
-    response = await _add(member, "")
+async def test_empty_name_is_required(skipper: AsyncClient) -> None:
+    response = await _add(skipper, "")
 
     assert response.status_code == 422
     assert "This field is required." in response.text
 
 
-async def test_invalid_input_without_htmx_is_the_full_page_with_422(member: AsyncClient) -> None:
-    response = await _add(member, "a" * 101, htmx=False)
+async def test_invalid_input_without_htmx_is_the_full_page_with_422(skipper: AsyncClient) -> None:
+    response = await _add(skipper, "a" * 101, htmx=False)
 
     assert response.status_code == 422
     assert "<nav" in response.text
     assert "String should have at most 100 characters" in response.text
 
 
-async def test_duplicate_name_is_an_inline_error(member: AsyncClient) -> None:
-    assert (await _add(member, "Beagle")).status_code == 200
+async def test_duplicate_name_is_an_inline_error(skipper: AsyncClient) -> None:
+    assert (await _add(skipper, "Beagle")).status_code == 200
 
-    response = await _add(member, "Beagle")
+    response = await _add(skipper, "Beagle")
 
     assert response.status_code == 422
     assert "A ship named &#39;Beagle&#39; already exists." in response.text
-    assert list(await _ship_ids(member)) == ["Beagle"]
+    assert list(await _ship_ids(skipper)) == ["Beagle"]
 
 
 async def test_valid_input_answers_with_out_of_band_row_counter_and_flash(
-    member: AsyncClient,
+    skipper: AsyncClient,
     api: AsyncClient,
 ) -> None:
     await api.post("/api/ships", json={"name": "Fram"})
 
-    response = await _add(member, "Nautilus")
+    response = await _add(skipper, "Nautilus")
 
     assert response.status_code == 200
     html = response.text
     assert html.lstrip().startswith("<form")  # the main swap: a blank form
     assert 'value="Nautilus"' not in html
     assert '<strong id="ship-count" hx-swap-oob="outerHTML">2</strong>' in html
-    ship_id = (await _ship_ids(member))["Nautilus"]
+    ship_id = (await _ship_ids(skipper))["Nautilus"]
     assert re.search(
         r'<template><tbody hx-swap-oob="beforeend:#ship-rows">\s*'
         rf'<tr id="ship-{ship_id}">.*?Nautilus.*?</tr>\s*</tbody></template>',
@@ -128,69 +130,69 @@ async def test_valid_input_answers_with_out_of_band_row_counter_and_flash(
     assert "Ship Nautilus added." in html
 
 
-async def test_flash_is_shown_once_after_the_out_of_band_swap(member: AsyncClient) -> None:
-    await _add(member, "Nautilus")
+async def test_flash_is_shown_once_after_the_out_of_band_swap(skipper: AsyncClient) -> None:
+    await _add(skipper, "Nautilus")
 
-    assert "Ship Nautilus added." not in (await member.get("/ships")).text
+    assert "Ship Nautilus added." not in (await skipper.get("/ships")).text
 
 
 async def test_valid_input_without_htmx_redirects_and_flashes_on_the_next_page(
-    member: AsyncClient,
+    skipper: AsyncClient,
 ) -> None:
-    response = await _add(member, "Endeavour", htmx=False)
+    response = await _add(skipper, "Endeavour", htmx=False)
 
     assert response.status_code == 303
     assert response.headers["location"] == "/ships"
-    page = (await member.get("/ships")).text
+    page = (await skipper.get("/ships")).text
     assert '<div class="flash flash-success" role="status">Ship Endeavour added.</div>' in page
     assert '<strong id="ship-count">1</strong>' in page
 
 
-async def test_hostile_name_is_escaped_everywhere(member: AsyncClient) -> None:
-    response = await _add(member, "<script>alert(1)</script>")
+async def test_hostile_name_is_escaped_everywhere(skipper: AsyncClient) -> None:
+    response = await _add(skipper, "<script>alert(1)</script>")
 
     assert response.status_code == 200
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
-    assert "<script>alert" not in (await member.get("/ships")).text
+    assert "<script>alert" not in (await skipper.get("/ships")).text
 
 
-async def test_form_post_without_csrf_token_is_refused(member: AsyncClient) -> None:
-    await _token(member)
+async def test_form_post_without_csrf_token_is_refused(skipper: AsyncClient) -> None:
+    await _token(skipper)
 
-    response = await member.post("/ships", data={"name": "Nautilus"}, headers=HTMX)
+    response = await skipper.post("/ships", data={"name": "Nautilus"}, headers=HTMX)
 
     assert response.status_code == 403
-    assert await _ship_ids(member) == {}
+    assert await _ship_ids(skipper) == {}
 
 
-async def test_delete_requires_the_csrf_token(member: AsyncClient, api: AsyncClient) -> None:
+async def test_delete_requires_the_csrf_token(skipper: AsyncClient, api: AsyncClient) -> None:
     await api.post("/api/ships", json={"name": "Fram"})
-    ship_id = (await _ship_ids(member))["Fram"]
-    token = await _token(member)
+    ship_id = (await _ship_ids(skipper))["Fram"]
+    token = await _token(skipper)
 
-    missing = await member.delete(f"/ships/{ship_id}", headers=HTMX)
-    wrong = await member.delete(f"/ships/{ship_id}", headers={**HTMX, "X-CSRF-Token": "A" * 86})
-    cross_site = await member.delete(
+    missing = await skipper.delete(f"/ships/{ship_id}", headers=HTMX)
+    wrong = await skipper.delete(f"/ships/{ship_id}", headers={**HTMX, "X-CSRF-Token": "A" * 86})
+    cross_site = await skipper.delete(
         f"/ships/{ship_id}",
         headers={**HTMX, "X-CSRF-Token": token, "Origin": "https://evil.example"},
     )
 
     assert [missing.status_code, wrong.status_code, cross_site.status_code] == [403, 403, 403]
     assert "CSRF token missing" in missing.text
-    assert await _ship_ids(member) == {"Fram": ship_id}
+    assert await _ship_ids(skipper) == {"Fram": ship_id}
 
 
 async def test_delete_with_the_token_removes_the_row_and_updates_the_counter(
-    member: AsyncClient,
+    skipper: AsyncClient,
     api: AsyncClient,
 ) -> None:
     for name in ("Fram", "Beagle"):
         await api.post("/api/ships", json={"name": name})
-    ship_id = (await _ship_ids(member))["Fram"]
-    token = await _token(member)
+    ship_id = (await _ship_ids(skipper))["Fram"]
+    token = await _token(skipper)
 
-    response = await member.delete(
+    response = await skipper.delete(
         f"/ships/{ship_id}", headers={**HTMX, "X-CSRF-Token": token, "Origin": "http://testserver"}
     )
 
@@ -198,13 +200,13 @@ async def test_delete_with_the_token_removes_the_row_and_updates_the_counter(
     assert '<strong id="ship-count" hx-swap-oob="outerHTML">1</strong>' in response.text
     assert "Ship Fram deleted." in response.text
     assert "<tr" not in response.text  # the main swap is empty: the row goes
-    assert list(await _ship_ids(member)) == ["Beagle"]
+    assert list(await _ship_ids(skipper)) == ["Beagle"]
 
 
-async def test_delete_of_an_unknown_ship_is_404(member: AsyncClient) -> None:
-    token = await _token(member)
+async def test_delete_of_an_unknown_ship_is_404(skipper: AsyncClient) -> None:
+    token = await _token(skipper)
 
-    response = await member.delete("/ships/999", headers={**HTMX, "X-CSRF-Token": token})
+    response = await skipper.delete("/ships/999", headers={**HTMX, "X-CSRF-Token": token})
 
     assert response.status_code == 404
 
@@ -220,12 +222,12 @@ async def test_delete_of_an_unknown_ship_is_404(member: AsyncClient) -> None:
     ids=["direct", "htmx-swap", "boosted", "history-restore"],
 )
 async def test_details_are_a_fragment_only_for_htmx_swaps(
-    member: AsyncClient, api: AsyncClient, headers: dict[str, str], full_page: bool
+    skipper: AsyncClient, api: AsyncClient, headers: dict[str, str], full_page: bool
 ) -> None:
     await api.post("/api/ships", json={"name": "Kon-Tiki"})
-    ship_id = (await _ship_ids(member))["Kon-Tiki"]
+    ship_id = (await _ship_ids(skipper))["Kon-Tiki"]
 
-    response = await member.get(f"/ships/{ship_id}", headers=headers)
+    response = await skipper.get(f"/ships/{ship_id}", headers=headers)
 
     assert response.status_code == 200
     assert "HX-Request" in response.headers["vary"]
@@ -234,15 +236,15 @@ async def test_details_are_a_fragment_only_for_htmx_swaps(
     assert ('id="ship-form"' in response.text) is full_page
 
 
-async def test_details_of_an_unknown_ship_is_404(member: AsyncClient) -> None:
-    assert (await member.get("/ships/424242")).status_code == 404
-    assert (await member.get("/ships/not-a-number")).status_code in {404, 422}
+async def test_details_of_an_unknown_ship_is_404(skipper: AsyncClient) -> None:
+    assert (await skipper.get("/ships/424242")).status_code == 404
+    assert (await skipper.get("/ships/not-a-number")).status_code in {404, 422}
 
 
 async def test_home_marks_the_web_layer_available_and_links_the_demo(
-    member: AsyncClient,
+    skipper: AsyncClient,
 ) -> None:
-    html = (await member.get("/")).text
+    html = (await skipper.get("/")).text
 
     assert re.search(r'<a href="/ships">Web layer</a>.*?status-available', html, re.DOTALL)
     assert "Pages and htmx" not in html

@@ -45,8 +45,8 @@ async def test_factory_for_formats_sequences_and_calls_callables(
 async def test_user_factory_hashes_the_password_and_sets_roles(db_session: AsyncSession) -> None:
     role = await role_factory(permissions=["a:b"]).create(db_session)
     user = await UserFactory().create(db_session, password="another password!", roles=[role])
-    assert verify_password("another password!", user.password_hash, FAST_HASHING)[0]
-    assert not verify_password(DEFAULT_PASSWORD, user.password_hash, FAST_HASHING)[0]
+    assert (await verify_password("another password!", user.password_hash, FAST_HASHING))[0]
+    assert not (await verify_password(DEFAULT_PASSWORD, user.password_hash, FAST_HASHING))[0]
     assert [r.name for r in user.roles] == [role.name]
     assert user.is_active
     assert user.is_verified

@@ -81,7 +81,7 @@ def make_user(database: Database) -> MakeUser:
         async with database.sessionmaker() as session, session.begin():
             user = User(
                 email=email or f"{uuid.uuid4().hex[:8]}@example.com",
-                password_hash=hash_password(PASSWORD, AuthSettings(**FAST_AUTH)),
+                password_hash=await hash_password(PASSWORD, AuthSettings(**FAST_AUTH)),
                 **fields,
             )
             session.add(user)
@@ -153,7 +153,7 @@ def app_user(app: App) -> MakeUser:
         async with get_database(app).sessionmaker() as session, session.begin():
             user = User(
                 email=email or f"{uuid.uuid4().hex[:8]}@example.com",
-                password_hash=hash_password(PASSWORD, AuthSettings(**FAST_AUTH)),
+                password_hash=await hash_password(PASSWORD, AuthSettings(**FAST_AUTH)),
                 **fields,
             )
             session.add(user)

@@ -1,4 +1,5 @@
-"""The account emails (verification, password reset, email change), sent via ``shipyard.mail``.
+"""The account emails (verification, password reset, email change, a registration attempt
+for an address that has an account), sent via ``shipyard.mail``.
 
 Links are absolute URLs built from the request (``url_for``), so they follow the host
 and root path the app is served under.
@@ -19,10 +20,15 @@ _ROUTES: dict[Purpose, str] = {
 }
 
 
+def page_url(request: Request, name: str) -> str:
+    """The absolute URL of the app's route ``name``, for a link in a mail."""
+    return str(request.url_for(name))
+
+
 def link_for(request: Request, user: User, purpose: Purpose) -> str:
     """The absolute URL of a ``purpose`` link for ``user``."""
     token = make_token(request.app.settings, user, purpose)
-    return f"{request.url_for(_ROUTES[purpose])}?token={token}"
+    return f"{page_url(request, _ROUTES[purpose])}?token={token}"
 
 
 async def send_verification(request: Request, user: User) -> None:
@@ -73,5 +79,20 @@ async def send_email_change(request: Request, user: User) -> None:
             subject="Your email address is being changed",
             text=f"A change of this account's address to {user.pending_email} was asked "
             f"for. It takes effect only once the new address is confirmed.",
+        )
+    )
+
+
+async def send_registration_notice(request: Request, user: User) -> None:
+    """Tell the owner of ``user.email`` that someone tried to register with it."""
+    await get_mailer(request.app).send(
+        Message(
+            to=user.email,
+            subject="Someone tried to register with your address",
+            text="Someone tried to create an account with this email address, which "
+            "already has one. Nothing has changed.\n\n"
+            f"If it was you, log in:\n{page_url(request, 'auth_login')}\n\n"
+            f"or, if you forgot your password, reset it:\n{page_url(request, 'auth_forgot')}"
+            "\n\nIf it was not you, ignore this email.",
         )
     )

@@ -149,7 +149,7 @@ async def change_password(
         return form_response(request, "auth/change_password.html", {}, form)
     current = form.data.current_password.get_secret_value()
     new = form.data.new_password.get_secret_value()
-    if not verify_password(current, user.password_hash, auth)[0]:
+    if not (await verify_password(current, user.password_hash, auth))[0]:
         form.add_error("current_password", "This is not your current password.")
     for problem in password_problems(new, auth):
         form.add_error("new_password", problem)
@@ -175,9 +175,8 @@ async def change_email(
     auth = request.app.settings.auth
     if form.is_valid:
         data = form.data
-        if not verify_password(data.current_password.get_secret_value(), user.password_hash, auth)[
-            0
-        ]:
+        current = data.current_password.get_secret_value()
+        if not (await verify_password(current, user.password_hash, auth))[0]:
             form.add_error("current_password", "This is not your current password.")
         elif normalize_email(data.new_email) == user.email:
             form.add_error("new_email", "This is already your address.")

@@ -6,15 +6,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import IntegrityError
 
 from shipyard.auth.deps import OptionalIdentity
-from shipyard.auth.emails import send_verification
 from shipyard.auth.forms import LoginForm, LogoutForm, RegisterForm
 from shipyard.auth.passwords import password_problems
 from shipyard.auth.redirects import safe_next
+from shipyard.auth.registration import register_account
 from shipyard.auth.sessionauth import login, logout
-from shipyard.auth.users import EmailTaken, authenticate, create_user, user_model
+from shipyard.auth.users import authenticate, user_model
 from shipyard.config.models import AuthSettings
 from shipyard.db.session import DbSession
 from shipyard.forms import FormResult, form_of, form_response
@@ -27,6 +26,9 @@ RegisterFormDep = Annotated[FormResult[RegisterForm], Depends(form_of(RegisterFo
 LoginFormDep = Annotated[FormResult[LoginForm], Depends(form_of(LoginForm))]
 LogoutFormDep = Annotated[FormResult[LogoutForm], Depends(form_of(LogoutForm))]
 
+
+REGISTERED = "Check your inbox: we sent you an email with the next step."
+"""What registering answers, whether the address was new or already had an account."""
 
 AUTH_LIMIT = Depends(RateLimit.named("auth"))
 """Seed 000's limit on credential-guessing routes (``ratelimit.named.auth``)."""
@@ -48,32 +50,16 @@ async def register_page(request: Request) -> Response:
 
 @session_pages.post("/register", name="auth_register_submit", dependencies=[AUTH_LIMIT])
 async def register(request: Request, form: RegisterFormDep, db: DbSession) -> Response:
-    auth = _auth(request)
-    data = form.data if form.is_valid else None
-    if data is not None:
-        for problem in password_problems(data.password.get_secret_value(), auth):
+    """The same answer whether the address is new or has an account (no enumeration)."""
+    if form.is_valid:
+        for problem in password_problems(form.data.password.get_secret_value(), _auth(request)):
             form.add_error("password", problem)
-    if data is not None and form.is_valid:
-        try:
-            user = await create_user(
-                db,
-                data.email,
-                data.password.get_secret_value(),
-                auth,
-                model=user_model(request.app),
-                check_password=False,
-            )
-        except (EmailTaken, IntegrityError):
-            form.add_error("email", "An account with this address already exists.")
-        else:
-            await send_verification(request, user)
-            if auth.require_verified_email:
-                flash(request, "Check your inbox: confirm your address, then log in.")
-                return htmx_redirect(request, str(request.url_for("auth_login")))
-            await login(request, user)
-            flash(request, "Welcome! We sent you a link to confirm your address.", "success")
-            return htmx_redirect(request, auth.login_redirect)
-    return form_response(request, "auth/register.html", {}, form)
+    if not form.is_valid:
+        return form_response(request, "auth/register.html", {}, form)
+    data = form.data
+    await register_account(request, db, data.email, data.password.get_secret_value())
+    flash(request, REGISTERED)
+    return htmx_redirect(request, request.url_for("auth_login").path)
 
 
 @session_pages.get("/login", name="auth_login")

@@ -1,8 +1,11 @@
 """Password hashing (Argon2id) and the password policy.
 
 Hashing uses argon2-cffi's ``PasswordHasher`` with the parameters in ``auth.argon2_*``
-(OWASP's recommendation by default: 19 MiB, 2 iterations, 1 lane). ``verify_password``
-also says when a stored hash was made with other parameters, so login can rehash it.
+(OWASP's recommendation by default: 19 MiB, 2 iterations, 1 lane). ``hash_password``,
+``verify_password`` and ``burn_verification_time`` are coroutines: the work runs in the
+bounded thread pool of :mod:`shipyard.auth.hashpool`, never on the event loop.
+``verify_password`` also says when a stored hash was made with other parameters, so
+login can rehash it. ``hash_password_sync`` is for synchronous code only (it blocks).
 The policy refuses passwords shorter than ``auth.password_min_length`` and, offline, the
 10,000 most common passwords (case-insensitive; the list ships with the package).
 """
@@ -17,6 +20,7 @@ from importlib.resources import files
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from shipyard.auth.hashpool import run_hashing
 from shipyard.config.models import AuthSettings
 
 COMMON_PASSWORDS_FILE = "common_passwords.txt.gz"
@@ -41,16 +45,21 @@ def hasher(settings: AuthSettings) -> PasswordHasher:
     )
 
 
-def hash_password(password: str, settings: AuthSettings) -> str:
-    """An Argon2id hash (PHC string with its parameters and salt) of ``password``."""
+def hash_password_sync(password: str, settings: AuthSettings) -> str:
+    """An Argon2id hash (PHC string with its parameters and salt) of ``password``.
+
+    Blocks the calling thread for the whole hash: never call it on the event loop (use
+    :func:`hash_password`); it is for synchronous code such as a factory's ``build()``.
+    """
     return hasher(settings).hash(password)
 
 
-def verify_password(password: str, password_hash: str, settings: AuthSettings) -> tuple[bool, bool]:
-    """``(ok, needs_rehash)``: whether ``password`` matches, and if the hash is outdated.
+async def hash_password(password: str, settings: AuthSettings) -> str:
+    """An Argon2id hash of ``password``, computed off the event loop."""
+    return await run_hashing(settings, hash_password_sync, password, settings)
 
-    A malformed or foreign hash never matches (it does not raise).
-    """
+
+def _verify(password: str, password_hash: str, settings: AuthSettings) -> tuple[bool, bool]:
     ph = hasher(settings)
     try:
         ph.verify(password_hash, password)
@@ -59,12 +68,27 @@ def verify_password(password: str, password_hash: str, settings: AuthSettings) -
     return True, ph.check_needs_rehash(password_hash)
 
 
+async def verify_password(
+    password: str, password_hash: str, settings: AuthSettings
+) -> tuple[bool, bool]:
+    """``(ok, needs_rehash)``: whether ``password`` matches, and if the hash is outdated.
+
+    Computed off the event loop. A malformed or foreign hash never matches (it does not
+    raise).
+    """
+    return await run_hashing(settings, _verify, password, password_hash, settings)
+
+
 _DUMMY_PASSWORD = "shipyard-timing-equaliser"  # noqa: S105  # nosec B105
 
 
-def burn_verification_time(settings: AuthSettings) -> None:
+def _burn(settings: AuthSettings) -> None:
+    _verify(_DUMMY_PASSWORD, _dummy_hash(settings), settings)
+
+
+async def burn_verification_time(settings: AuthSettings) -> None:
     """Spend the time of one verification, so unknown accounts answer as slowly as known ones."""
-    verify_password(_DUMMY_PASSWORD, _dummy_hash(settings), settings)
+    await run_hashing(settings, _burn, settings)
 
 
 @cache

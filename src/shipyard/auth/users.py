@@ -72,14 +72,16 @@ async def create_user(
 ) -> User:
     """A new account, added and flushed (so it has an id).
 
-    Raises :class:`PasswordRejected` or :class:`EmailTaken`; ``check_password=False``
-    skips the policy (for fixtures and imports, never for user input).
+    Raises :class:`PasswordRejected` or :class:`EmailTaken` (after hashing the password,
+    so that a taken address answers no faster); ``check_password=False`` skips the
+    policy (for fixtures and imports, never for user input).
     """
     if check_password and (problems := password_problems(password, settings)):
         raise PasswordRejected(problems)
+    password_hash = await hash_password(password, settings)  # first: taken costs the same
     if await email_taken(session, email, model):
         raise EmailTaken(f"an account with the address {normalize_email(email)} exists")
-    user = model(email=email, password_hash=hash_password(password, settings), **fields)
+    user = model(email=email, password_hash=password_hash, **fields)
     session.add(user)
     await session.flush()
     return user
@@ -99,13 +101,13 @@ async def authenticate(
     """
     user = await find_by_email(session, email, model)
     if user is None:
-        burn_verification_time(settings)
+        await burn_verification_time(settings)
         return None
-    ok, needs_rehash = verify_password(password, user.password_hash, settings)
+    ok, needs_rehash = await verify_password(password, user.password_hash, settings)
     if not ok:
         return None
     if needs_rehash:
-        user.password_hash = hash_password(password, settings)
+        user.password_hash = await hash_password(password, settings)
     return user
 
 
@@ -126,7 +128,7 @@ async def set_password(
     settings: AuthSettings = app.settings.auth
     if check_password and (problems := password_problems(password, settings)):
         raise PasswordRejected(problems)
-    user.password_hash = hash_password(password, settings)
+    user.password_hash = await hash_password(password, settings)
     user.password_changed_at = utc_now()
     user.session_epoch = (user.session_epoch or 0) + 1
     await revoke_credentials(app, db, user.id)

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipyard.auth.models import Role, User
-from shipyard.auth.passwords import hash_password
+from shipyard.auth.passwords import hash_password_sync
 from shipyard.config.models import AuthSettings
 from shipyard.db import Model
 
@@ -88,8 +88,12 @@ def factory_for(model: type[M], **defaults: Any) -> Factory[M]:
 
 @cache
 def hashed(password: str) -> str:
-    """The (cached) fast Argon2id hash of ``password``."""
-    return hash_password(password, FAST_HASHING)
+    """The (cached) fast Argon2id hash of ``password``.
+
+    Synchronous on purpose (``build()`` is): with :data:`FAST_HASHING` a hash takes
+    microseconds, less than handing it to a thread would.
+    """
+    return hash_password_sync(password, FAST_HASHING)
 
 
 class UserFactory(Factory[User]):

@@ -10,14 +10,15 @@
 - ``GET/PATCH/DELETE /api/ships/{id}`` and ``POST /api/ships`` in both versions.
 
 Reading is public. Adding, changing and deleting need ``ships:create``,
-``ships:update`` and ``ships:delete``, with a bearer JWT (``POST /auth/token``), an
-``X-API-Key`` or a login session: 401 problem JSON without credentials, 403 without the
-permission. A taken name is a 409 problem.
+``ships:update`` and ``ships:delete`` (``app/ships/permissions.py``, as the pages do),
+with a bearer JWT (``POST /auth/token``), an ``X-API-Key`` or a login session: 401
+problem JSON without credentials, 403 without the permission. A taken name is a 409
+problem.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -26,17 +27,13 @@ from shipyard.api.query import Listing, ListQuery
 from shipyard.api.resource import Resource, partial_model
 from shipyard.api.resource.partial import page_content
 from shipyard.api.versioning import VersionedRouter, versions
-from shipyard.authz import HasPermission
 from shipyard.db import DbSession
 
 from app.ships.models import Ship
+from app.ships.permissions import REQUIRED
 from app.ships.schemas import ShipCreate, ShipRead, ShipReadV2, ShipUpdate
 
 PREFIX = "/api/ships"
-PERMISSIONS: Any = {
-    operation: [Depends(HasPermission(f"ships:{operation}"))]
-    for operation in ("create", "update", "delete")
-}
 
 
 def _listing(*extra: str) -> Listing:
@@ -89,8 +86,8 @@ def routers() -> list[APIRouter]:
     v1 = ships_v1.router(
         PREFIX,
         operations=["get", "create", "update", "delete"],
-        dependencies_for=PERMISSIONS,
+        dependencies_for=REQUIRED,
         versions=["1"],
     )
-    v2 = ships_v2.router(PREFIX, dependencies_for=PERMISSIONS, versions=["2"])
+    v2 = ships_v2.router(PREFIX, dependencies_for=REQUIRED, versions=["2"])
     return [list_v1, v1, v2]

@@ -10,9 +10,12 @@ Everything is one template, ``ships/index.html``, whose blocks serve as fragment
   whole page when loaded directly, boosted, or restored from history.
 - ``DELETE /ships/{id}``: removes the row; the counter and flash come out of band.
 
-Anyone can look; adding and deleting require a login (``require_user``): an anonymous
-htmx request gets ``HX-Redirect`` to the login page, a browser a 303 there with ``next``.
-Every page resolves the optional identity, so the nav and the buttons know who is here.
+Anyone can look; adding and deleting need the permissions the JSON API needs
+(``ships:create``, ``ships:delete``; ``app/ships/permissions.py``). Anonymous: an htmx
+request gets ``HX-Redirect`` to the login page, a browser a 303 there with ``next``.
+Logged in without the permission: 403, the error page for a browser, the error fragment
+in the flash area for htmx. Every page resolves the optional identity, so the template
+shows the form and the delete buttons only to users who may use them (``can()``).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
-from shipyard.auth import optional_user, require_user
+from shipyard.auth import optional_user
 from shipyard.db import DbSession
 from shipyard.forms import FormResult, form_response
 from shipyard.web import PageRouter, render, render_to_string
@@ -32,9 +35,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ships.forms import ShipForm, ShipFormDep
 from app.ships.models import Ship
+from app.ships.permissions import REQUIRED
 
 TEMPLATE = "ships/index.html"
-LOGIN_REQUIRED = Depends(require_user)
 
 pages = PageRouter(prefix="/ships", tags=["ships"], dependencies=[Depends(optional_user)])
 
@@ -62,7 +65,7 @@ async def list_ships(request: Request, session: DbSession) -> Response:
     return render(request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)})
 
 
-@pages.post("", name="create_ship_page", dependencies=[LOGIN_REQUIRED])
+@pages.post("", name="create_ship_page", dependencies=REQUIRED["create"])
 async def create_ship(request: Request, form: ShipFormDep, session: DbSession) -> Response:
     """Add a ship from the form; 422 with the form re-rendered when the input is wrong."""
     if form.is_valid:
@@ -93,7 +96,7 @@ async def ship_detail(request: Request, ship_id: int, session: DbSession) -> Res
     return render(request, TEMPLATE, context, fragment="detail")
 
 
-@pages.delete("/{ship_id}", name="delete_ship", dependencies=[LOGIN_REQUIRED])
+@pages.delete("/{ship_id}", name="delete_ship", dependencies=REQUIRED["delete"])
 async def delete_ship(request: Request, ship_id: int, session: DbSession) -> Response:
     """Remove a ship: an empty body (the row goes), the counter and flash out of band."""
     ship = await _ship_or_404(session, ship_id)

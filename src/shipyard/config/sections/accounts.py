@@ -18,6 +18,12 @@ class AuthSettings(Section):
         default=19_456, ge=8, description="Argon2id memory in KiB (OWASP: 19456 = 19 MiB)."
     )
     argon2_parallelism: int = Field(default=1, ge=1, description="Argon2id lanes (OWASP: 1).")
+    hash_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        description="Password hashes and checks run at once, in threads off the event loop "
+        "(more wait their turn); null: the CPUs the process may use, but one (at least 1).",
+    )
     password_min_length: int = Field(default=12, ge=1, description="Shortest password accepted.")
     password_max_length: int = Field(default=1024, ge=8, description="Longer is refused.")
     reject_common_passwords: bool = Field(
