@@ -26,6 +26,7 @@ from starlette.types import ASGIApp
 
 from shipyard.config import Settings, SettingsHolder
 from shipyard.core.lifespan import Lifespan, as_context, lifespan_state, run_handlers
+from shipyard.core.methods import HeadFallback, HeadResponses
 from shipyard.core.middleware import MiddlewarePlan, Placement
 from shipyard.extension import Extension, discover_plugins
 
@@ -147,13 +148,14 @@ class AppBase(FastAPI):
         """Starlette's stack, with the declared framework middleware inside the app's own.
 
         Built when the app first runs (its lifespan or first request); fallback routes are
-        moved behind the app's own routes at that moment.
+        moved behind the app's own routes at that moment. ``HEAD`` support
+        (:mod:`shipyard.core.methods`) wraps the whole stack and sits just before routing.
         """
         self._put_fallback_routes_last()
         own = self.user_middleware
-        self.user_middleware = [*own, *self.middleware_plan.stack()]
+        self.user_middleware = [*own, *self.middleware_plan.stack(), Middleware(HeadFallback)]
         try:
-            return super().build_middleware_stack()
+            return HeadResponses(super().build_middleware_stack())
         finally:
             self.user_middleware = own
 
