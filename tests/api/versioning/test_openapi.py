@@ -66,7 +66,9 @@ async def test_success_responses_use_the_version_media_type(app: App) -> None:
     v3 = (await get(app, "/openapi/v3.json")).json()
     post = v3["paths"]["/api/ships"]["post"]
     assert set(post["responses"]["201"]["content"]) == {"application/vnd.acme.v3+json"}
-    assert set(post["responses"]["422"]["content"]) == {"application/json"}
+    assert set(post["responses"]["422"]["content"]) == {
+        "application/problem+json"
+    }  # what the 422 really is
 
 
 async def test_path_mode_documents_prefixed_paths(make_app: AppFactory) -> None:
