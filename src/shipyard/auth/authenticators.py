@@ -5,7 +5,9 @@ app keeps its own list, tried in ascending ``priority`` (bearer JWT 100, ``X-API
 200, the login session 300, which every app has). The first Identity whose user is
 active wins; an identity of an inactive user is refused here, centrally, whatever method
 produced it. The result (None included) is cached per request
-(:mod:`shipyard.auth.identity`).
+(:mod:`shipyard.auth.identity`). An identity from a request header (a bearer token, an API
+key) keeps the response out of caches (``Cache-Control``, ``Vary`` on that header; see
+:mod:`shipyard.sessions.caching`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from starlette.requests import HTTPConnection
 from shipyard.auth.identity import RESOLVED, Identity
 from shipyard.auth.sessionauth import session_authenticator
 from shipyard.core.services import Service
+from shipyard.sessions.caching import mark_private
 
 Authenticator = Callable[[HTTPConnection, AsyncSession], Awaitable[Identity | None]]
 
@@ -63,6 +66,16 @@ def authenticators(app: Starlette) -> list[Authenticator]:
     return [entry.authenticator for entry in _registry(app)]
 
 
+def credential_header(request: HTTPConnection, identity: Identity) -> str | None:
+    """The request header ``identity`` came from; None for a login session (the cookie)."""
+    if identity.method == "jwt":
+        return "Authorization"
+    if identity.method == "api_key":
+        header: str = request.app.settings.tokens.api_keys.header_name
+        return header
+    return None
+
+
 async def resolve_identity(request: HTTPConnection, session: AsyncSession) -> Identity | None:
     """The request's Identity (cached on ``request.state.identity``), or None.
 
@@ -85,6 +98,9 @@ async def resolve_identity(request: HTTPConnection, session: AsyncSession) -> Id
         if found is not None and found.user.is_active:
             identity = found
             break
+    header = None if identity is None else credential_header(request, identity)
+    if header is not None:
+        mark_private(request.scope, header)
     request.state.identity = identity
     request.scope[RESOLVED] = True
     return identity

@@ -16,9 +16,11 @@ from shipyard.auth.deps import current_user
 from shipyard.auth.identity import Identity
 from shipyard.authz.checks import allows_all, allows_any
 from shipyard.authz.permissions import validate_required
+from shipyard.core.openapi import declares_problems
 from shipyard.core.problems import PERMISSION_DENIED, HTTPProblem
 
 
+@declares_problems(403)
 class _PermissionCheck:
     """Shared machinery: the required permissions and how they combine."""
 

@@ -26,7 +26,9 @@ from starlette.types import ASGIApp
 
 from shipyard.config import Settings, SettingsHolder
 from shipyard.core.lifespan import Lifespan, as_context, lifespan_state, run_handlers
+from shipyard.core.methods import HeadFallback, HeadResponses
 from shipyard.core.middleware import MiddlewarePlan, Placement
+from shipyard.core.openapi import OperationHook, document_operations
 from shipyard.extension import Extension, discover_plugins
 
 logger = logging.getLogger("shipyard.app")
@@ -81,6 +83,7 @@ class AppBase(FastAPI):
         self._fallback_routes: list[BaseRoute] = []
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
+        self.openapi_hooks: list[OperationHook] = []
         for extension in self.default_extensions():
             self.add_extension(extension)
         if current.app.plugins_autoload:
@@ -147,13 +150,14 @@ class AppBase(FastAPI):
         """Starlette's stack, with the declared framework middleware inside the app's own.
 
         Built when the app first runs (its lifespan or first request); fallback routes are
-        moved behind the app's own routes at that moment.
+        moved behind the app's own routes at that moment. ``HEAD`` support
+        (:mod:`shipyard.core.methods`) wraps the whole stack and sits just before routing.
         """
         self._put_fallback_routes_last()
         own = self.user_middleware
-        self.user_middleware = [*own, *self.middleware_plan.stack()]
+        self.user_middleware = [*own, *self.middleware_plan.stack(), Middleware(HeadFallback)]
         try:
-            return super().build_middleware_stack()
+            return HeadResponses(super().build_middleware_stack())
         finally:
             self.user_middleware = own
 
@@ -181,6 +185,25 @@ class AppBase(FastAPI):
         fallbacks = [route for route in self._fallback_routes if id(route) in present]
         moved = {id(route) for route in fallbacks}
         routes[:] = [route for route in routes if id(route) not in moved] + fallbacks
+
+    # -- OpenAPI ----------------------------------------------------------------------
+
+    def add_openapi_hook(self, hook: OperationHook) -> None:
+        """Run ``hook`` on every operation of the app's OpenAPI documents."""
+        if hook not in self.openapi_hooks:
+            self.openapi_hooks.append(hook)
+
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's document, with the problems and media types of each operation.
+
+        See :mod:`shipyard.core.openapi`; built when FastAPI builds its own (once, and again
+        after the routes change).
+        """
+        previous = self.openapi_schema
+        document = super().openapi()
+        if document is not previous:
+            document_operations(self, document, self.routes)
+        return document
 
     # -- templates and static files ---------------------------------------------------
 

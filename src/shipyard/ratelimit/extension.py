@@ -3,6 +3,7 @@
 Setup fills the ``ratelimit`` slot of the declared middleware order (inside sessions, so
 429s get the security headers and the error page can use the lazy session). Start-up
 opens the storage chosen by ``ratelimit.storage`` unless a test provided a limiter first.
+The app's OpenAPI documents list the 429 of every operation the global limit covers.
 """
 
 from __future__ import annotations
@@ -10,14 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from shipyard.config.models import Settings
 from shipyard.core.checks import Finding
+from shipyard.core.openapi import Operation
 from shipyard.extension import Extension
 from shipyard.ratelimit.limiter import Limiter
-from shipyard.ratelimit.middleware import RateLimitMiddleware
+from shipyard.ratelimit.middleware import RateLimitMiddleware, exempt
 from shipyard.ratelimit.state import LIMITER
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
+
+
+def document_rate_limit(operation: Operation) -> None:
+    """OpenAPI: operations under the global limit may answer 429 (with ``Retry-After``)."""
+    settings: Settings = operation.app.settings  # type: ignore[attr-defined]
+    if settings.ratelimit.enabled and not exempt(operation.path, settings):
+        operation.add_problem(429, "Too many requests; see Retry-After.")
 
 
 class RateLimitExtension(Extension):
@@ -30,6 +40,7 @@ class RateLimitExtension(Extension):
 
     def setup(self, app: AppBase) -> None:
         app.use_middleware("ratelimit", RateLimitMiddleware)
+        app.add_openapi_hook(document_rate_limit)
 
     async def startup(self, app: AppBase) -> None:
         if LIMITER.find(app) is not None:

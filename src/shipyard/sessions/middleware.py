@@ -5,7 +5,8 @@ key; a forged, tampered or expired cookie just means a new empty session) and pu
 :class:`~shipyard.sessions.session.Session` in ``scope["shipyard.session"]``. When the
 response starts it writes what changed: stale ids are deleted, a modified session is saved (or
 deleted once empty), a loaded session whose expiry is due for renewal is touched, and the
-cookie is (re)set only when its id is new or its lifetime moved.
+cookie is (re)set only when its id is new or its lifetime moved. A response that depends on
+the session or on credentials gets ``Cache-Control``/``Vary`` (:mod:`.caching`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from shipyard.config.derived import PerSettings
 from shipyard.core.clock import utc_now
 from shipyard.core.services import Service
 from shipyard.sessions.backends import SessionBackend
+from shipyard.sessions.caching import mark_response, private_headers
 from shipyard.sessions.session import SCOPE_KEY, Session
 
 if TYPE_CHECKING:
@@ -129,13 +131,32 @@ class SessionMiddleware:
             return
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and not session.untouched:
-                header = await commit(session, lambda: get_session_backend(app), cookie, settings)
-                if header is not None:
-                    message["headers"] = [*message.get("headers", ()), header]
+            if message["type"] == "http.response.start":
+                keep_private(message, scope, session, settings.sessions.private_cache_control)
+                if not session.untouched:
+                    header = await commit(
+                        session, lambda: get_session_backend(app), cookie, settings
+                    )
+                    if header is not None:
+                        message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+def keep_private(
+    message: Message, scope: Scope, session: Session, cache_control: str | None
+) -> None:
+    """Keep a response that depends on the session or credentials out of caches.
+
+    See :mod:`shipyard.sessions.caching`; ``cache_control`` None leaves every response alone.
+    """
+    credentials = private_headers(scope)
+    if cache_control is None or not (session.accessed or credentials):
+        return
+    private = session.private or bool(credentials)
+    vary = ["Cookie"] if session.accessed else []
+    mark_response(message, cache_control if private else None, [*vary, *credentials])
 
 
 async def commit(

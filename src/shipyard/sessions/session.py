@@ -8,6 +8,11 @@ cookie never touches the store: its session is empty from the start. Mapping acc
 session that has a cookie but was not loaded raises :class:`SessionNotLoaded`, naming the
 fix, instead of silently answering from nothing.
 
+Reading or writing it, or taking its id (for a CSRF token), marks the session
+``accessed``: the response then depends on it and is kept out of caches
+(:mod:`shipyard.sessions.caching`). Loading it, and peeking at :attr:`Session.current_id`,
+are not uses.
+
 Values must be JSON-serialisable. Assigning, deleting or :meth:`Session.mark_modified`
 (after changing a nested value in place) schedules a save when the response starts.
 """
@@ -78,12 +83,17 @@ class Session(MutableMapping[str, Any]):
         self.needs_touch = False
         self.cleared = False
         self.stale_ids: list[str] = []
+        self.accessed = False
 
     # -- identity ---------------------------------------------------------------------
 
     @property
     def id(self) -> str:
-        """The session id; a new one is allocated (and its cookie set) if there was none."""
+        """The session id; a new one is allocated (and its cookie set) if there was none.
+
+        Counts as a use of the session (a CSRF token is derived from it).
+        """
+        self.accessed = True
         if self._id is None:
             self._id = new_session_id()
             self.needs_cookie = True
@@ -91,7 +101,7 @@ class Session(MutableMapping[str, Any]):
 
     @property
     def current_id(self) -> str | None:
-        """The session id if the request has one, without allocating."""
+        """The session id if the request has one, without allocating (not a use)."""
         return self._id
 
     @property
@@ -100,12 +110,24 @@ class Session(MutableMapping[str, Any]):
         return self._id is None and not (self.modified or self.cleared or self.stale_ids)
 
     @property
+    def private(self) -> bool:
+        """True once the response shows someone's session: it was used, and it is someone's.
+
+        A request that brought no (valid) session cookie and used its empty session without
+        getting an id or changing anything saw the same as every anonymous visitor.
+        """
+        return self.accessed and not self.untouched
+
+    @property
     def loaded(self) -> bool:
         """True once the data is available (always true for a cookieless request)."""
         return self._data is not None
 
     async def load(self) -> Session:
-        """Read the data from the store, once; later calls return at once."""
+        """Read the data from the store, once; later calls return at once.
+
+        Not a use by itself (a page router loads every page's session in advance).
+        """
         if self._data is not None or self._id is None:
             return self
         record = await self._backend().load(self._id)
@@ -175,6 +197,7 @@ class Session(MutableMapping[str, Any]):
 
     def invalidate(self) -> None:
         """Drop all data and the id (logout); the store record and the cookie go too."""
+        self.accessed = True
         if self._id is not None:
             self.stale_ids.append(self._id)
         self._id = None
@@ -207,6 +230,7 @@ class Session(MutableMapping[str, Any]):
     # -- mapping ----------------------------------------------------------------------
 
     def _require(self) -> dict[str, Any]:
+        self.accessed = True
         if self._data is None:
             raise SessionNotLoaded()
         return self._data

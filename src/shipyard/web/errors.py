@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from shipyard.core.methods import allowed_methods
 from shipyard.core.problems import (
     PROBLEM_JSON,
     HTTPProblem,
@@ -114,6 +115,8 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     """``HTTPException`` (and :class:`HTTPProblem`) to an error page or problem document."""
     if not isinstance(exc, HTTPException):
         raise exc
+    if exc.status_code == 405:
+        _allow_every_method(request, exc)
     if _fastapi_bodies(request):
         if isinstance(exc, HTTPProblem) and exc.detail is None:
             exc.detail = exc.title
@@ -135,6 +138,14 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     if detail == status_title(exc.status_code):
         detail = None
     return problem_response(request, exc.status_code, None, detail, headers=headers)
+
+
+def _allow_every_method(request: Request, exc: HTTPException) -> None:
+    """Make a 405's ``Allow`` list every method of the path, not one route's."""
+    allowed = allowed_methods(request.scope)
+    if allowed is not None:
+        headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() != "allow"}
+        exc.headers = {**headers, "Allow": ", ".join(allowed)}
 
 
 def _json_pointer(path: list[str | int]) -> str:

@@ -21,7 +21,7 @@ def test_openapi_documents_status_codes_models_and_problems(tmp_path: Path) -> N
     paths = app.openapi()["paths"]
     assert set(paths) == {"/vessels", "/vessels/{id}", "/harbours", "/harbours/{id}"}
     create = paths["/vessels"]["post"]
-    assert set(create["responses"]) == {"201", "409", "422"}
+    assert set(create["responses"]) == {"201", "409", "422", "429"}  # 429: under the global limit
     assert "application/problem+json" in create["responses"]["409"]["content"]
     assert paths["/vessels/{id}"]["delete"]["responses"]["204"].get("content") is None
     item_schema = paths["/vessels"]["get"]["responses"]["200"]["content"]["application/json"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
+from openapi_spec_validator import validate
 from tests.api.versioning.conftest import AppFactory, get
 
 from shipyard import App, Settings
@@ -66,7 +68,9 @@ async def test_success_responses_use_the_version_media_type(app: App) -> None:
     v3 = (await get(app, "/openapi/v3.json")).json()
     post = v3["paths"]["/api/ships"]["post"]
     assert set(post["responses"]["201"]["content"]) == {"application/vnd.acme.v3+json"}
-    assert set(post["responses"]["422"]["content"]) == {"application/json"}
+    assert set(post["responses"]["422"]["content"]) == {
+        "application/problem+json"
+    }  # what the 422 really is
 
 
 async def test_path_mode_documents_prefixed_paths(make_app: AppFactory) -> None:
@@ -150,3 +154,59 @@ def test_settings_reject_inconsistent_versions() -> None:
         Settings(api={"versions": ["1"], "deprecated": {"2": {"since": "2025-01-01"}}})
     with pytest.raises(ValidationError, match="sunset"):
         Settings(api={"deprecated": {"1": {"since": "2025-01-01", "sunset": "2024-01-01"}}})
+
+
+# -- media types and problems (validated documents) ------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1", "2", "3"])
+def test_every_version_document_is_valid(make_app: AppFactory, version: str) -> None:
+    validate(openapi_for_version(make_app(), version))
+
+
+def test_versioned_media_types_for_answers_and_bodies(make_app: AppFactory) -> None:
+    v3 = openapi_for_version(make_app(), "3")
+    post = v3["paths"]["/api/ships"]["post"]
+    assert set(post["responses"]["201"]["content"]) == {"application/vnd.acme.v3+json"}
+    assert set(post["requestBody"]["content"]) == {
+        "application/json",
+        "application/vnd.acme.v3+json",
+    }
+    refused = post["responses"]["406"]["content"]["application/problem+json"]["schema"]
+    assert refused == {"$ref": "#/components/schemas/Problem"}  # header negotiation refuses
+
+
+def test_path_mode_documents_no_406(make_app: AppFactory) -> None:
+    v2 = openapi_for_version(make_app(mode="path", path_prefix="/api"), "2")
+    validate(v2)
+    assert "406" not in v2["paths"]["/api/v2/ships"]["get"]["responses"]
+
+
+def test_the_main_document_uses_the_versioned_media_types(make_app: AppFactory) -> None:
+    document = make_app().openapi()
+    validate(document)
+    listing = document["paths"]["/api/ships"]["get"]["responses"]["200"]["content"]
+    # One operation for two handlers: FastAPI documents the later one (versions 2 and 3).
+    assert set(listing) == {"application/vnd.acme.v2+json", "application/vnd.acme.v3+json"}
+    detail = document["paths"]["/api/ships/{ship_id}"]["get"]["responses"]["200"]["content"]
+    assert set(detail) == {f"application/vnd.acme.v{n}+json" for n in "123"}
+    plain = document["paths"]["/plain"]["get"]["responses"]["200"]["content"]
+    assert set(plain) == {"application/json"}
+
+
+async def test_a_body_in_the_versioned_media_type_is_accepted(
+    make_app: AppFactory,
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=make_app()), base_url="http://testserver"
+    ) as http:
+        created = await http.post(
+            "/api/ships",
+            content=b'{"name": "Resolution", "tonnage": 462}',
+            headers={
+                "Content-Type": "application/vnd.acme.v3+json",
+                "Accept": "application/vnd.acme.v3+json",
+            },
+        )
+    assert created.status_code == 201, created.text
+    assert created.headers["content-type"] == "application/vnd.acme.v3+json"

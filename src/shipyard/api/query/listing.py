@@ -27,6 +27,7 @@ from shipyard.api.query.errors import QueryErrors
 from shipyard.api.query.fields import Fields
 from shipyard.api.query.filtering import Filter, FilterableSpec
 from shipyard.api.query.sorting import SortTerm
+from shipyard.core.openapi import declares_problems
 from shipyard.errors import ShipyardError
 
 RESERVED = ("sort", "fields", "q", "limit", "cursor", "offset", "total")
@@ -89,6 +90,7 @@ class ListQuery:
         return selection.project(item, self.fields)
 
 
+@declares_problems(400)
 class Listing:
     """Declares a list resource; ``Depends(listing)`` gives the request's :class:`ListQuery`.
 

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.params import Depends as DependsParam
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import BigInteger, Integer, SmallInteger
 from starlette.responses import JSONResponse
 
@@ -33,7 +32,7 @@ from shipyard.api.query import ListQuery
 from shipyard.api.resource.partial import page_content, partial_model
 from shipyard.api.versioning import VersionedRouter
 from shipyard.api.versioning import versions as serve_versions
-from shipyard.core.problems import PROBLEM_JSON
+from shipyard.core.openapi import problem_response
 from shipyard.db import DbSession
 from shipyard.errors import ShipyardError
 
@@ -47,24 +46,8 @@ DependenciesFor = Mapping[CrudOperation, Sequence[DependsParam]]
 _INT_BOUNDS = ((SmallInteger, 2**15), (BigInteger, 2**63), (Integer, 2**31))
 
 
-class ProblemDocument(BaseModel):
-    """An RFC 9457 problem document (members beyond these depend on the ``type``)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-
-
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    schema = {"schema": ProblemDocument.model_json_schema(ref_template="{model}")}
-    return {
-        status: {"description": "Problem details", "content": {PROBLEM_JSON: schema}}
-        for status in statuses
-    }
+    return {status: problem_response(status) for status in statuses}
 
 
 def _id_parameter(resource: Resource[Any, Any, Any, Any]) -> inspect.Parameter:

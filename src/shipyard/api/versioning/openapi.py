@@ -2,10 +2,13 @@
 
 :func:`openapi_for_version` builds the document of one version from the app's
 :class:`~shipyard.api.versioning.routing.VersionedRoute` operations that serve it (plain
-routes are left out). Successful JSON responses are documented under the version's media
-type; under ``api.mode = "path"`` the paths carry the ``/v<n>`` prefix; a deprecated
-version marks every operation deprecated. ``info["x-api-version"]`` tells tools (the API
-cookbook) how to ask for the version.
+routes are left out). Successful JSON responses (and JSON request bodies, besides
+``application/json``) are documented under the version's media type, with the problem
+answers of each operation (:mod:`shipyard.core.openapi`, 406 for header negotiation);
+under ``api.mode = "path"`` the paths carry the ``/v<n>`` prefix; a deprecated version
+marks every operation deprecated. ``info["x-api-version"]`` tells tools (the API
+cookbook) how to ask for the version. :func:`document_versioned` documents the media types
+in FastAPI's ``/openapi.json`` too (every version a route serves).
 
 :class:`ApiVersioning` serves the documents at ``api.openapi_url``
 (``/openapi/v{version}.json``) and, at start-up, refuses routes that declare versions
@@ -26,6 +29,7 @@ from shipyard.api.versioning.headers import http_date
 from shipyard.api.versioning.negotiation import api_settings, media_type
 from shipyard.api.versioning.routing import VersionedRoute, declared_versions
 from shipyard.config.models import ApiSettings
+from shipyard.core.openapi import Operation, document_operations
 from shipyard.core.problems import NOT_FOUND
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from shipyard.core.app import AppBase
 
 _METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+_JSON = "application/json"
 
 
 def _versioned_routes(app: FastAPI) -> list[tuple[RouteContext, VersionedRoute]]:
@@ -60,17 +65,30 @@ def _version_info(api: ApiSettings, version: str) -> dict[str, Any]:
     return info
 
 
-def _rewrite_operation(operation: dict[str, Any], media: str, deprecated: bool) -> None:
-    if deprecated:
-        operation["deprecated"] = True
-    for status, response in operation.get("responses", {}).items():
+def document_versioned(operation: Operation) -> None:
+    """Media types and the 406 of a versioned operation (an OpenAPI operation hook).
+
+    Successful JSON answers are documented under the media types of the versions the
+    document covers (its own, or every version the route serves in ``/openapi.json``): a
+    versioned answer never comes as ``application/json``. JSON request bodies are accepted
+    under those types too. Header negotiation can refuse a version: 406.
+    """
+    route = operation.route
+    if not isinstance(route, VersionedRoute):
+        return
+    api = api_settings({"app": operation.app})
+    served = [operation.version] if operation.version else list(route.served(api))
+    media = [media_type(api.vendor, version) for version in served]
+    for status, response in operation.responses.items():
         content = response.get("content")
-        if (
-            str(status).startswith("2")
-            and isinstance(content, dict)
-            and "application/json" in content
-        ):
-            content[media] = content.pop("application/json")
+        if str(status).startswith("2") and isinstance(content, dict) and _JSON in content:
+            schema = content.pop(_JSON)
+            content.update({name: dict(schema) for name in media})
+    body = operation.document.get("requestBody", {}).get("content")
+    if isinstance(body, dict) and _JSON in body:
+        body.update({name: dict(body[_JSON]) for name in media if name not in body})
+    if api.mode != "path":
+        operation.add_problem(406, "No version of this operation fits Accept.")
 
 
 def _versioned_path(api: ApiSettings, version: str, path: str) -> str:
@@ -100,12 +118,13 @@ def openapi_for_version(app: FastAPI, version: str) -> dict[str, Any]:
         servers=app.servers,
     )
     schema["info"]["x-api-version"] = _version_info(api, version)
-    media, deprecated = media_type(api.vendor, version), version in api.deprecated
+    document_operations(app, schema, contexts, version, hooks=[document_versioned])
+    deprecated = version in api.deprecated
     paths: dict[str, Any] = {}
     for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
-            if method in _METHODS:
-                _rewrite_operation(operation, media, deprecated)
+            if method in _METHODS and deprecated:
+                operation["deprecated"] = True
         paths[_versioned_path(api, version, path)] = item
     schema["paths"] = paths
     return schema
@@ -130,6 +149,7 @@ class ApiVersioning(Extension):
     name = "api-versioning"
 
     def setup(self, app: AppBase) -> None:
+        app.add_openapi_hook(document_versioned)
         url = app.settings.api.openapi_url
         if url is None:
             return

@@ -19,6 +19,7 @@ from shipyard.auth.tokens.authenticator import bearer_token
 from shipyard.auth.tokens.errors import InvalidAccessToken, InvalidRefreshToken
 from shipyard.auth.tokens.service import get_token_service
 from shipyard.auth.users import authenticate, user_model
+from shipyard.core.openapi import declares_problems
 from shipyard.core.problems import HTTPProblem
 from shipyard.db import DbSession
 from shipyard.security.csrf import csrf_exempt
@@ -61,6 +62,7 @@ token_router = APIRouter(tags=["tokens"])
 
 @token_router.post("", summary="Issue an access and a refresh token")
 @csrf_exempt
+@declares_problems(400, 401)
 async def issue(grant: PasswordGrant, request: Request, session: DbSession) -> JSONResponse:
     auth = request.app.settings.auth
     model = user_model(request.app)
@@ -83,6 +85,7 @@ async def issue(grant: PasswordGrant, request: Request, session: DbSession) -> J
 
 @token_router.post("/refresh", summary="Rotate a refresh token")
 @csrf_exempt
+@declares_problems(401)
 async def refresh(grant: RefreshGrant, request: Request, session: DbSession) -> JSONResponse:
     service = get_token_service(request.app)
     try:
@@ -95,6 +98,7 @@ async def refresh(grant: RefreshGrant, request: Request, session: DbSession) -> 
 
 @token_router.post("/revoke", summary="Revoke a refresh token family and/or the bearer token")
 @csrf_exempt
+@declares_problems(400)
 async def revoke(body: Revocation, request: Request, session: DbSession) -> JSONResponse:
     service = get_token_service(request.app)
     access = bearer_token(request)

@@ -63,6 +63,12 @@ class SessionSettings(Section):
     redis_prefix: str = Field(
         default="shipyard:session:", description="Key prefix of sessions in Redis."
     )
+    private_cache_control: str | None = Field(
+        default="no-store",
+        min_length=1,
+        description="Cache-Control of responses that depend on the session or on credentials "
+        "(sent with Vary: Cookie or the credential header); null: leave responses alone.",
+    )
 
 
 class CsrfSettings(Section):
