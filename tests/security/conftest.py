@@ -33,6 +33,8 @@ from shipyard.sessions.backends import SessionRecord
 from shipyard.testing.schema import create_app_schema
 
 AppFactory = Callable[..., App]
+PRODUCTION_APP = {"secret_key": "k" * 40, "base_url": "https://testserver"}
+"""The [app] settings production needs (make_app(profile="production", app=PRODUCTION_APP))."""
 ClientFactory = Callable[..., TestClient]
 
 

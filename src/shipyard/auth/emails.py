@@ -1,7 +1,8 @@
 """The account emails (verification, password reset, email change), sent via ``shipyard.mail``.
 
-Links are absolute URLs built from the request (``url_for``), so they follow the host
-and root path the app is served under.
+Links are absolute URLs under the app's canonical URL (``app.base_url``, see
+:mod:`shipyard.core.urls`), never under the request's ``Host`` header: a forged header
+must not get a genuine token mailed to someone else's site.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from starlette.requests import Request
 
 from shipyard.auth.links import Purpose, make_token
 from shipyard.auth.models import User
+from shipyard.core.urls import absolute_url_for
 from shipyard.mail import Message, get_mailer
 
 _ROUTES: dict[Purpose, str] = {
@@ -22,7 +24,7 @@ _ROUTES: dict[Purpose, str] = {
 def link_for(request: Request, user: User, purpose: Purpose) -> str:
     """The absolute URL of a ``purpose`` link for ``user``."""
     token = make_token(request.app.settings, user, purpose)
-    return f"{request.url_for(_ROUTES[purpose])}?token={token}"
+    return f"{absolute_url_for(request.app, _ROUTES[purpose])}?token={token}"
 
 
 async def send_verification(request: Request, user: User) -> None:
