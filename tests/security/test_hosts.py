@@ -18,7 +18,7 @@ from starlette.websockets import WebSocketDisconnect
 from tests.security.conftest import AppFactory, Recorder, SpyBackend
 
 from shipyard import App
-from shipyard.security.hosts import request_host
+from shipyard.security.hosts import CACHED_HOSTS, HostMatcher, request_host
 
 SHOP = "https://shop.example"
 PRODUCTION = {"secret_key": "k" * 40, "base_url": SHOP}
@@ -285,3 +285,12 @@ def test_without_cookies_a_forged_pair_is_refused_too(
         forged = {"Host": "evil.example", "Origin": "http://evil.example"}
         assert client.post("/submit", headers=forged).status_code == 403
         assert client.post("/submit", headers={"Origin": "http://testserver"}).status_code == 200
+
+
+def test_a_flood_of_made_up_hosts_cannot_grow_the_matcher(shop: App) -> None:
+    matcher = HostMatcher.from_settings(shop.settings)
+    for number in range(CACHED_HOSTS * 4):
+        assert not matcher.allows(f"flood-{number}.evil.example")
+    assert len(matcher._named) == CACHED_HOSTS
+    assert matcher.allows("shop.example:8443")  # not remembered, still answered right
+    assert not matcher.allows("flood-1.evil.example")

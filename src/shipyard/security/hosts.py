@@ -1,8 +1,10 @@
 """Matching a request's ``Host`` header against the allowed-host patterns.
 
 The patterns (:mod:`shipyard.config.hosts`) are compiled once per settings snapshot into
-a :class:`HostMatcher`: a set of exact names and a tuple of domain suffixes, so a request
-costs one regular-expression match and a set lookup. The header is parsed as Django
+a :class:`HostMatcher`: a set of exact names and a tuple of domain suffixes. The answer
+for each ``Host`` value is remembered (up to :data:`CACHED_HOSTS` values, so a flood of
+made-up names cannot grow it), so a request usually costs one dict lookup. The header is
+parsed as Django
 parses it: lower case, an optional port (ignored), a trailing dot dropped, IPv6
 addresses in brackets; anything else is not a host.
 """
@@ -11,12 +13,15 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.types import Scope
 
 from shipyard.config.hosts import ANY_HOST, allowed_host_patterns
 from shipyard.config.models import Settings
+
+CACHED_HOSTS = 256
+"""How many distinct ``Host`` values a matcher remembers the answer for."""
 
 _HOST = re.compile(r"([a-z0-9_.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]{1,5})?")
 
@@ -51,6 +56,7 @@ class HostMatcher:
     any_host: bool
     exact: frozenset[str]
     suffixes: tuple[str, ...]
+    _named: dict[str | None, bool] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HostMatcher:
@@ -63,8 +69,14 @@ class HostMatcher:
 
     def names(self, value: str | None) -> bool:
         """True if the raw ``Host`` header ``value`` matches a pattern other than ``*``."""
+        known = self._named.get(value)
+        if known is not None:
+            return known
         host = None if value is None else request_host(value)
-        return host is not None and (host in self.exact or host.endswith(self.suffixes))
+        named = host is not None and (host in self.exact or host.endswith(self.suffixes))
+        if len(self._named) < CACHED_HOSTS:
+            self._named[value] = named
+        return named
 
     def allows(self, value: str | None) -> bool:
         """True if the raw ``Host`` header ``value`` names a host the app serves."""
