@@ -45,7 +45,7 @@ def production(
         built.use_middleware("csrf", Recorder, placement="after", seen=recorder)
         harness = AuthHarness.start(built)
         opened.append(harness)
-        harness.client.base_url = SHOP  # type: ignore[assignment]  # httpx converts it
+        harness.client.base_url = SHOP  # httpx converts it to a URL
         return harness
 
     yield factory
@@ -62,7 +62,7 @@ def forgot(harness: AuthHarness, email: str, **headers: str) -> int:
         headers={**HTML, **headers},
         follow_redirects=False,
     )
-    return response.status_code
+    return int(response.status_code)
 
 
 def register(harness: AuthHarness, email: str, **headers: str) -> int:
@@ -71,7 +71,7 @@ def register(harness: AuthHarness, email: str, **headers: str) -> int:
     response = harness.client.post(
         "/account/register", data=data, headers={**HTML, **headers}, follow_redirects=False
     )
-    return response.status_code
+    return int(response.status_code)
 
 
 # -- production: an unknown host never reaches a handler ---------------------------------
