@@ -18,6 +18,7 @@ from starlette.websockets import WebSocketDisconnect
 from tests.security.conftest import AppFactory, Recorder, SpyBackend
 
 from shipyard import App
+from shipyard.config import override_settings
 from shipyard.security.hosts import CACHED_HOSTS, HostMatcher, request_host
 
 SHOP = "https://shop.example"
@@ -294,3 +295,11 @@ def test_a_flood_of_made_up_hosts_cannot_grow_the_matcher(shop: App) -> None:
     assert len(matcher._named) == CACHED_HOSTS
     assert matcher.allows("shop.example:8443")  # not remembered, still answered right
     assert not matcher.allows("flood-1.evil.example")
+
+
+async def test_changed_settings_take_effect_without_a_restart(shop: App) -> None:
+    assert await status(shop, "new.example") == 400
+    with override_settings(shop, app__allowed_hosts=["new.example"]):
+        assert await status(shop, "new.example") == 200
+        assert await status(shop, "shop.example") == 400
+    assert await status(shop, "shop.example") == 200
