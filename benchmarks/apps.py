@@ -38,6 +38,10 @@ visitors, so the limiter keeps counting every request but the load never reaches
 fixed window keeps one counter per key; a moving window would keep one timestamp per
 request, which at a billion a minute measures list growth, not the limiter."""
 
+BENCHMARK_SITE = {"base_url": "https://bench.example", "allowed_hosts": ["127.0.0.1", "bench"]}
+"""The canonical URL and hosts of the production-profile apps: the load generator sends
+``Host: 127.0.0.1:<port>``, the in-process tests ``http://bench``."""
+
 
 def _add_json_route(app: FastAPI) -> None:
     """The FastAPI endpoint, shared by bare FastAPI and Shipyard (a FastAPI subclass)."""
@@ -65,7 +69,7 @@ def shipyard_app() -> FastAPI:
     settings = Settings.model_validate(
         {
             "profile": "production",
-            "app": {"name": "benchmark", "secret_key": "benchmark-" + "x" * 40},
+            "app": {"name": "benchmark", "secret_key": "benchmark-" + "x" * 40, **BENCHMARK_SITE},
             "database": {"url": "sqlite+aiosqlite:///:memory:"},
             "ratelimit": LOADTEST_RATELIMIT,
         }

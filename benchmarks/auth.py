@@ -35,7 +35,7 @@ from typing import Any, Literal
 import httpx
 from fastapi import Depends
 
-from benchmarks.apps import LOADTEST_RATELIMIT, PATH, PAYLOAD
+from benchmarks.apps import BENCHMARK_SITE, LOADTEST_RATELIMIT, PATH, PAYLOAD
 from benchmarks.page_data import SCRATCH_ENV
 from benchmarks.probes import json_problem
 from shipyard import App, Settings
@@ -96,7 +96,7 @@ def build(name: str, root: Path) -> App:
     settings = Settings.model_validate(
         {
             "profile": "production",
-            "app": {"name": "benchmark", "secret_key": SECRET_KEY},
+            "app": {"name": "benchmark", "secret_key": SECRET_KEY, **BENCHMARK_SITE},
             "database": {"url": f"sqlite+aiosqlite:///{root / 'app.db'}"},
             "sessions": {
                 "backend": variant.sessions,

@@ -30,7 +30,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
-from benchmarks.apps import LOADTEST_RATELIMIT
+from benchmarks.apps import BENCHMARK_SITE, LOADTEST_RATELIMIT
 from benchmarks.pagination_db import Item, database_url
 from shipyard import App, Settings
 from shipyard.api.pagination import paginate
@@ -62,7 +62,7 @@ def shipyard_app() -> App:
     settings = Settings.model_validate(
         {
             "profile": "production",
-            "app": {"name": "benchmark", "secret_key": SECRET_KEY},
+            "app": {"name": "benchmark", "secret_key": SECRET_KEY, **BENCHMARK_SITE},
             "database": {"url": database_url()},
             "ratelimit": LOADTEST_RATELIMIT,
         }

@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from benchmarks.apps import LOADTEST_RATELIMIT
+from benchmarks.apps import BENCHMARK_SITE, LOADTEST_RATELIMIT
 from benchmarks.django_page import django_app
 from benchmarks.page_data import PATH, ROWS, TEMPLATES, scratch_dir, welcome
 from shipyard import App, Settings
@@ -53,7 +53,7 @@ def _shipyard(sessions: dict[str, str]) -> App:
     settings = Settings.model_validate(
         {
             "profile": "production",
-            "app": {"name": "benchmark", "secret_key": SECRET_KEY},
+            "app": {"name": "benchmark", "secret_key": SECRET_KEY, **BENCHMARK_SITE},
             "database": {"url": f"sqlite+aiosqlite:///{root / 'app.db'}"},
             "sessions": sessions,
             "ratelimit": LOADTEST_RATELIMIT,

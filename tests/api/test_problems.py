@@ -57,7 +57,7 @@ def make_app(**api: Any) -> App:
 
 async def call(app: App, method: str, path: str, **kwargs: Any) -> httpx.Response:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         return await http.request(method, path, headers={"Accept": "application/json"}, **kwargs)
 
 

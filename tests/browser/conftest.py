@@ -47,10 +47,11 @@ CAPTAIN = "captain@example.test"
 PASSWORD = "browser test passphrase"
 
 
-def _showcase_env(database: Path, mail: Path) -> dict[str, str]:
+def _showcase_env(database: Path, mail: Path, url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("SHIPYARD_")}
     env.update(
         SHIPYARD_PROFILE="test",
+        SHIPYARD_APP__BASE_URL=url,  # the links in mail point at this server
         SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{database}",
         SHIPYARD_SECURITY__CSP_PRESET="strict",
         SHIPYARD_MAIL__FILE_DIR=str(mail),
@@ -95,18 +96,18 @@ def mail_dir(showcase_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def showcase_url(showcase_dir: Path, mail_dir: Path) -> Iterator[str]:
     """The base URL of the showcase, served by ``shipyard run`` on a fresh database."""
-    env = _showcase_env(showcase_dir / "showcase.db", mail_dir)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _showcase_env(showcase_dir / "showcase.db", mail_dir, url)
     _cli(env, "db", "upgrade")
     _cli(env, "db", "seed")
     _cli(env, "users", "create", CAPTAIN, "--password", PASSWORD, "--admin")
-    port = free_port()
     log = showcase_dir / "server.log"
     command = [str(SHIPYARD), "run", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as output:
         server = subprocess.Popen(
             command, cwd=SHOWCASE, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server, log)
         yield url

@@ -31,7 +31,10 @@ def _valid(project: Project) -> Project:
         port = 8123
         """,
     )
-    project.write("config/settings.production.toml", "[app]\ndebug = false\n")
+    project.write(
+        "config/settings.production.toml",
+        '[app]\ndebug = false\nbase_url = "https://cli.example"\n[mail]\nbackend = "file"\n',
+    )
     return project
 
 
@@ -167,7 +170,13 @@ def test_production_refuses_the_development_secret_key_and_debug(
     result = runner.invoke(app, args, env=ENV)
     assert result.exit_code == 1
     report = json.loads(result.output)
-    assert [error["key"] for error in report["errors"]] == ["app.secret_key", "app.debug"]
+    assert [error["key"] for error in report["errors"]] == [
+        "app.secret_key",
+        "app.debug",
+        "app.base_url",
+        "app.allowed_hosts",
+        "mail.backend",
+    ]
     assert "SHIPYARD_APP__SECRET_KEY" in report["errors"][0]["message"]
     assert report["errors"][1]["source"] == "config/settings.production.toml:2"
 

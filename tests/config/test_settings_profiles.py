@@ -12,7 +12,9 @@ from shipyard.config import ConfigError, available_profiles
 def profiles(project: Project) -> Project:
     project.write("config/settings.toml", "[app]\nname = 'base'\n")
     project.write(
-        "config/settings.production.toml", "[app]\nname = 'prod'\nsecret_key = '" + "k" * 40 + "'\n"
+        "config/settings.production.toml",
+        f"[app]\nname = 'prod'\nsecret_key = '{'k' * 40}'\nbase_url = 'https://prod.example'\n"
+        "[mail]\nbackend = 'custom'\n",
     )
     project.write("config/settings.staging.toml", "[app]\nname = 'staging'\n")
     return project

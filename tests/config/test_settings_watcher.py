@@ -105,7 +105,11 @@ async def test_extension_starts_and_stops_the_watcher(
 
 
 async def test_extension_stays_off_outside_development(project: Project) -> None:
-    environ = {"SHIPYARD_APP__SECRET_KEY": "k" * 40}
+    environ = {
+        "SHIPYARD_APP__SECRET_KEY": "k" * 40,
+        "SHIPYARD_APP__BASE_URL": "https://watcher.example",
+        "SHIPYARD_MAIL__BACKEND": "file",
+    }
     holder = SettingsHolder.load(project.root, profile="production", environ=environ)
     extension = ConfigReloadExtension()
     app = cast("App", SimpleNamespace(settings_holder=holder))

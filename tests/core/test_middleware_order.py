@@ -15,6 +15,7 @@ from shipyard.extension import Extension
 from shipyard.ratelimit.middleware import RateLimitMiddleware
 from shipyard.security.csrf_middleware import CsrfMiddleware
 from shipyard.security.headers import SecurityHeadersMiddleware
+from shipyard.security.hosts_middleware import AllowedHostsMiddleware
 from shipyard.sessions.middleware import SessionMiddleware
 from shipyard.web.body_limit import BodyLimitMiddleware
 
@@ -42,6 +43,7 @@ def test_the_default_app_follows_the_declared_order() -> None:
     plan = App(settings=settings).middleware_plan
     assert plan.classes() == [
         SecurityHeadersMiddleware,
+        AllowedHostsMiddleware,
         CORSMiddleware,
         BodyLimitMiddleware,
         SessionMiddleware,

@@ -46,7 +46,7 @@ async def test_startup_creates_the_database_and_shutdown_disposes(
             await connection.run_sync(create_tables)
         try:
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
                 assert (await client.post("/authors/ada")).status_code == 200
                 assert (await client.get("/authors")).json() == {"count": 1}
         finally:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from markupsafe import escape
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shipyard import App, Settings
 from shipyard.core.clock import utc_now
@@ -33,7 +34,26 @@ from shipyard.sessions.backends import SessionRecord
 from shipyard.testing.schema import create_app_schema
 
 AppFactory = Callable[..., App]
+PRODUCTION_APP = {"secret_key": "k" * 40, "base_url": "https://testserver"}
+"""The [app] settings production needs (make_app(profile="production", app=PRODUCTION_APP))."""
 ClientFactory = Callable[..., TestClient]
+
+
+class Recorder:
+    """Middleware put innermost (just before routing): the paths of the requests it saw.
+
+    ``app.use_middleware("csrf", Recorder, placement="after", seen=paths)``: an empty
+    ``paths`` proves that no session, limit, CSRF check or handler saw the request.
+    """
+
+    def __init__(self, app: ASGIApp, seen: list[str]) -> None:
+        self.app = app
+        self.seen = seen
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            self.seen.append(scope["path"])
+        await self.app(scope, receive, send)
 
 
 class SpyBackend:

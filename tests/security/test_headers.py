@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from starlette.testclient import TestClient
-from tests.security.conftest import ClientFactory, SpyBackend
+from tests.security.conftest import PRODUCTION_APP, ClientFactory, SpyBackend
 
 
 def _directives(header: str) -> dict[str, str]:
@@ -15,7 +15,7 @@ def _directives(header: str) -> dict[str, str]:
 
 def test_strict_preset_in_production(make_client: ClientFactory, spy: SpyBackend) -> None:
     client = make_client(
-        spy, base_url="https://testserver", profile="production", app={"secret_key": "k" * 40}
+        spy, base_url="https://testserver", profile="production", app=PRODUCTION_APP
     )
     response = client.get("/page")
     csp = response.headers["content-security-policy"]
@@ -149,7 +149,7 @@ def test_api_docs_pages_get_the_policy_their_cdn_assets_need(
     make_client: ClientFactory, spy: SpyBackend
 ) -> None:
     client = make_client(
-        spy, base_url="https://testserver", profile="production", app={"secret_key": "k" * 40}
+        spy, base_url="https://testserver", profile="production", app=PRODUCTION_APP
     )
     docs = _directives(client.get("/docs").headers["content-security-policy"])
     assert "https://cdn.jsdelivr.net" in docs["script-src"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from starlette.testclient import TestClient
-from tests.security.conftest import ClientFactory, SpyBackend
+from tests.security.conftest import PRODUCTION_APP, ClientFactory, SpyBackend
 
 from shipyard.core.clock import utc_now
 from shipyard.sessions.backends import SessionRecord
@@ -48,7 +48,7 @@ def test_cookie_flags(client: TestClient) -> None:
 
 def test_cookie_is_secure_in_production(make_client: ClientFactory, spy: SpyBackend) -> None:
     client = make_client(
-        spy, base_url="https://testserver", profile="production", app={"secret_key": "k" * 40}
+        spy, base_url="https://testserver", profile="production", app=PRODUCTION_APP
     )
     assert "Secure" in client.get("/count").headers["set-cookie"]
     assert client.get("/count").json() == {"count": 2}

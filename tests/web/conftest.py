@@ -27,7 +27,9 @@ def make_app(tmp_path: Path) -> AppFactory:
     """Build an App whose own templates/ and static/ directories live under tmp_path."""
 
     def factory(profile: str = "test", debug: bool = False) -> App:
-        settings = Settings(profile=profile, app=AppSettings(name="Web test", debug=debug))
+        # testserver: the host of the test clients, which production does not allow unasked
+        app_settings = AppSettings(name="Web test", debug=debug, allowed_hosts=["testserver"])
+        settings = Settings(profile=profile, app=app_settings)
         app = App(settings=settings, root=tmp_path)
         app.on_startup(create_app_schema)
         app.add_template_dir(tmp_path / "templates", override=True)

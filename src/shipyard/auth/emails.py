@@ -1,8 +1,9 @@
 """The account emails (verification, password reset, email change, a registration attempt
 for an address that has an account), sent via ``shipyard.mail``.
 
-Links are absolute URLs built from the request (``url_for``), so they follow the host
-and root path the app is served under.
+Links are absolute URLs under the app's canonical URL (``app.base_url``, see
+:mod:`shipyard.core.urls`), never under the request's ``Host`` header: a forged header
+must not get a genuine token mailed to someone else's site.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from starlette.requests import Request
 
 from shipyard.auth.links import Purpose, make_token
 from shipyard.auth.models import User
+from shipyard.core.urls import absolute_url_for
 from shipyard.mail import Message, get_mailer
 
 _ROUTES: dict[Purpose, str] = {
@@ -21,8 +23,8 @@ _ROUTES: dict[Purpose, str] = {
 
 
 def page_url(request: Request, name: str) -> str:
-    """The absolute URL of the app's route ``name``, for a link in a mail."""
-    return str(request.url_for(name))
+    """The absolute URL of the app's route ``name`` under its canonical URL, for a mail."""
+    return absolute_url_for(request.app, name)
 
 
 def link_for(request: Request, user: User, purpose: Purpose) -> str:

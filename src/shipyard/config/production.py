@@ -1,15 +1,18 @@
 """Checks that only the production profile makes: settings that are valid but unsafe there.
 
-A development secret key or debug mode would start fine in production and leak; loading
-the ``production`` profile refuses them with a problem that names the key and the fix.
+A development secret key, debug mode, a missing canonical URL or allowed hosts, or
+console mail (which prints reset and verification links into the server log) would start
+fine in production and leak; loading the ``production`` profile refuses them with a
+problem that names the key and the fix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from shipyard.config.errors import Problem
+from shipyard.config.hosts import ANY_HOST
 from shipyard.config.models import DEVELOPMENT_SECRET_KEY, Settings
 from shipyard.config.sources import KeyPath, Source, lookup
 
@@ -47,4 +50,49 @@ def production_problems(
                 source=where("app", "debug"),
             )
         )
+    problems.extend(_site_problems(settings, where))
+    if settings.mail.backend in PRODUCTION_MAIL_REFUSED:
+        problems.append(
+            Problem(
+                f"{settings.mail.backend!r} mail is refused in production: "
+                f"{PRODUCTION_MAIL_REFUSED[settings.mail.backend]}. Set mail.backend = "
+                '"custom" and provide the app\'s mailer with MAILER.provide(app, mailer) '
+                '(from shipyard.mail import MAILER), or "file" to leave .eml files in '
+                "mail.file_dir for a relay",
+                key="mail.backend",
+                source=where("mail", "backend"),
+            )
+        )
     return problems
+
+
+PRODUCTION_MAIL_REFUSED = {
+    "console": "it prints every message, reset and verification links included, into the "
+    "server log",
+    "memory": "it keeps messages in the process and never delivers them",
+}
+"""The mail backends production refuses, and why."""
+
+
+def _site_problems(settings: Settings, where: Callable[..., str | None]) -> Iterator[Problem]:
+    """The canonical URL and the allowed hosts: both must be set, https and explicit."""
+    base_url = settings.app.base_url
+    if base_url is None or not base_url.startswith("https://"):
+        found = "is not set" if base_url is None else f"is {base_url!r}, not https"
+        yield Problem(
+            f"{found}: links in mail would have no trustworthy address. Set "
+            "SHIPYARD_APP__BASE_URL (or app.base_url) to the site's public https URL, "
+            "e.g. https://example.com",
+            key="app.base_url",
+            source=where("app", "base_url"),
+        )
+    hosts = settings.app.allowed_hosts
+    if ANY_HOST in hosts or (not hosts and base_url is None):
+        found = 'is "*", which lets any Host header in' if hosts else "is empty"
+        yield Problem(
+            f"{found}. List the names the site answers to (e.g. "
+            '["example.com", ".example.com"]) or leave it empty with app.base_url set, '
+            "to allow the base URL's host",
+            key="app.allowed_hosts",
+            source=where("app", "allowed_hosts"),
+        )

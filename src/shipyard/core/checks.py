@@ -25,7 +25,13 @@ Level = Literal["error", "warning", "info"]
 LEVELS: tuple[Level, ...] = ("error", "warning", "info")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*\.([EWI])\d{3}$")
 _LETTER: dict[Level, str] = {"error": "E", "warning": "W", "info": "I"}
-PRODUCTION_RULES = {"app.secret_key": "core.E001", "app.debug": "core.E002"}
+PRODUCTION_RULES = {
+    "app.secret_key": "core.E001",
+    "app.debug": "core.E002",
+    "app.base_url": "core.E003",
+    "app.allowed_hosts": "core.E004",
+    "mail.backend": "core.E005",
+}
 """The stable id of each production settings rule (:mod:`shipyard.config.production`)."""
 
 

@@ -1,4 +1,8 @@
-"""The built-in mail backends (console, file, memory) and ``get_mailer(app)``."""
+"""The built-in mail backends (console, file, memory) and ``get_mailer(app)``.
+
+``mail.backend = "custom"`` names none of them: the app provides its own mailer with
+``MAILER.provide(app, mailer)``, and sending without one is an error naming that fix.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from starlette.requests import HTTPConnection
 
 from shipyard.config.models import MailSettings
 from shipyard.core.services import Service
+from shipyard.errors import ShipyardError
 from shipyard.mail.message import Mailer, Message
 
 if TYPE_CHECKING:
@@ -67,6 +72,12 @@ def _build(settings: MailSettings, root: Path) -> Mailer:
         return FileMailer(settings, directory if directory.is_absolute() else root / directory)
     if settings.backend == "memory":
         return MemoryMailer(settings)
+    if settings.backend == "custom":
+        raise ShipyardError(
+            'mail.backend is "custom" but the app provided no mailer',
+            hint="call MAILER.provide(app, mailer) (from shipyard.mail import MAILER) at start-up, "
+            'or choose a built-in mail.backend ("file", "console", "memory")',
+        )
     return ConsoleMailer(settings)
 
 

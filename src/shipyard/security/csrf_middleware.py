@@ -8,8 +8,10 @@ text/plain). It is let through unchecked when it carries ``Authorization: Bearer
 session cookie, when its path is in
 ``csrf.exempt_paths`` or its endpoint is marked :func:`~shipyard.security.csrf.csrf_exempt`
 (compiled once from the routes: :mod:`shipyard.security.csrf_exemptions`).
-Otherwise it must come from this site (``Origin`` equal to this host or listed in
-``csrf.trusted_origins``, no ``Sec-Fetch-Site: cross-site``) and carry a token of this
+Otherwise it must come from this site (``Origin`` that of ``app.base_url``, of this
+request's host when an allowed-host pattern names it, or listed in
+``csrf.trusted_origins``: :mod:`shipyard.security.origins`; no ``Sec-Fetch-Site:
+cross-site``) and carry a token of this
 session, in the ``X-CSRF-Token`` header or the ``csrf_token`` form field. The form body is
 read only until the field is found, then replayed unchanged to the app.
 
@@ -25,9 +27,11 @@ from starlette.datastructures import Headers
 from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shipyard.config.derived import PerSettings
 from shipyard.security.csrf import csrf_secret, token_matches
 from shipyard.security.csrf_exemptions import ExemptionTable
 from shipyard.security.formtoken import FieldSearch, is_form
+from shipyard.security.origins import SiteOrigins
 from shipyard.sessions.session import get_session
 from shipyard.web.errors import problem_response
 from shipyard.web.route_walk import route_path
@@ -35,7 +39,7 @@ from shipyard.web.route_walk import route_path
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from shipyard.config.models import CsrfSettings, Settings
+    from shipyard.config.models import Settings
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -57,17 +61,17 @@ def _path_exempt(path: str, patterns: Sequence[str]) -> bool:
     )
 
 
-def check_origin(scope: Scope, headers: Headers, options: CsrfSettings) -> None:
+def check_origin(scope: Scope, headers: Headers, site: SiteOrigins) -> None:
     """Refuse a request that says it comes from another site."""
     origin = headers.get("origin")
-    own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
-    trusted = origin is not None and (origin == own or origin in options.trusted_origins)
+    trusted = origin is not None and site.trusts(origin, scope, headers)
     if origin is not None and not trusted:
         raise CsrfRejected(
             403,
             "Cross-site request refused",
-            f"This form was sent from {origin}, not from this site ({own}). If that "
-            "origin is yours, add it to csrf.trusted_origins.",
+            f"This form was sent from {origin}, not from this site "
+            f"({site.own(scope, headers)}). If that origin is yours, add it to "
+            "csrf.trusted_origins.",
         )
     if headers.get("sec-fetch-site") == "cross-site" and not trusted:
         raise CsrfRejected(
@@ -118,6 +122,7 @@ class CsrfMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.exemptions = ExemptionTable()
+        self.origins = PerSettings(SiteOrigins.from_settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
@@ -145,7 +150,7 @@ class CsrfMiddleware:
         if not cookies:
             # No cookie, no ambient authority: scripts, mobile apps and other services are
             # let through; a browser that says the request is cross-site is refused.
-            check_origin(scope, headers, options)
+            check_origin(scope, headers, self.origins(settings))
             return receive
         cookie = settings.sessions.cookie_name in cookies
         bearer = headers.get("authorization", "").lower().startswith("bearer ")
@@ -155,7 +160,7 @@ class CsrfMiddleware:
             return receive
         if self.exemptions.covers(scope["app"].router.routes, scope["method"], route_path(scope)):
             return receive
-        check_origin(scope, headers, options)
+        check_origin(scope, headers, self.origins(settings))
         token = headers.get(options.header_name)
         if token is None and is_form(content_type):
             token, receive = await read_form_token(

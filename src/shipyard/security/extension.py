@@ -1,9 +1,10 @@
-"""The built-in ``security`` extension: security headers, CORS and the CSRF check.
+"""The built-in ``security`` extension: security headers, allowed hosts, CORS and CSRF.
 
-It fills the ``security_headers``, ``cors`` (only when origins are configured) and
-``csrf`` slots of the declared middleware order (:mod:`shipyard.core.middleware`), so
-every response, rejections included, gets the headers and the CSRF check sees the
-session. It also gives templates ``csrf_field()``, ``csp_nonce()`` and the flash messages.
+It fills the ``security_headers``, ``hosts``, ``cors`` (only when origins are
+configured) and ``csrf`` slots of the declared middleware order
+(:mod:`shipyard.core.middleware`), so every response, rejections included, gets the
+headers, no layer sees a request for a host the app does not serve, and the CSRF check
+sees the session. It also gives templates ``csrf_field()``, ``csp_nonce()`` and the flash messages.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from shipyard.core.checks import Finding
 from shipyard.extension import Extension
 from shipyard.security.csrf_middleware import CsrfMiddleware
 from shipyard.security.headers import SecurityHeadersMiddleware, relax_for_api_docs
+from shipyard.security.hosts_middleware import AllowedHostsMiddleware
 from shipyard.security.templating import register_security_globals
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ class SecurityExtension(Extension):
     def setup(self, app: AppBase) -> None:
         cors = app.settings.cors
         app.use_middleware("security_headers", SecurityHeadersMiddleware)
+        app.use_middleware("hosts", AllowedHostsMiddleware)
         if cors.allow_origins or cors.allow_origin_regex:
             app.use_middleware(
                 "cors",

@@ -32,7 +32,10 @@ class Post(BaseModel):
 
 
 def build_app(*extensions: CookbookExtension) -> App:
-    settings = Settings(profile="production", app=AppSettings(name="Blog", secret_key="k" * 48))
+    settings = Settings(
+        profile="production",
+        app=AppSettings(name="Blog", secret_key="k" * 48, allowed_hosts=["testserver"]),
+    )
     app = App(settings=settings, extensions=extensions)
 
     @app.get("/posts/{post_id}", tags=["posts"], description=HOSTILE)
@@ -183,7 +186,7 @@ def test_bad_paths_are_refused(path: str) -> None:
 def build_versioned_app(mode: str) -> App:
     settings = Settings(
         profile="production",
-        app=AppSettings(name="Fleet", secret_key="k" * 48),
+        app=AppSettings(name="Fleet", secret_key="k" * 48, allowed_hosts=["testserver"]),
         api=ApiSettings(vendor="acme", versions=["1", "2"], default_version="2", mode=mode),
     )
     app = App(settings=settings, extensions=[CookbookExtension()])

@@ -155,7 +155,7 @@ async def test_hostile_accept_headers_never_break_the_app(app: App) -> None:
 
 async def test_raw_latin1_accept_bytes(app: App) -> None:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         response = await http.get(
             "/api/ships", headers=[(b"accept", b"application/vnd.acme.v\xff+json")]
         )
@@ -165,7 +165,7 @@ async def test_raw_latin1_accept_bytes(app: App) -> None:
 
 async def test_several_accept_headers_are_combined(app: App) -> None:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         response = await http.get(
             "/api/ships", headers=[(b"accept", b"text/html;q=0.1"), (b"accept", V3.encode())]
         )

@@ -65,8 +65,10 @@ class AuthSettings(Section):
 class MailSettings(Section):
     """Outgoing mail: which backend sends it and the default sender."""
 
-    backend: Literal["console", "file", "memory"] = Field(
-        default="console", description="Where mail goes: the console, files, or memory (tests)."
+    backend: Literal["console", "file", "memory", "custom"] = Field(
+        default="console",
+        description="Where mail goes: the console, files, memory (tests), or `custom` (the "
+        "app's MAILER.provide); production refuses console and memory.",
     )
     from_address: str = Field(
         default="Shipyard <noreply@localhost>", description="Sender of the mail the app sends."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 
 from shipyard.config.sections.base import Section
 
@@ -26,6 +26,16 @@ class AppSettings(Section):
         default=SecretStr(DEVELOPMENT_SECRET_KEY),
         description="Signs sessions and tokens. Set a long random value outside development.",
     )
+    base_url: str | None = Field(
+        default=None,
+        description="Public URL (https://example.com, with any path prefix) of links in mail; "
+        "required in production, else http://localhost:<server.port>.",
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description='Hosts served: "example.com", ".example.com" (and subdomains), "*"; '
+        "empty: base_url's host. Outside production local names are added.",
+    )
     plugins_autoload: bool = Field(
         default=True,
         description="Load every installed `shipyard.plugins` entry point at start-up.",
@@ -37,6 +47,20 @@ class AppSettings(Section):
         default_factory=list,
         description='Check ids `shipyard check` leaves out, e.g. ["db.W001"].',
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        from shipyard.config.hosts import check_base_url
+
+        return None if value is None else check_base_url(value)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _allowed_hosts(cls, value: list[str]) -> list[str]:
+        from shipyard.config.hosts import check_host_pattern
+
+        return [check_host_pattern(entry) for entry in value]
 
 
 class DatabaseSettings(Section):
