@@ -126,8 +126,8 @@ def test_register_with_a_taken_address_mails_its_owner_instead(auth: AuthHarness
         "ada@example.com",
         "Someone tried to register with your address",
     )
-    assert "http://testserver/account/login" in notice.text
-    assert "http://testserver/account/forgot" in notice.text
+    assert "http://localhost:8000/account/login" in notice.text  # the canonical URL
+    assert "http://localhost:8000/account/forgot" in notice.text
     assert "token=" not in notice.text  # nothing in it works without the mailbox owner
     assert verification.to == "new@example.com"
     assert "/account/verify?token=" in verification.text
