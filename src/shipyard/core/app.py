@@ -27,6 +27,7 @@ from starlette.types import ASGIApp
 from shipyard.config import Settings, SettingsHolder
 from shipyard.core.lifespan import Lifespan, as_context, lifespan_state, run_handlers
 from shipyard.core.middleware import MiddlewarePlan, Placement
+from shipyard.core.server_errors import AnsweredErrors
 from shipyard.extension import Extension, discover_plugins
 
 logger = logging.getLogger("shipyard.app")
@@ -79,6 +80,9 @@ class AppBase(FastAPI):
         self.cli_groups: list[typer.Typer] = []
         self.middleware_plan = MiddlewarePlan()
         self._fallback_routes: list[BaseRoute] = []
+        # Starlette re-raises an exception after its 500 went out, so that test clients
+        # raise it; the servers of `shipyard dev`/`run` turn this off (see AnsweredErrors).
+        self.reraise_answered_errors = True
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
         for extension in self.default_extensions():
@@ -147,13 +151,18 @@ class AppBase(FastAPI):
         """Starlette's stack, with the declared framework middleware inside the app's own.
 
         Built when the app first runs (its lifespan or first request); fallback routes are
-        moved behind the app's own routes at that moment.
+        moved behind the app's own routes at that moment. Unless
+        ``reraise_answered_errors`` is on (as it is for test clients), the outermost layer
+        is :class:`AnsweredErrors`, so an answered 500 leaves the connection usable.
         """
         self._put_fallback_routes_last()
         own = self.user_middleware
         self.user_middleware = [*own, *self.middleware_plan.stack()]
         try:
-            return super().build_middleware_stack()
+            stack = super().build_middleware_stack()
+            if self.reraise_answered_errors:
+                return stack
+            return AnsweredErrors.replacing(stack)
         finally:
             self.user_middleware = own
 
