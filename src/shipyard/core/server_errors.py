@@ -55,9 +55,9 @@ def _marking(handler: ExceptionHandler) -> Callable[[Request, Exception], Awaita
 
     async def answer(request: Request, exc: Exception) -> Response:
         if is_async_callable(handler):
-            response = await handler(request, exc)
+            response = await handler(request, exc)  # type: ignore[arg-type]
         else:
-            response = await run_in_threadpool(handler, request, exc)  # type: ignore[arg-type]
+            response = await run_in_threadpool(handler, request, exc)
         request.scope[ANSWERED_KEY] = exc
         return cast(Response, response)
 
