@@ -50,9 +50,7 @@ class Server:
     ) -> None:
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if k not in (APP_ENV, PROFILE_ENV)} | (
-            env or {}
-        )
+        env = {k: v for k, v in os.environ.items() if k not in (APP_ENV, PROFILE_ENV)} | (env or {})
         self.process = subprocess.Popen(
             [*SHIPYARD, *args, "--port", str(port)],
             cwd=cwd,
