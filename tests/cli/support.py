@@ -45,9 +45,12 @@ def generate(parent: Path, name: str, *options: str) -> Path:
 class Server:
     """A `shipyard` server subprocess in its own process group, stopped by `stop()`."""
 
-    def __init__(self, args: list[str], cwd: Path, port: int) -> None:
+    def __init__(
+        self, args: list[str], cwd: Path, port: int, env: dict[str, str] | None = None
+    ) -> None:
+        self.port = port
         self.base_url = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if k not in (APP_ENV, PROFILE_ENV)}
+        env = {k: v for k, v in os.environ.items() if k not in (APP_ENV, PROFILE_ENV)} | (env or {})
         self.process = subprocess.Popen(
             [*SHIPYARD, *args, "--port", str(port)],
             cwd=cwd,
@@ -100,17 +103,18 @@ class Server:
 
     def stop(self) -> str:
         """Stop the server (SIGTERM, then SIGKILL) and return everything it printed."""
-        self._signal_group(signal.SIGTERM)
+        self.signal_group(signal.SIGTERM)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            self._signal_group(signal.SIGKILL)
+            self.signal_group(signal.SIGKILL)
             self.process.wait()
         time.sleep(0.5)  # let workers that got SIGTERM with the group finish
-        self._signal_group(signal.SIGKILL)
+        self.signal_group(signal.SIGKILL)
         self._reader.join(timeout=5)
         return self.output
 
-    def _signal_group(self, sig: signal.Signals) -> None:
+    def signal_group(self, sig: signal.Signals) -> None:
+        """Send ``sig`` to the server and its workers, as a terminal or systemd does."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)

@@ -20,6 +20,7 @@ import uvicorn
 
 from shipyard.cli.errors import handle_errors, stderr
 from shipyard.cli.options import AppOption
+from shipyard.cli.serving import serve
 from shipyard.core.app import AppBase
 from shipyard.core.discovery import APP_ENV, load_app, resolve_spec
 
@@ -49,8 +50,14 @@ def register(cli: typer.Typer) -> None:
 
 
 def server_app() -> AppBase:
-    """Server-side factory: the app named by ``SHIPYARD_APP`` (set by dev/run)."""
-    return load_app(os.environ.get(APP_ENV))
+    """Server-side factory: the app named by ``SHIPYARD_APP`` (set by dev/run).
+
+    A 500 the app's error handler answered ends its request there, rather than reaching
+    the server, which would log it again and close the client's keep-alive connection.
+    """
+    app = load_app(os.environ.get(APP_ENV))
+    app.reraise_answered_errors = False
+    return app
 
 
 def granian_app() -> Callable[..., Any]:
@@ -103,16 +110,19 @@ def dev(
         _apply_migrations(application)
     server = application.settings.server
     root = application.root
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=host or server.host,
-        port=port or server.port,
-        reload=reload,
-        reload_dirs=[str(root)] if reload else None,
-        reload_includes=RELOAD_PATTERNS if reload else None,
-        reload_excludes=_not_watched(root) if reload else None,
-        log_level="info",
+    serve(
+        uvicorn.Config(
+            APP_FACTORY,
+            factory=True,
+            host=host or server.host,
+            port=port or server.port,
+            reload=reload,
+            reload_dirs=[str(root)] if reload else None,
+            reload_includes=RELOAD_PATTERNS if reload else None,
+            reload_excludes=_not_watched(root) if reload else None,
+            timeout_graceful_shutdown=math.ceil(server.graceful_timeout),
+            log_level="info",
+        )
     )
 
 
@@ -158,16 +168,18 @@ def run(
     if chosen == "granian":
         _run_granian(host, port, count, math.ceil(settings.graceful_timeout))
         return
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        workers=count,
-        proxy_headers=settings.proxy_headers,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        timeout_graceful_shutdown=math.ceil(settings.graceful_timeout),
-        log_level="info",
+    serve(
+        uvicorn.Config(
+            APP_FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=count,
+            proxy_headers=settings.proxy_headers,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            timeout_graceful_shutdown=math.ceil(settings.graceful_timeout),
+            log_level="info",
+        )
     )
 
 

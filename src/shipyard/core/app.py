@@ -29,6 +29,7 @@ from shipyard.core.lifespan import Lifespan, as_context, lifespan_state, run_han
 from shipyard.core.methods import HeadFallback, HeadResponses
 from shipyard.core.middleware import MiddlewarePlan, Placement
 from shipyard.core.openapi import OperationHook, document_operations
+from shipyard.core.server_errors import AnsweredErrors
 from shipyard.extension import Extension, discover_plugins
 
 logger = logging.getLogger("shipyard.app")
@@ -81,6 +82,9 @@ class AppBase(FastAPI):
         self.cli_groups: list[typer.Typer] = []
         self.middleware_plan = MiddlewarePlan()
         self._fallback_routes: list[BaseRoute] = []
+        # Starlette re-raises an exception after its 500 went out, so that test clients
+        # raise it; the servers of `shipyard dev`/`run` turn this off (see AnsweredErrors).
+        self.reraise_answered_errors = True
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
         self.openapi_hooks: list[OperationHook] = []
@@ -152,12 +156,17 @@ class AppBase(FastAPI):
         Built when the app first runs (its lifespan or first request); fallback routes are
         moved behind the app's own routes at that moment. ``HEAD`` support
         (:mod:`shipyard.core.methods`) wraps the whole stack and sits just before routing.
+        Unless ``reraise_answered_errors`` is on (as it is for test clients), the error
+        layer is :class:`AnsweredErrors`, so an answered 500 leaves the connection usable.
         """
         self._put_fallback_routes_last()
         own = self.user_middleware
         self.user_middleware = [*own, *self.middleware_plan.stack(), Middleware(HeadFallback)]
         try:
-            return HeadResponses(super().build_middleware_stack())
+            stack = super().build_middleware_stack()
+            if not self.reraise_answered_errors:
+                stack = AnsweredErrors.replacing(stack)
+            return HeadResponses(stack)
         finally:
             self.user_middleware = own
 
