@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from starlette.testclient import TestClient
 
 from shipyard import App, Settings
-from shipyard.ratelimit import RateLimit, limit_account
+from shipyard.ratelimit import RateLimit, attempt_succeeded, throttle_attempt
 from shipyard.security import SessionDep
 from shipyard.testing.schema import create_app_schema
 
 ClientFactory = Callable[..., TestClient]
+PASSWORD = "the right password"
 
 
 def demo_router() -> APIRouter:
@@ -44,7 +45,10 @@ def demo_router() -> APIRouter:
     @router.post("/login", dependencies=[Depends(RateLimit.named("auth"))])
     async def login(request: Request) -> dict[str, bool]:
         form = await request.json()
-        await limit_account(request, str(form["email"]))
+        await throttle_attempt(request, str(form["email"]))
+        if form.get("password") != PASSWORD:
+            return {"ok": False}
+        await attempt_succeeded(request, str(form["email"]))
         return {"ok": True}
 
     @router.get("/everyone", dependencies=[Depends(RateLimit("2/minute", key="route"))])

@@ -31,12 +31,21 @@ class InactiveUser(ShipyardError):
     """An inactive account was asked to log in."""
 
 
-async def session_authenticator(request: HTTPConnection, db: AsyncSession) -> Identity | None:
-    """The Identity of a logged-in session, or None (no login, stale epoch, gone user)."""
+async def session_user_id(request: HTTPConnection) -> int | None:
+    """The user id a login session holds (the store is read, not the database), or None."""
     session = await load_session(request)
     user_id = session.get(USER_ID_KEY)
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
+    return user_id
+
+
+async def session_authenticator(request: HTTPConnection, db: AsyncSession) -> Identity | None:
+    """The Identity of a logged-in session, or None (no login, stale epoch, gone user)."""
+    user_id = await session_user_id(request)
+    if user_id is None:
+        return None
+    session = await load_session(request)
     user = await db.get(user_model(request.app), user_id)
     if user is None or session.get(EPOCH_KEY) != user.session_epoch:
         session.pop(USER_ID_KEY, None)
