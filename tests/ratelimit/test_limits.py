@@ -1,4 +1,4 @@
-"""Global and per-route limits, headers, the three 429 formats, keys and per-account limits."""
+"""Global and per-route limits, headers, the three 429 formats, keys, the storage checks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import json
 import pytest
 from tests.ratelimit.conftest import ClientFactory
 
-from shipyard import Settings
+from shipyard import App, Settings
 from shipyard.config.limits import parse_limit
+from shipyard.core.checks import run_checks
 from shipyard.errors import ShipyardError
 from shipyard.ratelimit import RateLimit
 
@@ -187,3 +188,52 @@ def test_unknown_key_name_is_refused() -> None:
 def test_parse_limit_accepts_both_spellings() -> None:
     assert parse_limit("10 per 15 minutes").amount == 10
     assert parse_limit("10/minute").get_expiry() == 60
+
+
+def test_fresh_anonymous_session_cookies_count_against_the_ip(make_client: ClientFactory) -> None:
+    client = make_client(ip="3/minute", user="100/minute")
+    statuses = []
+    for _ in range(4):
+        client.cookies.clear()
+        statuses.append(client.get("/start-session").status_code)  # a brand-new cookie
+        statuses.append(client.get("/open").status_code)  # sent with it
+    assert statuses == [200, 200, 200] + [429] * 5
+    client.cookies.set("shipyard_session", "forged.value")
+    assert client.get("/open").status_code == 429  # an unverifiable cookie is anonymous too
+
+
+def test_ipv6_clients_count_per_64(make_client: ClientFactory) -> None:
+    client = make_client(ip="2/minute", trusted_proxies=["10.0.0.1"])
+
+    def status(address: str) -> int:
+        return int(client.get("/open", headers={"X-Forwarded-For": address}).status_code)
+
+    assert [status("2001:db8:5:5::1"), status("2001:db8:5:5:ab::2")] == [200, 200]
+    assert status("2001:db8:5:5:ffff:ffff:ffff:ffff") == 429  # same /64
+    assert status("2001:db8:5:6::1") == 200
+    assert [status("::ffff:192.0.2.1"), status("192.0.2.1")] == [200, 200]  # one client
+    assert status("::ffff:192.0.2.2") == 200  # IPv4-mapped addresses are not one /64
+    assert status("192.0.2.1") == 429
+
+
+@pytest.mark.parametrize(
+    ("workers", "cpus", "found"), [(4, 1, "W002"), (0, 8, "W002"), (1, 8, "W001")]
+)
+def test_memory_storage_with_several_workers_is_flagged(
+    monkeypatch: pytest.MonkeyPatch, workers: int, cpus: int, found: str
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: cpus)
+    settings = Settings.model_validate({"profile": "test", "server": {"workers": workers}})
+    app = App(settings=settings)
+    findings = {finding.id: finding for finding in run_checks(app, deploy=True)}
+    flagged = {key for key in findings if key.startswith("ratelimit.")}
+    assert flagged == {f"ratelimit.{found}"}
+    if found == "W002":
+        assert "redis" in findings["ratelimit.W002"].hint
+    redis = Settings.model_validate(
+        {"profile": "test", "server": {"workers": workers}, "ratelimit": {"storage": "redis"}}
+    )
+    assert not {f.id for f in run_checks(App(settings=redis), deploy=True)} & {
+        "ratelimit.W001",
+        "ratelimit.W002",
+    }

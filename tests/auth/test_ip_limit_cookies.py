@@ -1,0 +1,46 @@
+"""Cookies do not buy a fresh per-IP count: only a logged-in session gets its own bucket.
+
+Hostile first: a client that drops its cookie and collects a fresh anonymous one before
+every request, and one that logs out (which hands out a new cookie) to start over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.auth.support import HTML, AuthHarness
+
+
+def harness_with(make_harness: Callable[..., AuthHarness], url: str) -> AuthHarness:
+    auth = make_harness(url, ratelimit={"ip": "6/minute", "user": "100/minute"})
+    auth.create_user()
+    return auth
+
+
+def test_fresh_anonymous_cookies_still_count_against_the_ip(
+    make_harness: Callable[..., AuthHarness], sqlite_url: str
+) -> None:
+    auth = harness_with(make_harness, sqlite_url)
+    statuses = []
+    for _ in range(10):
+        auth.client.cookies.clear()
+        statuses.append(auth.client.get("/account/login", headers=HTML).status_code)
+        assert "shipyard_session" in auth.client.cookies or statuses[-1] == 429
+        statuses.append(auth.client.get("/account/login", headers=HTML).status_code)
+    assert statuses[:6] == [200] * 6
+    assert set(statuses[6:]) == {429}
+
+
+def test_logging_out_does_not_reset_the_ip_count(
+    make_harness: Callable[..., AuthHarness], sqlite_url: str
+) -> None:
+    auth = harness_with(make_harness, sqlite_url)
+    assert auth.log_in().status_code == 303  # 2 anonymous requests: the form, the post
+    for _ in range(20):  # logged in: the user's own bucket
+        assert auth.client.get("/private", headers=HTML).status_code == 200
+    logout = auth.post_form("/account/logout", {}, csrf_from="/account/")
+    assert logout.status_code == 303
+    assert "shipyard_session" in auth.client.cookies  # the flash message's fresh session
+    statuses = [auth.client.get("/account/login", headers=HTML).status_code for _ in range(8)]
+    assert statuses.count(200) == 4  # what was left of the IP's 6
+    assert statuses[-1] == 429
