@@ -7,8 +7,12 @@ every request, and one that logs out (which hands out a new cookie) to start ove
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from tests.auth.support import HTML, AuthHarness
+
+from shipyard.sessions.middleware import SESSION_BACKEND
 
 
 def harness_with(make_harness: Callable[..., AuthHarness], url: str) -> AuthHarness:
@@ -44,3 +48,23 @@ def test_logging_out_does_not_reset_the_ip_count(
     statuses = [auth.client.get("/account/login", headers=HTML).status_code for _ in range(8)]
     assert statuses.count(200) == 4  # what was left of the IP's 6
     assert statuses[-1] == 429
+
+
+def test_a_logged_in_request_reads_the_session_store_once(
+    make_harness: Callable[..., AuthHarness], sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth = harness_with(make_harness, sqlite_url)
+    auth.log_in()
+    backend = SESSION_BACKEND.get(auth.app)
+    loads: list[str] = []
+    original = backend.load
+
+    async def counting(session_id: str) -> Any:
+        loads.append(session_id)
+        return await original(session_id)
+
+    monkeypatch.setattr(backend, "load", counting)
+    assert auth.client.get("/api/me").status_code == 200  # the limiter and current_user
+    assert len(loads) == 1
+    assert auth.client.get("/account/login", headers=HTML).status_code == 200  # a page
+    assert len(loads) == 2

@@ -31,7 +31,7 @@ async def _send(request: Request, kind: str, message: Message) -> None:
     if await mail_allowed(request, kind, ",".join(message.recipients)):
         await get_mailer(request.app).send(message)
     else:
-        logger.warning("%s mail not sent: over ratelimit.mail_per_address", kind)
+        logger.info("%s mail not sent: over ratelimit.mail_per_address", kind)
 
 
 def link_for(request: Request, user: User, purpose: Purpose) -> str:
