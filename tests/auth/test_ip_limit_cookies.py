@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from tests.auth.support import HTML, AuthHarness
 
+from shipyard.auth.sessionauth import owner_tag
 from shipyard.sessions.middleware import SESSION_BACKEND
 
 
@@ -68,3 +69,33 @@ def test_a_logged_in_request_reads_the_session_store_once(
     assert len(loads) == 1
     assert auth.client.get("/account/login", headers=HTML).status_code == 200  # a page
     assert len(loads) == 2
+
+
+def test_a_users_sessions_share_one_bucket_and_tags_cannot_be_forged(
+    make_harness: Callable[..., AuthHarness], sqlite_url: str
+) -> None:
+    auth = harness_with(make_harness, sqlite_url)
+    user = auth.user("ada@example.com")
+    cookies = []
+    for _ in range(2):
+        auth.client.cookies.clear()
+        assert auth.log_in().status_code == 303
+        cookies.append(auth.client.cookies["shipyard_session"])
+    session_id = cookies[0].split(".")[0]
+    tag, _, random_part = session_id.partition("~")
+    assert len(random_part) == 43
+    assert tag == cookies[1].split("~")[0]  # the same user, the same tag
+    secret_key = auth.app.settings.app.secret_key.get_secret_value()
+    assert tag == owner_tag(secret_key, user.id)  # opaque: an HMAC, not the id
+    assert owner_tag(secret_key, user.id + 1) != tag
+    remaining = []
+    for cookie in cookies * 2:
+        auth.client.cookies.set("shipyard_session", cookie)
+        response = auth.client.get("/private", headers=HTML)
+        assert response.headers["RateLimit-Limit"] == "100"
+        remaining.append(int(response.headers["RateLimit-Remaining"]))
+    assert remaining == sorted(remaining, reverse=True)
+    assert len(set(remaining)) == 4  # one count for both sessions
+    forged = "AAAAAAAAAAAAAAAA~" + cookies[0].split("~", 1)[1]
+    auth.client.cookies.set("shipyard_session", forged)
+    assert auth.client.get("/account/login", headers=HTML).headers["RateLimit-Limit"] == "6"

@@ -14,7 +14,6 @@ from starlette.requests import HTTPConnection, Request
 
 from shipyard.auth.authenticators import resolve_identity
 from shipyard.auth.identity import Identity, resolved_identity
-from shipyard.auth.sessionauth import session_user_id
 from shipyard.db.extension import get_database
 from shipyard.extension import Extension
 from shipyard.ratelimit.identity import IDENTITY_KEYS, Caller, IdentityKeys
@@ -42,24 +41,12 @@ async def resolve_caller(request: Request) -> Caller | None:
         return caller_of(await resolve_identity(request, session))
 
 
-async def session_caller(connection: HTTPConnection) -> Caller | None:
-    """The user a logged-in session names, reading the session store only (no database).
-
-    A session that merely exists (a CSRF token, a flash message) names nobody: its
-    requests stay counted per IP, however many fresh cookies a client collects.
-    """
-    user_id = await session_user_id(connection)
-    return None if user_id is None else Caller(user_id)
-
-
 def resolved_caller(connection: HTTPConnection) -> Caller | None:
     """The caller of the identity already resolved for this request, if any."""
     return caller_of(resolved_identity(connection))
 
 
-LIMIT_IDENTITIES = IdentityKeys(
-    resolve=resolve_caller, resolved=resolved_caller, session=session_caller
-)
+LIMIT_IDENTITIES = IdentityKeys(resolve=resolve_caller, resolved=resolved_caller)
 """The identity source the limiter uses on every Shipyard app."""
 
 

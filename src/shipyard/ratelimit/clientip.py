@@ -71,9 +71,16 @@ def client_ip(scope: Scope, trusted_proxies: Sequence[str] = ()) -> str:
 def client_network(scope: Scope, trusted_proxies: Sequence[str] = ()) -> str:
     """What limits count a client by: its IPv4 address, or its IPv6 /64 network."""
     address = client_ip(scope, trusted_proxies)
+    return address if ":" not in address else _ipv6_network(address)
+
+
+@lru_cache(maxsize=4096)
+def _ipv6_network(address: str) -> str:
+    """``<prefix>/64`` of an IPv6 address (an IPv4-mapped one: the IPv4 address)."""
     parsed = _address(address)
     if not isinstance(parsed, ipaddress.IPv6Address):
         return address
     if parsed.ipv4_mapped is not None:
         return str(parsed.ipv4_mapped)
-    return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    prefix = ipaddress.IPv6Address(int(parsed) >> 64 << 64)
+    return f"{prefix}/64"

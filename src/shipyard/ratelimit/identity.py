@@ -2,7 +2,7 @@
 
 The limiter never imports the accounts code. ``auth`` installs an :class:`IdentityKeys`
 on the app (the :data:`IDENTITY_KEYS` service); without one, every request is counted
-per client IP.
+per client IP (a logged-in session, whose id carries its owner tag, per user).
 """
 
 from __future__ import annotations
@@ -29,14 +29,11 @@ class IdentityKeys:
 
     ``resolve`` authenticates the credential headers of a request (it may query the
     database) and answers its :class:`Caller`, or None; ``resolved`` answers the caller an
-    earlier step already resolved, without resolving one; ``session`` answers the user a
-    logged-in session cookie names (reading the session store), None for an anonymous
-    session.
+    earlier step already resolved, without resolving one.
     """
 
     resolve: Callable[[Request], Awaitable[Caller | None]]
     resolved: Callable[[HTTPConnection], Caller | None]
-    session: Callable[[HTTPConnection], Awaitable[Caller | None]]
 
 
 IDENTITY_KEYS = Service("identity_keys", IdentityKeys, "identity source for rate limits")
@@ -47,12 +44,6 @@ async def credential_caller(request: Request) -> Caller | None:
     """The caller the request's credential headers authenticate, or None."""
     keys = IDENTITY_KEYS.find(request.app)
     return None if keys is None else await keys.resolve(request)
-
-
-async def session_caller(connection: HTTPConnection) -> Caller | None:
-    """The user the request's login session names, or None (anonymous or no session)."""
-    keys = IDENTITY_KEYS.find(connection.app)
-    return None if keys is None else await keys.session(connection)
 
 
 def resolved_caller(connection: HTTPConnection) -> Caller | None:

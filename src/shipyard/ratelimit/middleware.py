@@ -6,7 +6,8 @@ For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
   (through :mod:`shipyard.ratelimit.identity`: only such requests pay for it) and counts
   it against ``ratelimit.user`` per user;
 - counts a request with a session cookie of a logged-in user against ``ratelimit.user``
-  per user (the session is loaded from its store, once: the handler reuses it);
+  per user: login tags the session id with its user (the cookie is signed), so the
+  store is not read;
 - counts everything else against ``ratelimit.ip`` per client IP, answering 429 at once:
   credentials that authenticate nobody, and anonymous sessions, so collecting fresh
   cookies (a new one per page view, or per logout) never buys a fresh count;
@@ -20,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.config.models import Settings
 from shipyard.ratelimit.clientip import client_network
-from shipyard.ratelimit.identity import credential_caller, session_caller
+from shipyard.ratelimit.identity import credential_caller
 from shipyard.ratelimit.responses import too_many_requests
 from shipyard.ratelimit.state import LIMITER, record, recorded
 from shipyard.sessions.session import SCOPE_KEY as SESSION_SCOPE_KEY
@@ -47,13 +48,18 @@ def carries_credentials(scope: Scope) -> bool:
 
 
 async def user_key(scope: Scope) -> str | None:
-    """``user:<id>`` when credentials or a login session name a user, else None."""
-    caller = None
+    """The bucket of a signed-in caller: credentials, or a logged-in session; else None.
+
+    ``user:<id>`` for credentials that authenticate a user; ``session-user:<tag>`` for a
+    session whose (signed) id carries its user's owner tag, set at login: all of one
+    user's browser sessions share it, and no store is read. Anonymous sessions have none.
+    """
     if carries_credentials(scope):
         caller = await credential_caller(Request(scope))
-    if caller is None and getattr(scope.get(SESSION_SCOPE_KEY), "current_id", None):
-        caller = await session_caller(Request(scope))
-    return None if caller is None else f"user:{caller.user_id}"
+        if caller is not None:
+            return f"user:{caller.user_id}"
+    owner = getattr(scope.get(SESSION_SCOPE_KEY), "owner", None)
+    return f"session-user:{owner}" if isinstance(owner, str) else None
 
 
 class RateLimitMiddleware:
