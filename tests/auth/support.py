@@ -78,8 +78,10 @@ class AuthHarness:
         self.client = client
 
     @classmethod
-    def start(cls, app: App) -> AuthHarness:
-        client = TestClient(app, raise_server_exceptions=True)
+    def start(cls, app: App, client_address: tuple[str, int] | None = None) -> AuthHarness:
+        """Start ``app``; ``client_address`` is the peer address requests come from."""
+        address = client_address or ("testclient", 50000)
+        client = TestClient(app, raise_server_exceptions=True, client=address)
         client.__enter__()
         harness = cls(app, client)
         harness.run(harness._create_tables)

@@ -77,20 +77,21 @@ def test_changing_the_password_revokes_api_tokens(harness: Callable[..., AuthHar
 
 
 def test_login_route_is_rate_limited(harness: Callable[..., AuthHarness]) -> None:
-    auth = harness(ratelimit={"named": {"auth": "3/minute"}, "account": "100/minute"})
+    auth = harness(ratelimit={"named": {"auth": "3/minute"}, "throttle": {"failures": 100}})
     auth.create_user()
     codes = [auth.log_in(password="wrong password here").status_code for _ in range(4)]
     assert codes[:3] != [429, 429, 429]
     assert codes[3] == 429
 
 
-def test_login_is_limited_per_account_whatever_the_route_allows(
+def test_login_is_throttled_per_account_whatever_the_route_allows(
     harness: Callable[..., AuthHarness],
 ) -> None:
-    auth = harness(ratelimit={"named": {"auth": "100/minute"}, "account": "2/minute"})
+    throttle = {"failures": 2, "first_delay": 60}
+    auth = harness(ratelimit={"named": {"auth": "100/minute"}, "throttle": throttle})
     auth.create_user()
     auth.create_user(email="bob@example.com")
     for _ in range(2):
         assert auth.log_in(password="wrong password here").status_code != 429
-    assert auth.log_in().status_code == 429  # even the right password: the account is locked
+    assert auth.log_in().status_code == 429  # even the right password must wait its turn
     assert auth.log_in(email="bob@example.com").status_code in (200, 303)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import APIRouter, Depends, Request
 from starlette.testclient import TestClient
 
 from shipyard import App, Settings
-from shipyard.ratelimit import RateLimit, limit_account
+from shipyard.ratelimit import RateLimit, attempt_succeeded, throttle_attempt
 from shipyard.security import SessionDep
 from shipyard.testing.schema import create_app_schema
 
 ClientFactory = Callable[..., TestClient]
+PASSWORD = "the right password"
+PROXY = "10.0.0.1"
+"""The address test clients' requests come from (trust it to name client IPs)."""
 
 
 def demo_router() -> APIRouter:
@@ -44,7 +49,10 @@ def demo_router() -> APIRouter:
     @router.post("/login", dependencies=[Depends(RateLimit.named("auth"))])
     async def login(request: Request) -> dict[str, bool]:
         form = await request.json()
-        await limit_account(request, str(form["email"]))
+        await throttle_attempt(request, str(form["email"]))
+        if form.get("password") != PASSWORD:
+            return {"ok": False}
+        await attempt_succeeded(request, str(form["email"]))
         return {"ok": True}
 
     @router.get("/everyone", dependencies=[Depends(RateLimit("2/minute", key="route"))])
@@ -104,3 +112,26 @@ def make_client(make_app: Callable[..., App]) -> Iterator[ClientFactory]:
     yield factory
     for test_client in opened:
         test_client.__exit__(None, None, None)
+
+
+def concurrent_guesses(client: TestClient, ips: list[str], email: str) -> list[int]:
+    """Status codes of one wrong guess per entry of ``ips``, all in flight at once."""
+
+    async def fire() -> list[int]:
+        transport = httpx.ASGITransport(app=client.app, client=(PROXY, 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            responses = await asyncio.gather(
+                *(
+                    http.post(
+                        "/login",
+                        json={"email": email, "password": "guess"},
+                        headers={"X-Forwarded-For": ip},
+                    )
+                    for ip in ips
+                )
+            )
+        return [response.status_code for response in responses]
+
+    portal = client.portal
+    assert portal is not None
+    return portal.call(fire)

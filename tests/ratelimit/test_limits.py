@@ -1,4 +1,4 @@
-"""Global and per-route limits, headers, the three 429 formats, keys and per-account limits."""
+"""Global and per-route limits, headers, the three 429 formats, keys, the storage checks."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import json
 import pytest
 from tests.ratelimit.conftest import ClientFactory
 
-from shipyard import Settings
+from shipyard import App, Settings
 from shipyard.config.limits import parse_limit
+from shipyard.core.checks import run_checks
 from shipyard.errors import ShipyardError
 from shipyard.ratelimit import RateLimit
 
@@ -117,7 +118,7 @@ def test_custom_key_function(make_client: ClientFactory) -> None:
 
 
 def test_named_limit_comes_from_settings(make_client: ClientFactory) -> None:
-    client = make_client(named={"auth": "2/minute"}, account="50/minute")
+    client = make_client(named={"auth": "2/minute"})
     statuses = [client.post("/login", json={"email": f"u{i}@x.io"}).status_code for i in range(3)]
     assert statuses == [200, 200, 429]
 
@@ -125,16 +126,6 @@ def test_named_limit_comes_from_settings(make_client: ClientFactory) -> None:
 def test_unknown_named_limit_is_a_clear_server_error(make_client: ClientFactory) -> None:
     client = make_client()
     assert client.get("/unknown-name").status_code == 500
-
-
-def test_per_account_limit_across_ips_and_email_spellings(make_client: ClientFactory) -> None:
-    client = make_client(account="2/minute")
-    other = type(client)(client.app, client=("10.7.7.7", 1), raise_server_exceptions=False)
-    assert client.post("/login", json={"email": "Ann@Example.com"}).status_code == 200
-    assert other.post("/login", json={"email": "  ann@example.COM "}).status_code == 200
-    refused = client.post("/login", json={"email": "ann@example.com"})
-    assert refused.status_code == 429
-    assert client.post("/login", json={"email": "bob@example.com"}).status_code == 200
 
 
 def test_disabled_limiter_admits_everything_and_sends_no_headers(
@@ -199,12 +190,50 @@ def test_parse_limit_accepts_both_spellings() -> None:
     assert parse_limit("10/minute").get_expiry() == 60
 
 
-def test_session_requests_count_per_session_at_the_user_limit(make_client: ClientFactory) -> None:
-    client = make_client(ip="1/minute", user="3/minute")
-    assert client.get("/start-session").status_code == 200  # anonymous: the IP's only request
-    assert client.get("/open").headers["RateLimit-Limit"] == "3"
-    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 429]
-    client.cookies.clear()
-    assert client.get("/open").status_code == 429  # back to the exhausted IP limit
+def test_fresh_anonymous_session_cookies_count_against_the_ip(make_client: ClientFactory) -> None:
+    client = make_client(ip="3/minute", user="100/minute")
+    statuses = []
+    for _ in range(4):
+        client.cookies.clear()
+        statuses.append(client.get("/start-session").status_code)  # a brand-new cookie
+        statuses.append(client.get("/open").status_code)  # sent with it
+    assert statuses == [200, 200, 200] + [429] * 5
     client.cookies.set("shipyard_session", "forged.value")
-    assert client.get("/open").status_code == 429  # an unverifiable cookie is anonymous
+    assert client.get("/open").status_code == 429  # an unverifiable cookie is anonymous too
+
+
+def test_ipv6_clients_count_per_64(make_client: ClientFactory) -> None:
+    client = make_client(ip="2/minute", trusted_proxies=["10.0.0.1"])
+
+    def status(address: str) -> int:
+        return int(client.get("/open", headers={"X-Forwarded-For": address}).status_code)
+
+    assert [status("2001:db8:5:5::1"), status("2001:db8:5:5:ab::2")] == [200, 200]
+    assert status("2001:db8:5:5:ffff:ffff:ffff:ffff") == 429  # same /64
+    assert status("2001:db8:5:6::1") == 200
+    assert [status("::ffff:192.0.2.1"), status("192.0.2.1")] == [200, 200]  # one client
+    assert status("::ffff:192.0.2.2") == 200  # IPv4-mapped addresses are not one /64
+    assert status("192.0.2.1") == 429
+
+
+@pytest.mark.parametrize(
+    ("workers", "cpus", "found"), [(4, 1, "W002"), (0, 8, "W002"), (1, 8, "W001")]
+)
+def test_memory_storage_with_several_workers_is_flagged(
+    monkeypatch: pytest.MonkeyPatch, workers: int, cpus: int, found: str
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: cpus)
+    settings = Settings.model_validate({"profile": "test", "server": {"workers": workers}})
+    app = App(settings=settings)
+    findings = {finding.id: finding for finding in run_checks(app, deploy=True)}
+    flagged = {key for key in findings if key.startswith("ratelimit.")}
+    assert flagged == {f"ratelimit.{found}"}
+    if found == "W002":
+        assert "redis" in findings["ratelimit.W002"].hint
+    redis = Settings.model_validate(
+        {"profile": "test", "server": {"workers": workers}, "ratelimit": {"storage": "redis"}}
+    )
+    assert not {f.id for f in run_checks(App(settings=redis), deploy=True)} & {
+        "ratelimit.W001",
+        "ratelimit.W002",
+    }

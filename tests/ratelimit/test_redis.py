@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from tests.ratelimit.conftest import ClientFactory
+from starlette.testclient import TestClient
+from tests.ratelimit.conftest import PASSWORD, PROXY, ClientFactory, concurrent_guesses
 
 from shipyard.testing.services import free_port, redis_url, require_port
 
@@ -52,6 +53,43 @@ def test_two_apps_share_the_counter(
     two = make_client(ip="3/minute", **redis_settings)
     statuses = [client.get("/open").status_code for client in (one, two, one, two)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_two_apps_share_the_login_throttle(
+    make_client: ClientFactory, redis_settings: dict[str, object]
+) -> None:
+    throttle = {"failures": 3, "account_failures": 8, "first_delay": 600}
+    options = {"named": {"auth": "1000/minute"}, "trusted_proxies": [PROXY]}
+    one, two = (make_client(throttle=throttle, **options, **redis_settings) for _ in range(2))
+
+    def guess(client: TestClient, ip: str, password: str = "guess") -> int:
+        body = {"email": "ann@example.com", "password": password}
+        response = client.post("/login", json=body, headers={"X-Forwarded-For": ip})
+        return int(response.status_code)
+
+    assert [guess(app, "203.0.113.1") for app in (one, two, one, two)] == [200, 200, 200, 429]
+    refused = one.post(
+        "/login",
+        json={"email": "Ann@example.com", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.1"},
+    )
+    assert refused.status_code == 429
+    assert 595 <= int(refused.headers["Retry-After"]) <= 600
+    spread = [guess(app, f"198.51.100.{n}") for n in range(12) for app in (one, two)]
+    assert spread.count(200) == 8 - 3  # the account's count, shared, less the first IP's 3
+    assert guess(two, "192.0.2.1", PASSWORD) == 429
+
+
+def test_concurrent_guesses_on_redis_are_counted_atomically(
+    make_client: ClientFactory, redis_settings: dict[str, object]
+) -> None:
+    throttle = {"failures": 4, "account_failures": 9, "first_delay": 600}
+    client = make_client(
+        throttle=throttle, named={"auth": "1000/minute"}, trusted_proxies=[PROXY], **redis_settings
+    )
+    assert concurrent_guesses(client, ["203.0.113.7"] * 40, "eve@example.com").count(200) == 4
+    many = [f"198.51.100.{n}" for n in range(80)]
+    assert concurrent_guesses(client, many, "eve@example.com").count(200) == 9 - 4
 
 
 def test_unreachable_redis_fails_open_or_closed(make_client: ClientFactory) -> None:

@@ -22,10 +22,11 @@ from shipyard.auth.links import Purpose, claim_matches, read_token
 from shipyard.auth.models import User, normalize_email
 from shipyard.auth.passwords import password_problems, verify_password
 from shipyard.auth.sessionauth import login
+from shipyard.auth.throttling import throttled_form
 from shipyard.auth.users import email_taken, find_by_email, set_password, user_model
 from shipyard.db.session import DbSession
 from shipyard.forms import FormResult, form_of, form_response
-from shipyard.ratelimit import RateLimit
+from shipyard.ratelimit import RateLimit, attempt_succeeded
 from shipyard.security import flash, load_session
 from shipyard.web import PageRouter, render
 from shipyard.web.htmx import htmx_redirect
@@ -130,6 +131,7 @@ async def reset(request: Request, form: ResetFormDep, db: DbSession) -> Response
     if not form.is_valid:
         return form_response(request, "auth/reset.html", {}, form)
     await set_password(request.app, db, user, password, check_password=False)
+    await attempt_succeeded(request, user.email, everywhere=True)
     flash(request, "Your password is changed. Log in with the new one.", "success")
     return htmx_redirect(request, str(request.url_for("auth_login")))
 
@@ -147,10 +149,15 @@ async def change_password(
     auth = request.app.settings.auth
     if not form.is_valid:
         return form_response(request, "auth/change_password.html", {}, form)
+    refused = await throttled_form(request, form, "auth/change_password.html", user.email)
+    if refused is not None:
+        return refused
     current = form.data.current_password.get_secret_value()
     new = form.data.new_password.get_secret_value()
     if not (await verify_password(current, user.password_hash, auth))[0]:
         form.add_error("current_password", "This is not your current password.")
+    else:
+        await attempt_succeeded(request, user.email)
     for problem in password_problems(new, auth):
         form.add_error("new_password", problem)
     if not form.is_valid:
@@ -175,13 +182,19 @@ async def change_email(
     auth = request.app.settings.auth
     if form.is_valid:
         data = form.data
+        refused = await throttled_form(request, form, "auth/change_email.html", user.email)
+        if refused is not None:
+            return refused
         current = data.current_password.get_secret_value()
-        if not (await verify_password(current, user.password_hash, auth))[0]:
+        right = (await verify_password(current, user.password_hash, auth))[0]
+        if not right:
             form.add_error("current_password", "This is not your current password.")
         elif normalize_email(data.new_email) == user.email:
             form.add_error("new_email", "This is already your address.")
         elif await email_taken(db, data.new_email, user_model(request.app)):
             form.add_error("new_email", "An account with this address already exists.")
+        if right:
+            await attempt_succeeded(request, user.email)
     if not form.is_valid:
         return form_response(request, "auth/change_email.html", {}, form)
     user.pending_email = form.data.new_email

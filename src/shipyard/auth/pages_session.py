@@ -13,11 +13,12 @@ from shipyard.auth.passwords import password_problems
 from shipyard.auth.redirects import safe_next
 from shipyard.auth.registration import register_account
 from shipyard.auth.sessionauth import login, logout
+from shipyard.auth.throttling import throttled_form
 from shipyard.auth.users import authenticate, user_model
 from shipyard.config.models import AuthSettings
 from shipyard.db.session import DbSession
 from shipyard.forms import FormResult, form_of, form_response
-from shipyard.ratelimit import RateLimit, limit_account
+from shipyard.ratelimit import RateLimit, attempt_succeeded
 from shipyard.security import flash
 from shipyard.web import PageRouter
 from shipyard.web.htmx import htmx_redirect
@@ -73,10 +74,14 @@ async def login_submit(request: Request, form: LoginFormDep, db: DbSession) -> R
     auth = _auth(request)
     if form.is_valid:
         data = form.data
-        await limit_account(request, data.email)
+        refused = await throttled_form(request, form, "auth/login.html", data.email)
+        if refused is not None:
+            return refused
         user = await authenticate(
             db, data.email, data.password.get_secret_value(), auth, user_model(request.app)
         )
+        if user is not None:
+            await attempt_succeeded(request, data.email)
         if user is None:
             form.add_error(None, "Wrong email or password.")
         elif not user.is_active:

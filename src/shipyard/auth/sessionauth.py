@@ -6,9 +6,15 @@ password change or "log out everywhere" (both bump the epoch) ends every other s
 without touching the session store. ``login`` rotates the session id (no fixation) and
 sets the session's lifetime: ``auth.remember_max_age`` with a persistent cookie for
 "remember me", else ``auth.session_max_age`` with a cookie that ends with the browser.
+The new id carries the user's :func:`owner_tag` (an HMAC, not the id), so the rate
+limiter counts logged-in sessions per user and anonymous ones per IP without a store read.
 """
 
 from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_object_session
@@ -29,6 +35,13 @@ EPOCH_KEY = "auth_epoch"
 
 class InactiveUser(ShipyardError):
     """An inactive account was asked to log in."""
+
+
+def owner_tag(secret_key: str, user_id: int) -> str:
+    """The opaque per-user tag in a logged-in session's id (16 base64url characters)."""
+    message = f"shipyard.session-owner:{user_id}".encode()
+    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
 
 
 async def session_authenticator(request: HTTPConnection, db: AsyncSession) -> Identity | None:
@@ -56,7 +69,8 @@ async def login(request: HTTPConnection, user: User, remember: bool = False) -> 
             f"user {user.id} is inactive and cannot log in", hint="activate the account first"
         )
     settings: Settings = request.app.settings
-    await rotate_session_id(request)
+    secret_key = settings.app.secret_key.get_secret_value()
+    await rotate_session_id(request, owner=owner_tag(secret_key, user.id))
     session = await load_session(request)
     session[USER_ID_KEY] = user.id
     session[EPOCH_KEY] = user.session_epoch

@@ -20,6 +20,7 @@ from shipyard.config.sections.accounts import (
     MailSettings,
     RateLimitSettings,
     SigningKeySettings,
+    ThrottleSettings,
     TokenSettings,
 )
 from shipyard.config.sections.api import (
@@ -68,6 +69,7 @@ __all__ = [
     "SessionSettings",
     "Settings",
     "SigningKeySettings",
+    "ThrottleSettings",
     "TokenSettings",
     "WebSettings",
 ]

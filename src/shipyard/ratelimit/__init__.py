@@ -2,22 +2,21 @@
 
 Owns the limiter (memory or Redis storage, moving- or fixed-window), the global limits
 from ``ratelimit`` settings (per user, per IP), route limits (:class:`RateLimit`), the
-per-account limit against credential stuffing (:func:`limit_account`), client-IP
-resolution behind trusted proxies and the 429 responses. It does not own identities
+growing delays for password guesses per account and IP (:func:`throttle_attempt`), the
+per-address limit on account mail (:func:`mail_allowed`), client-IP resolution behind
+trusted proxies and the 429 responses. It does not own identities
 (``shipyard.auth``); it only reads the one resolved for the request.
 """
 
 from shipyard.ratelimit.clientip import client_ip
-from shipyard.ratelimit.dependency import (
-    RateLimit,
-    clear_account,
-    limit_account,
-)
+from shipyard.ratelimit.dependency import RateLimit
 from shipyard.ratelimit.extension import RateLimitExtension
 from shipyard.ratelimit.limiter import Decision, Limiter
 from shipyard.ratelimit.middleware import RateLimitMiddleware
+from shipyard.ratelimit.recipients import mail_allowed
 from shipyard.ratelimit.responses import RateLimitExceeded
 from shipyard.ratelimit.state import LIMITER, LimiterDep, get_limiter
+from shipyard.ratelimit.throttle import attempt_succeeded, throttle_attempt
 
 __all__ = [
     "LIMITER",
@@ -28,8 +27,9 @@ __all__ = [
     "RateLimitExceeded",
     "RateLimitExtension",
     "RateLimitMiddleware",
-    "clear_account",
+    "attempt_succeeded",
     "client_ip",
     "get_limiter",
-    "limit_account",
+    "mail_allowed",
+    "throttle_attempt",
 ]

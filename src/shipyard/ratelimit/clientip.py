@@ -3,7 +3,9 @@
 With no ``ratelimit.trusted_proxies`` the peer address of the connection is the client,
 whatever headers say (a client could otherwise pick its own rate-limit key). When the peer
 is a trusted proxy, ``X-Forwarded-For`` is read right to left and the first address that
-is not itself a trusted proxy is the client.
+is not itself a trusted proxy is the client. Limits count an IPv6 client by its /64
+network (:func:`client_network`, as django-ratelimit does): one subscriber usually holds a
+whole /64, and could otherwise take a fresh address, and a fresh count, per request.
 """
 
 from __future__ import annotations
@@ -64,3 +66,21 @@ def client_ip(scope: Scope, trusted_proxies: Sequence[str] = ()) -> str:
                 break
     state[STATE_KEY] = result
     return result
+
+
+def client_network(scope: Scope, trusted_proxies: Sequence[str] = ()) -> str:
+    """What limits count a client by: its IPv4 address, or its IPv6 /64 network."""
+    address = client_ip(scope, trusted_proxies)
+    return address if ":" not in address else _ipv6_network(address)
+
+
+@lru_cache(maxsize=4096)
+def _ipv6_network(address: str) -> str:
+    """``<prefix>/64`` of an IPv6 address (an IPv4-mapped one: the IPv4 address)."""
+    parsed = _address(address)
+    if not isinstance(parsed, ipaddress.IPv6Address):
+        return address
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    prefix = ipaddress.IPv6Address(int(parsed) >> 64 << 64)
+    return f"{prefix}/64"

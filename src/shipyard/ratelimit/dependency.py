@@ -1,17 +1,13 @@
-"""Route limits: ``RateLimit`` dependencies and per-account limits.
+"""Route limits: ``RateLimit`` dependencies.
 
 ``Depends(RateLimit("10/minute", key="user"))`` counts each request to that route; the
 counter is the route's own (method and path template) unless ``bucket=`` names one that
 several routes share. ``RateLimit.named("auth")`` takes its limit from
 ``ratelimit.named`` in settings when the request comes, so configuration can change it.
-:func:`limit_account` counts attempts per account (normalised email) for login and
-password reset, whatever IP they come from.
 """
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from typing import Any
 
 from fastapi import Request
@@ -22,8 +18,6 @@ from shipyard.ratelimit.keys import KeyFunction, KeyName, key_function
 from shipyard.ratelimit.limiter import Decision
 from shipyard.ratelimit.responses import RateLimitExceeded
 from shipyard.ratelimit.state import get_limiter, record
-
-ACCOUNT_BUCKET = "account"
 
 
 def _route_bucket(request: Request) -> str:
@@ -91,30 +85,3 @@ class RateLimit:
     def __repr__(self) -> str:
         what = f"named={self._name!r}" if self._name else repr(self._limit)
         return f"RateLimit({what})"
-
-
-def account_key(identifier: str) -> str:
-    """The counter name for an account: a hash of the folded identifier (no PII stored).
-
-    Folding is NFKC, surrounding whitespace stripped, lower case: the way accounts compare
-    emails, so ``Ada@Example.com`` and ``ada@example.com`` share one counter.
-    """
-    folded = unicodedata.normalize("NFKC", identifier).strip().lower()
-    digest = hashlib.sha256(folded.encode()).hexdigest()
-    return f"account:{digest[:32]}"
-
-
-async def limit_account(request: Request, identifier: str, *, action: str = "login") -> Decision:
-    """Count one ``action`` attempt on the account ``identifier`` (an email address).
-
-    Raises :class:`RateLimitExceeded` (a 429) past ``ratelimit.account``, whichever IPs
-    the attempts come from: call it in login and reset handlers before checking anything.
-    """
-    limit = request.app.settings.ratelimit.account
-    return await _enforce(request, limit, ACCOUNT_BUCKET, action, account_key(identifier))
-
-
-async def clear_account(request: Request, identifier: str, *, action: str = "login") -> None:
-    """Forget the attempts on an account (after a successful login, say)."""
-    limit = request.app.settings.ratelimit.account
-    await get_limiter(request.app).clear(limit, ACCOUNT_BUCKET, action, account_key(identifier))

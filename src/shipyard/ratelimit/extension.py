@@ -8,6 +8,7 @@ The app's OpenAPI documents list the 429 of every operation the global limit cov
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -54,10 +55,23 @@ class RateLimitExtension(Extension):
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         settings = app.settings
-        if deploy and settings.ratelimit.enabled and settings.ratelimit.storage == "memory":
+        if not (deploy and settings.ratelimit.enabled and settings.ratelimit.storage == "memory"):
+            return
+        workers = settings.server.workers or os.cpu_count() or 1
+        if workers > 1:
             yield Finding(
-                "ratelimit.W001",
+                "ratelimit.W002",
                 "warning",
-                "rate limits are counted in memory: each worker process counts on its own",
-                'set ratelimit.storage = "redis" when the app runs more than one process',
+                f"{workers} worker processes (server.workers = {settings.server.workers}) "
+                "count rate limits and password guesses in memory, each on its own: a "
+                f"client gets up to {workers} times every limit and {workers} times the "
+                "guesses before the login throttle holds it back",
+                'set ratelimit.storage = "redis" (shared counts), or server.workers = 1',
             )
+            return
+        yield Finding(
+            "ratelimit.W001",
+            "warning",
+            "rate limits are counted in memory: each worker process counts on its own",
+            'set ratelimit.storage = "redis" when the app runs more than one process',
+        )

@@ -2,7 +2,7 @@
 
 The limiter never imports the accounts code. ``auth`` installs an :class:`IdentityKeys`
 on the app (the :data:`IDENTITY_KEYS` service); without one, every request is counted
-per client IP, or per session cookie.
+per client IP (a logged-in session, whose id carries its owner tag, per user).
 """
 
 from __future__ import annotations

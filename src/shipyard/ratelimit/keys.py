@@ -13,7 +13,7 @@ from typing import Literal
 
 from starlette.requests import HTTPConnection
 
-from shipyard.ratelimit.clientip import client_ip
+from shipyard.ratelimit.clientip import client_network
 from shipyard.ratelimit.identity import resolved_caller
 
 KeyName = Literal["ip", "user", "api_key", "route"]
@@ -22,9 +22,9 @@ KEY_NAMES: tuple[KeyName, ...] = ("ip", "user", "api_key", "route")
 
 
 def ip_key(request: HTTPConnection) -> str:
-    """``ip:<address>``, trusting proxies only as ``ratelimit.trusted_proxies`` says."""
+    """``ip:<address>`` (IPv6: its /64), trusting proxies as ``ratelimit.trusted_proxies`` says."""
     trusted = request.app.settings.ratelimit.trusted_proxies
-    return f"ip:{client_ip(request.scope, trusted)}"
+    return f"ip:{client_network(request.scope, trusted)}"
 
 
 def user_key(request: HTTPConnection) -> str:

@@ -2,25 +2,25 @@
 
 For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
 
-- counts a request with a valid session cookie against ``ratelimit.user`` keyed by its
-  session (a hash of the verified id: no store read), and any other request without
-  credentials against ``ratelimit.ip`` keyed by client IP, answering 429 at once;
 - resolves the caller of a request with an ``Authorization`` or ``X-API-Key`` header
   (through :mod:`shipyard.ratelimit.identity`: only such requests pay for it) and counts
-  it against ``ratelimit.user`` per user, or per IP when the credentials authenticate
-  nobody;
+  it against ``ratelimit.user`` per user;
+- counts a request with a session cookie of a logged-in user against ``ratelimit.user``
+  per user: login tags the session id with its user (the cookie is signed), so the
+  store is not read;
+- counts everything else against ``ratelimit.ip`` per client IP, answering 429 at once:
+  credentials that authenticate nobody, and anonymous sessions, so collecting fresh
+  cookies (a new one per page view, or per logout) never buys a fresh count;
 - adds ``RateLimit-Limit``/``-Remaining``/``-Reset`` for the tightest limit checked.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.config.models import Settings
-from shipyard.ratelimit.clientip import client_ip
+from shipyard.ratelimit.clientip import client_network
 from shipyard.ratelimit.identity import credential_caller
 from shipyard.ratelimit.responses import too_many_requests
 from shipyard.ratelimit.state import LIMITER, record, recorded
@@ -47,19 +47,19 @@ def carries_credentials(scope: Scope) -> bool:
     return any(name.lower() in CREDENTIAL_HEADERS for name, _ in scope["headers"])
 
 
-async def credential_key(request: Request) -> str | None:
-    """``user:<id>`` for credentials that authenticate an active user, else None."""
-    caller = await credential_caller(request)
-    return None if caller is None else f"user:{caller.user_id}"
+async def user_key(scope: Scope) -> str | None:
+    """The bucket of a signed-in caller: credentials, or a logged-in session; else None.
 
-
-def session_key(scope: Scope) -> str | None:
-    """``session:<hash>`` for a request with a valid session cookie (no store read)."""
-    session = scope.get(SESSION_SCOPE_KEY)
-    session_id = getattr(session, "current_id", None)
-    if not isinstance(session_id, str):
-        return None
-    return "session:" + hashlib.sha256(session_id.encode()).hexdigest()[:32]
+    ``user:<id>`` for credentials that authenticate a user; ``session-user:<tag>`` for a
+    session whose (signed) id carries its user's owner tag, set at login: all of one
+    user's browser sessions share it, and no store is read. Anonymous sessions have none.
+    """
+    if carries_credentials(scope):
+        caller = await credential_caller(Request(scope))
+        if caller is not None:
+            return f"user:{caller.user_id}"
+    owner = getattr(scope.get(SESSION_SCOPE_KEY), "owner", None)
+    return f"session-user:{owner}" if isinstance(owner, str) else None
 
 
 class RateLimitMiddleware:
@@ -79,14 +79,11 @@ class RateLimitMiddleware:
         if not options.enabled or limiter is None or exempt(scope["path"], settings):
             await self.app(scope, receive, send)
             return
-        user = None
-        if carries_credentials(scope):
-            user = await credential_key(Request(scope))
-        user = user or session_key(scope)
+        user = await user_key(scope)
         if user:
             limit, key = options.user, user
         else:
-            limit, key = options.ip, "ip:" + client_ip(scope, options.trusted_proxies)
+            limit, key = options.ip, "ip:" + client_network(scope, options.trusted_proxies)
         if limit is not None:
             decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
             record(scope, decision)

@@ -28,12 +28,12 @@ from shipyard.core.clock import utc_now
 from shipyard.core.services import Service
 from shipyard.sessions.backends import SessionBackend
 from shipyard.sessions.caching import mark_response, private_headers
-from shipyard.sessions.session import SCOPE_KEY, Session
+from shipyard.sessions.session import OWNER_PATTERN, OWNER_SEPARATOR, SCOPE_KEY, Session
 
 if TYPE_CHECKING:
     from shipyard.config.models import Settings
 
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
+SESSION_ID = re.compile(rf"(?:{OWNER_PATTERN}{OWNER_SEPARATOR})?[A-Za-z0-9_-]{{43}}")
 
 SESSION_BACKEND = Service(
     "session_backend",

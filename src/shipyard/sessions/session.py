@@ -20,6 +20,7 @@ Values must be JSON-serialisable. Assigning, deleting or :meth:`Session.mark_mod
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Callable, Iterator, MutableMapping
 from datetime import datetime, timedelta
@@ -33,6 +34,9 @@ from shipyard.errors import ShipyardError
 from shipyard.sessions.backends import SessionBackend
 
 ID_BYTES = 32
+OWNER_SEPARATOR = "~"
+OWNER_PATTERN = r"[A-Za-z0-9_-]{1,16}"
+"""What an owner tag may be: it sits in the session id, in front of the random part."""
 SCOPE_KEY = "shipyard.session"
 """Where the request's :class:`Session` lives in the ASGI scope (``scope["session"]`` is
 left to Starlette's own ``SessionMiddleware``, which Authlib and others rely on)."""
@@ -40,9 +44,21 @@ EXPIRY_KEY = "_shipyard_expiry"
 """Session key holding a per-session lifetime set by :meth:`Session.set_expiry`."""
 
 
-def new_session_id() -> str:
-    """A fresh random session id (32 random bytes, base64url: 43 characters)."""
-    return secrets.token_urlsafe(ID_BYTES)
+def new_session_id(owner: str | None = None) -> str:
+    """A fresh random session id (32 random bytes, base64url: 43 characters).
+
+    ``owner`` (up to 16 base64url characters, from :func:`rotate_session_id`) prefixes it
+    as ``<owner>~<random>``, so the signed cookie alone says whose session it is.
+    """
+    token = secrets.token_urlsafe(ID_BYTES)
+    return token if owner is None else f"{owner}{OWNER_SEPARATOR}{token}"
+
+
+def owner_of(session_id: str | None) -> str | None:
+    """The owner tag a session id carries (a logged-in session), or None."""
+    if session_id is None or OWNER_SEPARATOR not in session_id:
+        return None
+    return session_id.split(OWNER_SEPARATOR, 1)[0]
 
 
 class SessionNotLoaded(ShipyardError):
@@ -103,6 +119,11 @@ class Session(MutableMapping[str, Any]):
     def current_id(self) -> str | None:
         """The session id if the request has one, without allocating (not a use)."""
         return self._id
+
+    @property
+    def owner(self) -> str | None:
+        """The owner tag of the session's id (set at login), without reading the store."""
+        return owner_of(self._id)
 
     @property
     def untouched(self) -> bool:
@@ -185,12 +206,12 @@ class Session(MutableMapping[str, Any]):
         """False when the cookie should end with the browser session (no ``Max-Age``)."""
         return self._expiry()[1]
 
-    def rotate(self) -> None:
-        """Move the (loaded) data to a fresh id; the old id is deleted from the store."""
+    def rotate(self, owner: str | None = None) -> None:
+        """Move the (loaded) data to a fresh id (tagged with ``owner``); the old one goes."""
         data = self._require()
         if self._id is not None:
             self.stale_ids.append(self._id)
-        self._id = new_session_id()
+        self._id = new_session_id(owner)
         self.needs_cookie = True
         self.stored = False
         self.modified = bool(data)
@@ -288,13 +309,17 @@ SessionDep = Annotated[Session, Depends(load_session)]
 """Endpoint parameter type: the loaded session (``session: SessionDep``)."""
 
 
-async def rotate_session_id(request: HTTPConnection) -> None:
+async def rotate_session_id(request: HTTPConnection, *, owner: str | None = None) -> None:
     """Give the session a new id, keeping its data; call it at login (session fixation).
 
     The old id is deleted from the store, and the CSRF secret (bound to the id) changes.
+    ``owner`` (an opaque tag of the user, matching :data:`OWNER_PATTERN`) goes into the
+    new id, so the rate limiter can count the session per user without reading the store.
     """
+    if owner is not None and not re.fullmatch(OWNER_PATTERN, owner):
+        raise ValueError(f"a session owner tag must match {OWNER_PATTERN}, not {owner!r}")
     session = await load_session(request)
-    session.rotate()
+    session.rotate(owner)
 
 
 def clear_session(request: HTTPConnection) -> None:

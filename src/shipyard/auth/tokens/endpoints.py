@@ -1,6 +1,7 @@
 """The token endpoints (mounted by ``TokensExtension(prefix="/auth/token")``).
 
-``POST {prefix}`` exchanges an email and password for a token pair, ``POST
+``POST {prefix}`` exchanges an email and password for a token pair (under the
+``auth`` route limit and the login throttle, as the login form), ``POST
 {prefix}/refresh`` rotates a refresh token, ``POST {prefix}/revoke`` revokes a refresh
 token's family and/or the bearer access token sent with it. Errors are problem+json.
 They carry no cookie authentication, so they are exempt from CSRF checks.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -22,6 +23,7 @@ from shipyard.auth.users import authenticate, user_model
 from shipyard.core.openapi import declares_problems
 from shipyard.core.problems import HTTPProblem
 from shipyard.db import DbSession
+from shipyard.ratelimit import RateLimit, attempt_succeeded, throttle_attempt
 from shipyard.security.csrf import csrf_exempt
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -60,15 +62,21 @@ token_router = APIRouter(tags=["tokens"])
 """The issue / refresh / revoke routes (include with the prefix of your choice)."""
 
 
-@token_router.post("", summary="Issue an access and a refresh token")
+@token_router.post(
+    "",
+    summary="Issue an access and a refresh token",
+    dependencies=[Depends(RateLimit.named("auth"))],
+)
 @csrf_exempt
 @declares_problems(400, 401)
 async def issue(grant: PasswordGrant, request: Request, session: DbSession) -> JSONResponse:
     auth = request.app.settings.auth
     model = user_model(request.app)
+    await throttle_attempt(request, grant.email)
     user = await authenticate(session, grant.email, grant.password, auth, model)
     if user is None:
         raise _refused("Invalid credentials", "Wrong email or password.", "invalid_grant")
+    await attempt_succeeded(request, grant.email)
     if not user.is_active:
         raise _refused("Account disabled", "This account is disabled.", "invalid_grant")
     if auth.require_verified_email and not user.is_verified:

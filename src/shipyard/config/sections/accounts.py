@@ -163,6 +163,40 @@ class TokenSettings(Section):
         return self
 
 
+class ThrottleSettings(Section):
+    """Growing delays for password guesses, per account (see docs/rate-limiting.md).
+
+    Failures count per account and client IP, and per account from every IP that has not
+    logged in to it before; past the free ones, each further attempt must wait
+    ``first_delay`` seconds, then twice as long after each failure, up to ``max_delay``.
+    """
+
+    failures: int = Field(
+        default=5, ge=1, description="Failed attempts per account and client IP before delays."
+    )
+    account_failures: int = Field(
+        default=100,
+        ge=1,
+        description="Failed attempts per account from all IPs it was never logged into "
+        "from, before those IPs face delays too.",
+    )
+    first_delay: int = Field(
+        default=1, ge=1, description="Seconds to wait after the last free failure (doubling)."
+    )
+    max_delay: int = Field(default=900, ge=1, description="Longest wait between attempts (s).")
+    window: int = Field(
+        default=24 * 3600,
+        ge=60,
+        description="Seconds failures are remembered, from the first (a success forgets).",
+    )
+    known_ip_ttl: int = Field(
+        default=30 * 24 * 3600,
+        ge=0,
+        description="Seconds an IP that logged in to an account stays exempt from the "
+        "account-wide delays; 0 = never exempt.",
+    )
+
+
 class RateLimitSettings(Section):
     """Rate limiting (see docs/rate-limiting.md): storage, strategy and the global limits.
 
@@ -193,9 +227,14 @@ class RateLimitSettings(Section):
         default_factory=lambda: {"auth": "30/minute"},
         description='Limits routes use by name: `RateLimit.named("auth")`.',
     )
-    account: str = Field(
-        default="10 per 15 minutes",
-        description="Per-account limit on login and reset attempts (credential stuffing).",
+    throttle: ThrottleSettings = Field(
+        default_factory=ThrottleSettings,
+        description="Growing delays for password guesses per account and IP.",
+    )
+    mail_per_address: str | None = Field(
+        default="5/hour",
+        description="Account mails (reset, verification...) sent to one address; past it "
+        "the request is answered as usual but nothing is sent. null turns it off.",
     )
     trusted_proxies: list[str] = Field(
         default_factory=list,
@@ -209,7 +248,7 @@ class RateLimitSettings(Section):
         default=True, description="Admit requests (and log) when the storage is unreachable."
     )
 
-    @field_validator("user", "ip", "account")
+    @field_validator("user", "ip", "mail_per_address")
     @classmethod
     def _one_limit(cls, value: str | None) -> str | None:
         from shipyard.config.limits import check_limit
