@@ -5,6 +5,14 @@ against the project root (and creating its folder), the SQLite connection pragma
 foreign keys, busy timeout, real transactions so savepoints work), the PostgreSQL pool and
 connect timeout, and turning "cannot connect" into one clear :class:`ShipyardError`.
 It does not own requests' sessions (``shipyard.db.session``) or migrations.
+
+On SQLite, :attr:`Database.engine` begins every transaction with ``BEGIN IMMEDIATE``: it
+takes the write lock up front, waiting up to ``busy_timeout`` for it, so two transactions
+that read and then write queue instead of deadlocking (a deferred ``BEGIN`` that has read
+cannot upgrade to writing while another connection writes, and SQLite refuses at once,
+without waiting). :attr:`Database.reader` runs read-only transactions: a plain ``BEGIN``,
+which in WAL mode never waits for writers, with ``PRAGMA query_only`` (``READ ONLY`` on
+PostgreSQL) so a write there fails every time instead of only under contention.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Dialect, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -30,6 +38,8 @@ FIX_URL = "fix database.url (e.g. SHIPYARD_DATABASE__URL)"
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 DRIVER_ALIASES = {"postgres": "postgresql"}
 MEMORY_DATABASES = {"", ":memory:"}
+READ_ONLY = "shipyard_read_only"
+"""Execution option of :attr:`Database.reader`: its transactions only read."""
 
 
 def resolve_url(raw: str, root: Path) -> URL:
@@ -81,6 +91,11 @@ class Database:
         self.settings = settings
         self.url = resolve_url(settings.url.get_secret_value(), root)
         self.engine: AsyncEngine = self._create_engine()
+        read_only: dict[str, Any] = {READ_ONLY: True}
+        if self.backend == "postgresql":
+            read_only["postgresql_readonly"] = True
+        self.reader: AsyncEngine = self.engine.execution_options(**read_only)
+        """The engine for transactions that only read: they never wait for the write lock."""
         self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -98,7 +113,7 @@ class Database:
     async def check(self) -> None:
         """Run ``SELECT 1``; raise a :class:`ShipyardError` if the database is unreachable."""
         try:
-            async with self.engine.connect() as connection:
+            async with self.reader.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             raise self.unreachable(exc) from exc
@@ -166,7 +181,7 @@ class Database:
             raise self.unreachable(exc) from exc
 
     def _configure_sqlite(self, dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        """WAL, foreign keys and a busy timeout; transactions are begun by ``_begin_sqlite``.
+        """WAL, foreign keys and the busy timeout; transactions are begun by ``_begin_sqlite``.
 
         ``synchronous=NORMAL`` is the setting SQLite recommends with WAL (Rails 8 uses it
         too): no corruption on a crash, and only an OS crash or power cut can lose the
@@ -178,7 +193,7 @@ class Database:
         """
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        busy_ms = int(self.settings.connect_timeout * 1000)
+        busy_ms = int(self.settings.busy_timeout * 1000)
         pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
         for pragma in (*pragmas, f"busy_timeout={busy_ms}"):
             cursor.execute(f"PRAGMA {pragma}")
@@ -186,7 +201,25 @@ class Database:
 
 
 def _begin_sqlite(connection: Connection) -> None:
-    """Emit BEGIN on the raw connection, so query counters see the same on every backend."""
+    """``BEGIN IMMEDIATE``, or ``BEGIN`` with ``query_only`` on for :attr:`Database.reader`.
+
+    Emitted on the raw connection, so query counters see the same on every backend; a
+    failure (the busy timeout ran out) is raised as SQLAlchemy's ``OperationalError``,
+    like any other statement's. ``query_only`` is switched only when the mode changes.
+    """
+    read_only = bool(connection.get_execution_options().get(READ_ONLY, False))
+    info = connection.connection.info
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
     cursor = connection.connection.cursor()
-    cursor.execute("BEGIN")
-    cursor.close()
+    try:
+        if info.get(READ_ONLY, False) != read_only:
+            cursor.execute(f"PRAGMA query_only={int(read_only)}")
+            info[READ_ONLY] = read_only
+        cursor.execute(statement)
+    except dbapi_error as exc:
+        raise DBAPIError.instance(
+            statement, None, exc, dbapi_error, dialect=connection.dialect
+        ) from exc
+    finally:
+        cursor.close()
