@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from fastapi import APIRouter
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shipyard import App, Settings
@@ -27,6 +27,13 @@ class Counter(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+def create_table(connection: Connection) -> None:
+    """Create the counters table (and nothing else of ``Model.metadata``)."""
+    table = Counter.__table__
+    assert isinstance(table, Table)
+    Counter.metadata.create_all(connection, tables=[table])
 
 
 router = APIRouter()

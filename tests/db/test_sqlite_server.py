@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import SecretStr
-from tests.db.concurrency_app import DATABASE_ENV, Counter
+from tests.db.concurrency_app import DATABASE_ENV, Counter, create_table
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import Database
@@ -32,7 +32,7 @@ async def create_counters(path: Path) -> None:
     db = Database(DatabaseSettings(url=SecretStr(f"sqlite+aiosqlite:///{path}")), path.parent)
     try:
         async with db.engine.begin() as connection:
-            await connection.run_sync(Counter.metadata.create_all, tables=[Counter.__table__])
+            await connection.run_sync(create_table)
         async with db.sessionmaker() as session, session.begin():
             session.add_all(Counter(id=n, count=0) for n in range(ROWS + 1))
     finally:

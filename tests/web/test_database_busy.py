@@ -17,7 +17,7 @@ from fastapi import APIRouter
 from pydantic import SecretStr
 from sqlalchemy import text
 from starlette.types import ASGIApp, Receive, Scope, Send
-from tests.db.concurrency_app import Counter, router
+from tests.db.concurrency_app import create_table, router
 
 from shipyard import App, Settings
 from shipyard.config.models import DatabaseSettings
@@ -61,7 +61,7 @@ async def app(tmp_path: Path) -> AsyncIterator[App]:
     application.add_middleware(WritingMiddleware)
     async with application.router.lifespan_context(application):
         async with get_database(application).engine.begin() as connection:
-            await connection.run_sync(Counter.metadata.create_all, tables=[Counter.__table__])
+            await connection.run_sync(create_table)
             await connection.execute(text("INSERT INTO concurrency_counters VALUES (0, 0)"))
         yield application
 
