@@ -41,9 +41,18 @@ router = APIRouter()
 
 @router.post("/counters/{counter_id}/bump")
 async def bump(counter_id: int, session: DbSession) -> dict[str, int]:
-    """Read, think, write: the ORM read-then-write that deadlocked on a deferred BEGIN."""
+    """Read FOR UPDATE, think, write: exact even when every request bumps the same row."""
+    counter = await session.get_one(Counter, counter_id, with_for_update=True)
+    await asyncio.sleep(0.005)  # other requests want the same row meanwhile
+    counter.count += 1
+    return {"pid": os.getpid()}
+
+
+@router.post("/counters/{counter_id}/touch")
+async def touch(counter_id: int, session: DbSession) -> dict[str, int]:
+    """A plain read, then a write: what deadlocked on a deferred BEGIN."""
     counter = await session.get_one(Counter, counter_id)
-    await asyncio.sleep(0.005)  # another request reads the same row meanwhile
+    await asyncio.sleep(0.005)  # other requests read and write meanwhile
     counter.count += 1
     return {"pid": os.getpid()}
 

@@ -117,7 +117,7 @@ async def test_browsers_get_a_503_page(client: httpx.AsyncClient) -> None:
 
 @pytest.mark.usefixtures("lock_held")
 async def test_reads_do_not_wait_for_the_lock(app: App) -> None:
-    async with get_database(app).reader.connect() as connection:
+    async with get_database(app).engine.connect() as connection:
         count = (await connection.execute(text("SELECT count FROM concurrency_counters"))).scalar()
     assert count == 0  # the committed state, at once
 

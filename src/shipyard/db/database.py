@@ -4,15 +4,8 @@ It owns turning ``settings.database`` into an engine: resolving a relative SQLit
 against the project root (and creating its folder), the SQLite connection pragmas (WAL,
 foreign keys, busy timeout, real transactions so savepoints work), the PostgreSQL pool and
 connect timeout, and turning "cannot connect" into one clear :class:`ShipyardError`.
-It does not own requests' sessions (``shipyard.db.session``) or migrations.
-
-On SQLite, :attr:`Database.engine` begins every transaction with ``BEGIN IMMEDIATE``: it
-takes the write lock up front, waiting up to ``busy_timeout`` for it, so two transactions
-that read and then write queue instead of deadlocking (a deferred ``BEGIN`` that has read
-cannot upgrade to writing while another connection writes, and SQLite refuses at once,
-without waiting). :attr:`Database.reader` runs read-only transactions: a plain ``BEGIN``,
-which in WAL mode never waits for writers, with ``PRAGMA query_only`` (``READ ONLY`` on
-PostgreSQL) so a write there fails every time instead of only under contention.
+It does not own requests' sessions (``shipyard.db.session``), migrations, or when a SQLite
+transaction takes the write lock (``shipyard.db.sqlite_transactions``).
 """
 
 from __future__ import annotations
@@ -21,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, Connection, Dialect, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -32,14 +25,13 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from shipyard.config.models import DatabaseSettings
+from shipyard.db import sqlite_transactions
 from shipyard.errors import ShipyardError
 
 FIX_URL = "fix database.url (e.g. SHIPYARD_DATABASE__URL)"
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 DRIVER_ALIASES = {"postgres": "postgresql"}
 MEMORY_DATABASES = {"", ":memory:"}
-READ_ONLY = "shipyard_read_only"
-"""Execution option of :attr:`Database.reader`: its transactions only read."""
 
 
 def resolve_url(raw: str, root: Path) -> URL:
@@ -91,11 +83,6 @@ class Database:
         self.settings = settings
         self.url = resolve_url(settings.url.get_secret_value(), root)
         self.engine: AsyncEngine = self._create_engine()
-        read_only: dict[str, Any] = {READ_ONLY: True}
-        if self.backend == "postgresql":
-            read_only["postgresql_readonly"] = True
-        self.reader: AsyncEngine = self.engine.execution_options(**read_only)
-        """The engine for transactions that only read: they never wait for the write lock."""
         self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -113,7 +100,7 @@ class Database:
     async def check(self) -> None:
         """Run ``SELECT 1``; raise a :class:`ShipyardError` if the database is unreachable."""
         try:
-            async with self.reader.connect() as connection:
+            async with self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except (SQLAlchemyError, OSError, TimeoutError) as exc:
             raise self.unreachable(exc) from exc
@@ -168,7 +155,7 @@ class Database:
         event.listen(engine.sync_engine, "do_connect", self._connect)
         if self.backend == "sqlite":
             event.listen(engine.sync_engine, "connect", self._configure_sqlite)
-            event.listen(engine.sync_engine, "begin", _begin_sqlite)
+            sqlite_transactions.install(engine.sync_engine)
         return engine
 
     def _connect(
@@ -181,15 +168,15 @@ class Database:
             raise self.unreachable(exc) from exc
 
     def _configure_sqlite(self, dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        """WAL, foreign keys and the busy timeout; transactions are begun by ``_begin_sqlite``.
+        """WAL, foreign keys and the busy timeout; ``sqlite_transactions`` emits BEGIN.
 
         ``synchronous=NORMAL`` is the setting SQLite recommends with WAL (Rails 8 uses it
         too): no corruption on a crash, and only an OS crash or power cut can lose the
         last commits, while each commit no longer waits for an fsync.
 
-        pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; turning it
-        off and emitting BEGIN ourselves (the recipe from the SQLAlchemy docs) gives real
-        transactions, transactional DDL for migrations and working nested transactions.
+        pysqlite's own transaction handling breaks SAVEPOINT and DDL in transactions;
+        turning it off and emitting BEGIN ourselves (the recipe from the SQLAlchemy docs)
+        gives real transactions, transactional DDL for migrations and working savepoints.
         """
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -197,29 +184,4 @@ class Database:
         pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
         for pragma in (*pragmas, f"busy_timeout={busy_ms}"):
             cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-
-def _begin_sqlite(connection: Connection) -> None:
-    """``BEGIN IMMEDIATE``, or ``BEGIN`` with ``query_only`` on for :attr:`Database.reader`.
-
-    Emitted on the raw connection, so query counters see the same on every backend; a
-    failure (the busy timeout ran out) is raised as SQLAlchemy's ``OperationalError``,
-    like any other statement's. ``query_only`` is switched only when the mode changes.
-    """
-    read_only = bool(connection.get_execution_options().get(READ_ONLY, False))
-    info = connection.connection.info
-    dbapi_error = connection.dialect.loaded_dbapi.Error
-    statement = "BEGIN" if read_only else "BEGIN IMMEDIATE"
-    cursor = connection.connection.cursor()
-    try:
-        if info.get(READ_ONLY, False) != read_only:
-            cursor.execute(f"PRAGMA query_only={int(read_only)}")
-            info[READ_ONLY] = read_only
-        cursor.execute(statement)
-    except dbapi_error as exc:
-        raise DBAPIError.instance(
-            statement, None, exc, dbapi_error, dialect=connection.dialect
-        ) from exc
-    finally:
         cursor.close()

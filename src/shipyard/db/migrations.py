@@ -199,7 +199,7 @@ class Migrations:
 
         async def heads() -> tuple[str, ...]:
             try:
-                async with database.reader.connect() as connection:
+                async with database.engine.connect() as connection:
                     return await connection.run_sync(
                         lambda sync: MigrationContext.configure(sync).get_current_heads()
                     )

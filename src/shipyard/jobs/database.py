@@ -331,7 +331,7 @@ class DatabaseBackend:
         return retried > 0
 
     async def get(self, job_id: str) -> JobRecord | None:
-        async with self.database.reader.connect() as connection:
+        async with self.database.engine.connect() as connection:
             row = (await connection.execute(select(jobs_table).where(_c.id == job_id))).first()
         return None if row is None else _record(row)
 
@@ -343,13 +343,13 @@ class DatabaseBackend:
             query = query.where(_c.state.in_(list(states)))
         if queue is not None:
             query = query.where(_c.queue == queue)
-        async with self.database.reader.connect() as connection:
+        async with self.database.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         return [_record(row) for row in rows]
 
     async def stats(self) -> builtins.list[QueueStats]:
         query = select(_c.queue, _c.state, func.count().label("total")).group_by(_c.queue, _c.state)
-        async with self.database.reader.connect() as connection:
+        async with self.database.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         counts: dict[str, dict[str, int]] = {}
         for row in rows:
@@ -380,7 +380,7 @@ class DatabaseBackend:
             .where(_c.state.in_(FINISHED), _c.finished_at >= since)
             .group_by(_c.queue, _c.state)
         )
-        async with self.database.reader.connect() as connection:
+        async with self.database.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         counts: dict[str, dict[State, int]] = {}
         for row in rows:

@@ -45,15 +45,11 @@ class DatabaseSessionBackend:
         """Where the statements run: the app's engine (a test may share one connection)."""
         return self.database.engine
 
-    def _reader(self) -> AsyncEngine:
-        """Where reads run: the app's read-only engine, which never waits for a writer."""
-        return self.database.reader
-
     async def load(self, session_id: str) -> SessionRecord | None:
         query = select(sessions_table.c.payload, sessions_table.c.expires_at).where(
             sessions_table.c.id == session_id, sessions_table.c.expires_at > utc_now()
         )
-        async with self._reader().connect() as connection:
+        async with self._engine().connect() as connection:
             row = (await connection.execute(query)).first()
         return None if row is None else SessionRecord(row.payload, row.expires_at)
 

@@ -48,8 +48,6 @@ class SharedConnectionSessionBackend(DatabaseSessionBackend):
         """The shared connection."""
         return self._shared
 
-    _reader = _engine
-
 
 @contextmanager
 def isolated_sessions(app: AppBase) -> Iterator[None]:
