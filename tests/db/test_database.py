@@ -38,7 +38,7 @@ async def test_absolute_sqlite_path_is_kept(tmp_path: Path) -> None:
 
 
 async def test_sqlite_pragmas_on_every_connection(tmp_path: Path) -> None:
-    db = make("sqlite+aiosqlite:///var/p.db", tmp_path, connect_timeout=2.5)
+    db = make("sqlite+aiosqlite:///var/p.db", tmp_path, busy_timeout=2.5)
     try:
         async with db.engine.connect() as connection:
             journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar()

@@ -4,7 +4,8 @@ It owns turning ``settings.database`` into an engine: resolving a relative SQLit
 against the project root (and creating its folder), the SQLite connection pragmas (WAL,
 foreign keys, busy timeout, real transactions so savepoints work), the PostgreSQL pool and
 connect timeout, and turning "cannot connect" into one clear :class:`ShipyardError`.
-It does not own requests' sessions (``shipyard.db.session``) or migrations.
+It does not own requests' sessions (``shipyard.db.session``), migrations, or when a SQLite
+transaction takes the write lock (``shipyard.db.sqlite_transactions``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, Connection, Dialect, make_url
+from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from shipyard.config.models import DatabaseSettings
+from shipyard.db import sqlite_transactions
 from shipyard.errors import ShipyardError
 
 FIX_URL = "fix database.url (e.g. SHIPYARD_DATABASE__URL)"
@@ -153,7 +155,7 @@ class Database:
         event.listen(engine.sync_engine, "do_connect", self._connect)
         if self.backend == "sqlite":
             event.listen(engine.sync_engine, "connect", self._configure_sqlite)
-            event.listen(engine.sync_engine, "begin", _begin_sqlite)
+            sqlite_transactions.install(engine.sync_engine)
         return engine
 
     def _connect(
@@ -166,27 +168,20 @@ class Database:
             raise self.unreachable(exc) from exc
 
     def _configure_sqlite(self, dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        """WAL, foreign keys and a busy timeout; transactions are begun by ``_begin_sqlite``.
+        """WAL, foreign keys and the busy timeout; ``sqlite_transactions`` emits BEGIN.
 
         ``synchronous=NORMAL`` is the setting SQLite recommends with WAL (Rails 8 uses it
         too): no corruption on a crash, and only an OS crash or power cut can lose the
         last commits, while each commit no longer waits for an fsync.
 
-        pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; turning it
-        off and emitting BEGIN ourselves (the recipe from the SQLAlchemy docs) gives real
-        transactions, transactional DDL for migrations and working nested transactions.
+        pysqlite's own transaction handling breaks SAVEPOINT and DDL in transactions;
+        turning it off and emitting BEGIN ourselves (the recipe from the SQLAlchemy docs)
+        gives real transactions, transactional DDL for migrations and working savepoints.
         """
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        busy_ms = int(self.settings.connect_timeout * 1000)
+        busy_ms = int(self.settings.busy_timeout * 1000)
         pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
         for pragma in (*pragmas, f"busy_timeout={busy_ms}"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
-
-
-def _begin_sqlite(connection: Connection) -> None:
-    """Emit BEGIN on the raw connection, so query counters see the same on every backend."""
-    cursor = connection.connection.cursor()
-    cursor.execute("BEGIN")
-    cursor.close()

@@ -8,7 +8,8 @@ For htmx requests only the template's ``error`` block is rendered (no layout).
 
 Unhandled exceptions give a debug page with the traceback only when ``app.debug`` is on
 and the profile is ``development``; otherwise a plain 500 that names the request id the
-traceback was logged under.
+traceback was logged under. A database whose write lock could not be had in time (SQLite's
+busy timeout ran out) is load, not a bug: 503 with ``Retry-After``, wherever it was raised.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from markupsafe import escape
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -37,6 +39,7 @@ from shipyard.core.problems import (
     request_id,
     status_title,
 )
+from shipyard.db.busy import RETRY_AFTER, is_lock_timeout
 from shipyard.web.htmx.request import htmx
 from shipyard.web.negotiation import wants_html
 from shipyard.web.render import render_blocks
@@ -225,8 +228,36 @@ def _debug_response(request: Request, exc: Exception, ident: str) -> Response:
     return HTMLResponse(body, status_code=500)
 
 
+def database_busy_response(request: Request) -> Response:
+    """503 with ``Retry-After``: the database's write lock was not free in time."""
+    logger.warning(
+        "database busy: the write lock was not free within database.busy_timeout in %s %s",
+        request.method,
+        request.url.path,
+    )
+    detail = "The database is busy; please try again in a moment."
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    if _fastapi_bodies(request):
+        return JSONResponse({"detail": detail}, status_code=503, headers=headers)
+    return problem_response(
+        request, 503, None, detail, extra={"retry_after": RETRY_AFTER}, headers=headers
+    )
+
+
+async def operational_error_handler(request: Request, exc: Exception) -> Response:
+    """A lock wait that ran out to a 503; any other database error goes on to the 500 handler."""
+    if not is_lock_timeout(exc):
+        raise exc
+    return database_busy_response(request)
+
+
 async def unhandled_exception_handler(request: Request, exc: Exception) -> Response:
-    """Any other exception: logged with a request id; a 500 page or problem document."""
+    """Any other exception: logged with a request id; a 500 page or problem document.
+
+    A lock wait that ran out in a middleware (outside the routes' handlers) is a 503 too.
+    """
+    if is_lock_timeout(exc):
+        return database_busy_response(request)
     ident = request_id(request)
     logger.error(
         "unhandled error in %s %s [request_id=%s]",
@@ -270,5 +301,7 @@ def install_error_handlers(app: FastAPI) -> None:
     ):
         if handlers.get(kind, _FASTAPI_DEFAULTS[kind]) is _FASTAPI_DEFAULTS[kind]:
             app.add_exception_handler(kind, handler)
+    if OperationalError not in handlers:
+        app.add_exception_handler(OperationalError, operational_error_handler)
     if Exception not in handlers and 500 not in handlers:
         app.add_exception_handler(Exception, unhandled_exception_handler)

@@ -83,6 +83,12 @@ class DatabaseSettings(Section):
     connect_timeout: float = Field(
         default=5.0, gt=0, description="Seconds to wait for the server when connecting."
     )
+    busy_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        description="SQLite: seconds a transaction waits for the write lock before the "
+        "request is answered 503 (Retry-After).",
+    )
     migrations_dir: Path = Field(
         default=Path("migrations"),
         description="The Alembic migrations folder, relative to the project root.",
