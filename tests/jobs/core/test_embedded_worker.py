@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from shipyard import App, Settings
@@ -123,7 +122,7 @@ def test_dev_turns_the_embedded_worker_on_unless_told_not_to(
     monkeypatch.setenv(server.EMBEDDED_WORKER_ENV, "unset")  # restored after the test
     monkeypatch.delenv(server.EMBEDDED_WORKER_ENV)
     monkeypatch.setattr(server, "_prepare", lambda spec: make_app(Path.cwd()))
-    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(server, "serve", fake_run)
     result = CliRunner().invoke(cli, ["dev", "--no-reload", *flag])
     assert result.exit_code == 0, result.output
     assert seen["env"] == expected
