@@ -146,7 +146,10 @@ def override_security_headers(
 
 def _overrides(scope: Scope) -> HeaderOverrides | None:
     from_route = getattr(scope.get("endpoint"), OVERRIDE_ATTRIBUTE, None)
-    from_request = (scope.get("state") or {}).get(OVERRIDE_KEY)
+    state = scope.get("state")
+    from_request = state.get(OVERRIDE_KEY) if state else None
+    if from_route is None and from_request is None:
+        return None
     if isinstance(from_route, HeaderOverrides) and isinstance(from_request, HeaderOverrides):
         return from_route.merged(from_request)
     if isinstance(from_request, HeaderOverrides):
@@ -235,13 +238,9 @@ class HeaderPolicy:
     ) -> list[tuple[bytes, bytes]]:
         """A response's ``headers`` plus the policy's, where the response set none itself."""
         own = list(headers)
-        present = set()
-        html = False
-        for name, value in own:
-            lowered = name.lower()
-            present.add(lowered)
-            if lowered == b"content-type" and value.startswith(b"text/html"):
-                html = True
+        present = {name.lower(): value for name, value in own}
+        content_type = present.get(b"content-type")
+        html = content_type is not None and content_type.startswith(b"text/html")
         for header in self.encoded_for(scope, html):
             if header[0] not in present:
                 own.append(header)
