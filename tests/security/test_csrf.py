@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import APIRouter, Request
 from starlette.testclient import TestClient
 from tests.security.conftest import ClientFactory, SpyBackend
 
+from shipyard.security import csrf_token, rotate_session_id
 from shipyard.security.csrf import csrf_exempt, csrf_secret, mask_token, token_matches
 
 
@@ -265,3 +267,30 @@ def test_exempt_decorator_inside_prefixed_and_mounted_routers(
         assert client.post(path, data={"a": "b"}).status_code == 200, path
     for path in ("/outer/inner/guarded", "/sub/guarded"):
         assert client.post(path, data={"a": "b"}).status_code == 403, path
+
+
+def test_token_after_a_rotation_in_the_same_request_is_for_the_new_id(
+    make_client: ClientFactory, spy: SpyBackend
+) -> None:
+    """The secret is computed once per request, but never outlives a session id change."""
+    client = make_client(spy)
+    first_token = client.get("/token").text
+
+    router = APIRouter()
+
+    @router.post("/login-and-tokens")
+    async def login_and_tokens(request: Request) -> dict[str, str]:
+        before = csrf_token(request)
+        await rotate_session_id(request)
+        return {"before": before, "after": csrf_token(request)}
+
+    client.app.include_router(router)  # type: ignore[attr-defined]
+
+    response = client.post("/login-and-tokens", headers={"X-CSRF-Token": first_token})
+    assert response.status_code == 200, response.text
+    tokens = response.json()
+    stale = client.post("/submit", headers={"X-CSRF-Token": tokens["before"]})
+    assert stale.status_code == 403
+    assert stale.json()["title"] == "CSRF token invalid"
+    fresh = client.post("/submit", headers={"X-CSRF-Token": tokens["after"]})
+    assert fresh.status_code == 200

@@ -24,6 +24,8 @@ from shipyard.sessions.session import get_session
 
 SECRET_BYTES = 32
 EXEMPT_ATTRIBUTE = "__shipyard_csrf_exempt__"
+CSRF_STATE_KEY = "shipyard.csrf_secret"
+"""Request state key: ``(session id, secret)``, so a page with many forms hashes once."""
 EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
 
 
@@ -36,8 +38,14 @@ def csrf_secret(secret_key: str, session_id: str) -> bytes:
 def mask_token(secret: bytes) -> str:
     """A fresh masked form of ``secret`` (different on every call)."""
     mask = secrets.token_bytes(SECRET_BYTES)
-    masked = bytes(m ^ s for m, s in zip(mask, secret, strict=True))
+    masked = _xor(mask, secret)
     return base64.urlsafe_b64encode(mask + masked).rstrip(b"=").decode()
+
+
+def _xor(left: bytes, right: bytes) -> bytes:
+    """``left`` XOR ``right``, two strings of :data:`SECRET_BYTES` bytes."""
+    value = int.from_bytes(left, "big") ^ int.from_bytes(right, "big")
+    return value.to_bytes(SECRET_BYTES, "big")
 
 
 def token_matches(token: str, secret: bytes) -> bool:
@@ -49,7 +57,7 @@ def token_matches(token: str, secret: bytes) -> bool:
     if len(raw) != 2 * SECRET_BYTES:
         return False
     mask, masked = raw[:SECRET_BYTES], raw[SECRET_BYTES:]
-    unmasked = bytes(m ^ s for m, s in zip(mask, masked, strict=True))
+    unmasked = _xor(mask, masked)
     return hmac.compare_digest(unmasked, secret)
 
 
@@ -60,10 +68,18 @@ def _secret_key(request: HTTPConnection) -> str:
 def csrf_token(request: HTTPConnection) -> str:
     """A masked CSRF token for this request's session (allocates a session id if needed).
 
-    Reads no session data, so it never loads the store.
+    Reads no session data, so it never loads the store. The secret is computed once per
+    request and session id (a login that rotates the id gets a new one).
     """
     session_id = get_session(request).id
-    return mask_token(csrf_secret(_secret_key(request), session_id))
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    cached = state.get(CSRF_STATE_KEY)
+    if cached is None or cached[0] != session_id:
+        cached = state[CSRF_STATE_KEY] = (
+            session_id,
+            csrf_secret(_secret_key(request), session_id),
+        )
+    return mask_token(cached[1])
 
 
 def csrf_field(request: HTTPConnection) -> Markup:

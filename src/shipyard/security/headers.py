@@ -18,7 +18,7 @@ changes its headers with the :func:`security_headers` decorator or, per request,
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,6 +37,7 @@ NONCE_KEY = "csp_nonce"
 OVERRIDE_KEY = "security_headers"
 OVERRIDE_ATTRIBUTE = "__shipyard_security_headers__"
 NONCE = "{nonce}"
+CSP_HEADER = b"content-security-policy"
 EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
 
 PRESETS: dict[str, dict[str, str]] = {
@@ -66,7 +67,12 @@ PRESETS: dict[str, dict[str, str]] = {
 
 def csp_nonce(request: HTTPConnection) -> str:
     """This request's CSP nonce (made on first use, the same for the whole request)."""
-    state: dict[str, Any] = request.scope.setdefault("state", {})
+    return scope_nonce(request.scope)
+
+
+def scope_nonce(scope: Scope) -> str:
+    """:func:`csp_nonce` of the request of ``scope``."""
+    state: dict[str, Any] = scope.setdefault("state", {})
     nonce = state.get(NONCE_KEY)
     if not isinstance(nonce, str):
         nonce = secrets.token_urlsafe(18)
@@ -140,7 +146,10 @@ def override_security_headers(
 
 def _overrides(scope: Scope) -> HeaderOverrides | None:
     from_route = getattr(scope.get("endpoint"), OVERRIDE_ATTRIBUTE, None)
-    from_request = (scope.get("state") or {}).get(OVERRIDE_KEY)
+    state = scope.get("state")
+    from_request = state.get(OVERRIDE_KEY) if state else None
+    if from_route is None and from_request is None:
+        return None
     if isinstance(from_route, HeaderOverrides) and isinstance(from_request, HeaderOverrides):
         return from_route.merged(from_request)
     if isinstance(from_request, HeaderOverrides):
@@ -157,7 +166,12 @@ def _apply(values: dict[str, str], changes: Mapping[str, str]) -> None:
 
 
 class HeaderPolicy:
-    """The headers one settings snapshot asks for, ready to add to responses."""
+    """The headers one settings snapshot asks for, ready to add to responses.
+
+    Built once per settings snapshot: the raw ASGI headers of a JSON and of an HTML
+    response, and the CSP split around its nonce slot, so a response without overrides
+    costs one scan of its own headers and a join for the nonce.
+    """
 
     def __init__(self, settings: Settings) -> None:
         options = settings.security
@@ -181,13 +195,20 @@ class HeaderPolicy:
             "cross-origin-opener-policy": options.cross_origin_opener_policy,
             "permissions-policy": options.permissions_policy,
         }
-
         self.plain = _encoded(self.common)
-        self.document_encoded = _encoded({**self.common, **self.document})
-        self.csp_template = _csp_header(self.csp)
+        document = _encoded({**self.common, **self.document})
+        self.csp_parts = _csp_header(self.csp).encode("latin-1").split(NONCE.encode())
+        if len(self.csp_parts) == 1:
+            document.append((CSP_HEADER, self.csp_parts[0]))
+        self.document_encoded = document
+
+    @staticmethod
+    def of(settings: Settings) -> HeaderPolicy | None:
+        """The policy of ``settings``; None when ``security.enabled`` is off."""
+        return HeaderPolicy(settings) if settings.security.enabled else None
 
     def headers_for(self, scope: Scope, html: bool) -> dict[str, str]:
-        """The headers for one response of this request."""
+        """The headers for one response of this request (overrides applied)."""
         values = dict(self.common)
         overrides = _overrides(scope)
         if html:
@@ -196,7 +217,7 @@ class HeaderPolicy:
             if overrides is not None and overrides.csp:
                 csp = dict(csp)
                 _apply(csp, overrides.csp)
-            values["content-security-policy"] = _with_nonce(_csp_header(csp), scope)
+            values["content-security-policy"] = _csp_header(csp).replace(NONCE, scope_nonce(scope))
         if overrides is not None:
             _apply(values, overrides.headers)
         return {name: value for name, value in values.items() if value}
@@ -207,16 +228,27 @@ class HeaderPolicy:
             return _encoded(self.headers_for(scope, html))
         if not html:
             return self.plain
-        csp = _with_nonce(self.csp_template, scope)
-        return [*self.document_encoded, (b"content-security-policy", csp.encode("latin-1"))]
+        if len(self.csp_parts) == 1:
+            return self.document_encoded
+        nonce = scope_nonce(scope).encode("latin-1")
+        return [*self.document_encoded, (CSP_HEADER, nonce.join(self.csp_parts))]
+
+    def completed(
+        self, scope: Scope, headers: Iterable[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]]:
+        """A response's ``headers`` plus the policy's, where the response set none itself."""
+        own = list(headers)
+        present = {name.lower(): value for name, value in own}
+        content_type = present.get(b"content-type")
+        html = content_type is not None and content_type.startswith(b"text/html")
+        for header in self.encoded_for(scope, html):
+            if header[0] not in present:
+                own.append(header)
+        return own
 
 
 def _csp_header(directives: Mapping[str, str]) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
-
-
-def _with_nonce(policy: str, scope: Scope) -> str:
-    return policy.replace(NONCE, csp_nonce(HTTPConnection(scope))) if NONCE in policy else policy
 
 
 def _encoded(values: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
@@ -230,30 +262,18 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.policy_for = PerSettings(HeaderPolicy)
+        self.policy_for = PerSettings(HeaderPolicy.of)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         settings: Settings | None = getattr(scope.get("app"), "settings", None)
-        if scope["type"] != "http" or settings is None or not settings.security.enabled:
+        policy = None if settings is None or scope["type"] != "http" else self.policy_for(settings)
+        if policy is None:
             await self.app(scope, receive, send)
             return
-        policy = self.policy_for(settings)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = message.get("headers") or []
-                present = set()
-                html = False
-                for name, value in headers:
-                    lowered = name.lower()
-                    present.add(lowered)
-                    if lowered == b"content-type" and value.startswith(b"text/html"):
-                        html = True
-                added = policy.encoded_for(scope, html)
-                message["headers"] = [
-                    *headers,
-                    *(header for header in added if header[0] not in present),
-                ]
+                message["headers"] = policy.completed(scope, message.get("headers") or ())
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
