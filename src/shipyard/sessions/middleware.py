@@ -1,8 +1,10 @@
 """The pure-ASGI session middleware: signed id cookie in, lazy session, save on the way out.
 
-Per request it verifies the cookie (itsdangerous ``TimestampSigner`` with the app's secret
-key; a forged, tampered or expired cookie just means a new empty session) and puts a
-:class:`~shipyard.sessions.session.Session` in ``scope["shipyard.session"]``. When the
+Per request it puts a :class:`~shipyard.sessions.session.Session` in
+``scope["shipyard.session"]``; the cookie is verified (itsdangerous ``TimestampSigner`` with
+the app's secret key; a forged, tampered or expired cookie just means a new empty session)
+only when something first asks for the session or its id, so a request that never does
+pays nothing for it. When the
 response starts it writes what changed: stale ids are deleted, a modified session is saved (or
 deleted once empty), a loaded session whose expiry is due for renewal is touched, and the
 cookie is (re)set only when its id is new or its lifetime moved. A response that depends on
@@ -121,7 +123,7 @@ class SessionMiddleware:
         cookie = self.cookie_for(settings)
         session = Session(
             lambda: get_session_backend(app),
-            cookie.read(scope),
+            lambda: cookie.read(scope),
             max_age=settings.sessions.max_age,
             touch_interval=settings.sessions.touch_interval,
         )
@@ -178,13 +180,14 @@ async def commit(
     max_age = session.max_age if session.loaded else settings.sessions.max_age
     expires_at = utc_now() + timedelta(seconds=max_age)
     renewed = False
-    if session.modified:
-        if has_data:
-            payload = session.serialize(settings.sessions.max_size)
-            await backend().save(session_id, payload, expires_at)
-            renewed = True
-        elif session.stored:
-            await backend().delete(session_id)
+    payload = (
+        session.serialize(settings.sessions.max_size) if session.modified and has_data else None
+    )
+    if payload is not None and not session.unchanged(payload):
+        await backend().save(session_id, payload, expires_at)
+        renewed = True
+    elif session.modified and not has_data and session.stored:
+        await backend().delete(session_id)
     elif session.needs_touch and session.stored:
         await backend().touch(session_id, expires_at)
         renewed = True
