@@ -83,7 +83,7 @@ class Session(MutableMapping[str, Any]):
     def __init__(
         self,
         backend: Callable[[], SessionBackend],
-        session_id: str | None | Callable[[], str | None],
+        session_id: str | Callable[[], str | None] | None,
         *,
         max_age: int,
         touch_interval: int,
