@@ -8,6 +8,7 @@ the store calls the session layer makes and what reaches the server: SQL stateme
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -353,3 +354,13 @@ async def test_the_cookie_is_only_verified_when_the_session_is_asked_for(
         assert verified == []
         assert (await stack.client.get("/read")).text == "<p>ada</p>"
         assert len(verified) == 1
+
+
+async def test_concurrent_changes_to_one_session_all_succeed(stack: Stack) -> None:
+    responses = await asyncio.gather(*(stack.client.get("/flash") for _ in range(10)))
+    assert [response.status_code for response in responses] == [200] * 10
+    assert stack.store.calls.count("save") == 10  # each an upsert: none fails on a conflict
+    await stack.client.get("/read")
+    record = await stack.store.inner.load(stack.session_id)
+    assert record is not None
+    assert '"visits":' in record.payload  # the last writer's data, whole
