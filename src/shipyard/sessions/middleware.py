@@ -1,24 +1,25 @@
 """The pure-ASGI session middleware: signed id cookie in, lazy session, save on the way out.
 
-Per request it verifies the cookie (itsdangerous ``TimestampSigner`` with the app's secret
-key; a forged, tampered or expired cookie just means a new empty session) and puts a
-:class:`~shipyard.sessions.session.Session` in ``scope["shipyard.session"]``. When the
-response starts it writes what changed: stale ids are deleted, a modified session is saved (or
-deleted once empty), a loaded session whose expiry is due for renewal is touched, and the
-cookie is (re)set only when its id is new or its lifetime moved. A response that depends on
-the session or on credentials gets ``Cache-Control``/``Vary`` (:mod:`.caching`).
+Per request it puts a :class:`~shipyard.sessions.session.Session` in
+``scope["shipyard.session"]``. The cookie is verified (:mod:`.signing`, with the app's
+secret key; a forged, tampered or expired cookie just means a new empty session) only when
+something first asks for the session or its id: a request that never does pays nothing.
+When the response starts it writes what changed, before the response goes out: stale ids
+are deleted, a modified session is saved in one upsert (unless its data is what the store
+already holds) or deleted once empty, a loaded session whose expiry is due for renewal is
+touched, and the cookie is (re)set only when its id is new or its lifetime moved. A
+response that depends on the session or on credentials gets ``Cache-Control``/``Vary``
+(:mod:`.caching`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends
-from itsdangerous import BadSignature, TimestampSigner
 from starlette.applications import Starlette
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,10 +30,13 @@ from shipyard.core.services import Service
 from shipyard.sessions.backends import SessionBackend
 from shipyard.sessions.caching import mark_response, private_headers
 from shipyard.sessions.session import OWNER_PATTERN, OWNER_SEPARATOR, SCOPE_KEY, Session
+from shipyard.sessions.signing import CookieSigner
 
 if TYPE_CHECKING:
     from shipyard.config.models import Settings
 
+SALT = "shipyard.session"
+"""The signature's salt (its key is derived from the app's secret key and this)."""
 SESSION_ID = re.compile(rf"(?:{OWNER_PATTERN}{OWNER_SEPARATOR})?[A-Za-z0-9_-]{{43}}")
 
 SESSION_BACKEND = Service(
@@ -51,11 +55,7 @@ class SessionCookie:
         options = settings.sessions
         self.name = options.cookie_name
         self.max_age = options.max_age
-        self.signer = TimestampSigner(
-            settings.app.secret_key.get_secret_value(),
-            salt="shipyard.session",
-            digest_method=hashlib.sha256,
-        )
+        self.signer = CookieSigner(settings.app.secret_key.get_secret_value(), SALT)
         secure = options.secure if options.secure is not None else settings.is_production
         attributes = ["Path=/", "HttpOnly", f"SameSite={options.same_site.capitalize()}"]
         if secure:
@@ -74,11 +74,8 @@ class SessionCookie:
 
     def verify(self, raw: str) -> str | None:
         """The id inside a signed cookie value, or None if it is not one we issued."""
-        try:
-            session_id = self.signer.unsign(raw, max_age=self.max_age).decode()
-        except (BadSignature, UnicodeDecodeError):
-            return None
-        return session_id if SESSION_ID.fullmatch(session_id) else None
+        session_id = self.signer.unsign(raw, self.max_age)
+        return session_id if session_id is not None and SESSION_ID.fullmatch(session_id) else None
 
     def set_header(
         self, session_id: str, max_age: int | None = None, *, persistent: bool = True
@@ -87,7 +84,7 @@ class SessionCookie:
 
         ``persistent=False`` leaves out ``Max-Age``: the browser drops it when it closes.
         """
-        value = self.signer.sign(session_id).decode()
+        value = self.signer.sign(session_id)
         lifetime = f"Max-Age={max_age or self.max_age}; " if persistent else ""
         return _set_cookie(f"{self.name}={value}; {lifetime}{self.attributes}")
 
@@ -121,7 +118,7 @@ class SessionMiddleware:
         cookie = self.cookie_for(settings)
         session = Session(
             lambda: get_session_backend(app),
-            cookie.read(scope),
+            lambda: cookie.read(scope),
             max_age=settings.sessions.max_age,
             touch_interval=settings.sessions.touch_interval,
         )
@@ -178,13 +175,14 @@ async def commit(
     max_age = session.max_age if session.loaded else settings.sessions.max_age
     expires_at = utc_now() + timedelta(seconds=max_age)
     renewed = False
-    if session.modified:
-        if has_data:
-            payload = session.serialize(settings.sessions.max_size)
-            await backend().save(session_id, payload, expires_at)
-            renewed = True
-        elif session.stored:
-            await backend().delete(session_id)
+    payload = (
+        session.serialize(settings.sessions.max_size) if session.modified and has_data else None
+    )
+    if payload is not None and not session.unchanged(payload):
+        await backend().save(session_id, payload, expires_at)
+        renewed = True
+    elif session.modified and not has_data and session.stored:
+        await backend().delete(session_id)
     elif session.needs_touch and session.stored:
         await backend().touch(session_id, expires_at)
         renewed = True

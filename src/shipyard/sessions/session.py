@@ -83,14 +83,18 @@ class Session(MutableMapping[str, Any]):
     def __init__(
         self,
         backend: Callable[[], SessionBackend],
-        session_id: str | None,
+        session_id: str | Callable[[], str | None] | None,
         *,
         max_age: int,
         touch_interval: int,
     ) -> None:
+        """``session_id``: the verified id, or a function reading it (the cookie is then
+        only parsed and its signature checked when something asks for the session)."""
         self._backend = backend
-        self._id = session_id
-        self._data: dict[str, Any] | None = None if session_id else {}
+        self._read_id = session_id if callable(session_id) else None
+        self._id_value = None if callable(session_id) else session_id
+        self._data_value: dict[str, Any] | None = None if self._id_value else {}
+        self._stored_payload: str | None = None
         self._max_age = max_age
         self._touch_interval = touch_interval
         self.modified = False
@@ -102,6 +106,35 @@ class Session(MutableMapping[str, Any]):
         self.accessed = False
 
     # -- identity ---------------------------------------------------------------------
+
+    def _resolve(self) -> None:
+        """Read the id from the cookie now, if that was left for first use."""
+        read, self._read_id = self._read_id, None
+        if read is not None:
+            self._id_value = read()
+            self._data_value = None if self._id_value else {}
+
+    @property
+    def _id(self) -> str | None:
+        if self._read_id is not None:
+            self._resolve()
+        return self._id_value
+
+    @_id.setter
+    def _id(self, value: str | None) -> None:
+        self._resolve()
+        self._id_value = value
+
+    @property
+    def _data(self) -> dict[str, Any] | None:
+        if self._read_id is not None:
+            self._resolve()
+        return self._data_value
+
+    @_data.setter
+    def _data(self, value: dict[str, Any] | None) -> None:
+        self._resolve()
+        self._data_value = value
 
     @property
     def id(self) -> str:
@@ -127,7 +160,10 @@ class Session(MutableMapping[str, Any]):
 
     @property
     def untouched(self) -> bool:
-        """True for a request that brought no session and did nothing with one."""
+        """True for a request that brought no session, or never asked for it, and did nothing
+        with one."""
+        if self._read_id is not None:
+            return True
         return self._id is None and not (self.modified or self.cleared or self.stale_ids)
 
     @property
@@ -138,6 +174,10 @@ class Session(MutableMapping[str, Any]):
         getting an id or changing anything saw the same as every anonymous visitor.
         """
         return self.accessed and not self.untouched
+
+    def unchanged(self, payload: str) -> bool:
+        """True if ``payload`` is what the store already holds for this id (nothing to save)."""
+        return self.stored and payload == self._stored_payload
 
     @property
     def loaded(self) -> bool:
@@ -154,6 +194,7 @@ class Session(MutableMapping[str, Any]):
         record = await self._backend().load(self._id)
         data: dict[str, Any] = {}
         if record is not None:
+            self._stored_payload = record.payload
             try:
                 decoded = json.loads(record.payload)
             except ValueError:
@@ -214,6 +255,7 @@ class Session(MutableMapping[str, Any]):
         self._id = new_session_id(owner)
         self.needs_cookie = True
         self.stored = False
+        self._stored_payload = None
         self.modified = bool(data)
 
     def invalidate(self) -> None:
@@ -224,6 +266,7 @@ class Session(MutableMapping[str, Any]):
         self._id = None
         self._data = {}
         self.stored = False
+        self._stored_payload = None
         self.modified = False
         self.needs_cookie = False
         self.cleared = True
