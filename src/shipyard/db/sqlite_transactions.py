@@ -39,7 +39,9 @@ def _hold_back(connection: Connection) -> None:
 
 
 def _end(connection: Connection) -> None:
-    connection.info[PENDING] = False
+    """The transaction is over; an invalidated connection is discarded, not reset."""
+    if not connection.invalidated:
+        connection.info[PENDING] = False
 
 
 def _begin_before_writing(
