@@ -7,7 +7,7 @@ that made more hops, reopened connections or re-ran the pragmas per request fail
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from shipyard.testing.schema import create_tables
 
 
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The name of every function sent to an aiosqlite connection's thread, in order."""
     sent: list[str] = []
     original = aiosqlite.Connection._execute
@@ -34,7 +34,7 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return await original(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
-    yield sent
+    return sent
 
 
 @pytest.fixture
