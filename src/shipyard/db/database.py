@@ -130,6 +130,9 @@ class Database:
             )
         if self.backend == "postgresql":
             options["connect_args"] = {"timeout": self.settings.connect_timeout}
+            if "prepared_statement_cache_size" not in self.url.query:  # the URL's wins
+                cache_size = self.settings.statement_cache_size
+                options["connect_args"]["prepared_statement_cache_size"] = cache_size
         elif self.backend == "sqlite":
             options["module"] = sqlite_driver.DBAPI
         if self.backend == "sqlite" and not is_memory(self.url):
