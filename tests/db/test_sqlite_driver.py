@@ -64,8 +64,8 @@ async def test_a_write_is_begin_statement_commit(db: Database, hops: list[str]) 
         assert author is not None
         author.name = "anne"
         await session.commit()
-    # SELECT, BEGIN IMMEDIATE, UPDATE, COMMIT; the pool's rollback on return makes none.
-    assert hops == ["_run", "_run", "_run", "commit"]
+    # SELECT, BEGIN IMMEDIATE with the UPDATE, COMMIT; the pool's rollback makes none.
+    assert hops == ["_run", "_run", "commit"]
     async with db.sessionmaker() as session:
         assert (await session.get(Author, 1)).name == "anne"  # type: ignore[union-attr]
 
@@ -76,7 +76,30 @@ async def test_rollback_of_a_write_undoes_it(db: Database, hops: list[str]) -> N
         await connection.rollback()
         names = (await connection.execute(select(Author.name).order_by(Author.id))).scalars()
         assert list(names) == ["ann", "bob"]
-    assert hops == ["_run", "_run", "rollback", "_run"]
+    assert hops == ["_run", "rollback", "_run"]
+
+
+async def test_a_begin_that_timed_out_is_sent_again_with_the_next_write(
+    tmp_path: Path,
+) -> None:
+    """BEGIN IMMEDIATE rides with the statement; when it fails, nothing is left half-begun."""
+    settings = DatabaseSettings(url=SecretStr("sqlite+aiosqlite:///var/l.db"), busy_timeout=0.05)
+    database = Database(settings, tmp_path)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(create_tables)
+            await connection.execute(insert(Author).values(name="ann"))
+        async with database.engine.connect() as holder, database.engine.connect() as waiter:
+            await holder.execute(update(Author).values(name="held"))  # takes the write lock
+            with pytest.raises(OperationalError, match="locked"):
+                await waiter.execute(update(Author).values(name="lost"))
+            await holder.rollback()
+            await waiter.execute(update(Author).values(name="retried"))  # BEGINs this time
+            assert (await holder.execute(select(Author.name))).scalar() == "ann"
+            await waiter.rollback()  # so the retry was inside a transaction
+            assert (await holder.execute(select(Author.name))).scalar() == "ann"
+    finally:
+        await database.dispose()
 
 
 async def test_cursor_results_match_sqlite3(db: Database) -> None:

@@ -9,7 +9,8 @@ transaction is open, which with BEGIN held back until the first write
 thread wake-up and a loop wake-up, far more than the query itself.
 
 Here a statement is one hop: a function run on the connection's thread opens the cursor,
-executes, fetches every row (as SQLAlchemy's adapter does anyway) and closes it. ``commit``
+executes, fetches every row (as SQLAlchemy's adapter does anyway) and closes it; a
+``BEGIN IMMEDIATE`` before a transaction's first write rides in the same hop. ``commit``
 and ``rollback`` make no hop when sqlite3 reports no open transaction; sqlite3 itself
 skips the ``COMMIT``/``ROLLBACK`` then, so nothing changes but the wait. The connection
 stays aiosqlite's: same thread, same exceptions, same ``driver_connection``; streaming
@@ -37,10 +38,14 @@ Outcome = tuple[Any, list[Any], int, int | None]
 """What one statement's hop brings back: description, rows, rowcount, lastrowid."""
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> Outcome:
-    """Runs on the connection's thread: the whole statement, cursor opened and closed."""
+def _run(
+    connection: sqlite3.Connection, first: str | None, operation: str, parameters: Any, many: bool
+) -> Outcome:
+    """Runs on the connection's thread: ``first``, then the statement; cursor closed after."""
     cursor = connection.cursor()
     try:
+        if first is not None:
+            cursor.execute(first)
         if many:
             cursor.executemany(operation, parameters)
         elif parameters is None:
@@ -57,7 +62,7 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     """A buffered cursor whose ``execute`` is a single hop; ``close`` makes none."""
 
-    __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
+    __slots__ = ("_arraysize", "_description", "_first", "_lastrowid", "_rowcount")
 
     def __init__(self, adapt_connection: AsyncAdapt_dbapi_connection) -> None:
         self._adapt_connection = adapt_connection
@@ -68,6 +73,15 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rowcount = -1
         self._lastrowid: int | None = None
         self._arraysize = 1
+        self._first: str | None = None
+
+    def execute_first(self, statement: str) -> None:
+        """Run ``statement`` (no parameters) just before the next one, in the same hop.
+
+        ``shipyard.db.sqlite_transactions`` sends its ``BEGIN IMMEDIATE`` this way; if it
+        fails, the statement does not run and its error is that statement's.
+        """
+        self._first = statement
 
     @property
     def description(self) -> Any:
@@ -105,9 +119,10 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _run_async(self, operation: str, parameters: Any, many: bool) -> Outcome:
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        first, self._first = self._first, None
         async with self._adapt_connection._execute_mutex:
             outcome: Outcome = await driver._execute(  # type: ignore[no-untyped-call]
-                _run, driver._conn, operation, parameters, many
+                _run, driver._conn, first, operation, parameters, many
             )
             return outcome
 
