@@ -72,7 +72,7 @@ class DatabaseSettings(Section):
     )
     echo: bool = Field(default=False, description="Log every SQL statement (development aid).")
     pool_size: int = Field(
-        default=5, ge=1, description="Connections kept open per process (PostgreSQL and SQLite files)."
+        default=5, ge=1, description="Connections kept open per process (PostgreSQL, SQLite files)."
     )
     max_overflow: int = Field(
         default=10, ge=0, description="Extra connections allowed above pool_size under load."
