@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shipyard import App, Settings
 from shipyard.core.app import AppBase
 from shipyard.core.middleware import MIDDLEWARE_ORDER, MiddlewarePlan
+from shipyard.db.request import RequestSessionMiddleware
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.ratelimit.middleware import RateLimitMiddleware
@@ -46,6 +47,7 @@ def test_the_default_app_follows_the_declared_order() -> None:
         AllowedHostsMiddleware,
         CORSMiddleware,
         BodyLimitMiddleware,
+        RequestSessionMiddleware,
         SessionMiddleware,
         RateLimitMiddleware,
         CsrfMiddleware,

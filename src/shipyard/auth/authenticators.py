@@ -79,10 +79,13 @@ def credential_header(request: HTTPConnection, identity: Identity) -> str | None
 async def resolve_identity(request: HTTPConnection, session: AsyncSession) -> Identity | None:
     """The request's Identity (cached on ``request.state.identity``), or None.
 
-    Identities of inactive users are discarded: an inactive account never gets in. An
-    identity resolved earlier in another database session (the rate limiter resolves
-    credentialed requests in one of its own) is moved into ``session`` without another
-    query, so the ``User`` a handler gets belongs to the session it commits.
+    Identities of inactive users are discarded: an inactive account never gets in. The
+    authenticators run once per request: the rate limiter, ``current_user``, permission
+    checks and templates all get this cached answer. On a Shipyard app they all share the
+    request's database session (:mod:`shipyard.db.request`); an identity resolved in
+    another one (a plain FastAPI app's rate limiter uses a short transaction of its own)
+    is moved into ``session`` without another query, so the ``User`` a handler gets
+    belongs to the session it commits.
     """
     if request.scope.get(RESOLVED):
         cached: Identity | None = request.state.identity

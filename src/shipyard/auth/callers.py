@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection, Request
 from shipyard.auth.authenticators import resolve_identity
 from shipyard.auth.identity import Identity, resolved_identity
 from shipyard.db.extension import get_database
+from shipyard.db.request import request_session
 from shipyard.extension import Extension
 from shipyard.ratelimit.identity import IDENTITY_KEYS, Caller, IdentityKeys
 
@@ -31,12 +32,16 @@ def caller_of(identity: Identity | None) -> Caller | None:
 
 
 async def resolve_caller(request: Request) -> Caller | None:
-    """Authenticate the request's credential headers in a short transaction of its own.
+    """Authenticate the request's credential headers in the request's database session.
 
-    What authenticators record (an API key's last use) is committed; the identity stays
-    cached on the request, and the route's ``current_user`` adopts it into the request's
-    own ``DbSession`` without querying again.
+    The identity stays cached on the request: ``current_user`` answers it again without a
+    query, and what the authenticators recorded (an API key's last use) is committed with
+    the request (:mod:`shipyard.db.request`). Outside that middleware (a plain FastAPI
+    app) the lookup runs in a short transaction of its own.
     """
+    shared = request_session(request.scope)
+    if shared is not None:
+        return caller_of(await resolve_identity(request, shared))
     async with get_database(request.app).sessionmaker() as session, session.begin():
         return caller_of(await resolve_identity(request, session))
 

@@ -23,7 +23,7 @@ from starlette.requests import HTTPConnection
 from shipyard.auth.identity import RESOLVED, Identity, forget_identity
 from shipyard.auth.models import User
 from shipyard.auth.revocation import revoke_credentials
-from shipyard.auth.users import user_model
+from shipyard.auth.users import load_user, user_model
 from shipyard.config.models import Settings
 from shipyard.db.extension import get_database
 from shipyard.errors import ShipyardError
@@ -50,7 +50,7 @@ async def session_authenticator(request: HTTPConnection, db: AsyncSession) -> Id
     user_id = session.get(USER_ID_KEY)
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
-    user = await db.get(user_model(request.app), user_id)
+    user = await load_user(db, request.app, user_id)
     if user is None or session.get(EPOCH_KEY) != user.session_epoch:
         session.pop(USER_ID_KEY, None)
         session.pop(EPOCH_KEY, None)

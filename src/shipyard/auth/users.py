@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 from starlette.applications import Starlette
 
 from shipyard.auth.models import User, normalize_email
@@ -46,6 +47,16 @@ def user_model(app: Starlette) -> type[User]:
     """The app's User class (``User`` unless the AuthExtension was given a subclass)."""
     pages = ACCOUNT_PAGES.find(app)
     return User if pages is None else pages.user_model
+
+
+async def load_user(session: AsyncSession, app: Starlette, user_id: int) -> User | None:
+    """The app's account ``user_id`` with its roles, in one query (what authenticators load).
+
+    The roles come joined instead of in a second ``SELECT`` (their default loading), so
+    an authenticated request pays one statement for its user, permissions included.
+    """
+    model = user_model(app)
+    return await session.get(model, user_id, options=[joinedload(model.roles)])
 
 
 async def find_by_email(session: AsyncSession, email: str, model: type[User] = User) -> User | None:

@@ -13,6 +13,9 @@ when the app builds it. Read top to bottom, outermost first:
     Preflights are answered before any session or limit is looked at.
 ``body_limit``
     Bodies over the size limit are refused while streaming, before any layer parses them.
+``database``
+    The request's lazy database session, shared by every layer below and committed
+    before the response starts (after the session store wrote to it).
 ``sessions``
     The lazy session, so the layers below (and the error pages) can use it.
 ``ratelimit``
@@ -38,6 +41,7 @@ MIDDLEWARE_ORDER: tuple[str, ...] = (
     "hosts",
     "cors",
     "body_limit",
+    "database",
     "sessions",
     "ratelimit",
     "csrf",

@@ -1,5 +1,7 @@
 """The built-in ``database`` extension: one :class:`Database` per running app.
 
+Setup fills the ``database`` middleware slot with the request's shared, lazily opened
+session (:mod:`shipyard.db.request`).
 Startup builds the engine for ``app.settings.database`` (no connection is opened until
 the first query) and publishes it as the app's :data:`DATABASE` service; shutdown
 disposes of the pool. :func:`get_database` finds it again from any FastAPI/Starlette app
@@ -17,6 +19,7 @@ from starlette.applications import Starlette
 from shipyard.core.checks import Finding
 from shipyard.core.services import Service
 from shipyard.db.database import Database
+from shipyard.db.request import RequestSessionMiddleware
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 
@@ -31,6 +34,9 @@ class DatabaseExtension(Extension):
     """Creates the app's :class:`Database` at startup and disposes of it at shutdown."""
 
     name = "database"
+
+    def setup(self, app: AppBase) -> None:
+        app.use_middleware("database", RequestSessionMiddleware, database=get_database)
 
     async def startup(self, app: AppBase) -> None:
         DATABASE.provide(app, Database(app.settings.database, app.root))

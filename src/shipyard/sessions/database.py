@@ -3,23 +3,28 @@
 The table belongs to the ``shipyard_sessions`` migration branch
 (:data:`SESSIONS_MIGRATIONS`): ``shipyard db upgrade`` creates it and the app's own
 migrations never see it.
-Expired rows are ignored on read and replaced on write;
+During a request the statements run in the request's shared database session
+(:mod:`shipyard.db.request`), committed before the response starts; outside one, each
+runs in a transaction of its own. Expired rows are ignored on read and replaced on write;
 :meth:`DatabaseSessionBackend.purge_expired` deletes them in bulk (run it from a job).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Column, String, Table, Text, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shipyard.core.clock import utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.database import Database
 from shipyard.db.model import UtcDateTime, framework_metadata
+from shipyard.db.request import current_request_session
 from shipyard.sessions.backends import SessionRecord
 
 sessions_table = Table(
@@ -45,11 +50,21 @@ class DatabaseSessionBackend:
         """Where the statements run: the app's engine (a test may share one connection)."""
         return self.database.engine
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+        """The request's shared connection (committed with the request), else its own."""
+        shared = current_request_session()
+        if shared is not None:
+            yield await shared.connection()
+            return
+        async with self._engine().begin() as connection:
+            yield connection
+
     async def load(self, session_id: str) -> SessionRecord | None:
         query = select(sessions_table.c.payload, sessions_table.c.expires_at).where(
             sessions_table.c.id == session_id, sessions_table.c.expires_at > utc_now()
         )
-        async with self._engine().connect() as connection:
+        async with self._connection() as connection:
             row = (await connection.execute(query)).first()
         return None if row is None else SessionRecord(row.payload, row.expires_at)
 
@@ -62,7 +77,7 @@ class DatabaseSessionBackend:
             index_elements=[sessions_table.c.id],
             set_={"payload": insert.excluded.payload, "expires_at": insert.excluded.expires_at},
         )
-        async with self._engine().begin() as connection:
+        async with self._connection() as connection:
             await connection.execute(upsert)
 
     async def touch(self, session_id: str, expires_at: datetime) -> None:
@@ -71,12 +86,12 @@ class DatabaseSessionBackend:
             .where(sessions_table.c.id == session_id)
             .values(expires_at=expires_at)
         )
-        async with self._engine().begin() as connection:
+        async with self._connection() as connection:
             await connection.execute(query)
 
     async def delete(self, session_id: str) -> None:
         query = delete(sessions_table).where(sessions_table.c.id == session_id)
-        async with self._engine().begin() as connection:
+        async with self._connection() as connection:
             await connection.execute(query)
 
     async def purge_expired(self) -> int:

@@ -11,7 +11,7 @@ from starlette.requests import HTTPConnection
 
 from shipyard.auth.apikeys.keys import check_api_key
 from shipyard.auth.identity import Identity
-from shipyard.auth.users import user_model
+from shipyard.auth.users import load_user
 
 
 async def api_key_authenticator(request: HTTPConnection, session: AsyncSession) -> Identity | None:
@@ -23,7 +23,7 @@ async def api_key_authenticator(request: HTTPConnection, session: AsyncSession) 
     record = await check_api_key(session, key.strip(), options)
     if record is None:
         return None
-    user = await session.get(user_model(request.app), record.user_id)
+    user = await load_user(session, request.app, record.user_id)
     if user is None or not user.is_active:
         return None
     scopes = None if record.scopes is None else frozenset(record.scopes)

@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection
 from shipyard.auth.identity import Identity
 from shipyard.auth.tokens.errors import InvalidAccessToken
 from shipyard.auth.tokens.service import TOKENS
-from shipyard.auth.users import user_model
+from shipyard.auth.users import load_user
 
 _MAX_USER_ID_DIGITS = 18
 
@@ -44,7 +44,7 @@ async def jwt_authenticator(request: HTTPConnection, session: AsyncSession) -> I
     subject = claims.subject
     if not subject.isdigit() or len(subject) > _MAX_USER_ID_DIGITS:
         return _refuse(request, "token subject is not a user")
-    user = await session.get(user_model(request.app), int(subject))
+    user = await load_user(session, request.app, int(subject))
     if user is None or not user.is_active:
         return _refuse(request, "account disabled")
     return Identity(user=user, method="jwt", scopes=claims.scopes, credential_id=claims.jti)
