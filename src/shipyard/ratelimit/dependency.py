@@ -11,20 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request
-from starlette.requests import HTTPConnection
 
 from shipyard.config.limits import parse_limit
 from shipyard.errors import ShipyardError
-from shipyard.ratelimit.keys import KeyFunction, KeyName, ip_key, key_function, route_key
-from shipyard.ratelimit.limiter import Decision, Hit
+from shipyard.ratelimit.keys import KeyFunction, KeyName, key_function
+from shipyard.ratelimit.limiter import Decision
 from shipyard.ratelimit.responses import RateLimitExceeded
-from shipyard.ratelimit.state import counted_early, get_limiter, record
+from shipyard.ratelimit.state import get_limiter, record
 
 
-def route_bucket(request: HTTPConnection, route: Any) -> str:
-    """The counter of a route's own limits: its method and path template."""
+def _route_bucket(request: Request) -> str:
+    route: Any = request.scope.get("route")
     path = getattr(route, "path", None) or request.url.path
-    return f"{request.scope['method']} {path}"
+    return f"{request.method} {path}"
 
 
 async def _enforce(request: Request, limit: str, *identifiers: str) -> Decision:
@@ -53,8 +52,6 @@ class RateLimit:
         bucket: str | None = None,
     ) -> None:
         self.key = key_function(key)
-        self.early = self.key in (ip_key, route_key)
-        """Its key is known before routing: the middleware counts it with the global limit."""
         self.bucket = bucket
         self._limit = limit
         self._name: str | None = None
@@ -69,7 +66,7 @@ class RateLimit:
         instance._name = name
         return instance
 
-    def limit(self, request: HTTPConnection) -> str:
+    def limit(self, request: Request) -> str:
         """The limit that applies to ``request`` (named limits come from the settings)."""
         if self._name is None:
             return self._limit
@@ -81,21 +78,9 @@ class RateLimit:
             )
         return named[self._name]
 
-    def configured(self, request: HTTPConnection) -> bool:
-        """False for a named limit missing from the settings (its dependency says so)."""
-        return self._name is None or self._name in request.app.settings.ratelimit.named
-
-    def hit_of(self, request: HTTPConnection, route: Any) -> Hit:
-        """The limit and counter identifiers of one request to ``route``."""
-        bucket = self.bucket or route_bucket(request, route)
-        return self.limit(request), (bucket, self.key(request))
-
     async def __call__(self, request: Request) -> Decision:
-        decision = counted_early(request.scope, self)
-        if decision is not None:
-            return decision
-        limit, identifiers = self.hit_of(request, request.scope.get("route"))
-        return await _enforce(request, limit, *identifiers)
+        bucket = self.bucket or _route_bucket(request)
+        return await _enforce(request, self.limit(request), bucket, self.key(request))
 
     def __repr__(self) -> str:
         what = f"named={self._name!r}" if self._name else repr(self._limit)

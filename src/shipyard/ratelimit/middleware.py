@@ -11,8 +11,6 @@ For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
 - counts everything else against ``ratelimit.ip`` per client IP, answering 429 at once:
   credentials that authenticate nobody, and anonymous sessions, so collecting fresh
   cookies (a new one per page view, or per logout) never buys a fresh count;
-- counts the route limits keyed by IP or route of the route the request reaches
-  (:mod:`shipyard.ratelimit.routes`) in the same storage round trip;
 - adds ``RateLimit-Limit``/``-Remaining``/``-Reset`` for the tightest limit checked.
 """
 
@@ -24,10 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shipyard.config.models import Settings
 from shipyard.ratelimit.clientip import client_network
 from shipyard.ratelimit.identity import credential_caller
-from shipyard.ratelimit.limiter import Hit
 from shipyard.ratelimit.responses import too_many_requests
-from shipyard.ratelimit.routes import RouteLimits
-from shipyard.ratelimit.state import LIMITER, count_early, record, recorded
+from shipyard.ratelimit.state import LIMITER, record, recorded
 from shipyard.sessions.session import SCOPE_KEY as SESSION_SCOPE_KEY
 from shipyard.web.static import FRAMEWORK_STATIC_URL
 
@@ -71,8 +67,6 @@ class RateLimitMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.route_limits: RouteLimits | None = None
-        """The early route limits of the app's routes, found on its first request."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,24 +84,12 @@ class RateLimitMiddleware:
             limit, key = options.user, user
         else:
             limit, key = options.ip, "ip:" + client_network(scope, options.trusted_proxies)
-        hits: list[Hit] = [] if limit is None else [(limit, (GLOBAL_BUCKET, key))]
-        if self.route_limits is None:
-            self.route_limits = RouteLimits(shipyard_app.router.routes)
-        request = Request(scope)
-        route, early = self.route_limits.of(scope) or (None, ())
-        route_limits = [rate_limit for rate_limit in early if rate_limit.configured(request)]
-        hits += [rate_limit.hit_of(request, route) for rate_limit in route_limits]
-        if hits:
-            decisions = await limiter.hit_all(hits)
-            for decision in decisions:
-                record(scope, decision)
-            if not decisions[-1].allowed:
-                await too_many_requests(request, decisions[-1])(scope, receive, send)
+        if limit is not None:
+            decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
+            record(scope, decision)
+            if not decision.allowed:
+                await too_many_requests(Request(scope), decision)(scope, receive, send)
                 return
-            if route_limits:
-                count_early(
-                    scope, dict(zip(route_limits, decisions[-len(route_limits) :], strict=True))
-                )
         if not options.headers:
             await self.app(scope, receive, send)
             return

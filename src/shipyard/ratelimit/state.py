@@ -1,9 +1,7 @@
 """The per-request rate-limit state kept in the ASGI scope, and the app's limiter.
 
 Every limit checked during a request records its :class:`Decision`; the middleware
-reports the tightest one in the ``RateLimit-*`` headers. Route limits the middleware
-counted together with the global one are remembered, so their dependency does not count
-them again.
+reports the tightest one in the ``RateLimit-*`` headers.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from shipyard.core.services import Service
 from shipyard.ratelimit.limiter import Decision, Limiter
 
 DECISION_KEY = "ratelimit"
-EARLY_KEY = "ratelimit.early"
 
 LIMITER = Service("limiter", Limiter, "rate limiter", started_by="the ratelimit extension")
 """The app's :class:`Limiter`."""
@@ -35,17 +32,6 @@ def recorded(scope: Scope) -> Decision | None:
     """The decision the headers of this response report, if any limit was checked."""
     decision = (scope.get("state") or {}).get(DECISION_KEY)
     return decision if isinstance(decision, Decision) else None
-
-
-def count_early(scope: Scope, decisions: dict[object, Decision]) -> None:
-    """Remember the route limits the middleware counted (by limit object) for this request."""
-    scope.setdefault("state", {})[EARLY_KEY] = decisions
-
-
-def counted_early(scope: Scope, limit: object) -> Decision | None:
-    """The decision of ``limit`` if the middleware already counted it for this request."""
-    decisions = (scope.get("state") or {}).get(EARLY_KEY)
-    return decisions.get(limit) if isinstance(decisions, dict) else None
 
 
 def get_limiter(app: Starlette) -> Limiter:
