@@ -36,7 +36,7 @@ def redis_settings() -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("strategy", ["moving-window", "fixed-window"])
+@pytest.mark.parametrize("strategy", ["sliding-window", "moving-window", "fixed-window"])
 def test_redis_storage_limits_and_reports(
     make_client: ClientFactory, redis_settings: dict[str, object], strategy: str
 ) -> None:

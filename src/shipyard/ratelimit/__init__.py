@@ -1,6 +1,6 @@
-"""Rate limiting on the ``limits`` library: pure-ASGI middleware and per-route limits.
+"""Rate limiting: pure-ASGI middleware, per-route limits, sliding-window counters.
 
-Owns the limiter (memory or Redis storage, moving- or fixed-window), the global limits
+Owns the limiter (memory or Redis, sliding- or fixed-window counters), the global limits
 from ``ratelimit`` settings (per user, per IP), route limits (:class:`RateLimit`), the
 growing delays for password guesses per account and IP (:func:`throttle_attempt`), the
 per-address limit on account mail (:func:`mail_allowed`), client-IP resolution behind

@@ -1,8 +1,12 @@
-"""The limiter: one ``limits`` storage plus strategy, and the decision of one hit.
+"""The limiter: sliding-window counters in memory or on Redis, and the decision of a hit.
 
-:class:`Limiter` wraps ``limits.aio`` (memory or Redis storage; moving-window or
-fixed-window strategy). Both strategies are atomic on Redis (a Lua script or ``INCR``),
-so several worker processes sharing one Redis never admit more than the limit together.
+:class:`Limiter` counts hits with the sliding-window counter of
+:mod:`shipyard.ratelimit.window` (``ratelimit.strategy``: ``sliding-window``, or
+``fixed-window``; ``moving-window`` is accepted as ``sliding-window``): in process
+(constant memory per key, microseconds per hit) or on Redis, where :meth:`Limiter.hit_all`
+checks every limit of a request in one Lua script call, atomically, so worker processes
+sharing one Redis never admit more than the limit together. The ``limits`` storage is kept
+for the login throttle's counters (:mod:`shipyard.ratelimit.throttle`) on the same server.
 A hit returns a :class:`Decision` carrying what the ``RateLimit-*`` headers report.
 """
 
@@ -10,24 +14,25 @@ from __future__ import annotations
 
 import logging
 import math
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import (
-    FixedWindowRateLimiter,
-    MovingWindowRateLimiter,
-    RateLimiter,
-)
+from redis.asyncio import ConnectionPool, Redis
 
 from shipyard.config.limits import parse_limit
 from shipyard.config.models import RateLimitSettings
+from shipyard.ratelimit.redis_windows import RedisWindows
+from shipyard.ratelimit.window import Check, MemoryWindows, Outcome, Windows
 
 logger = logging.getLogger("shipyard.ratelimit")
 
+SLIDING_STRATEGIES = frozenset({"sliding-window", "moving-window"})
+"""Strategies counted with the sliding window (``moving-window``: the old name)."""
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The outcome of one hit on one limit."""
 
@@ -65,60 +70,85 @@ class Decision:
         return other if other.remaining < self.remaining else self
 
 
-def redis_storage_uri(url: str) -> str:
-    """``redis://...`` (as in the other settings) as the async ``limits`` storage URI."""
-    return url if url.startswith("async+") else f"async+{url}"
+Hit = tuple[str, Sequence[str]]
+"""One limit string and the identifiers whose counter it is (``("5/minute", ("ip:1",))``)."""
 
 
-def make_storage(settings: RateLimitSettings) -> Storage:
-    """The storage chosen by ``ratelimit.storage`` (no connection is opened yet)."""
-    if settings.storage == "redis":
-        return RedisStorage(
-            redis_storage_uri(settings.redis_url.get_secret_value()),
-            implementation="redispy",
-            key_prefix=settings.key_prefix,
-        )
-    return MemoryStorage()
+@lru_cache(maxsize=1024)
+def amount_and_period(limit: str) -> tuple[int, int]:
+    """``(amount, seconds)`` of a limit string (``"60/minute"`` -> ``(60, 60)``)."""
+    item = parse_limit(limit)
+    return item.amount, item.get_expiry()
+
+
+def check_of(limit: str, identifiers: Sequence[str]) -> Check:
+    """The window check of ``limit`` for ``identifiers`` (its key names the limit too)."""
+    amount, period = amount_and_period(limit)
+    return Check(f"{amount}/{period}/{'/'.join(identifiers)}", amount, period)
+
+
+def decision_of(check: Check, outcome: Outcome) -> Decision:
+    """The :class:`Decision` (whole seconds, at least 1) of a window outcome."""
+    reset_after = max(1, math.ceil(outcome.reset_after))
+    return Decision(outcome.allowed, check.amount, outcome.remaining, reset_after)
 
 
 class Limiter:
-    """Counts hits against limits in one storage with one strategy."""
+    """Counts hits against limits, in memory or on Redis."""
 
     def __init__(
-        self, storage: Storage, *, strategy: str = "moving-window", fail_open: bool = True
-    ):
-        self.storage = storage
+        self,
+        windows: Windows | None = None,
+        *,
+        storage: Storage | None = None,
+        fail_open: bool = True,
+    ) -> None:
+        self.windows = windows if windows is not None else MemoryWindows(sliding=True)
+        self.storage = storage if storage is not None else MemoryStorage()
+        """The ``limits`` storage of the login throttle's counters."""
         self.fail_open = fail_open
-        self._strategy: RateLimiter = (
-            FixedWindowRateLimiter(storage)
-            if strategy == "fixed-window"
-            else MovingWindowRateLimiter(storage)
-        )
 
     @classmethod
     def from_settings(cls, settings: RateLimitSettings) -> Limiter:
-        """The limiter ``ratelimit`` settings describe."""
-        return cls(make_storage(settings), strategy=settings.strategy, fail_open=settings.fail_open)
+        """The limiter ``ratelimit`` settings describe (no connection is opened yet)."""
+        sliding = settings.strategy in SLIDING_STRATEGIES
+        if settings.storage != "redis":
+            return cls(MemoryWindows(sliding=sliding), fail_open=settings.fail_open)
+        url = settings.redis_url.get_secret_value().removeprefix("async+")
+        pool = ConnectionPool.from_url(url)
+        client = Redis(connection_pool=pool)
+        windows = RedisWindows(client, prefix=settings.key_prefix, sliding=sliding)
+        storage = RedisStorage(
+            f"async+{url}",
+            implementation="redispy",
+            key_prefix=settings.key_prefix,
+            connection_pool=pool,  # type: ignore[arg-type]  # limits types options as scalars
+        )
+        return cls(windows, storage=storage, fail_open=settings.fail_open)
 
-    async def hit(self, limit: str | RateLimitItem, *identifiers: str) -> Decision:
+    async def hit(self, limit: str, *identifiers: str) -> Decision:
         """Count one request for ``identifiers`` against ``limit`` and say if it is admitted."""
-        item = parse_limit(limit) if isinstance(limit, str) else limit
+        return (await self.hit_all([(limit, identifiers)]))[0]
+
+    async def hit_all(self, hits: Sequence[Hit]) -> list[Decision]:
+        """Count one request against each limit in order, in one storage round trip.
+
+        Stops at the first refusal: the limits after it are not counted, and the list
+        ends with the refusal. On a storage failure every limit admits when ``fail_open``.
+        """
+        checks = [check_of(limit, identifiers) for limit, identifiers in hits]
         try:
-            allowed = await self._strategy.hit(item, *identifiers)
-            stats = await self._strategy.get_window_stats(item, *identifiers)
+            outcomes = await self.windows.hit(checks)
         except Exception:
             if not self.fail_open:
                 raise
             logger.warning("rate-limit storage failed; admitting the request", exc_info=True)
-            return Decision(True, item.amount, item.amount, item.get_expiry())
-        reset_after = max(1, math.ceil(stats.reset_time - time.time()))
-        return Decision(allowed, item.amount, max(0, stats.remaining), reset_after)
-
-    async def clear(self, limit: str | RateLimitItem, *identifiers: str) -> None:
-        """Forget the hits of ``identifiers`` on ``limit`` (e.g. after a successful login)."""
-        item = parse_limit(limit) if isinstance(limit, str) else limit
-        await self._strategy.clear(item, *identifiers)
+            return [Decision(True, c.amount, c.amount, c.period) for c in checks]
+        return [
+            decision_of(check, outcome) for check, outcome in zip(checks, outcomes, strict=False)
+        ]
 
     async def reset(self) -> None:
-        """Forget every counter in the storage (tests)."""
+        """Forget every counter, the throttle's too (tests)."""
+        await self.windows.reset()
         await self.storage.reset()

@@ -214,8 +214,11 @@ class RateLimitSettings(Section):
     key_prefix: str = Field(
         default="shipyard:ratelimit", description="Key prefix of the counters in the storage."
     )
-    strategy: Literal["moving-window", "fixed-window"] = Field(
-        default="moving-window", description="Counting window: moving (precise) or fixed (cheaper)."
+    strategy: Literal["sliding-window", "moving-window", "fixed-window"] = Field(
+        default="sliding-window",
+        description="Counting window: `sliding-window` (the previous window's hits decay "
+        "over the current one), `fixed-window` (one count per window, bursts at its edges); "
+        "`moving-window` is the old name of `sliding-window`.",
     )
     user: str | None = Field(
         default="120/minute", description="Global limit per signed-in user; null turns it off."
