@@ -158,36 +158,3 @@ async def test_postgres_check_passes(tmp_path: Path, postgres_database_url: str)
             assert (await connection.execute(text("SELECT 1"))).scalar() == 1
     finally:
         await db.dispose()
-
-
-@pytest.mark.postgres
-@pytest.mark.parametrize(
-    ("query", "options", "capacity"),
-    [
-        ("", {}, 500),
-        ("", {"statement_cache_size": 7}, 7),
-        ("?prepared_statement_cache_size=3", {"statement_cache_size": 7}, 3),
-        ("", {"statement_cache_size": 0}, None),
-    ],
-)
-async def test_postgres_prepared_statement_cache_size(
-    tmp_path: Path,
-    postgres_database_url: str,
-    query: str,
-    options: dict[str, int],
-    capacity: int | None,
-) -> None:
-    """asyncpg keeps ``statement_cache_size`` prepared statements; a URL's own size wins."""
-    db = make(postgres_database_url + query, tmp_path, **options)
-    try:
-        async with db.engine.connect() as connection:
-            raw = await connection.get_raw_connection()
-            cache = raw.dbapi_connection._prepared_statement_cache  # type: ignore[union-attr]
-            assert (cache and cache.capacity) == capacity
-            before = len(cache) if cache else 0
-            for _ in range(2):
-                await connection.execute(text("SELECT 41 + 1"))
-            if capacity and before + 1 < capacity:  # prepared once, then reused
-                assert len(cache) == before + 1
-    finally:
-        await db.dispose()

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from shipyard.config.models import DatabaseSettings
-from shipyard.db import sqlite_driver, sqlite_transactions
+from shipyard.db import sqlite_transactions
 from shipyard.errors import ShipyardError
 
 FIX_URL = "fix database.url (e.g. SHIPYARD_DATABASE__URL)"
@@ -130,12 +130,7 @@ class Database:
             )
         if self.backend == "postgresql":
             options["connect_args"] = {"timeout": self.settings.connect_timeout}
-            if "prepared_statement_cache_size" not in self.url.query:  # the URL's wins
-                cache_size = self.settings.statement_cache_size
-                options["connect_args"]["prepared_statement_cache_size"] = cache_size
-        elif self.backend == "sqlite":
-            options["module"] = sqlite_driver.DBAPI
-        if self.backend == "sqlite" and not is_memory(self.url):
+        elif self.backend == "sqlite" and not is_memory(self.url):
             folder = Path(self.url.database or "").parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, ExceptionContext
+from sqlalchemy.engine import Connection, Engine
 
 PENDING = "shipyard.sqlite_begin_pending"
 """Key in the DBAPI connection's ``info``: SQLAlchemy began, SQLite has not yet."""
@@ -32,7 +32,6 @@ def install(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", _begin_before_writing)
     event.listen(engine, "commit", _end)
     event.listen(engine, "rollback", _end)
-    event.listen(engine, "handle_error", _rearm)
 
 
 def _hold_back(connection: Connection) -> None:
@@ -40,46 +39,25 @@ def _hold_back(connection: Connection) -> None:
 
 
 def _end(connection: Connection) -> None:
-    """The transaction is over; an invalidated connection is discarded, not reset."""
-    if not connection.invalidated:
-        connection.info[PENDING] = False
+    connection.info[PENDING] = False
 
 
 def _begin_before_writing(
-    connection: Connection, cursor: Any, statement: str, _params: Any, context: Any, _many: bool
+    connection: Connection, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool
 ) -> None:
     """``BEGIN IMMEDIATE`` before the transaction's first statement that may write.
 
     It runs on the raw connection, so query counters see the same on every backend; a
-    busy timeout that runs out surfaces as this statement's ``OperationalError``. With
-    ``shipyard.db.sqlite_driver`` it runs in the statement's own thread hop.
+    busy timeout that runs out surfaces as this statement's ``OperationalError``.
     """
     if not connection.info.get(PENDING) or only_reads(statement, context):
         return
-    execute_first = getattr(cursor, "execute_first", None)
-    if execute_first is not None:
-        execute_first("BEGIN IMMEDIATE")
-    else:
-        raw = connection.connection.cursor()
-        try:
-            raw.execute("BEGIN IMMEDIATE")
-        finally:
-            raw.close()
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    finally:
+        cursor.close()
     connection.info[PENDING] = False
-
-
-def _rearm(context: ExceptionContext) -> None:
-    """A failed statement that left no SQLite transaction: BEGIN again at the next write.
-
-    That is a ``BEGIN IMMEDIATE`` sent with the statement that timed out waiting for the
-    lock, or an error that made SQLite roll the transaction back.
-    """
-    connection = context.connection
-    if connection is None or connection.invalidated or not connection.in_transaction():
-        return
-    in_transaction = getattr(connection.connection.dbapi_connection, "in_transaction", None)
-    if in_transaction is not None and not in_transaction():
-        connection.info[PENDING] = True
 
 
 def only_reads(statement: str, context: Any = None) -> bool:

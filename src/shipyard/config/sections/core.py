@@ -83,12 +83,6 @@ class DatabaseSettings(Section):
     connect_timeout: float = Field(
         default=5.0, gt=0, description="Seconds to wait for the server when connecting."
     )
-    statement_cache_size: int = Field(
-        default=500,
-        ge=0,
-        description="PostgreSQL: prepared statements asyncpg keeps per connection; "
-        "0 prepares every query again (for PgBouncer in transaction mode).",
-    )
     busy_timeout: float = Field(
         default=5.0,
         gt=0,
