@@ -161,3 +161,15 @@ async def test_savepoints_work_and_take_the_lock(sqlite: Database) -> None:
 )
 def test_which_statements_only_read(statement: str, reads: bool) -> None:
     assert only_reads(statement) is reads
+
+
+async def test_a_closed_connection_is_a_disconnect_the_pool_replaces(sqlite: Database) -> None:
+    async with sqlite.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.close()  # type: ignore[union-attr]
+        with pytest.raises(OperationalError) as caught:
+            await connection.execute(text("SELECT 1"))
+        assert caught.value.connection_invalidated
+        await connection.rollback()
+    async with sqlite.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT 1"))).scalar() == 1
