@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from tests.browser.watch import WatchedPage
 
-from shipyard.testing.services import free_port, unavailable
+from shipyard.testing.services import free_port, running_server, unavailable
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
 SHIPYARD = Path(sys.executable).with_name("shipyard")
@@ -67,20 +66,6 @@ def _cli(env: dict[str, str], *args: str) -> None:
     assert result.returncode == 0, f"shipyard {' '.join(args)} failed:\n{result.stderr}"
 
 
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the showcase server exited ({server.returncode}):\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the showcase server did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session")
 def showcase_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test server's folder: its database, log and mail."""
@@ -104,20 +89,15 @@ def showcase_url(showcase_dir: Path, mail_dir: Path) -> Iterator[str]:
     _cli(env, "users", "create", CAPTAIN, "--password", PASSWORD, "--admin")
     log = showcase_dir / "server.log"
     command = [str(SHIPYARD), "run", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            command, cwd=SHOWCASE, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        _wait_until_up(url, server, log)
+    with running_server(
+        command,
+        probe=f"{url}/health",
+        log=log,
+        cwd=SHOWCASE,
+        env=env,
+        startup_timeout=STARTUP_TIMEOUT,
+    ):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from tests.db.concurrency_app import DATABASE_ENV, Counter, create_table
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import Database
-from shipyard.testing.services import free_port
+from shipyard.testing.services import free_port, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 20
@@ -56,33 +54,16 @@ def server(tmp_path: Path) -> Iterator[str]:
         sys.executable, "-m", "uvicorn", "tests.db.concurrency_app:app",
         "--workers", "2", "--port", str(port), "--log-level", "warning",
     ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process, log)
+    with running_server(
+        command,
+        probe=f"{url}/counters",
+        log=log,
+        cwd=ROOT,
+        env=env,
+        startup_timeout=STARTUP_TIMEOUT,
+    ):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited ({process.returncode}):\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/counters", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
 
 
 def spread() -> list[tuple[str, int]]:

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
+import httpx
 import pytest
 
 REQUIRE_SERVICES_ENV = "SHIPYARD_REQUIRE_SERVICES"
@@ -65,3 +71,50 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@contextmanager
+def running_server(
+    command: Sequence[str],
+    *,
+    probe: str,
+    log: Path,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    startup_timeout: float = 30.0,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` (its output in ``log``) until ``probe`` answers, then stop it.
+
+    Any HTTP answer from ``probe`` counts as up. The test fails, with the log, if the
+    process exits or does not answer within ``startup_timeout``; on leaving, the process
+    is terminated (killed after 15 s).
+    """
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            list(command), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_until_answering(process, probe, log, startup_timeout)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_answering(
+    process: subprocess.Popen[bytes], probe: str, log: Path, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited ({process.returncode}):\n{log.read_text()}")
+        try:
+            httpx.get(probe, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail(f"the server did not answer within {timeout}s:\n{log.read_text()}")

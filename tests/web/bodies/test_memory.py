@@ -21,11 +21,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
-from shipyard.testing.services import free_port
+from shipyard.testing.services import free_port, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -76,34 +75,11 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     )
     command = [*SERVERS[request.param], "--host", "127.0.0.1", "--port", str(port)]
     log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=output, stderr=output)
-    running = Server(process, port, log)
-    try:
-        _wait_until_up(running)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(
-                f"the server exited ({server.process.returncode}):\n{server.log.read_text()}"
-            )
-        try:
-            httpx.get(f"http://127.0.0.1:{server.port}/raw", timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail(f"the server did not answer in {STARTUP_TIMEOUT}s:\n{server.log.read_text()}")
+    probe = f"http://127.0.0.1:{port}/raw"
+    with running_server(
+        command, probe=probe, log=log, cwd=tmp_path, env=env, startup_timeout=STARTUP_TIMEOUT
+    ) as process:
+        yield Server(process, port, log)
 
 
 @dataclass
