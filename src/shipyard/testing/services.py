@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
+import subprocess  # nosec B404  # runs the test's own server command
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -90,7 +90,7 @@ def running_server(
     is terminated (killed after 15 s).
     """
     with log.open("wb") as output:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603  # nosec B603  # the test's own command
             list(command), cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
         )
     try:
