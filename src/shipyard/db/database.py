@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from shipyard.config.models import DatabaseSettings
-from shipyard.db import sqlite_transactions
+from shipyard.db import sqlite_driver, sqlite_transactions
 from shipyard.errors import ShipyardError
 
 FIX_URL = "fix database.url (e.g. SHIPYARD_DATABASE__URL)"
@@ -130,7 +130,9 @@ class Database:
             )
         if self.backend == "postgresql":
             options["connect_args"] = {"timeout": self.settings.connect_timeout}
-        elif self.backend == "sqlite" and not is_memory(self.url):
+        if self.url.drivername == "sqlite+aiosqlite":
+            options["module"] = sqlite_driver.DBAPI
+        if self.backend == "sqlite" and not is_memory(self.url):
             folder = Path(self.url.database or "").parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -181,6 +183,11 @@ class Database:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         busy_ms = int(self.settings.busy_timeout * 1000)
+        if isinstance(dbapi_connection, sqlite_driver.LoopConnection):
+            # statements run on the event loop: SQLite must not sleep there; the driver
+            # awaits between retries instead, for as long as the busy timeout allows
+            setattr(dbapi_connection, sqlite_driver.BUSY_TIMEOUT_KEY, self.settings.busy_timeout)
+            busy_ms = 0
         pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
         for pragma in (*pragmas, f"busy_timeout={busy_ms}"):
             cursor.execute(f"PRAGMA {pragma}")

@@ -39,7 +39,8 @@ def _hold_back(connection: Connection) -> None:
 
 
 def _end(connection: Connection) -> None:
-    connection.info[PENDING] = False
+    if not connection.invalidated:  # an invalidated connection's next one starts afresh
+        connection.info[PENDING] = False
 
 
 def _begin_before_writing(
