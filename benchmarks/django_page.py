@@ -1,4 +1,8 @@
-"""The ``pages`` benchmark page in Django 5, served as ASGI (``django.core.asgi``).
+"""The ``pages`` benchmark page in Django 5, as ASGI (``django.core.asgi``) and as WSGI.
+
+:func:`django_app` is the ASGI app (under uvicorn, like the other page apps);
+:func:`django_wsgi_app` the WSGI app, the way Django is deployed in production: gunicorn
+with sync workers, loaded with ``--preload`` so every worker shares the one database.
 
 Settings are configured in code (:func:`configure`): database sessions on a fresh SQLite
 file (migrated at start-up), ``SessionMiddleware``, ``CsrfViewMiddleware``,
@@ -68,8 +72,10 @@ def configure() -> None:
 
 def _migrate() -> None:
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("migrate", verbosity=0, interactive=False)
+    connections.close_all()  # a forking server's workers must each open their own
 
 
 def django_app() -> Any:
@@ -84,4 +90,18 @@ def django_app() -> Any:
     application = get_asgi_application()  # runs django.setup()
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(_migrate).result()
+    return application
+
+
+def django_wsgi_app() -> Any:
+    """The Django WSGI app, its session table migrated into a fresh SQLite file.
+
+    Load it once before the server forks (gunicorn ``--preload``): the workers then share
+    that file, so a session opened by one worker is found by the others.
+    """
+    configure()
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()  # runs django.setup()
+    _migrate()
     return application
