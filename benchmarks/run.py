@@ -147,7 +147,8 @@ GROUPS = {
     "frameworks": ("Frameworks: GET /json, one worker", "fastapi"),
     "servers": ("Servers: the Shipyard app, GET /json", "uvicorn-w1"),
     "pages": (
-        "Pages: GET /page with layout, session, CSRF token and flash, one worker",
+        "Pages: GET /page with layout, session, CSRF token and flash, one worker "
+        "(gunicorn: 2 * cores + 1 sync workers)",
         "page-fastapi",
     ),
     "auth": ("Authentication and rate limiting: the Shipyard GET /json, one worker", "auth-none"),

@@ -40,7 +40,8 @@ def test_output_replaces_only_the_startup_region(
     output.write_text(f"prose before\n{first}\nold figures\n{last}\nprose after\n")
     assert startup.main(["--output", str(output)]) == 0
     text = output.read_text()
-    assert text.startswith("prose before\n") and text.endswith("prose after\n")
+    assert text.startswith("prose before\n")
+    assert text.endswith("prose after\n")
     assert "old figures" not in text
     assert "| idle worker RSS |" in text
 
