@@ -1,10 +1,15 @@
-"""The ``pages`` benchmark page in Django 5, served as ASGI (``django.core.asgi``).
+"""The ``pages`` benchmark page in Django 5, as ASGI (``django.core.asgi``) and as WSGI.
+
+:func:`django_app` is the ASGI app (under uvicorn, like the other page apps);
+:func:`django_wsgi_app` the WSGI app, the way Django is deployed in production: gunicorn
+with sync workers, loaded with ``--preload`` so every worker shares the one database.
 
 Settings are configured in code (:func:`configure`): database sessions on a fresh SQLite
-file (migrated at start-up), ``SessionMiddleware``, ``CsrfViewMiddleware``,
-``MessageMiddleware`` with session-stored messages, and Django templates using
-``{% csrf_token %}`` and ``messages``. The view is a plain synchronous Django view, as most
-Django apps write it. This module is also the URLconf.
+file (migrated at start-up; the pragmas of Shipyard's SQLite, :data:`SQLITE_OPTIONS`),
+``SessionMiddleware``, ``CsrfViewMiddleware``, ``MessageMiddleware`` with session-stored
+messages, and Django templates using ``{% csrf_token %}`` and ``messages``. The view is a
+plain synchronous Django view, as most Django apps write it. This module is also the
+URLconf.
 """
 
 from __future__ import annotations
@@ -19,6 +24,16 @@ from django.shortcuts import render
 from django.urls import path
 
 from benchmarks.page_data import PATH, ROWS, TEMPLATES, scratch_dir, welcome
+
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 5,
+}
+"""The SQLite setup Shipyard's database gets (:mod:`shipyard.db.database`): WAL without an
+fsync per commit, write transactions that take the lock up front, a 5 s busy timeout.
+Django's defaults (rollback journal, an fsync per commit) would make its rows measure
+the disk rather than the framework."""
 
 
 def page(request: HttpRequest) -> HttpResponse:
@@ -47,7 +62,13 @@ def configure() -> None:
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
         ],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(database)}},
+        DATABASES={
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": str(database),
+                "OPTIONS": SQLITE_OPTIONS,
+            }
+        },
         SESSION_ENGINE="django.contrib.sessions.backends.db",
         MESSAGE_STORAGE="django.contrib.messages.storage.session.SessionStorage",
         TEMPLATES=[
@@ -68,8 +89,10 @@ def configure() -> None:
 
 def _migrate() -> None:
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("migrate", verbosity=0, interactive=False)
+    connections.close_all()  # a forking server's workers must each open their own
 
 
 def django_app() -> Any:
@@ -84,4 +107,18 @@ def django_app() -> Any:
     application = get_asgi_application()  # runs django.setup()
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(_migrate).result()
+    return application
+
+
+def django_wsgi_app() -> Any:
+    """The Django WSGI app, its session table migrated into a fresh SQLite file.
+
+    Load it once before the server forks (gunicorn ``--preload``): the workers then share
+    that file, so a session opened by one worker is found by the others.
+    """
+    configure()
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()  # runs django.setup()
+    _migrate()
     return application

@@ -21,7 +21,9 @@ Case groups:
 * ``pages``: one HTML page with a layout, a session, a CSRF token and a flash message
   (:mod:`benchmarks.pages`) in Shipyard (database and Redis sessions), hand-assembled
   FastAPI and Django, one worker; ratios against the FastAPI page. The load carries the
-  session cookie of a first visit.
+  session cookie of a first visit. Django also runs as production deploys it
+  (``page-django-gunicorn``): WSGI under gunicorn with sync workers, as many as gunicorn
+  recommends for the server's CPUs (:func:`gunicorn_workers`).
 * ``auth``: the same Shipyard JSON endpoint without authentication, behind
   ``current_user`` with a login session (database and Redis sessions), a bearer JWT and an
   ``X-API-Key``, and behind a per-route ``RateLimit`` (memory and Redis storage)
@@ -61,7 +63,7 @@ import httpx
 import psutil
 from rich.console import Console
 
-from benchmarks import auth, listing, pages, pagination_db, report
+from benchmarks import auth, django_page, listing, pages, pagination_db, report
 from benchmarks.apps import FACTORIES
 from benchmarks.apps import PATH as JSON_PATH
 from benchmarks.jobs import cli as jobs_cli
@@ -73,6 +75,12 @@ from benchmarks.wrk import WrkOutputError, WrkResult, parse
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = ("uvicorn", "granian")
+"""The ASGI servers: ``--server`` choices and the ``servers`` group."""
+INSTALL_HINTS = {
+    "granian": "pip install 'shipyard[granian]'",
+    "gunicorn": "pip install gunicorn",
+}
+"""Servers that are optional dependencies -> how to install them."""
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
@@ -94,8 +102,16 @@ class Case:
     """The module holding the ``<framework>_app`` factory."""
 
 
-def all_cases(server: str) -> list[Case]:
-    """The ``frameworks`` group under ``server``, the ``servers`` group, ``pages``, ``auth``."""
+def gunicorn_workers(cpus: int) -> int:
+    """gunicorn's recommended number of sync workers for ``cpus`` CPUs: ``2 * cpus + 1``."""
+    return 2 * cpus + 1
+
+
+def all_cases(server: str, server_cpus: int) -> list[Case]:
+    """The ``frameworks`` group under ``server``, the ``servers`` group, ``pages``, ``auth``.
+
+    ``server_cpus`` (the CPUs the server may run on) sizes the gunicorn page case.
+    """
     frameworks = [Case("frameworks", name, name, server, 1) for name in FACTORIES]
     servers = [
         Case("servers", f"{srv}-w{workers}", "shipyard", srv, workers)
@@ -106,6 +122,16 @@ def all_cases(server: str) -> list[Case]:
         Case("pages", "page-" + name.replace("_", "-"), name, server, 1, pages.__name__)
         for name in pages.FACTORIES
     ]
+    page_cases.append(
+        Case(
+            "pages",
+            "page-django-gunicorn",
+            "django_wsgi",
+            "gunicorn",
+            gunicorn_workers(server_cpus),
+            django_page.__name__,
+        )
+    )
     auth_cases = [
         Case("auth", "auth-" + name.replace("_", "-"), name, server, 1, auth.__name__)
         for name in auth.FACTORIES
@@ -121,7 +147,8 @@ GROUPS = {
     "frameworks": ("Frameworks: GET /json, one worker", "fastapi"),
     "servers": ("Servers: the Shipyard app, GET /json", "uvicorn-w1"),
     "pages": (
-        "Pages: GET /page with layout, session, CSRF token and flash, one worker",
+        "Pages: GET /page with layout, session, CSRF token and flash, one worker "
+        "(gunicorn: 2 * cores + 1 sync workers)",
         "page-fastapi",
     ),
     "auth": ("Authentication and rate limiting: the Shipyard GET /json, one worker", "auth-none"),
@@ -137,6 +164,12 @@ JOBS = "jobs"
 """The group measured by :mod:`benchmarks.jobs` (no server, its own region, always)."""
 
 
+def selected_cases(args: argparse.Namespace) -> list[Case]:
+    """The cases ``--cases`` names, sized for the CPUs ``--no-pin`` leaves the server."""
+    server_cpus = Pinning.detect(not args.no_pin).server_cpus
+    return select(all_cases(args.server, server_cpus), args.cases)
+
+
 def select(cases: Sequence[Case], wanted: str) -> list[Case]:
     """Cases whose name or group is in the comma-separated ``wanted`` list, in order."""
     names = {name.strip() for name in wanted.split(",") if name.strip()}
@@ -150,8 +183,18 @@ def select(cases: Sequence[Case], wanted: str) -> list[Case]:
 
 
 def server_command(case: Case, port: int) -> list[str]:
-    """The same flags for both servers: uvloop, HTTP/1 parser, no access log, factory."""
+    """The same flags for both ASGI servers: uvloop, HTTP/1 parser, no access log, factory.
+
+    gunicorn (WSGI) runs sync workers on the app built once before it forks
+    (``--preload``), without access log, as production deploys Django.
+    """
     target = f"{case.module}:{case.framework}_app"
+    if case.server == "gunicorn":
+        return [
+            sys.executable, "-m", "gunicorn", f"{target}()",
+            "--bind", f"{HOST}:{port}", "--workers", str(case.workers),
+            "--worker-class", "sync", "--preload", "--log-level", "warning",
+        ]  # fmt: skip
     common = ["--host", HOST, "--port", str(port), "--workers", str(case.workers)]
     common += ["--factory", "--no-access-log", "--log-level", "warning", "--loop", "uvloop"]
     if case.server == "uvicorn":
@@ -166,6 +209,8 @@ class Pinning:
     server: list[str]
     wrk: list[str]
     description: str
+    server_cpus: int
+    """How many CPUs the server may run on."""
 
     @classmethod
     def detect(cls, enabled: bool) -> Pinning:
@@ -173,12 +218,13 @@ class Pinning:
         taskset = shutil.which("taskset")
         if not enabled or taskset is None or len(cpus) < 2:
             reason = "disabled (--no-pin)" if not enabled else "taskset or a second CPU missing"
-            return cls([], [], f"none: {reason}; server and wrk share all CPUs")
+            return cls([], [], f"none: {reason}; server and wrk share all CPUs", len(cpus))
         server_cpus = ",".join(str(cpu) for cpu in cpus[:-1])
         return cls(
             [taskset, "-c", server_cpus],
             [taskset, "-c", str(cpus[-1])],
             f"server on CPU {server_cpus}, wrk on CPU {cpus[-1]} (taskset)",
+            len(cpus) - 1,
         )
 
 
@@ -380,7 +426,7 @@ def output_section(args: argparse.Namespace) -> str:
     """
     if args.section:
         return str(args.section)
-    groups = {case.group for case in select(all_cases(args.server), args.cases)}
+    groups = {case.group for case in selected_cases(args)}
     if len(groups) == 1 and (only := groups.pop()) in OWN_SECTIONS:
         return only
     return report.SECTION
@@ -391,12 +437,11 @@ def benchmark(args: argparse.Namespace, console: Console) -> str:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise BenchmarkError("wrk is not installed; install it with `apt-get install wrk`")
-    cases = select(all_cases(args.server), args.cases)
-    needs_granian = any(case.server == "granian" for case in cases)
-    if needs_granian and importlib.util.find_spec("granian") is None:
-        raise BenchmarkError(
-            "granian is not installed; install it with `pip install 'shipyard[granian]'`"
-        )
+    cases = selected_cases(args)
+    for server, hint in INSTALL_HINTS.items():
+        needed = any(case.server == server for case in cases)
+        if needed and importlib.util.find_spec(server) is None:
+            raise BenchmarkError(f"{server} is not installed; install it with `{hint}`")
     pinning = Pinning.detect(not args.no_pin)
     load = Load(wrk, pinning, args.threads, args.connections, args.duration, args.warmup)
     info = report.machine_info(wrk, pinning.description)
@@ -448,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = parse_args(argv)
     try:
-        served = select(all_cases(args.server), args.cases)
+        served = selected_cases(args)
         markdown = benchmark(args, Console()) if served else None
     except BenchmarkError as error:
         Console(stderr=True, soft_wrap=True).print(f"error: {error}", markup=False, highlight=False)

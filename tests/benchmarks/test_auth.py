@@ -105,7 +105,7 @@ def test_each_variant_guards_what_its_name_says() -> None:
 
 
 def test_auth_group_runs_every_variant_against_the_unguarded_endpoint() -> None:
-    picked = run.select(run.all_cases("uvicorn"), "auth")
+    picked = run.select(run.all_cases("uvicorn", 1), "auth")
     assert [case.framework for case in picked] == list(auth.FACTORIES)
     assert run.GROUPS["auth"][1] == "auth-none" == picked[0].name
     command = run.server_command(picked[1], 9000)
@@ -115,7 +115,7 @@ def test_auth_group_runs_every_variant_against_the_unguarded_endpoint() -> None:
 
 
 def test_case_probe_runs_the_setup_and_expects_the_user(tmp_path: Path) -> None:
-    case = run.select(run.all_cases("uvicorn"), "auth-api-key")[0]
+    case = run.select(run.all_cases("uvicorn", 1), "auth-api-key")[0]
     probe, headers = run.case_probe(case, tmp_path)
     assert set(headers) == {"X-API-Key"}
     good = httpx.Response(200, json={**PAYLOAD, "user": auth.EMAIL})

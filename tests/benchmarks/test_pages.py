@@ -1,7 +1,8 @@
 """The ``pages`` apps serve the same page, with a CSRF token and a session kept by cookie.
 
 Each app is driven in-process through httpx's ASGI transport (Django through its ASGI
-handler), the way the runner drives the server: a first visit, then its cookies sent back
+handler, and through its WSGI handler as gunicorn serves it), the way the runner drives
+the server: a first visit, then its cookies sent back
 by hand. Nothing is timed.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from benchmarks.django_page import django_wsgi_app
 from benchmarks.page_data import CSRF_INPUT, PATH, SCRATCH_ENV, VISIT, page_problem
 from benchmarks.probes import cookie_header, json_problem, session_problem
 from fastapi import FastAPI
@@ -79,6 +81,27 @@ async def test_a_forged_session_cookie_starts_a_new_session(
         response = await client.get(PATH, headers={"Cookie": forged})
     assert response.status_code == 200
     assert VISIT.findall(response.text) == ["1"]
+
+
+def test_django_wsgi_page_has_a_csrf_token_and_keeps_the_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app gunicorn serves: the same page through Django's WSGI handler."""
+    monkeypatch.setenv(SCRATCH_ENV, str(tmp_path))
+    transport = httpx.WSGITransport(app=django_wsgi_app())
+    with httpx.Client(transport=transport, base_url="http://127.0.0.1") as client:
+        first = client.get(PATH)
+        client.cookies.clear()  # send exactly what the runner sends to wrk
+        second = client.get(PATH, headers={"Cookie": cookie_header(first)})
+        forged = client.get(PATH, headers={"Cookie": "sessionid=forged"})
+    assert page_problem(first.status_code, first.text) is None
+    token = CSRF_INPUT.search(first.text)
+    assert token is not None
+    assert "sessionid=" in cookie_header(first)
+    assert VISIT.findall(first.text) == ["1"]
+    assert session_problem(second) is None
+    assert VISIT.findall(second.text) == ["2"]
+    assert VISIT.findall(forged.text) == ["1"]
 
 
 async def test_pages_are_the_same_size_order(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -11,7 +12,7 @@ from benchmarks import run
 
 
 def test_groups_expand_and_names_select() -> None:
-    cases = run.all_cases("granian")
+    cases = run.all_cases("granian", 1)
     frameworks = run.select(cases, "frameworks")
     assert {case.framework for case in frameworks} == set(FACTORIES)
     assert {case.server for case in frameworks} == {"granian"}
@@ -22,7 +23,7 @@ def test_groups_expand_and_names_select() -> None:
 @pytest.mark.parametrize("wanted", ["nope", "fastapi,nope", " , "])
 def test_unknown_or_empty_case_is_an_error(wanted: str) -> None:
     with pytest.raises(run.BenchmarkError, match="--cases"):
-        run.select(run.all_cases("uvicorn"), wanted)
+        run.select(run.all_cases("uvicorn", 1), wanted)
 
 
 def test_both_servers_get_the_same_settings() -> None:
@@ -52,17 +53,34 @@ def test_pinning_can_be_turned_off() -> None:
 
 
 def test_pages_group_serves_the_page_factories() -> None:
-    picked = run.select(run.all_cases("uvicorn"), "pages")
+    picked = run.select(run.all_cases("uvicorn", 1), "pages")
     assert [case.name for case in picked] == [
         "page-fastapi",
         "page-shipyard",
         "page-shipyard-redis",
         "page-django",
+        "page-django-gunicorn",
     ]
     assert run.GROUPS["pages"][1] in {case.name for case in picked}
-    command = run.server_command(picked[-1], 9000)
+    command = run.server_command(picked[-2], 9000)
     assert "benchmarks.pages:django_app" in command
     assert command[command.index("--workers") + 1] == "1"
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 3), (2, 5), (4, 9)])
+def test_django_under_gunicorn_gets_the_recommended_sync_workers(cpus: int, workers: int) -> None:
+    (case,) = run.select(run.all_cases("uvicorn", cpus), "page-django-gunicorn")
+    assert (case.server, case.workers) == ("gunicorn", workers)
+    command = run.server_command(case, 9000)
+    assert command[1:4] == ["-m", "gunicorn", "benchmarks.django_page:django_wsgi_app()"]
+    assert command[command.index("--workers") + 1] == str(workers)
+    assert command[command.index("--worker-class") + 1] == "sync"
+    assert "--preload" in command  # one database for all workers, so sessions are shared
+    assert command[command.index("--bind") + 1] == "127.0.0.1:9000"
+
+
+def test_the_server_gets_every_cpu_when_not_pinned() -> None:
+    assert run.Pinning.detect(enabled=False).server_cpus == len(os.sched_getaffinity(0))
 
 
 @pytest.mark.parametrize(
