@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import op
 
 DECLARED: dict[str, MigrationBranch] = {}
 """Every branch declared in this process, by label (see the module docstring for why)."""
@@ -89,10 +88,14 @@ def app_objects_only(branches: Iterable[MigrationBranch]) -> IncludeObject:
 
 def table_exists(name: str) -> bool:
     """In a revision script: whether the database already has table ``name``."""
+    from alembic import op  # Alembic loads only for migrations, not with every app
+
     return sa.inspect(op.get_bind()).has_table(name)
 
 
 def index_exists(table: str, name: str) -> bool:
     """In a revision script: whether ``table`` already has an index called ``name``."""
+    from alembic import op
+
     inspector = sa.inspect(op.get_bind())
     return any(index["name"] == name for index in inspector.get_indexes(table))

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from redis.asyncio import ConnectionPool, Redis
 
 from shipyard.config.limits import parse_limit
 from shipyard.config.models import RateLimitSettings
@@ -114,6 +113,8 @@ class Limiter:
         sliding = settings.strategy in SLIDING_STRATEGIES
         if settings.storage != "redis":
             return cls(MemoryWindows(sliding=sliding), fail_open=settings.fail_open)
+        from redis.asyncio import ConnectionPool, Redis  # only apps that count on Redis load it
+
         url = settings.redis_url.get_secret_value().removeprefix("async+")
         pool = ConnectionPool.from_url(url)
         client = Redis(connection_pool=pool)

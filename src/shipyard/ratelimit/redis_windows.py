@@ -10,11 +10,12 @@ sharing the server never admit more than the limit together; one ``EVALSHA`` per
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from redis.asyncio import Redis
+from typing import TYPE_CHECKING, Any
 
 from shipyard.ratelimit.window import Check, Outcome
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 HIT_SCRIPT = """
 local t = redis.call('TIME')
