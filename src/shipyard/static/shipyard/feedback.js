@@ -90,7 +90,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (event.defaultPrevented || form.hasAttribute("hx-post") || form.hasAttribute("hx-put") ||
+    if (event.defaultPrevented || form.method === "dialog" || form.hasAttribute("hx-post") || form.hasAttribute("hx-put") ||
         form.hasAttribute("hx-patch") || form.hasAttribute("hx-delete") ||
         form.closest("[hx-boost=true]")) {
       return;
