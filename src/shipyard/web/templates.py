@@ -30,6 +30,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 from starlette.requests import HTTPConnection, Request
+from starlette.routing import NoMatchFound
 
 from shipyard.core.services import Service
 from shipyard.web.htmx.oob import oob, oob_attrs
@@ -98,8 +99,13 @@ def _static_url(app: FastAPI) -> Callable[..., str]:
 
 def _has_route(app: FastAPI) -> Callable[[str], bool]:
     def has_route(name: str) -> bool:
-        """True if the app has a route called ``name`` (say, to link to optional pages)."""
-        return any(getattr(route, "name", None) == name for route in app.routes)
+        """True if the app has a route called ``name`` without path parameters (say, to
+        link to pages an extension may or may not mount)."""
+        try:
+            app.url_path_for(name)
+        except NoMatchFound:
+            return False
+        return True
 
     return has_route
 
