@@ -22,7 +22,8 @@ from shipyard.web import PageRouter, render
 from shipyard.web.htmx import oob, with_oob
 
 LAYOUT = """{% extends "layouts/base.html" %}
-{% block header %}<nav id="who">{{ current_user.email if current_user else "anonymous" }}</nav>{% endblock %}
+{% block header %}<nav id="who">{{ current_user.email if current_user else "anonymous" }}</nav>
+{%- endblock %}
 """
 
 

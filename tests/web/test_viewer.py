@@ -11,7 +11,8 @@ SOURCES = {
     "base.html": "<body>{% block header %}{% endblock %}{% block main %}{% endblock %}</body>",
     "app.html": '{% extends "base.html" %}{% block header %}{{ current_user }}{% endblock %}',
     "nav.html": "{% if current_identity %}you{% endif %}",
-    "page.html": "{% extends layout %}{% block main %}{% block rows %}r{% endblock %}{% endblock %}",
+    "page.html": "{% extends layout %}{% block main %}{% block rows %}r{% endblock %}"
+    "{% endblock %}",
     "plain.html": '{% extends "base.html" %}{% block main %}plain{% endblock %}',
     "includes.html": '{% include "nav.html" %}',
     "dynamic.html": "{% include chosen %}",
