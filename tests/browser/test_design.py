@@ -153,3 +153,17 @@ def test_the_register_form_reports_every_error_at_once(
     expect(page.locator("#field-password_confirm-error")).to_contain_text("do not match")
     screenshot(page, "design-register-errors")
     watched.assert_no_csp_violations()
+
+
+@pytest.mark.parametrize("path", ["/account/login", "/design", "/no/such/page"])
+def test_dark_mode_follows_the_system_and_stays_readable(
+    watched: WatchedPage, screenshot: Screenshot, path: str
+) -> None:
+    page = watched.page
+    page.emulate_media(color_scheme="dark")
+    page.goto(path)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(19, 20, 24)"  # --sy-bg of the dark scheme
+    name = "dark-" + (path.strip("/").replace("/", "-") or "home")
+    check_page(page, f"design-{name}", STYLESHEET, screenshot)
+    watched.assert_no_csp_violations()
