@@ -19,7 +19,11 @@ from tests.browser.watch import WatchedPage
 pytestmark = pytest.mark.browser
 
 MARKER = "set before any navigation"
-HEADINGS = {"Ships": "Ships", "Settings": "Effective settings", "Shipyard showcase": "Shipyard showcase"}
+HEADINGS = {
+    "Ships": "Ships",
+    "Settings": "Effective settings",
+    "Shipyard showcase": "Shipyard showcase",
+}
 
 
 def _unique(prefix: str) -> str:
