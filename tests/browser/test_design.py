@@ -151,6 +151,7 @@ def test_the_register_form_reports_every_error_at_once(
     expect(page.locator("#field-email-error")).to_contain_text("valid email")
     expect(page.locator("#field-password-error")).not_to_be_empty()
     expect(page.locator("#field-password_confirm-error")).to_contain_text("do not match")
+    expect(page.get_by_label("Email")).to_be_focused()  # the first invalid field
     screenshot(page, "design-register-errors")
     watched.assert_no_csp_violations()
 

@@ -8,6 +8,7 @@
      <dialog> instead of window.confirm; data-confirm-label names the confirm button;
    - toasts in #flash-messages get a dismiss button and go away by themselves (errors
      stay longer; hovering or focusing one keeps it);
+   - a form answered with errors (422) gets the focus on its first invalid field;
    - a successful htmx DELETE clears error messages left on the page's forms (the data
      they were about has changed).
    See docs/design.md. */
@@ -100,6 +101,21 @@
     window.setTimeout(function () { markBusy(form); }, 0);
   });
   window.addEventListener("pageshow", function () { clearBusy(document); });
+
+  /* A form answered with its errors (422): focus the first invalid field, so keyboard and
+     screen reader users land on it and hear its error (aria-describedby). */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status !== 422) {
+      return;
+    }
+    var target = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
+    var invalid = target.querySelector('[aria-invalid="true"]') ||
+      document.querySelector('form [aria-invalid="true"]');
+    if (invalid) {
+      invalid.focus();
+    }
+  });
 
   /* Stale form errors ----------------------------------------------------------------- */
 
