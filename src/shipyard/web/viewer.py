@@ -161,14 +161,17 @@ _USES = WeakKeyDictionary()
 def uses_viewer(template: Template, blocks: Sequence[str] = ()) -> bool:
     """Whether rendering ``template`` (or only ``blocks`` of it) reads a viewer name.
 
-    Cached per template and blocks until a template read to decide changes.
+    Cached per template and blocks; with ``auto_reload`` (development) until a template
+    read to decide changes, as Jinja caches the templates themselves.
     """
     if template.name is None:
         return True
     cache = _USES.setdefault(template, {})
     key = tuple(blocks)
     cached = cache.get(key)
-    if cached is not None and all(uptodate() for uptodate in cached[1]):
+    if cached is not None and (
+        not template.environment.auto_reload or all(uptodate() for uptodate in cached[1])
+    ):
         return cached[0]
     scan = _Scan(template.environment)
     if key:
