@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -119,10 +120,10 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture
-def watched(browser: Browser, showcase_url: str) -> Iterator[WatchedPage]:
+@contextmanager
+def watched_page(browser: Browser, base_url: str) -> Iterator[WatchedPage]:
     """A page in a fresh context (own cookies and storage) that records CSP violations."""
-    context = browser.new_context(base_url=showcase_url)
+    context = browser.new_context(base_url=base_url)
     context.set_default_timeout(10_000)
     try:
         yield WatchedPage.attach(context.new_page())
@@ -130,16 +131,28 @@ def watched(browser: Browser, showcase_url: str) -> Iterator[WatchedPage]:
         context.close()
 
 
+def log_in(watched: WatchedPage, email: str, password: str) -> WatchedPage:
+    """Log ``watched`` in through the app's login page (``/account/login``)."""
+    page = watched.page
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".nav-user")).to_have_text(email)
+    return watched
+
+
+@pytest.fixture
+def watched(browser: Browser, showcase_url: str) -> Iterator[WatchedPage]:
+    """A page of the showcase in a fresh context that records CSP violations."""
+    with watched_page(browser, showcase_url) as page:
+        yield page
+
+
 @pytest.fixture
 def signed_in(watched: WatchedPage) -> WatchedPage:
     """``watched``, logged in as ``CAPTAIN`` through the login page."""
-    page = watched.page
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(CAPTAIN)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#nav-user")).to_have_text(CAPTAIN)
-    return watched
+    return log_in(watched, CAPTAIN, PASSWORD)
 
 
 @pytest.fixture

@@ -19,7 +19,11 @@ from tests.browser.watch import WatchedPage
 pytestmark = pytest.mark.browser
 
 MARKER = "set before any navigation"
-HEADINGS = {"Ships": "Ships", "Settings": "Effective settings", "Capabilities": "Shipyard showcase"}
+HEADINGS = {
+    "Ships": "Ships",
+    "Settings": "Effective settings",
+    "Shipyard showcase": "Shipyard showcase",
+}
 
 
 def _unique(prefix: str) -> str:
@@ -77,7 +81,7 @@ def test_boosted_navigation_swaps_pages_without_reloading(watched: WatchedPage) 
     _nav(page, "Settings").click()
     expect(page.locator("h1")).to_have_text("Effective settings")
     expect(page.locator("#csp-preset")).to_have_text("strict")
-    _nav(page, "Capabilities").click()
+    _nav(page, "Shipyard showcase").click()
     expect(page.locator("h1")).to_have_text("Shipyard showcase")
 
     assert _marker(page) == MARKER
@@ -142,7 +146,7 @@ def test_csrf_protected_htmx_delete_after_several_boosted_navigations(
     ship_id = _add_ship(api, name)
     page.goto("/")
     _set_marker(page)
-    for label in ("Ships", "Settings", "Capabilities", "Settings", "Ships"):
+    for label in ("Ships", "Settings", "Shipyard showcase", "Settings", "Ships"):
         _nav(page, label).click()
         expect(page.locator("h1")).to_have_text(HEADINGS[label])
     assert _marker(page) == MARKER
@@ -155,8 +159,9 @@ def test_csrf_protected_htmx_delete_after_several_boosted_navigations(
     )
     assert forged == 403  # without the token from <body hx-headers> the server refuses
 
+    _row(page, name).get_by_role("button", name=f"Delete {name}").click()
     with page.expect_response(f"**/ships/{ship_id}") as deleted:
-        _row(page, name).get_by_role("button", name=f"Delete {name}").click()
+        page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     assert deleted.value.status == 200
     assert deleted.value.request.method == "DELETE"
     assert deleted.value.request.headers.get("x-csrf-token")

@@ -56,7 +56,7 @@ async def test_anonymous_nav_offers_login_and_register_and_no_ship_form(
     html = (await client.get("/ships")).text
 
     assert '<a href="/account/login">Log in</a>' in html
-    assert '<a href="/account/register">Register</a>' in html
+    assert '<a class="button" href="/account/register">Register</a>' in html
     assert "Log out" not in html
     assert 'id="ship-form"' not in html
     assert 'href="/account/login?next=/ships"' in html
@@ -65,7 +65,9 @@ async def test_anonymous_nav_offers_login_and_register_and_no_ship_form(
 async def test_logged_in_nav_shows_the_email_and_a_logout_form(member: AsyncClient) -> None:
     html = (await member.get("/")).text
 
-    assert re.search(r'<a href="/account/" id="nav-user">member@example.test</a>', html)
+    assert re.search(
+        r'<a href="/account/" id="nav-user" class="nav-user">member@example.test</a>', html
+    )
     logout = re.search(r'<form method="post" action="/account/logout".*?</form>', html, re.S)
     assert logout is not None
     assert 'name="csrf_token"' in logout.group(0)

@@ -46,7 +46,7 @@ async def test_admin_enqueues_a_job_and_sees_it_on_the_dashboard(started_app: Ap
         await get_jobs(started_app).drain()  # the first attempt fails: no such ship
         page = await admin.get("/admin/jobs?state=failed")
         assert page.status_code == 200
-        assert '<nav hx-boost="true"' in page.text  # inside the showcase's layout
+        assert '<nav class="nav" hx-boost="true"' in page.text  # inside the showcase's layout
         assert "showcase.inspect_ship" in page.text
         assert "no ship named &#39;Nautilus&#39; in the fleet" in page.text
         assert 'data-schedule="fleet-census"' in page.text

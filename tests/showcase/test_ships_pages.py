@@ -46,7 +46,7 @@ async def test_ships_page_is_a_full_page_with_form_counter_and_boosted_nav(
 
     assert response.status_code == 200
     html = response.text
-    assert '<nav hx-boost="true"' in html
+    assert '<nav class="nav" hx-boost="true"' in html
     assert '<strong id="ship-count">1</strong>' in html
     assert 'hx-post="/ships"' in html
     assert 'name="csrf_token"' in html

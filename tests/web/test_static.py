@@ -231,7 +231,8 @@ async def test_base_layout_with_nonce_csrf_and_extensions(app: App, templates: P
     register_template_global(app, "csrf_token", lambda: "tok'en\"<x>")
     register_template_global(app, "htmx_extensions", ("sse", "ws", "evil"))
     body = (await get(_layout_app(app, templates), "/")).text
-    assert body.count('nonce="n0nce"') == 3
+    assert body.count('nonce="n0nce"') == 4  # htmx, sse, ws and the feedback defaults
+    assert "shipyard/feedback.js?v=" in body
     assert "shipyard/vendor/sse.js?v=" in body
     assert "shipyard/vendor/ws.js?v=" in body
     assert "evil" not in body

@@ -34,6 +34,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "/ships",
     ),
     Capability(
+        "Layout, design & feedback",
+        "Every page in the app's layout, the user known on every page, a default stylesheet "
+        "(dark mode, phones, accessible), busy buttons, confirmation dialogs, toasts.",
+        "available",
+        "/design",
+    ),
+    Capability(
         "Accounts & API security",
         "Registration, login, email verification, password reset, JWT access tokens with "
         "rotating refresh tokens, API keys, roles and permissions, rate limiting.",

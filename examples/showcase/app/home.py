@@ -1,16 +1,15 @@
 """The showcase's general pages (capabilities, effective settings) and its health check."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from shipyard import DbSession, PageRouter, SettingsDep, render
-from shipyard.auth import optional_user
 from shipyard.db import get_database
 from sqlalchemy import func, select, text
 
 from app.capabilities import CAPABILITIES
 from app.ships.models import Ship
 
-pages = PageRouter(dependencies=[Depends(optional_user)])  # the nav shows who is here
+pages = PageRouter()  # the layout's current_user resolves who is here when it is shown
 router = APIRouter()
 
 

@@ -2,7 +2,7 @@
 
 from shipyard import App
 
-from app import home
+from app import design, home
 from app.jobs import pages as jobs_pages
 from app.ships import api as ships_api
 from app.ships import pages as ships_pages
@@ -12,6 +12,7 @@ def register_routes(app: App) -> None:
     """Include every router of the app: HTML pages, then JSON APIs."""
     app.include_router(home.pages)
     app.include_router(home.router)
+    app.include_router(design.pages)
     app.include_router(ships_pages.pages)
     app.include_router(jobs_pages.pages)
     for router in ships_api.routers():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator, model_validator
 
 from shipyard.forms import Widget
 
@@ -26,18 +26,21 @@ def _check_email(value: str) -> str:
     return value
 
 
+def _matches_password(value: SecretStr, info: ValidationInfo) -> SecretStr:
+    """The confirmation equals the password (checked beside the other fields' errors)."""
+    password = info.data.get("password")
+    if isinstance(password, SecretStr) and password.get_secret_value() != value.get_secret_value():
+        raise ValueError("The two passwords do not match.")
+    return value
+
+
 class RegisterForm(BaseModel):
     email: Email
     password: Password
     password_confirm: Annotated[SecretStr, Field(title="Confirm password")]
 
     _email = field_validator("email")(_check_email)
-
-    @model_validator(mode="after")
-    def _passwords_match(self) -> Self:
-        if self.password.get_secret_value() != self.password_confirm.get_secret_value():
-            raise ValueError("The two passwords do not match.")
-        return self
+    _confirm = field_validator("password_confirm")(_matches_password)
 
 
 class LoginForm(BaseModel):

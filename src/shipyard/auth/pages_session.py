@@ -44,6 +44,12 @@ session_pages = PageRouter()
 """The register, login and logout routes (mounted by ``AuthExtension``)."""
 
 
+async def _submitted(request: Request, name: str) -> str:
+    """A field as submitted (the parsed form is cached on the request), "" if absent."""
+    value = (await request.form()).get(name)
+    return value if isinstance(value, str) else ""
+
+
 @session_pages.get("/register", name="auth_register")
 async def register_page(request: Request) -> Response:
     return form_response(request, "auth/register.html", {}, FormResult.blank(RegisterForm))
@@ -52,8 +58,9 @@ async def register_page(request: Request) -> Response:
 @session_pages.post("/register", name="auth_register_submit", dependencies=[AUTH_LIMIT])
 async def register(request: Request, form: RegisterFormDep, db: DbSession) -> Response:
     """The same answer whether the address is new or has an account (no enumeration)."""
-    if form.is_valid:
-        for problem in password_problems(form.data.password.get_secret_value(), _auth(request)):
+    password = await _submitted(request, "password")
+    if password and not form.error("password"):  # reported with the other fields' errors
+        for problem in password_problems(password, _auth(request)):
             form.add_error("password", problem)
     if not form.is_valid:
         return form_response(request, "auth/register.html", {}, form)

@@ -41,9 +41,11 @@ from shipyard.core.problems import (
 )
 from shipyard.db.busy import RETRY_AFTER, is_lock_timeout
 from shipyard.web.htmx.request import htmx
+from shipyard.web.lazy_response import LazyHTMLResponse
 from shipyard.web.negotiation import wants_html
 from shipyard.web.render import render_blocks
 from shipyard.web.templates import get_templates
+from shipyard.web.viewer import uses_viewer, viewer_pending
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -68,6 +70,24 @@ def _html(request: Request, status: int, context: dict[str, Any]) -> str:
         logger.exception("error page for %s failed to render", status)
         title, detail = escape(context["title"]), escape(context.get("detail") or "")
         return f"<h1>{status} {title}</h1><p>{detail}</p>"
+
+
+def _html_response(request: Request, status: int, context: dict[str, Any]) -> HTMLResponse:
+    """The error page; one that shows ``current_user`` resolves it first, unless the
+    server failed (5xx: the database may be why, so nothing more is asked of it)."""
+    if status < 500 and viewer_pending(request):
+        env = get_templates(request.app).env
+        try:
+            template = env.get_or_select_template([f"errors/{status}.html", "errors/default.html"])
+            blocks = [_FRAGMENT_BLOCK] if htmx(request).request else []
+            lazy = uses_viewer(template, blocks)
+        except Exception:
+            lazy = False  # _html answers the minimal page and logs why
+        if lazy:
+            return LazyHTMLResponse(
+                request, lambda: _html(request, status, context), status_code=status
+            )
+    return HTMLResponse(_html(request, status, context), status_code=status)
 
 
 def problem_response(
@@ -97,7 +117,7 @@ def problem_response(
             "problem": document,
             "request_id": merged_extra.get("request_id"),
         }
-        response = HTMLResponse(_html(request, status, context), status_code=status)
+        response = _html_response(request, status, context)
     else:
         response = JSONResponse(document, status_code=status, media_type=PROBLEM_JSON)
     for name, value in (headers or {}).items():

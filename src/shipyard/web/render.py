@@ -25,7 +25,9 @@ from starlette.responses import HTMLResponse
 
 from shipyard.errors import ShipyardError
 from shipyard.web.htmx.request import htmx
+from shipyard.web.lazy_response import LazyHTMLResponse
 from shipyard.web.templates import get_templates
+from shipyard.web.viewer import template_reference, uses_viewer, viewer_pending
 
 Blocks = str | Sequence[str] | None
 
@@ -40,15 +42,13 @@ _ANCESTORS: WeakKeyDictionary[Template, tuple[Template, ...]] = WeakKeyDictionar
 
 
 def _parent_name(template: Template) -> str | None:
-    """The name in the template's ``{% extends "..." %}`` (None if absent or dynamic)."""
+    """The name in the template's ``{% extends ... %}`` (None if absent or dynamic)."""
     env = template.environment
     if env.loader is None or template.name is None:
         return None
     source, _, _ = env.loader.get_source(env, template.name)
     extends = env.parse(source).find(nodes.Extends)
-    if extends is not None and isinstance(extends.template, nodes.Const):
-        return str(extends.template.value)
-    return None
+    return None if extends is None else template_reference(env, extends.template)
 
 
 def ancestors(template: Template) -> tuple[Template, ...]:
@@ -95,7 +95,11 @@ def render_to_string(
     *,
     block: Blocks = None,
 ) -> Markup:
-    """The rendered template (or blocks) as safe markup, e.g. to embed or send by SSE."""
+    """The rendered template (or blocks) as safe markup, e.g. to embed or send by SSE.
+
+    ``current_user`` is the identity resolved so far: ``await resolve_viewer(request)``
+    first when the markup shows who is logged in.
+    """
     templates = get_templates(request.app)
     template = templates.env.get_template(template_name)
     values = templates.context(request, context)
@@ -117,7 +121,10 @@ def render(
 ) -> HTMLResponse:
     """Render a template to an :class:`HTMLResponse`.
 
-    ``block`` renders only those blocks. ``fragment`` renders those blocks for htmx
+    A template that shows ``current_user`` on a request whose identity is not resolved
+    yet is rendered as the response is sent, after resolving it
+    (:class:`~shipyard.web.lazy_response.LazyHTMLResponse`). ``block`` renders only those
+    blocks. ``fragment`` renders those blocks for htmx
     swaps (htmx request, not boosted, not a history restore) and the whole page for
     everything else, adding ``Vary: HX-Request``. Giving both is an error.
     """
@@ -129,8 +136,18 @@ def render(
     chosen = block
     if fragment is not None and htmx(request).wants_fragment:
         chosen = fragment
-    body = render_to_string(request, template_name, context, block=chosen)
-    response = HTMLResponse(body, status_code=status_code, headers=dict(headers or {}))
+    response: HTMLResponse
+    template = get_templates(request.app).env.get_template(template_name)
+    if viewer_pending(request) and uses_viewer(template, _block_names(chosen)):
+        response = LazyHTMLResponse(
+            request,
+            lambda: render_to_string(request, template_name, context, block=chosen),
+            status_code=status_code,
+            headers=headers,
+        )
+    else:
+        body = render_to_string(request, template_name, context, block=chosen)
+        response = HTMLResponse(body, status_code=status_code, headers=dict(headers or {}))
     if fragment is not None:
         response.headers.add_vary_header("HX-Request")
     return response

@@ -7,8 +7,10 @@ globals before or after the web extension is set up). Templates are looked up in
 framework template by putting a file with the same name in its own directory.
 
 Globals available in every template: ``url_for(name, **path_params)``,
-``static_url(path)``, ``oob(...)``/``oob_attrs(...)``, plus whatever extensions register
-(the security extension adds ``csrf_token()``, ``csp_nonce()``...).
+``static_url(path)``, ``oob(...)``/``oob_attrs(...)``, ``has_route(name)``, ``layout``
+(the name of the base template every framework page extends, from the ``web.layout``
+setting), plus whatever extensions register (the security extension adds
+``csrf_token()``, ``csp_nonce()``...).
 """
 
 from __future__ import annotations
@@ -28,16 +30,21 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 from starlette.requests import HTTPConnection, Request
+from starlette.routing import NoMatchFound
 
 from shipyard.core.services import Service
 from shipyard.web.htmx.oob import oob, oob_attrs
 from shipyard.web.static import get_static_files
+from shipyard.web.viewer import current_user
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
 FRAMEWORK_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 """The framework's own templates (layouts, error pages, form macros)."""
+
+DEFAULT_LAYOUT = "layouts/base.html"
+"""The layout framework pages extend when the app has no settings naming its own."""
 
 ContextProcessor = Callable[[Request], Mapping[str, Any]]
 
@@ -90,6 +97,19 @@ def _static_url(app: FastAPI) -> Callable[..., str]:
     return static_url
 
 
+def _has_route(app: FastAPI) -> Callable[[str], bool]:
+    def has_route(name: str) -> bool:
+        """True if the app has a route called ``name`` without path parameters (say, to
+        link to pages an extension may or may not mount)."""
+        try:
+            app.url_path_for(name)
+        except NoMatchFound:
+            return False
+        return True
+
+    return has_route
+
+
 class Templates:
     """The Jinja environment of one app plus its context processors."""
 
@@ -105,8 +125,17 @@ class Templates:
             auto_reload=self._auto_reload(),
         )
         self.env.globals.update(
-            url_for=_url_for, static_url=_static_url(app), oob=oob, oob_attrs=oob_attrs
+            url_for=_url_for,
+            static_url=_static_url(app),
+            oob=oob,
+            oob_attrs=oob_attrs,
+            has_route=_has_route(app),
+            layout=self._layout(),
         )
+
+    def _layout(self) -> str:
+        settings = getattr(self.app, "settings", None)
+        return DEFAULT_LAYOUT if settings is None else str(settings.web.layout)
 
     def _auto_reload(self) -> bool:
         settings = getattr(self.app, "settings", None)
@@ -116,8 +145,10 @@ class Templates:
         return settings.profile == "development" if configured is None else configured
 
     def context(self, request: Request, extra: Mapping[str, Any] | None) -> dict[str, Any]:
-        """The render context: ``request``, every processor's values, then ``extra``."""
-        values: dict[str, Any] = {"request": request}
+        """The render context: ``request``, ``current_user`` (the user whose identity was
+        resolved for the request, see :mod:`shipyard.web.viewer`, or None), every
+        processor's values, then ``extra``."""
+        values: dict[str, Any] = {"request": request, "current_user": current_user(request)}
         for processor in self.context_processors:
             values.update(processor(request))
         if extra:

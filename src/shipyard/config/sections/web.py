@@ -20,6 +20,12 @@ class WebSettings(Section):
     templates_auto_reload: bool | None = Field(
         default=None, description="Re-read changed templates; defaults to on in development only."
     )
+    layout: str = Field(
+        default="layouts/base.html",
+        pattern=r"^[A-Za-z0-9_][A-Za-z0-9._/-]*\.html$",
+        description="The base template every framework page (accounts, errors, jobs "
+        "dashboard, cookbook) extends; it must define {% block main %}.",
+    )
     static_max_age: int = Field(
         default=0, ge=0, description="Cache lifetime (s) of static URLs without a content hash."
     )

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from shipyard.web.htmx.response import SWAP_STYLES
+from shipyard.web.lazy_response import LazyHTMLResponse
 
 _INVALID_ID = re.compile(r"[\s\x00-\x1f\x7f]")
 _TABLE_TAGS = frozenset({"tr", "td", "th", "thead", "tbody", "tfoot", "caption", "col", "colgroup"})
@@ -89,6 +90,9 @@ def oob(target: str, content: str = "", swap: str = "outerHTML", *, tag: str = "
 def with_oob(response: Response, *pieces: str) -> Response:
     """Append out-of-band pieces (from :func:`oob` or rendered blocks) to a response body."""
     extra = "".join(str(escape(piece)) for piece in pieces).encode(response.charset)
+    if isinstance(response, LazyHTMLResponse):
+        response.append(extra)
+        return response
     response.body = bytes(response.body) + extra
     response.headers["content-length"] = str(len(response.body))
     return response
