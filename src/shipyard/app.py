@@ -1,9 +1,9 @@
 """`shipyard.App`: :class:`~shipyard.core.app.AppBase` with the default batteries.
 
 This module only composes: it lists the extensions every app gets (database, config
-reload, web, offline API docs, sessions, security, rate limiting, identity, authorization, jobs) in the
-order they are set up. Everything an extension needs from the app is on ``AppBase``,
-so no extension imports this module.
+reload, web, offline API docs, sessions, security, rate limiting, identity,
+authorization, jobs) in the order they are set up. Everything an extension needs from
+the app is on ``AppBase``, so no extension imports this module.
 """
 
 from __future__ import annotations
