@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ from shipyard.api.apidocs import SWAGGER_DEFAULTS
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL)
 
 
-def _app(**options: object) -> App:
+def _app(**options: Any) -> App:
     return App(settings=Settings(profile="test", security={"csp_preset": "strict"}), **options)
 
 

@@ -11,8 +11,9 @@
 ``operations`` picks a subset, ``dependencies_for`` adds dependencies to some
 (``{"create": [Depends(HasPermission("ships:create"))]}``) and ``versions`` puts the
 routes on a :class:`~shipyard.api.versioning.VersionedRouter` serving those API versions.
-Error responses are documented as ``application/problem+json``; the ``{id}`` parameter is
-bounded to what the primary key column can hold, so out-of-range ids are a 422, not a 500.
+Error responses are documented as ``application/problem+json``; an integer ``{id}`` is a
+row id (:mod:`shipyard.db.ids`) bounded to what the primary key column can hold, so ids
+that cannot exist (out of range, negative, not a number) are a 404 before any query.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.params import Depends as DependsParam
-from sqlalchemy import BigInteger, Integer, SmallInteger
 from starlette.responses import JSONResponse
 
 from shipyard.api.pagination import Page
@@ -34,6 +34,7 @@ from shipyard.api.versioning import VersionedRouter
 from shipyard.api.versioning import versions as serve_versions
 from shipyard.core.openapi import problem_response
 from shipyard.db import DbSession
+from shipyard.db.ids import row_id_for
 from shipyard.errors import ShipyardError
 
 if TYPE_CHECKING:
@@ -43,23 +44,16 @@ CrudOperation = Literal["list", "get", "create", "update", "delete"]
 OPERATIONS: tuple[CrudOperation, ...] = get_args(CrudOperation)
 DependenciesFor = Mapping[CrudOperation, Sequence[DependsParam]]
 
-_INT_BOUNDS = ((SmallInteger, 2**15), (BigInteger, 2**63), (Integer, 2**31))
-
 
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: problem_response(status) for status in statuses}
 
 
 def _id_parameter(resource: Resource[Any, Any, Any, Any]) -> inspect.Parameter:
-    column_type = resource.primary_key.type
-    low = high = None
-    for kind, limit in _INT_BOUNDS:
-        if isinstance(column_type, kind):
-            low, high = -limit, limit - 1
-            break
-    annotation = cast(Any, Annotated)[
-        resource.id_type, Path(description=f"The {resource.label}'s id.", ge=low, le=high)
-    ]
+    description = f"The {resource.label}'s id."
+    annotation = row_id_for(resource.primary_key.type, description=description)
+    if annotation is None:
+        annotation = cast(Any, Annotated)[resource.id_type, Path(description=description)]
     return inspect.Parameter("id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
 
 
