@@ -40,7 +40,7 @@ def _document(*extensions: Any) -> dict[str, Any]:
 
 def test_operations_needing_a_caller_list_the_token_schemes_as_alternatives() -> None:
     document = _document(TokensExtension())
-    either = [{"BearerToken": []}, {"ApiKey": []}]
+    either: list[dict[str, list[str]]] = [{"BearerToken": []}, {"ApiKey": []}]
     assert document["paths"]["/me"]["get"]["security"] == either
     assert document["paths"]["/ships"]["post"]["security"] == either
     assert "security" not in document["paths"]["/public"]["get"]

@@ -73,7 +73,8 @@ class TokensExtension(Extension):
                     "type": "apiKey",
                     "in": "header",
                     "name": settings.tokens.api_keys.header_name,
-                    "description": "An API key of the account (`shipyard.auth.apikeys.create_api_key`).",
+                    "description": "An API key of the account "
+                    "(`shipyard.auth.apikeys.create_api_key`).",
                 },
             )
 
