@@ -46,6 +46,7 @@ def test_swagger_ui_renders_the_operations_offline(
     expect(operations.first).to_be_visible()
     expect(page.locator(".opblock-summary-path", has_text="/api/ships").first).to_be_visible()
     assert operations.count() >= 5
+    expect(page.get_by_role("button", name="Authorize")).to_be_visible()  # the token schemes
     screenshot(page, "api-docs-swagger")
     assert refused == []
     watched.assert_no_csp_violations()
