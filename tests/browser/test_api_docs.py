@@ -8,38 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Route, expect
-from tests.browser.watch import WatchedPage
+from playwright.sync_api import Page, expect
+from tests.browser.watch import WatchedPage, offline
 
 pytestmark = pytest.mark.browser
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-def _offline(page: Page) -> list[str]:
-    """Abort every request that leaves this machine; returns the list of those refused."""
-    refused: list[str] = []
-
-    def only_local(route: Route) -> None:
-        url = route.request.url
-        if urlsplit(url).scheme in {"data", "blob"} or urlsplit(url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            refused.append(url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    return refused
 
 
 def test_swagger_ui_renders_the_operations_offline(
     watched: WatchedPage, screenshot: Callable[[Page, str], Path]
 ) -> None:
     page = watched.page
-    refused = _offline(page)
+    refused = offline(page)
     page.goto("/docs")
 
     operations = page.locator("#swagger-ui .opblock")
@@ -54,7 +35,7 @@ def test_swagger_ui_renders_the_operations_offline(
 
 def test_swagger_ui_try_it_out_reaches_the_api(watched: WatchedPage) -> None:
     page = watched.page
-    _offline(page)
+    offline(page)
     page.goto("/docs")
     path = page.locator(".opblock-summary-path[data-path='/api/ships']")
     listing = page.locator(".opblock-get", has=path)
@@ -71,7 +52,7 @@ def test_redoc_renders_the_operations_offline(
     watched: WatchedPage, screenshot: Callable[[Page, str], Path]
 ) -> None:
     page = watched.page
-    refused = _offline(page)
+    refused = offline(page)
     page.goto("/redoc")
 
     expect(page.locator("#redoc .api-content")).to_be_visible()

@@ -15,8 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from tests.browser.test_api_docs import _offline
-from tests.browser.watch import WatchedPage
+from tests.browser.watch import WatchedPage, offline
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +39,7 @@ def test_try_it_creates_ships_with_the_token_field_and_fresh_names(
     watched: WatchedPage, api: httpx.Client, screenshot: Callable[[Page, str], Path]
 ) -> None:
     page = watched.page
-    refused = _offline(page)
+    refused = offline(page)
     page.goto("/api/cookbook")
     token = str(api.headers["Authorization"]).removeprefix("Bearer ")
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import SHIPYARD, STARTUP_TIMEOUT
-from tests.browser.test_api_docs import _offline
-from tests.browser.watch import WatchedPage
+from tests.browser.watch import WatchedPage, offline
 
 from shipyard.testing.services import free_port, running_server
 
@@ -70,7 +69,7 @@ def test_a_new_projects_api_docs_render_offline(
     fresh: WatchedPage, screenshot: Callable[[Page, str], Path]
 ) -> None:
     page = fresh.page
-    refused = _offline(page)
+    refused = offline(page)
 
     page.goto("/docs")
     expect(page.locator("#swagger-ui .opblock-summary-path[data-path='/health']")).to_be_visible()
