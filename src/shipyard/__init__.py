@@ -1,8 +1,8 @@
 """Shipyard: a batteries-included web framework built on FastAPI.
 
 The names an app uses every day are here, one import away (``from shipyard import App,
-PageRouter, render, DbSession, CurrentUser, flash, Job``); each subsystem keeps the rest
-in its own package (``shipyard.db``, ``shipyard.web``, ``shipyard.auth``,
+PageRouter, render, DbSession, RowId, CurrentUser, flash, Job``); each subsystem keeps
+the rest in its own package (``shipyard.db``, ``shipyard.web``, ``shipyard.auth``,
 ``shipyard.jobs``, ``shipyard.testing``...). Every name here means one thing: the
 database session dependency is ``DbSession``, the browser session's is ``SessionDep``.
 """
@@ -21,7 +21,7 @@ from shipyard.authz import HasPermission
 from shipyard.config import Settings
 from shipyard.core.app import AppBase, SettingsDep, get_settings
 from shipyard.core.problems import HTTPProblem, register_problem_type
-from shipyard.db import DatabaseDep, DbSession, IdMixin, Model, TimestampMixin
+from shipyard.db import DatabaseDep, DbSession, IdMixin, Model, RowId, TimestampMixin
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.jobs import Job, JobsDep
@@ -48,6 +48,7 @@ __all__ = [
     "Model",
     "OptionalIdentity",
     "PageRouter",
+    "RowId",
     "SessionDep",
     "Settings",
     "SettingsDep",

@@ -1,13 +1,14 @@
 """`shipyard.App`: :class:`~shipyard.core.app.AppBase` with the default batteries.
 
 This module only composes: it lists the extensions every app gets (database, config
-reload, web, sessions, security, rate limiting, identity, authorization, jobs) in the
-order they are set up. Everything an extension needs from the app is on ``AppBase``,
-so no extension imports this module.
+reload, web, offline API docs, sessions, security, rate limiting, identity,
+authorization, jobs) in the order they are set up. Everything an extension needs from
+the app is on ``AppBase``, so no extension imports this module.
 """
 
 from __future__ import annotations
 
+from shipyard.api.apidocs import ApiDocsExtension
 from shipyard.auth.callers import IdentityExtension
 from shipyard.authz.extension import AuthzExtension
 from shipyard.config.reload import ConfigReloadExtension
@@ -32,11 +33,13 @@ class App(AppBase):
     """
 
     def default_extensions(self) -> list[Extension]:
-        """Database, config reload, web, sessions, security, limits, identity, authz, jobs."""
+        """Database, config reload, web, API docs, sessions, security, limits, identity, authz,
+        jobs."""
         return [
             DatabaseExtension(),
             ConfigReloadExtension(),
             WebExtension(),
+            ApiDocsExtension(),
             SessionsExtension(),
             SecurityExtension(),
             RateLimitExtension(),

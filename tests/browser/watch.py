@@ -3,7 +3,8 @@
 Content-Security-Policy violations are caught twice: the ``securitypolicyviolation``
 event (an init script, which Playwright injects outside the page's CSP, reports each one
 to Python, so the record survives full page loads) and Chromium's console messages.
-Uncaught JavaScript errors are recorded too.
+Uncaught JavaScript errors are recorded too. :func:`offline` cuts a page off from every
+host but this machine, for pages that must work without network access.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import ConsoleMessage, Error, Page, Route
 
 REPORT_BINDING = "__shipyardReportCspViolation"
 
@@ -66,3 +68,22 @@ class WatchedPage:
         assert self.violations == [], self.violations
         assert self.csp_console_messages == [], self.csp_console_messages
         assert self.page_errors == [], self.page_errors
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def offline(page: Page) -> list[str]:
+    """Abort every request that leaves this machine; returns the list of those refused."""
+    refused: list[str] = []
+
+    def only_local(route: Route) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in {"data", "blob"} or urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    return refused

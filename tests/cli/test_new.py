@@ -150,7 +150,7 @@ def test_generated_project_tests_pass(blog: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 passed" in result.stdout
+    assert "5 passed" in result.stdout
 
 
 @pytest.mark.slow

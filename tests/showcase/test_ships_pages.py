@@ -14,6 +14,8 @@ import re
 import pytest
 from httpx import AsyncClient, Response
 
+from shipyard.db import count_queries
+
 HTMX = {"HX-Request": "true"}
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -238,7 +240,37 @@ async def test_details_are_a_fragment_only_for_htmx_swaps(
 
 async def test_details_of_an_unknown_ship_is_404(skipper: AsyncClient) -> None:
     assert (await skipper.get("/ships/424242")).status_code == 404
-    assert (await skipper.get("/ships/not-a-number")).status_code in {404, 422}
+
+
+IDS_THAT_CANNOT_EXIST = [
+    "9223372036854775808",  # one past SQLite's largest integer: was a 500 (overflow)
+    "99999999999999999999999",
+    "2147483648",  # past the Integer key (IdMixin) on PostgreSQL
+    "-1",
+    "0",
+    "not-a-number",
+    "1.5",
+    "1e3",
+]
+
+
+@pytest.mark.parametrize("ship_id", IDS_THAT_CANNOT_EXIST)
+async def test_ids_that_cannot_exist_are_the_404_page_before_any_query(
+    skipper: AsyncClient, ship_id: str
+) -> None:
+    token = await _token(skipper)
+    with count_queries() as queries:
+        page = await skipper.get(f"/ships/{ship_id}", headers={"Accept": "text/html"})
+        fragment = await skipper.get(f"/ships/{ship_id}", headers=HTMX)
+        deleted = await skipper.delete(f"/ships/{ship_id}", headers={**HTMX, "X-CSRF-Token": token})
+        api = await skipper.get(f"/ships/{ship_id}", headers={"Accept": "application/json"})
+
+    assert [page.status_code, fragment.status_code, deleted.status_code] == [404, 404, 404]
+    assert not [sql for sql in queries.statements if "ships" in sql]  # session and user only
+    assert "ids are whole numbers from 1 to 2147483647" in page.text  # the 404 page
+    assert "Traceback" not in page.text
+    assert api.status_code == 404
+    assert api.json()["type"].endswith("/not-found")
 
 
 async def test_home_marks_the_web_layer_available_and_links_the_demo(

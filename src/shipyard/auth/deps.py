@@ -20,7 +20,7 @@ from shipyard.auth.authenticators import resolve_identity
 from shipyard.auth.identity import Identity
 from shipyard.auth.models import User
 from shipyard.auth.redirects import login_redirect_url
-from shipyard.core.openapi import declares_problems
+from shipyard.core.openapi import declares_problems, requires_authentication
 from shipyard.db.session import DbSession
 from shipyard.web.htmx import htmx, htmx_redirect
 from shipyard.web.negotiation import wants_html
@@ -51,6 +51,7 @@ async def optional_user(request: Request, db: DbSession) -> Identity | None:
     return await resolve_identity(request, db)
 
 
+@requires_authentication
 @declares_problems(401)
 async def current_user(request: Request, db: DbSession) -> Identity:
     """The request's Identity; a login redirect, ``HX-Redirect`` or 401 otherwise."""

@@ -88,6 +88,7 @@ class AppBase(FastAPI):
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
         self.openapi_hooks: list[OperationHook] = []
+        self.openapi_security_schemes: dict[str, dict[str, Any]] = {}
         for extension in self.default_extensions():
             self.add_extension(extension)
         if current.app.plugins_autoload:
@@ -201,6 +202,14 @@ class AppBase(FastAPI):
         """Run ``hook`` on every operation of the app's OpenAPI documents."""
         if hook not in self.openapi_hooks:
             self.openapi_hooks.append(hook)
+
+    def add_security_scheme(self, name: str, scheme: Mapping[str, Any]) -> None:
+        """Declare a way to authenticate (an OpenAPI Security Scheme Object).
+
+        Operations that need a logged-in caller (``current_user`` and what builds on it)
+        list every declared scheme as alternatives in their ``security``.
+        """
+        self.openapi_security_schemes[name] = dict(scheme)
 
     def openapi(self) -> dict[str, Any]:
         """FastAPI's document, with the problems and media types of each operation.

@@ -15,7 +15,13 @@ document:
 - nothing is added for apps that answer errors in FastAPI's format (``api.error_format =
   "fastapi"``), except by hooks that are not about problems;
 - the 422 is documented as the ``validation`` problem when ``api.error_format`` is
-  ``"problem"`` (FastAPI's ``HTTPValidationError`` schemas go when nothing uses them).
+  ``"problem"`` (FastAPI's ``HTTPValidationError`` schemas go when nothing uses them);
+- an operation whose dependency tree holds a dependency marked
+  :func:`requires_authentication` (``current_user``) gets a ``security`` requirement
+  listing every scheme of ``app.add_security_scheme`` as alternatives (the token
+  extension adds the bearer token and the API key), and the document the
+  ``components.securitySchemes`` its operations name, so Swagger UI's "Authorize" and
+  the cookbook's credential fields know how to send them.
 
 Problem responses refer to ``#/components/schemas/Problem`` (and ``ValidationProblem``),
 added to the document when used.
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
     from fastapi.dependencies.models import Dependant
 
 PROBLEMS_ATTRIBUTE = "__shipyard_problems__"
+AUTHENTICATION_ATTRIBUTE = "__shipyard_requires_authentication__"
 PROBLEM_REF = "#/components/schemas/Problem"
 VALIDATION_REF = "#/components/schemas/ValidationProblem"
 CallableT = TypeVar("CallableT", bound=Callable[..., Any])
@@ -112,6 +119,12 @@ def declares_problems(*statuses: int) -> Callable[[CallableT], CallableT]:
     return mark
 
 
+def requires_authentication(call: CallableT) -> CallableT:
+    """Decorator: a dependency that answers 401 unless the caller authenticated."""
+    setattr(call, AUTHENTICATION_ATTRIBUTE, True)
+    return call
+
+
 def problem_response(status: int, description: str | None = None) -> dict[str, Any]:
     """The OpenAPI response object of a problem answer with ``status``."""
     ref = VALIDATION_REF if status == 422 else PROBLEM_REF
@@ -174,6 +187,20 @@ def declared_problems(context: RouteContext) -> set[int]:
     return statuses
 
 
+def needs_authentication(context: RouteContext) -> bool:
+    """True when a dependency of the operation is marked :func:`requires_authentication`."""
+    return any(
+        getattr(call, AUTHENTICATION_ATTRIBUTE, False)
+        for call in _dependant_calls(getattr(context, "dependant", None))
+    )
+
+
+def security_schemes(app: FastAPI) -> dict[str, dict[str, Any]]:
+    """The app's schemes (``app.add_security_scheme``), by name; empty for other apps."""
+    schemes: dict[str, dict[str, Any]] = getattr(app, "openapi_security_schemes", {})
+    return schemes
+
+
 def _operations(
     app: FastAPI, document: dict[str, Any], routes: Sequence[Any], version: str | None
 ) -> Iterator[Operation]:
@@ -212,6 +239,12 @@ def _declared(operation: Operation) -> None:
         operation.responses["422"] = problem_response(422)
 
 
+def _secured(operation: Operation) -> None:
+    schemes = security_schemes(operation.app)
+    if schemes and "security" not in operation.document and needs_authentication(operation.context):
+        operation.document["security"] = [{name: []} for name in schemes]
+
+
 def document_operations(
     app: FastAPI,
     document: dict[str, Any],
@@ -225,17 +258,39 @@ def document_operations(
     Runs the app's hooks (``app.add_openapi_hook``), then any of ``hooks`` not among them.
     """
     own: list[OperationHook] = list(getattr(app, "openapi_hooks", ()))
-    every = [_declared, *own, *(hook for hook in hooks if hook not in own)]
+    every = [_declared, _secured, *own, *(hook for hook in hooks if hook not in own)]
     for operation in _operations(app, document, routes, version):
         for hook in every:
             hook(operation)
-    _add_components(document)
+    _add_components(document, security_schemes(app))
     return document
 
 
-def _add_components(document: dict[str, Any]) -> None:
-    """Add the problem schemas the document refers to; drop FastAPI's unused 422 ones."""
-    schemas: dict[str, Any] = document.setdefault("components", {}).setdefault("schemas", {})
+def _named_schemes(paths: Any) -> set[str]:
+    return {
+        str(name)
+        for item in paths.values()
+        if isinstance(item, dict)
+        for operation in item.values()
+        if isinstance(operation, dict)
+        for requirement in operation.get("security", ())
+        if isinstance(requirement, dict)
+        for name in requirement
+    }
+
+
+def _add_components(document: dict[str, Any], schemes: dict[str, dict[str, Any]]) -> None:
+    """Add the problem schemas and security schemes the document refers to.
+
+    FastAPI's 422 schemas go when nothing uses them.
+    """
+    components: dict[str, Any] = document.setdefault("components", {})
+    named = _named_schemes(document.get("paths", {}))
+    if named & set(schemes):
+        declared: dict[str, Any] = components.setdefault("securitySchemes", {})
+        for name in (name for name in schemes if name in named):
+            declared.setdefault(name, schemes[name])
+    schemas: dict[str, Any] = components.setdefault("schemas", {})
     text = json.dumps(document.get("paths", {}))
     if VALIDATION_REF in text:
         schemas.setdefault("ValidationProblem", VALIDATION_SCHEMA)

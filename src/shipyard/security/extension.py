@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from shipyard.core.checks import Finding
 from shipyard.extension import Extension
 from shipyard.security.csrf_middleware import CsrfMiddleware
-from shipyard.security.headers import SecurityHeadersMiddleware, relax_for_api_docs
+from shipyard.security.headers import SecurityHeadersMiddleware
 from shipyard.security.hosts_middleware import AllowedHostsMiddleware
 from shipyard.security.templating import register_security_globals
 
@@ -47,7 +47,6 @@ class SecurityExtension(Extension):
                 max_age=cors.max_age,
             )
         app.use_middleware("csrf", CsrfMiddleware)
-        relax_for_api_docs(app)
         register_security_globals(app)
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:

@@ -22,15 +22,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from fastapi.routing import iter_route_contexts
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.config.derived import PerSettings
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
-
     from shipyard.config.models import Settings
 
 NONCE_KEY = "csp_nonce"
@@ -109,26 +106,6 @@ def security_headers(
         return endpoint
 
     return decorate
-
-
-API_DOCS_CSP = HeaderOverrides(
-    csp={
-        "script-src": "'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-        "style-src": "'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-        "img-src": "'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-        "worker-src": "'self' blob:",
-    }
-)
-"""FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from jsDelivr and run inline
-scripts without a nonce; only those pages get this relaxed policy."""
-
-
-def relax_for_api_docs(app: FastAPI) -> None:
-    """Give FastAPI's interactive API documentation pages the CSP they need to work."""
-    docs_paths = {app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url} - {None}
-    for route in iter_route_contexts(app.routes):
-        if route.path in docs_paths and route.endpoint is not None:
-            setattr(route.endpoint, OVERRIDE_ATTRIBUTE, API_DOCS_CSP)
 
 
 def override_security_headers(

@@ -159,12 +159,27 @@ async def test_deleting_a_row_still_referenced_is_a_409(
 
 
 @pytest.mark.parametrize(
-    "path", ["/vessels/abc", "/vessels/2147483648", "/vessels/-2147483649", "/vessels/1.5"]
+    "path",
+    [
+        "/vessels/abc",
+        "/vessels/2147483648",  # past the Integer key's bound (2**31 - 1)
+        "/vessels/9223372036854775808",  # past any integer column
+        "/vessels/-2147483649",
+        "/vessels/-1",
+        "/vessels/0",
+        "/vessels/1.5",
+        "/vessels/+7",
+        "/vessels/%D9%A3",  # an Arabic-Indic digit three: not an ASCII id
+    ],
 )
-async def test_ids_that_cannot_exist_are_422_not_500(client: httpx.AsyncClient, path: str) -> None:
+async def test_ids_that_cannot_exist_are_404_before_any_query(
+    client: httpx.AsyncClient, path: str
+) -> None:
     for method in ("GET", "PATCH", "DELETE"):
-        response = await client.request(method, path, json={})
-        assert_problem(response, 422, "validation")
+        async with assert_max_queries(0):
+            response = await client.request(method, path, json={"name": "x"}, headers=CAPTAIN)
+        body = assert_problem(response, 404, "not-found")
+        assert "ids are whole numbers from 1 to 2147483647" in str(body["detail"])
 
 
 @pytest.mark.parametrize(

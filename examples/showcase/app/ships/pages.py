@@ -14,8 +14,10 @@ Anyone can look; adding and deleting need the permissions the JSON API needs
 (``ships:create``, ``ships:delete``; ``app/ships/permissions.py``). Anonymous: an htmx
 request gets ``HX-Redirect`` to the login page, a browser a 303 there with ``next``.
 Logged in without the permission: 403, the error page for a browser, the error fragment
-in the flash area for htmx. Every page resolves the optional identity, so the template
-shows the form and the delete buttons only to users who may use them (``can()``).
+in the flash area for htmx. Ship ids in URLs are row ids (``RowId``): ``/ships/abc``,
+``/ships/0`` or ``/ships/9223372036854775808`` are a 404 before any query. Every page
+resolves the optional identity, so the template shows the form and the delete buttons
+only to users who may use them (``can()``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
+from shipyard import RowId
 from shipyard.auth import optional_user
 from shipyard.db import DbSession
 from shipyard.forms import FormResult, form_response
@@ -89,7 +92,7 @@ async def create_ship(request: Request, form: ShipFormDep, session: DbSession) -
 
 
 @pages.get("/{ship_id}", name="ship_detail")
-async def ship_detail(request: Request, ship_id: int, session: DbSession) -> Response:
+async def ship_detail(request: Request, ship_id: RowId, session: DbSession) -> Response:
     """One ship's details: the fragment for htmx swaps, the whole page otherwise."""
     ship = await _ship_or_404(session, ship_id)
     context = {**await _context(session, ship), "form": FormResult.blank(ShipForm)}
@@ -97,7 +100,7 @@ async def ship_detail(request: Request, ship_id: int, session: DbSession) -> Res
 
 
 @pages.delete("/{ship_id}", name="delete_ship", dependencies=REQUIRED["delete"])
-async def delete_ship(request: Request, ship_id: int, session: DbSession) -> Response:
+async def delete_ship(request: Request, ship_id: RowId, session: DbSession) -> Response:
     """Remove a ship: an empty body (the row goes), the counter and flash out of band."""
     ship = await _ship_or_404(session, ship_id)
     await session.delete(ship)

@@ -7,16 +7,20 @@
 The page (``cookbook/index.html``, extending ``layouts/base.html``) is rendered from the
 app's OpenAPI document on each request, so it always matches the routes. Its script and
 stylesheet are framework static files (``shipyard/cookbook/``); nothing is loaded from
-another site and the script carries the CSP nonce.
+another site and the script carries the CSP nonce. Descriptions are rendered from
+CommonMark with raw HTML off (:mod:`.markdown`); unique body fields get fresh values on
+each load (:func:`~shipyard.api.cookbook.page.fresh_value`).
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from shipyard.api.cookbook.markdown import render_markdown
 from shipyard.api.cookbook.operations import read_document
 from shipyard.api.cookbook.page import LANGUAGES, build_page
 from shipyard.api.cookbook.sources import api_documents, base_url_for, try_root
@@ -70,6 +74,7 @@ class CookbookExtension(Extension):
             accept=chosen.accept,
             versions=[source.version for source in sources if source.version],
             version=chosen.version,
+            fresh=secrets.token_hex(3),
         )
         context = {
             "page": page,
@@ -77,5 +82,6 @@ class CookbookExtension(Extension):
             "title": self.title or f"{document.title} cookbook",
             "try_root": try_root(request, chosen.openapi),
             "cookbook_path": self.path,
+            "markdown": render_markdown,
         }
         return render(request, TEMPLATE, context)

@@ -6,13 +6,15 @@
 :class:`RequestExample` the snippets show: required parameters plus optional ones that
 state an example, the request body, the credentials the operation's first security
 requirement asks for (as placeholders) and the version ``Accept`` header if any.
+Fields an operation names in ``x-shipyard-unique`` (the API resources name their unique
+columns) are :attr:`Operation.unique`: the page gives them fresh values.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +40,15 @@ class SecurityScheme:
     """``header``, ``query`` or ``cookie``."""
     placeholder: str
     description: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the credential field is called on the page."""
+        if self.kind == "bearer":
+            return "Bearer token"
+        if self.kind == "basic":
+            return "Username and password"
+        return f"API key ({self.location} {self.name})"
 
     def credential(self) -> tuple[str, str]:
         """(name, value) of the credential with the placeholder filled in."""
@@ -101,6 +112,8 @@ class Operation:
     """The schemes of the first security requirement: what the example request sends."""
     accepted: tuple[SecurityScheme, ...] = ()
     """Every scheme any requirement names (the try-it form sends those filled in)."""
+    unique: Mapping[str, int | None] = field(default_factory=dict)
+    """Body fields that must not exist yet (``x-shipyard-unique``) and their ``maxLength``."""
 
     @property
     def anchor(self) -> str:
@@ -210,11 +223,16 @@ def _body(spec: Mapping[str, Any], components: Mapping[str, Any]) -> Body | None
     return Body(media_type, value, files)
 
 
-def _file_fields(schema: Mapping[str, Any], components: Mapping[str, Any]) -> tuple[str, ...]:
+def _properties(schema: Mapping[str, Any], components: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The properties of an object schema, following one ``#/components/schemas`` ref."""
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
         schema = _mapping(_mapping(components.get("schemas")).get(ref.rsplit("/", 1)[1]))
-    properties = _mapping(schema.get("properties"))
+    return _mapping(schema.get("properties"))
+
+
+def _file_fields(schema: Mapping[str, Any], components: Mapping[str, Any]) -> tuple[str, ...]:
+    properties = _properties(schema, components)
     return tuple(
         str(name)
         for name, prop in properties.items()
@@ -261,6 +279,7 @@ def _operation(
     request_body = spec.get("requestBody")
     body = _body(request_body, components) if isinstance(request_body, Mapping) else None
     security, accepted = _security(spec.get("security", document.get("security")), schemes)
+    unique = _unique(spec, request_body, components) if body is not None else {}
     return Operation(
         method=method,
         path=path,
@@ -274,7 +293,25 @@ def _operation(
         body_required=bool(isinstance(request_body, Mapping) and request_body.get("required")),
         security=security,
         accepted=accepted,
+        unique=unique,
     )
+
+
+def _unique(
+    spec: Mapping[str, Any], request_body: Any, components: Mapping[str, Any]
+) -> dict[str, int | None]:
+    """The ``x-shipyard-unique`` fields of the JSON body, with their ``maxLength``."""
+    names = [str(name) for name in _list(spec.get("x-shipyard-unique"))]
+    if not names:
+        return {}
+    content = _mapping(_mapping(request_body).get("content"))
+    schema = _mapping(_mapping(content.get("application/json")).get("schema"))
+    properties = _properties(schema, components)
+    limits: dict[str, int | None] = {}
+    for name in names:
+        limit = _mapping(properties.get(name)).get("maxLength")
+        limits[name] = limit if isinstance(limit, int) and not isinstance(limit, bool) else None
+    return limits
 
 
 def read_document(document: Mapping[str, Any]) -> Document:

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import Select, UniqueConstraint, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.interfaces import ORMOption
@@ -82,6 +82,29 @@ class Resource(Generic[ModelT, OutT, CreateT, UpdateT]):
         self.primary_key = primary_key[0]
         self.id_key: str = inspect(model).get_property_by_column(self.primary_key).key
         """The primary key's attribute name (``"id"``)."""
+
+    @property
+    def unique_fields(self) -> list[str]:
+        """Attributes of single-column unique constraints (``unique=True``, unique indexes).
+
+        The create and update operations name those of their body in the OpenAPI document
+        (``x-shipyard-unique``), so the API cookbook's "try it" sends fresh values.
+        """
+        mapper = inspect(self.model)
+        table = mapper.local_table
+        singles: list[Any] = [column for column in table.columns if column.unique]
+        for constraint in getattr(table, "constraints", ()):
+            if isinstance(constraint, UniqueConstraint) and len(constraint.columns) == 1:
+                singles.extend(constraint.columns)
+        for index in getattr(table, "indexes", ()):
+            if index.unique and len(index.columns) == 1:
+                singles.extend(index.columns)
+        names = []
+        for column in singles:
+            key = mapper.get_property_by_column(column).key
+            if key not in names and column is not self.primary_key:
+                names.append(key)
+        return names
 
     @property
     def id_type(self) -> type[Any]:

@@ -11,8 +11,11 @@
 ``operations`` picks a subset, ``dependencies_for`` adds dependencies to some
 (``{"create": [Depends(HasPermission("ships:create"))]}``) and ``versions`` puts the
 routes on a :class:`~shipyard.api.versioning.VersionedRouter` serving those API versions.
-Error responses are documented as ``application/problem+json``; the ``{id}`` parameter is
-bounded to what the primary key column can hold, so out-of-range ids are a 422, not a 500.
+Create and update name the body fields held unique by the table in
+``x-shipyard-unique`` (the cookbook's "try it" then sends fresh values for them).
+Error responses are documented as ``application/problem+json``; an integer ``{id}`` is a
+row id (:mod:`shipyard.db.ids`) bounded to what the primary key column can hold, so ids
+that cannot exist (out of range, negative, not a number) are a 404 before any query.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.params import Depends as DependsParam
-from sqlalchemy import BigInteger, Integer, SmallInteger
 from starlette.responses import JSONResponse
 
 from shipyard.api.pagination import Page
@@ -34,16 +36,17 @@ from shipyard.api.versioning import VersionedRouter
 from shipyard.api.versioning import versions as serve_versions
 from shipyard.core.openapi import problem_response
 from shipyard.db import DbSession
+from shipyard.db.ids import row_id_for
 from shipyard.errors import ShipyardError
 
 if TYPE_CHECKING:
     from shipyard.api.resource.crud import Resource
 
+UNIQUE_EXTENSION = "x-shipyard-unique"
+"""OpenAPI extension of an operation: body fields whose values must not exist yet."""
 CrudOperation = Literal["list", "get", "create", "update", "delete"]
 OPERATIONS: tuple[CrudOperation, ...] = get_args(CrudOperation)
 DependenciesFor = Mapping[CrudOperation, Sequence[DependsParam]]
-
-_INT_BOUNDS = ((SmallInteger, 2**15), (BigInteger, 2**63), (Integer, 2**31))
 
 
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -51,16 +54,17 @@ def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _id_parameter(resource: Resource[Any, Any, Any, Any]) -> inspect.Parameter:
-    column_type = resource.primary_key.type
-    low = high = None
-    for kind, limit in _INT_BOUNDS:
-        if isinstance(column_type, kind):
-            low, high = -limit, limit - 1
-            break
-    annotation = cast(Any, Annotated)[
-        resource.id_type, Path(description=f"The {resource.label}'s id.", ge=low, le=high)
-    ]
+    description = f"The {resource.label}'s id."
+    annotation = row_id_for(resource.primary_key.type, description=description)
+    if annotation is None:
+        annotation = cast(Any, Annotated)[resource.id_type, Path(description=description)]
     return inspect.Parameter("id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=annotation)
+
+
+def _unique_extra(unique: Sequence[str], schema: type[Any]) -> dict[str, Any] | None:
+    """``x-shipyard-unique``: the body fields a unique constraint holds (cookbook "try it")."""
+    fields = [name for name in unique if name in getattr(schema, "model_fields", {})]
+    return {UNIQUE_EXTENSION: fields} if fields else None
 
 
 def _with_signature(endpoint: Callable[..., Any], *parameters: inspect.Parameter) -> None:
@@ -100,6 +104,7 @@ def build_router(
     )
     suffix = "_v" + "_".join(versions) if versions else ""
     out, label = resource.schema_out, resource.label
+    unique = resource.unique_fields
     id_param = _id_parameter(resource)
     session_param = _param("session", DbSession)
 
@@ -174,6 +179,7 @@ def build_router(
         status_code=201,
         summary=f"Create a {label}",
         responses=_problems(409, 422),
+        openapi_extra=_unique_extra(unique, resource.schema_create),
     )
 
     async def update_item(id: Any, body: Any, session: Any) -> Any:
@@ -193,6 +199,7 @@ def build_router(
         response_model=out,
         summary=f"Change a {label}",
         responses=_problems(404, 409, 422),
+        openapi_extra=_unique_extra(unique, resource.schema_update),
     )
 
     async def delete_item(id: Any, session: Any) -> Response:

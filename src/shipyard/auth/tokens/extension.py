@@ -3,7 +3,9 @@
 ``App(extensions=[TokensExtension(prefix="/auth/token")])`` mounts the issue / refresh /
 revoke endpoints under ``prefix`` (``prefix=None``: no endpoints, tokens issued from
 code), registers the bearer-JWT and ``X-API-Key`` authenticators (``api_keys=False``
-leaves the latter out), checks the signing keys at construction (a bad key fails at
+leaves the latter out), declares both as OpenAPI security schemes (``BearerToken``,
+``ApiKey``: the API docs and the cookbook then offer fields for them on the operations
+that need a caller), checks the signing keys at construction (a bad key fails at
 start, naming it) and, at start-up, publishes the :class:`TokenService` as
 the app's ``TOKENS`` service (unless a test provided one first).
 """
@@ -47,6 +49,17 @@ class TokensExtension(Extension):
         if self.prefix is not None:
             app.include_router(token_router, prefix=self.prefix.rstrip("/"))
         register_authenticator(app, jwt_authenticator, priority=PRIORITY_JWT)
+        where = f"`POST {self.prefix.rstrip('/')}`" if self.prefix is not None else "the app"
+        app.add_security_scheme(
+            "BearerToken",
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": f"An access token from {where}, sent as "
+                "`Authorization: Bearer <token>`.",
+            },
+        )
 
         async def revoke(db: AsyncSession, user_id: int) -> None:
             await revoke_user_tokens(db, user_id, app=app)
@@ -54,6 +67,16 @@ class TokensExtension(Extension):
         on_credentials_revoked(app, revoke)
         if self.api_keys:
             register_authenticator(app, api_key_authenticator, priority=PRIORITY_API_KEY)
+            app.add_security_scheme(
+                "ApiKey",
+                {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": settings.tokens.api_keys.header_name,
+                    "description": "An API key of the account "
+                    "(`shipyard.auth.apikeys.create_api_key`).",
+                },
+            )
 
     async def startup(self, app: AppBase) -> None:
         if TOKENS.find(app) is not None:

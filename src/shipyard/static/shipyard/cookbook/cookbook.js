@@ -3,7 +3,9 @@
  * Our own code (no dependency), written for a strict CSP: loaded from 'self' with the
  * page's nonce, no eval, no inline handlers, no HTML injection (text only: textContent).
  * Requests go to this site only (the try root is a path), with the credentials typed in
- * the "Credentials" panel and the CSRF header from the layout's hx-headers. */
+ * the "Credentials" panel and the CSRF header from the layout's hx-headers. Body fields
+ * that must be unique (the textarea's data-unique) get a new value on each try, unless
+ * the reader typed their own: same rule as shipyard.api.cookbook.page.fresh_value. */
 (function () {
   "use strict";
 
@@ -50,6 +52,42 @@
     });
   }
 
+  function suffix() {
+    var bytes = new Uint8Array(3);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function freshValue(value, sfx, max) {
+    var at = value.indexOf("@");
+    if (at >= 0) { return value.slice(0, at) + "+" + sfx + value.slice(at); }
+    var joint = (value.indexOf(" ") >= 0 || /^[A-Z]/.test(value)) ? " " : "-";
+    var room = max ? Math.max(max - sfx.length - 1, 0) : value.length;
+    return room ? value.slice(0, room) + joint + sfx : sfx.slice(0, max);
+  }
+
+  function freshen(textarea) {
+    var unique = textarea.getAttribute("data-unique");
+    if (!unique) { return; }
+    var fields = JSON.parse(unique);
+    var body;
+    try { body = JSON.parse(textarea.value); } catch (error) { return; }
+    if (!body || typeof body !== "object") { return; }
+    var changed = false;
+    var sfx = suffix();
+    Object.keys(fields).forEach(function (name) {
+      var field = fields[name];
+      if (body[name] === field.base || body[name] === field.shown) {
+        field.shown = body[name] = freshValue(field.base, sfx, field.max);
+        changed = true;
+      }
+    });
+    if (changed) {
+      textarea.value = JSON.stringify(body, null, 2);
+      textarea.setAttribute("data-unique", JSON.stringify(fields));
+    }
+  }
+
   function buildRequest(form) {
     var path = form.getAttribute("data-path");
     var query = new URLSearchParams();
@@ -76,6 +114,8 @@
     var method = form.getAttribute("data-method");
     var init = { method: method, headers: headers, credentials: "same-origin" };
     var textarea = form.querySelector("textarea[data-in='body']");
+    if (textarea && form.getAttribute("data-tried")) { freshen(textarea); }
+    form.setAttribute("data-tried", "true");
     if (multipart) {
       init.body = multipart;
     } else if (textarea && textarea.value !== "") {
