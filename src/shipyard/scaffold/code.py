@@ -50,8 +50,9 @@ COLUMN_TYPES = {
 ON_DELETE_SQL = {"cascade": "CASCADE", "restrict": "RESTRICT", "set-null": "SET NULL"}
 SORTABLE = frozenset(
     {"string", "integer", "bigint", "float", "double", "decimal", "date", "datetime"}
-    | {"timestamp", "time", "email", "url", "enum", "boolean", "references"}
+    | {"timestamp", "email", "url", "enum", "boolean", "references"}
 )
+FILTERABLE = SORTABLE | {"text", "uuid"}
 SEARCHABLE = frozenset({"string", "text", "email", "url"})
 OUT_OF_FORMS = frozenset({"json", "array"})
 
@@ -199,7 +200,8 @@ class FieldCode:
     def has_default(self) -> bool:
         """Whether the form and create schema may leave the field out."""
         spec = self.spec
-        return spec.optional or spec.default is not None or spec.kind == "boolean"
+        defaulted = spec.kind in ("boolean", "json", "array")
+        return spec.optional or spec.default is not None or defaulted
 
     @property
     def in_form(self) -> bool:
@@ -209,6 +211,10 @@ class FieldCode:
     @property
     def sortable(self) -> bool:
         return self.kind in SORTABLE
+
+    @property
+    def filterable(self) -> bool:
+        return self.kind in FILTERABLE
 
     @property
     def searchable(self) -> bool:

@@ -156,6 +156,7 @@ class ResourceGenerator:
             "targets": list(targets.values()),
             "enums": [field for field in fields if field.kind == "enum"],
             "sortable": [field for field in fields if field.sortable],
+            "filterable": [field for field in fields if field.filterable],
             "searchable": [field for field in fields if field.searchable],
             "required": [field for field in fields if not field.has_default],
             "required_columns": [field for field in fields if not field.spec.optional],
