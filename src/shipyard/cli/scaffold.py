@@ -3,7 +3,7 @@
 ``scaffold crud Post title:string body:text`` writes the feature package, templates,
 factory, tests and migration and registers the routers; ``--dry-run`` shows the files and
 the diff of each edit instead. ``destroy crud Post`` removes the generated files that are
-unchanged and undoes the registration (the migration stays: downgrade it first).
+unchanged, undoes the registration and removes the migration when nothing builds on it.
 """
 
 from __future__ import annotations
@@ -105,9 +105,11 @@ def _generate(
 
 def _write_migration(root: Path, message: str) -> None:
     """Autogenerate the revision against a scratch SQLite database at the current head."""
+    versions = root / "migrations" / "versions"
     if not (root / "migrations" / "env.py").is_file():
         _say("  no migrations/ folder: skipping the migration (create it with shipyard db init)")
         return
+    before = set(versions.glob("*.py"))
     with tempfile.TemporaryDirectory(prefix="shipyard-scaffold-") as scratch:
         environment = {
             **os.environ,
@@ -129,18 +131,37 @@ def _write_migration(root: Path, message: str) -> None:
                         hint="fix the model, then run "
                         f'shipyard db revision --autogenerate -m "{message}"',
                     )
-    _say(f"  create migration ({message})")
+    written = sorted(set(versions.glob("*.py")) - before)
+    if not written:
+        _say("  same   migrations (the models match them already)")
+    for path in written:
+        _say(f"  create {path.relative_to(root)}")
 
 
 def _remove(kind: Kind, model: str, directory: Path, plural: str | None, fields: list[str]) -> None:
     root = directory.resolve()
     generator = ResourceGenerator(root, model, fields, plural=plural)
+    generator.refuse_if_referenced()
     plan: Plan = generator.plan(kind, remove=True)
     _say(f"destroying {kind} {model} in {root}")
     plan.destroy(_say)
-    _say(
-        "the migration stays: `shipyard db downgrade` it and delete its file if it was never shared"
-    )
+    _remove_migration(root, generator.names.plural)
+
+
+def _remove_migration(root: Path, plural: str) -> None:
+    """Remove ``create <plural>``'s migration when no later revision builds on it."""
+    versions = root / "migrations" / "versions"
+    scripts = {path: path.read_text(encoding="utf-8") for path in sorted(versions.glob("*.py"))}
+    for path, text in scripts.items():
+        if not path.name.endswith(f"_create_{plural}.py"):
+            continue
+        revision = path.name.split("_")[1]
+        if any(revision in other for other_path, other in scripts.items() if other_path != path):
+            _say(f"  keep   {path.relative_to(root)} (later migrations build on it)")
+            continue
+        del text
+        path.unlink()
+        _say(f"  remove {path.relative_to(root)} (downgrade databases that applied it first)")
 
 
 @scaffold.command(

@@ -138,6 +138,17 @@ class ResourceGenerator:
             )
         return FieldCode(spec, self.names.model, target)
 
+    def refuse_if_referenced(self) -> None:
+        """Refuse to destroy a model other models still reference (destroy those first)."""
+        foreign_key = f'ForeignKey("{self.names.plural}.id"'
+        own = self.root / "app" / self.names.plural / "models.py"
+        for path in sorted((self.root / "app").glob("*/models.py")):
+            if path != own and foreign_key in path.read_text(encoding="utf-8"):
+                raise ShipyardError(
+                    f"app/{path.parent.name}/models.py references {self.names.model}",
+                    hint=f"destroy {path.parent.name} first, or remove its reference by hand",
+                )
+
     def context(self) -> dict[str, Any]:
         """The values every template sees."""
         names: ResourceNames = self.names
