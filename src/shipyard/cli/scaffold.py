@@ -23,7 +23,7 @@ from shipyard.cli.errors import handle_errors
 from shipyard.errors import ShipyardError
 from shipyard.scaffold.fields import KINDS, MODIFIERS
 from shipyard.scaffold.plan import Plan
-from shipyard.scaffold.resources import Kind, ResourceGenerator
+from shipyard.scaffold.resources import Kind, ResourceGenerator, job_plan, page_plan
 
 FIELDS_HELP = (
     f"Fields as name:type[:argument...][:modifier...]. Types: {', '.join(KINDS)}. "
@@ -275,3 +275,70 @@ def destroy_model(
 ) -> None:
     """Remove a scaffolded model (files unchanged since, and its registration)."""
     _remove("model", model, directory, plural, fields or [])
+
+
+NameArgument = Annotated[str, typer.Argument(help="The class or page name in CamelCase.")]
+JobFieldsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="The job's arguments as name:type[:optional][:default=<value>] "
+        "(string, text, integer, bigint, boolean, float, double).",
+        show_default=False,
+    ),
+]
+
+
+def _write_plan(plan: Plan, title: str, *, dry_run: bool, force: bool) -> None:
+    if dry_run:
+        _say(f"{title} would change {len(plan.changes)} files:")
+        plan.describe(_say)
+        return
+    _say(f"{title} in {plan.root}")
+    plan.apply(force=force, report=_say)
+
+
+@scaffold.command("job", epilog="Example: shipyard scaffold job SendDigest user_id:integer")
+@handle_errors
+def job(
+    name: NameArgument,
+    fields: JobFieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """A typed background job in app/jobs.py and a test that runs it."""
+    plan = job_plan(directory.resolve(), name, fields or [])
+    _write_plan(plan, f"shipyard scaffold job {name}", dry_run=dry_run, force=force)
+
+
+@scaffold.command("page", epilog="Example: shipyard scaffold page About")
+@handle_errors
+def page(
+    name: NameArgument,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """A page in the app's layout (route, template, test and a navigation link)."""
+    plan = page_plan(directory.resolve(), name)
+    _write_plan(plan, f"shipyard scaffold page {name}", dry_run=dry_run, force=force)
+
+
+@destroy.command("job", epilog="Example: shipyard destroy job SendDigest user_id:integer")
+@handle_errors
+def destroy_job(
+    name: NameArgument, fields: JobFieldsArgument = None, directory: DirectoryOption = Path()
+) -> None:
+    """Remove a scaffolded job: its class in app/jobs.py and its test (if unchanged)."""
+    plan = job_plan(directory.resolve(), name, fields or [], remove=True)
+    _say(f"destroying job {name} in {plan.root}")
+    plan.destroy(_say)
+
+
+@destroy.command("page", epilog="Example: shipyard destroy page About")
+@handle_errors
+def destroy_page(name: NameArgument, directory: DirectoryOption = Path()) -> None:
+    """Remove a scaffolded page: its files (if unchanged), route and navigation link."""
+    plan = page_plan(directory.resolve(), name, remove=True)
+    _say(f"destroying page {name} in {plan.root}")
+    plan.destroy(_say)

@@ -119,3 +119,16 @@ def class_method(text: str, method: str, body: str, *, remove: bool = False) -> 
         start -= 1
     del lines[start:end]
     return "".join(lines)
+
+
+def top_level_class(text: str, name: str, body: str, *, remove: bool = False) -> str:
+    """Add (or remove) ``body``, the class called ``name``, at the end of the module."""
+    marker = f"\nclass {name}("
+    start = text.find(marker)
+    if not remove:
+        return text if start >= 0 else text.rstrip("\n") + "\n" + body
+    if start < 0:
+        return text
+    following = re.search(r"^\S", text[start + len(marker) :], re.MULTILINE)
+    end = start + len(marker) + following.start() if following else len(text)
+    return text[:start].rstrip("\n") + "\n" + ("\n\n" + text[end:] if following else "")

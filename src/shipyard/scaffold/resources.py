@@ -21,7 +21,7 @@ from shipyard.errors import ShipyardError
 from shipyard.scaffold import edits
 from shipyard.scaffold.code import FieldCode, Target, snake_words
 from shipyard.scaffold.fields import FieldSpec, parse_fields
-from shipyard.scaffold.names import ResourceNames, resource_names
+from shipyard.scaffold.names import ResourceNames, resource_names, snake_case
 from shipyard.scaffold.plan import Plan
 
 TEMPLATES = Path(__file__).parent / "resource"
@@ -289,3 +289,55 @@ def _check_project(root: Path) -> None:
             f"{root} does not look like a Shipyard project ({', '.join(missing)} missing)",
             hint="run this in a project made by `shipyard new`, or pass --directory",
         )
+
+
+JOB_ARGUMENT_KINDS = ("string", "text", "integer", "bigint", "boolean", "float", "double")
+JOBS = "app/jobs.py"
+
+
+def job_plan(root: Path, name: str, specs: list[str], *, remove: bool = False) -> Plan:
+    """``scaffold job SendDigest``: the job class in ``app/jobs.py`` and its test."""
+    _check_project(root)
+    names = resource_names(name, plural=f"{snake_case(name)}_jobs")
+    fields = [FieldCode(spec, name) for spec in parse_fields(specs)]
+    for field in fields:
+        if field.kind not in JOB_ARGUMENT_KINDS:
+            raise ShipyardError(
+                f"job argument {field.spec.spec!r}: jobs take plain JSON values",
+                hint=f"types for job arguments: {', '.join(JOB_ARGUMENT_KINDS)}",
+            )
+    module = snake_case(name)
+    env = _environment()
+    context = {"name": names.model, "module": module, "title": snake_words(name).capitalize()}
+    context["fields"] = fields
+    plan = Plan(root)
+    test = env.get_template("job/test_job.py.jinja").render(context)
+    plan.create(f"tests/test_{module}.py", test)
+    job = env.get_template("job/job.py.jinja").render(context)
+    plan.edit(JOBS, lambda text: edits.top_level_class(text, name, job, remove=remove))
+    return plan
+
+
+def page_plan(root: Path, name: str, *, remove: bool = False) -> Plan:
+    """``scaffold page About``: ``/about``, its template, a test, its route and a nav link."""
+    _check_project(root)
+    names = resource_names(name, plural=f"{snake_case(name)}_pages")
+    module = snake_case(names.model)
+    context = {
+        "name": names.model,
+        "module": module,
+        "title": snake_words(name).capitalize(),
+        "url": "/" + module.replace("_", "-"),
+    }
+    env = _environment()
+    plan = Plan(root)
+    plan.create(f"app/{module}.py", env.get_template("page/page.py.jinja").render(context))
+    plan.create(f"app/templates/{module}.html", env.get_template("page/page.html").render(context))
+    test = env.get_template("page/test_page.py.jinja").render(context)
+    plan.create(f"tests/test_{module}.py", test)
+    route = f"app.include_router({module}_page.pages)"
+    page_import = f"from app import {module} as {module}_page"
+    plan.edit(ROUTES, lambda text: _register(text, page_import, route, remove=remove))
+    link = f"<a href=\"{{{{ url_for('{module}') }}}}\">{context['title']}</a>"
+    plan.edit(LAYOUT, lambda text: edits.nav_link(text, link, remove=remove))
+    return plan
