@@ -129,6 +129,7 @@ def top_level_class(text: str, name: str, body: str, *, remove: bool = False) ->
         return text if start >= 0 else text.rstrip("\n") + "\n" + body
     if start < 0:
         return text
-    following = re.search(r"^\S", text[start + len(marker) :], re.MULTILINE)
-    end = start + len(marker) + following.start() if following else len(text)
+    body_start = text.index("\n", start + len(marker))
+    following = re.search(r"^\S", text[body_start + 1 :], re.MULTILINE)
+    end = body_start + 1 + following.start() if following else len(text)
     return text[:start].rstrip("\n") + "\n" + ("\n\n" + text[end:] if following else "")

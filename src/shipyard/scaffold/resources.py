@@ -308,8 +308,12 @@ def job_plan(root: Path, name: str, specs: list[str], *, remove: bool = False) -
             )
     module = snake_case(name)
     env = _environment()
-    context = {"name": names.model, "module": module, "title": snake_words(name).capitalize()}
-    context["fields"] = fields
+    context: dict[str, Any] = {
+        "name": names.model,
+        "module": module,
+        "title": snake_words(name).capitalize(),
+        "fields": fields,
+    }
     plan = Plan(root)
     test = env.get_template("job/test_job.py.jinja").render(context)
     plan.create(f"tests/test_{module}.py", test)
