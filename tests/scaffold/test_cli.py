@@ -89,7 +89,8 @@ def test_never_overwrites_without_force_and_destroy_restores(tmp_path: Path) -> 
 
     refused = run_shipyard("scaffold", "crud", "Note", "body:text", "--no-migration", cwd=root)
     assert refused.returncode == 1
-    assert "app/notes/models.py" in refused.stderr and "--force" in refused.stderr
+    assert "app/notes/models.py" in refused.stderr
+    assert "--force" in refused.stderr
     assert files(root) == after_first
     again = scaffold(root, "crud", "Note", "body:text", "--no-migration", "--force")
     assert "force  app/notes/models.py" in again.stdout

@@ -125,18 +125,20 @@ class ResourceGenerator:
         self.root = root
         _check_project(root)
         self.names = resource_names(model, plural)
-        self.fields = [self._code(spec) for spec in parse_fields(specs)]
+        parsed = parse_fields(specs)
+        targets = [spec.target for spec in parsed if spec.target]
+        self.fields = [self._code(spec, targets.count(spec.target) > 1) for spec in parsed]
         self.auth = uses_auth(root)
         self.env = _environment()
 
-    def _code(self, spec: FieldSpec) -> FieldCode:
+    def _code(self, spec: FieldSpec, shares_target: bool) -> FieldCode:
         target = find_target(self.root, spec.target) if spec.target else None
         if target is not None and target.model == self.names.model:
             raise ShipyardError(
                 f"{spec.spec}: a model referencing itself is not generated",
                 hint="add the self-reference by hand after scaffolding",
             )
-        return FieldCode(spec, self.names.model, target)
+        return FieldCode(spec, self.names.model, target, shares_target)
 
     def refuse_if_referenced(self) -> None:
         """Refuse to destroy a model other models still reference (destroy those first)."""
