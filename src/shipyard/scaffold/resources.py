@@ -126,7 +126,7 @@ class ResourceGenerator:
         _check_project(root)
         self.names = resource_names(model, plural)
         parsed = parse_fields(specs)
-        targets = [spec.target for spec in parsed if spec.target]
+        targets: list[str | None] = [spec.target for spec in parsed if spec.target]
         self.fields = [self._code(spec, targets.count(spec.target) > 1) for spec in parsed]
         self.auth = uses_auth(root)
         self.env = _environment()
