@@ -179,6 +179,7 @@ class ResourceGenerator:
             "has_email": any(field.kind == "email" for field in fields),
             "has_url": any(field.kind == "url" for field in fields),
             "model_imports": self._model_names(),
+            "column_types": self._column_types(),
             "filter_example": self._filter_example(),
             "auth": self.auth,
             "html": True,
@@ -193,6 +194,16 @@ class ResourceGenerator:
             if any(field.kind == kind for field in self.fields):
                 names += [f"{kind.upper()}_MAX_LENGTH", f"{kind.upper()}_PATTERN"]
         return names
+
+    def _column_types(self) -> list[str]:
+        """The SQLAlchemy names the model's columns use (``String``, ``ForeignKey``...)."""
+        used = {
+            name
+            for field in self.fields
+            for name in re.findall(r"\b([A-Za-z]+)\(", field.mapped_column)
+            if name not in ("mapped_column", "UtcDateTime")
+        }
+        return sorted(used - {"with_variant"}) or ["String"]
 
     def _filter_example(self) -> str:
         for field in self.fields:
