@@ -13,7 +13,7 @@ from tests.cli.support import generate, run_shipyard
 from typer.testing import CliRunner
 
 from shipyard.cli.main import cli
-from shipyard.scaffold.generator import validate_project_name
+from shipyard.scaffold.generator import NAME_RULE, validate_project_name
 
 EXPECTED_FILES = {
     ".gitignore",
@@ -175,3 +175,13 @@ def test_new_from_the_command_line(tmp_path: Path) -> None:
     assert again.returncode == 1
     assert again.stderr.startswith("error: target folder")
     assert "Traceback" not in again.stderr
+
+
+@pytest.mark.parametrize("name", ["[/x]", "[bold]x", "[red]", "x\\[y]"])
+def test_names_with_brackets_are_reported_literally(
+    runner: CliRunner, clean_env: Path, name: str
+) -> None:
+    result = runner.invoke(cli, ["new", "--", name])
+    assert result.exit_code == 1
+    assert result.output == f"error: invalid project name {name!r}: {NAME_RULE}\n"
+    assert list(clean_env.iterdir()) == []

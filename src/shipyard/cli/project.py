@@ -80,8 +80,8 @@ def _print_summary(name: str, target: Path, count: int, db: DatabaseChoice) -> N
     body = "\n".join(f"  [bold]$[/] {escape(step)}" for step in steps)
     console.print(
         Panel(
-            f"Created [bold]{name}[/] in {escape(location)} ({count} files, {db.value} database)."
-            f"\n\nNext steps:\n{body}",
+            f"Created [bold]{escape(name)}[/] in {escape(location)} "
+            f"({count} files, {db.value} database).\n\nNext steps:\n{body}",
             title="shipyard new",
             expand=False,
         )
