@@ -86,12 +86,15 @@ if HAS_PYTEST_ASYNCIO:
     async def started_app(app: AppBase) -> AsyncIterator[AppBase]:
         """``app`` with its lifespan running and its test database given its schema."""
         from shipyard.db.extension import DATABASE
-        from shipyard.testing.schema import prepare_test_database
+        from shipyard.testing.schema import MissingMigration, prepare_test_database
 
         async with app.router.lifespan_context(app):
             database = DATABASE.find(app)
             if database is not None:
-                await prepare_test_database(app, database)
+                try:
+                    await prepare_test_database(app, database)
+                except MissingMigration as error:
+                    pytest.fail(str(error), pytrace=False)
             yield app
 
     @pytest_asyncio.fixture
