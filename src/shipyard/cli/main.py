@@ -18,6 +18,7 @@ from shipyard.cli import db as db_commands
 from shipyard.cli import jobs as jobs_commands
 from shipyard.cli import project, server
 from shipyard.cli import roles as roles_commands
+from shipyard.cli import scaffold as scaffold_commands
 from shipyard.cli import users as users_commands
 from shipyard.cli.errors import fail, stderr
 from shipyard.errors import ShipyardError
@@ -43,6 +44,7 @@ def build_cli() -> typer.Typer:
     project.register(root)
     server.register(root)
     check_command.register(root)
+    scaffold_commands.register(root)
     return root
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -91,21 +91,19 @@ class Scenario:
         self._users: list[_Users] = []
         self._objects: list[_Objects] = []
 
-    def with_role(self, name: str, *, permissions: Iterable[str] = (), **fields: Any) -> Scenario:
+    def with_role(self, name: str, *, permissions: Iterable[str] = (), **fields: Any) -> Self:
         """A role called ``name`` holding ``permissions`` (other Role columns as ``fields``)."""
         if name in self._roles:
             raise ShipyardError(f"the scenario already declares a role {name!r}")
         self._roles[name] = {"permissions": list(permissions), **fields}
         return self
 
-    def with_user(
-        self, *, admin: bool = False, roles: Iterable[str] = (), **fields: Any
-    ) -> Scenario:
+    def with_user(self, *, admin: bool = False, roles: Iterable[str] = (), **fields: Any) -> Self:
         """A user (``UserFactory`` fields: email, password, is_active...) with roles by name."""
         self._users.append(_Users(admin, tuple(roles), fields))
         return self
 
-    def with_(self, model: type[M] | Factory[M], count: int = 1, **fields: Any) -> Scenario:
+    def with_(self, model: type[M] | Factory[M], count: int = 1, **fields: Any) -> Self:
         """``count`` objects of ``model`` (or from a factory); callables get the scenario."""
         if count < 0:
             raise ValueError(f"with_ needs a count of 0 or more, got {count}")

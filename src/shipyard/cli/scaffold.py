@@ -1,0 +1,256 @@
+"""``shipyard scaffold`` and ``shipyard destroy``: add a resource to a project, or take it out.
+
+``scaffold crud Post title:string body:text`` writes the feature package, templates,
+factory, tests and migration and registers the routers; ``--dry-run`` shows the files and
+the diff of each edit instead. ``destroy crud Post`` removes the generated files that are
+unchanged and undoes the registration (the migration stays: downgrade it first).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess  # nosec B404  # runs the project's own `shipyard db` commands
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from shipyard.cli.errors import handle_errors
+from shipyard.errors import ShipyardError
+from shipyard.scaffold.fields import KINDS, MODIFIERS
+from shipyard.scaffold.plan import Plan
+from shipyard.scaffold.resources import Kind, ResourceGenerator
+
+FIELDS_HELP = (
+    f"Fields as name:type[:argument...][:modifier...]. Types: {', '.join(KINDS)}. "
+    f"Modifiers: {', '.join(MODIFIERS)}."
+)
+console = Console(highlight=False)
+
+scaffold = typer.Typer(
+    name="scaffold",
+    help="Generate a resource (model, pages, API, tests, migration) in this project."
+    "\n\nExample: shipyard scaffold crud Post title:string body:text published:boolean",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+destroy = typer.Typer(
+    name="destroy",
+    help="Remove what `shipyard scaffold` generated (unchanged files and the registrations)."
+    "\n\nExample: shipyard destroy crud Post",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ModelArgument = Annotated[str, typer.Argument(help="The model class name, e.g. Post or BlogPost.")]
+FieldsArgument = Annotated[list[str] | None, typer.Argument(help=FIELDS_HELP, show_default=False)]
+DirectoryOption = Annotated[
+    Path, typer.Option("--directory", "-d", help="The project's folder (default: here).")
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show the files and the edits' diff; write nothing.")
+]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite files that exist with other content.")
+]
+PluralOption = Annotated[
+    str | None, typer.Option("--plural", help="The table/package name (default: English plural).")
+]
+MigrationOption = Annotated[
+    bool,
+    typer.Option(
+        "--migration/--no-migration", help="Write the Alembic migration for the new table."
+    ),
+]
+
+
+def register(cli: typer.Typer) -> None:
+    """Add the ``scaffold`` and ``destroy`` groups to the root command."""
+    cli.add_typer(scaffold, name="scaffold")
+    cli.add_typer(destroy, name="destroy")
+
+
+def _say(line: str) -> None:
+    console.print(escape(line))
+
+
+def _generate(
+    kind: Kind,
+    model: str,
+    fields: list[str] | None,
+    directory: Path,
+    *,
+    dry_run: bool,
+    force: bool,
+    plural: str | None,
+    migration: bool,
+) -> None:
+    root = directory.resolve()
+    generator = ResourceGenerator(root, model, fields or [], plural=plural)
+    plan = generator.plan(kind)
+    if dry_run:
+        _say(f"shipyard scaffold {kind} {model} would change {len(plan.changes)} files:")
+        plan.describe(_say)
+        return
+    _say(f"scaffolding {kind} {model} in {root}")
+    plan.apply(force=force, report=_say)
+    if migration:
+        _write_migration(root, f"create {generator.names.plural}")
+    _say(f"done: run `pytest tests/{generator.names.plural}`")
+
+
+def _write_migration(root: Path, message: str) -> None:
+    """Autogenerate the revision against a scratch SQLite database at the current head."""
+    if not (root / "migrations" / "env.py").is_file():
+        _say("  no migrations/ folder: skipping the migration (create it with shipyard db init)")
+        return
+    with tempfile.TemporaryDirectory(prefix="shipyard-scaffold-") as scratch:
+        environment = {
+            **os.environ,
+            "SHIPYARD_DATABASE__URL": f"sqlite+aiosqlite:///{Path(scratch) / 'scaffold.db'}",
+        }
+        with console.status("writing the migration (comparing models with the migrations)..."):
+            for arguments in (["upgrade"], ["revision", "--autogenerate", "-m", message]):
+                result = subprocess.run(  # noqa: S603  # nosec B603  # our own CLI
+                    [sys.executable, "-m", "shipyard.cli.main", "db", *arguments],
+                    cwd=root,
+                    env=environment,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if result.returncode != 0:
+                    raise ShipyardError(
+                        f"the migration could not be generated: {result.stderr.strip()}",
+                        hint="fix the model, then run "
+                        f'shipyard db revision --autogenerate -m "{message}"',
+                    )
+    _say(f"  create migration ({message})")
+
+
+def _remove(kind: Kind, model: str, directory: Path, plural: str | None, fields: list[str]) -> None:
+    root = directory.resolve()
+    generator = ResourceGenerator(root, model, fields, plural=plural)
+    plan: Plan = generator.plan(kind, remove=True)
+    _say(f"destroying {kind} {model} in {root}")
+    plan.destroy(_say)
+    _say(
+        "the migration stays: `shipyard db downgrade` it and delete its file if it was never shared"
+    )
+
+
+@scaffold.command(
+    "crud",
+    epilog="Example: shipyard scaffold crud Post title:string:120 body:text author:references:User",
+)
+@handle_errors
+def crud(
+    model: ModelArgument,
+    fields: FieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+    plural: PluralOption = None,
+    migration: MigrationOption = True,
+) -> None:
+    """A whole resource: model, htmx pages, JSON API, factory, tests and migration."""
+    _generate(
+        "crud",
+        model,
+        fields,
+        directory,
+        dry_run=dry_run,
+        force=force,
+        plural=plural,
+        migration=migration,
+    )
+
+
+@scaffold.command(
+    "api", epilog="Example: shipyard scaffold api Product name:string price:decimal:10:2"
+)
+@handle_errors
+def api(
+    model: ModelArgument,
+    fields: FieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+    plural: PluralOption = None,
+    migration: MigrationOption = True,
+) -> None:
+    """A JSON-only resource: model, schemas, API resource, factory, tests and migration."""
+    _generate(
+        "api",
+        model,
+        fields,
+        directory,
+        dry_run=dry_run,
+        force=force,
+        plural=plural,
+        migration=migration,
+    )
+
+
+@scaffold.command("model", epilog="Example: shipyard scaffold model Tag name:string:40:unique")
+@handle_errors
+def model_command(
+    model: ModelArgument,
+    fields: FieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+    plural: PluralOption = None,
+    migration: MigrationOption = True,
+) -> None:
+    """A model with its factory and migration (no pages, no API)."""
+    _generate(
+        "model",
+        model,
+        fields,
+        directory,
+        dry_run=dry_run,
+        force=force,
+        plural=plural,
+        migration=migration,
+    )
+
+
+@destroy.command("crud", epilog="Example: shipyard destroy crud Post")
+@handle_errors
+def destroy_crud(
+    model: ModelArgument,
+    fields: FieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    plural: PluralOption = None,
+) -> None:
+    """Remove a scaffolded crud resource: pass the same fields to remove unchanged files."""
+    _remove("crud", model, directory, plural, fields or [])
+
+
+@destroy.command("api", epilog="Example: shipyard destroy api Product name:string")
+@handle_errors
+def destroy_api(
+    model: ModelArgument,
+    fields: FieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    plural: PluralOption = None,
+) -> None:
+    """Remove a scaffolded API resource (files unchanged since, and its registration)."""
+    _remove("api", model, directory, plural, fields or [])
+
+
+@destroy.command("model", epilog="Example: shipyard destroy model Tag name:string")
+@handle_errors
+def destroy_model(
+    model: ModelArgument,
+    fields: FieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    plural: PluralOption = None,
+) -> None:
+    """Remove a scaffolded model (files unchanged since, and its registration)."""
+    _remove("model", model, directory, plural, fields or [])
