@@ -9,12 +9,17 @@ too), otherwise straight from the models (:func:`create_schema`, like pytest-dja
 A PostgreSQL test database that does not exist yet is created first (the server's user
 needs ``CREATEDB``). After the migrations, the models are compared with the database: a
 table or column that no migration creates is a :class:`MissingMigration` naming it and
-the command that writes the migration, rather than a "no such table" in some test.
+the command that writes the migration, rather than a "no such table" in some test. Only
+the project's own models count (those defined in files under the app's root): a model
+imported from elsewhere, a library's or another test suite's, is not this project's to
+migrate.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -73,7 +78,7 @@ async def prepare_test_database(app: AppBase, database: Database) -> None:
         await ensure_postgres_database(url)
     await asyncio.to_thread(migrations.upgrade)
     async with database.engine.connect() as connection:
-        missing = await connection.run_sync(_unmigrated, migrations)
+        missing = await connection.run_sync(_unmigrated, migrations, project_tables(app.root))
     if missing:
         raise MissingMigration(
             f"no migration creates {', '.join(missing)} of the models",
@@ -104,17 +109,29 @@ async def ensure_postgres_database(url: str) -> None:
         await admin.dispose()
 
 
-def _unmigrated(connection: Connection, migrations: Migrations) -> list[str]:
-    """Tables and columns of the app's models that the database lacks (``run_sync``)."""
+def project_tables(root: Path) -> set[str]:
+    """The tables of the models defined in files under ``root`` (the project's own)."""
+    root = root.resolve()
+    tables: set[str] = set()
+    for mapper in Model.registry.mappers:
+        module = sys.modules.get(mapper.class_.__module__)
+        source = getattr(module, "__file__", None)
+        if source is not None and Path(source).resolve().is_relative_to(root):
+            tables |= {table.name for table in mapper.tables}
+    return tables
+
+
+def _unmigrated(connection: Connection, migrations: Migrations, tables: set[str]) -> list[str]:
+    """Tables and columns of ``tables`` that the database lacks (``run_sync``)."""
     context = MigrationContext.configure(
         connection, opts={"include_object": app_objects_only(migrations.branches)}
     )
     missing: list[str] = []
     for difference in compare_metadata(context, Model.metadata):
         change: Any = difference
-        if change[0] == "add_table":
+        if change[0] == "add_table" and change[1].name in tables:
             missing.append(f"table {change[1].name!r}")
-        elif change[0] == "add_column":
+        elif change[0] == "add_column" and change[2] in tables:
             missing.append(f"column {change[2]}.{change[3].name}")
     return missing
 
