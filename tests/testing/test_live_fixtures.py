@@ -24,6 +24,11 @@ app = App(root=Path(__file__).resolve().parent)
 @app.get("/hello", response_class=HTMLResponse)
 async def hello() -> str:
     return "<!doctype html><title>Live</title><p id=greeting>hello from a real server</p>"
+
+
+@app.get("/inline", response_class=HTMLResponse)
+async def inline() -> str:
+    return "<!doctype html><title>Inline</title><script>document.title = 'ran'</script>"
 """
 
 TESTS = """
@@ -45,32 +50,46 @@ def test_the_page_opens_it_in_chromium(page, live_server):
     assert page.url == live_server + "/hello"
     assert page.title() == "Live"
     assert page.locator("#greeting").inner_text() == "hello from a real server"
+
+
+def test_an_inline_script_the_csp_blocks_fails_the_test(page):
+    page.goto("/inline")
+    assert page.title() == "Inline"  # the script did not run
 """
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A one-file app with its pyproject.toml, and the tests above."""
+    """A one-file app with its pyproject.toml and strict CSP, and the tests above."""
     monkeypatch.delenv(REQUIRE_SERVICES_ENV, raising=False)
     monkeypatch.delenv("SHIPYARD_APP", raising=False)
     monkeypatch.delenv("SHIPYARD_PROFILE", raising=False)
     pytester.makepyprojecttoml('[tool.shipyard]\napp = "liveapp:app"\n')
     pytester.makepyfile(liveapp=APP, test_live=TESTS)
+    settings = pytester.path / "config" / "settings.test.toml"
+    settings.parent.mkdir()
+    settings.write_text('[security]\ncsp_preset = "strict"\n')
     return pytester
 
 
-def test_live_server_and_page_use_a_real_server_and_chromium(project: pytest.Pytester) -> None:
+def test_live_server_and_page_use_a_real_server_and_chromium_and_watch_the_csp(
+    project: pytest.Pytester,
+) -> None:
     if not chromium_path().is_file():
         unavailable(f"no Chromium at {chromium_path()} (apt-get install chromium)")
     result = project.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3, errors=1)  # the blocked script errors at teardown
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_an_inline_script_the_csp_blocks_fails_the_test*"]
+    )
+    assert "'directive': 'script-src-elem'" in result.stdout.str()
 
 
 def test_page_is_skipped_with_the_reason_without_a_browser(
     project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(CHROMIUM_ENV, "/nonexistent/chromium")
-    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rs", "-k", "page")
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rs", "-k", "opens")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*no Chromium at /nonexistent/chromium (apt-get install*"])
 
@@ -81,6 +100,6 @@ def test_page_is_skipped_with_the_reason_without_playwright(project: pytest.Pyte
         "sys.modules['playwright'] = None  # as if it were not installed\n"
         "sys.modules['playwright.sync_api'] = None\n"
     )
-    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rs", "-k", "page")
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "-rs", "-k", "opens")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*Playwright is not installed*never download one*"])

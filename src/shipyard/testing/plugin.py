@@ -35,7 +35,8 @@ Fixtures:
     (:mod:`shipyard.testing.browser`).
 ``page``
     A Playwright ``Page`` in a fresh browser context (own cookies) whose base URL is
-    ``live_server``: ``page.goto("/")``.
+    ``live_server``: ``page.goto("/")``. A CSP violation or an uncaught JavaScript error
+    on it fails the test (:mod:`shipyard.testing.watch`).
 """
 
 from __future__ import annotations
@@ -116,12 +117,17 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A page in a new browser context, relative URLs resolved against ``live_server``."""
+    """A page in a new browser context, relative URLs resolved against ``live_server``;
+    the test fails if a page broke the Content Security Policy or threw."""
+    from shipyard.testing.watch import WatchedPage
+
     context = browser.new_context(base_url=live_server)
     try:
-        yield context.new_page()
+        watched = WatchedPage.attach(context.new_page())
+        yield watched.page
     finally:
         context.close()
+    watched.assert_no_csp_violations()
 
 
 if HAS_PYTEST_ASYNCIO:
