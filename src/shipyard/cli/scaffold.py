@@ -3,7 +3,7 @@
 ``scaffold crud Post title:string body:text`` writes the feature package, templates,
 factory, tests and migration and registers the routers; ``--dry-run`` shows the files and
 the diff of each edit instead. ``destroy crud Post`` removes the generated files that are
-unchanged and undoes the registration (the migration stays: downgrade it first).
+unchanged, undoes the registration and removes the migration when nothing builds on it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from shipyard.cli.errors import handle_errors
 from shipyard.errors import ShipyardError
 from shipyard.scaffold.fields import KINDS, MODIFIERS
 from shipyard.scaffold.plan import Plan
-from shipyard.scaffold.resources import Kind, ResourceGenerator
+from shipyard.scaffold.resources import Kind, ResourceGenerator, job_plan, page_plan
 
 FIELDS_HELP = (
     f"Fields as name:type[:argument...][:modifier...]. Types: {', '.join(KINDS)}. "
@@ -105,9 +105,11 @@ def _generate(
 
 def _write_migration(root: Path, message: str) -> None:
     """Autogenerate the revision against a scratch SQLite database at the current head."""
+    versions = root / "migrations" / "versions"
     if not (root / "migrations" / "env.py").is_file():
         _say("  no migrations/ folder: skipping the migration (create it with shipyard db init)")
         return
+    before = set(versions.glob("*.py"))
     with tempfile.TemporaryDirectory(prefix="shipyard-scaffold-") as scratch:
         environment = {
             **os.environ,
@@ -129,18 +131,37 @@ def _write_migration(root: Path, message: str) -> None:
                         hint="fix the model, then run "
                         f'shipyard db revision --autogenerate -m "{message}"',
                     )
-    _say(f"  create migration ({message})")
+    written = sorted(set(versions.glob("*.py")) - before)
+    if not written:
+        _say("  same   migrations (the models match them already)")
+    for path in written:
+        _say(f"  create {path.relative_to(root)}")
 
 
 def _remove(kind: Kind, model: str, directory: Path, plural: str | None, fields: list[str]) -> None:
     root = directory.resolve()
     generator = ResourceGenerator(root, model, fields, plural=plural)
+    generator.refuse_if_referenced()
     plan: Plan = generator.plan(kind, remove=True)
     _say(f"destroying {kind} {model} in {root}")
     plan.destroy(_say)
-    _say(
-        "the migration stays: `shipyard db downgrade` it and delete its file if it was never shared"
-    )
+    _remove_migration(root, generator.names.plural)
+
+
+def _remove_migration(root: Path, plural: str) -> None:
+    """Remove ``create <plural>``'s migration when no later revision builds on it."""
+    versions = root / "migrations" / "versions"
+    scripts = {path: path.read_text(encoding="utf-8") for path in sorted(versions.glob("*.py"))}
+    for path, text in scripts.items():
+        if not path.name.endswith(f"_create_{plural}.py"):
+            continue
+        revision = path.name.split("_")[1]
+        if any(revision in other for other_path, other in scripts.items() if other_path != path):
+            _say(f"  keep   {path.relative_to(root)} (later migrations build on it)")
+            continue
+        del text
+        path.unlink()
+        _say(f"  remove {path.relative_to(root)} (downgrade databases that applied it first)")
 
 
 @scaffold.command(
@@ -254,3 +275,70 @@ def destroy_model(
 ) -> None:
     """Remove a scaffolded model (files unchanged since, and its registration)."""
     _remove("model", model, directory, plural, fields or [])
+
+
+NameArgument = Annotated[str, typer.Argument(help="The class or page name in CamelCase.")]
+JobFieldsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="The job's arguments as name:type[:optional][:default=<value>] "
+        "(string, text, integer, bigint, boolean, float, double).",
+        show_default=False,
+    ),
+]
+
+
+def _write_plan(plan: Plan, title: str, *, dry_run: bool, force: bool) -> None:
+    if dry_run:
+        _say(f"{title} would change {len(plan.changes)} files:")
+        plan.describe(_say)
+        return
+    _say(f"{title} in {plan.root}")
+    plan.apply(force=force, report=_say)
+
+
+@scaffold.command("job", epilog="Example: shipyard scaffold job SendDigest user_id:integer")
+@handle_errors
+def job(
+    name: NameArgument,
+    fields: JobFieldsArgument = None,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """A typed background job in app/jobs.py and a test that runs it."""
+    plan = job_plan(directory.resolve(), name, fields or [])
+    _write_plan(plan, f"shipyard scaffold job {name}", dry_run=dry_run, force=force)
+
+
+@scaffold.command("page", epilog="Example: shipyard scaffold page About")
+@handle_errors
+def page(
+    name: NameArgument,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """A page in the app's layout (route, template, test and a navigation link)."""
+    plan = page_plan(directory.resolve(), name)
+    _write_plan(plan, f"shipyard scaffold page {name}", dry_run=dry_run, force=force)
+
+
+@destroy.command("job", epilog="Example: shipyard destroy job SendDigest user_id:integer")
+@handle_errors
+def destroy_job(
+    name: NameArgument, fields: JobFieldsArgument = None, directory: DirectoryOption = Path()
+) -> None:
+    """Remove a scaffolded job: its class in app/jobs.py and its test (if unchanged)."""
+    plan = job_plan(directory.resolve(), name, fields or [], remove=True)
+    _say(f"destroying job {name} in {plan.root}")
+    plan.destroy(_say)
+
+
+@destroy.command("page", epilog="Example: shipyard destroy page About")
+@handle_errors
+def destroy_page(name: NameArgument, directory: DirectoryOption = Path()) -> None:
+    """Remove a scaffolded page: its files (if unchanged), route and navigation link."""
+    plan = page_plan(directory.resolve(), name, remove=True)
+    _say(f"destroying page {name} in {plan.root}")
+    plan.destroy(_say)

@@ -84,6 +84,7 @@ class FieldCode:
     spec: FieldSpec
     model: str
     target: Target | None = None
+    shares_target: bool = False  # another reference of the model points at the same table
 
     @property
     def name(self) -> str:
@@ -103,6 +104,13 @@ class FieldCode:
     @property
     def kind(self) -> str:
         return self.spec.kind
+
+    @property
+    def relationship(self) -> str:
+        """``relationship()``, naming its column when the target is referenced twice."""
+        if self.shares_target:
+            return f'relationship(foreign_keys="{self.model}.{self.column}")'
+        return "relationship()"
 
     @property
     def enum_class(self) -> str:

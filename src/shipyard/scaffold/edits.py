@@ -119,3 +119,17 @@ def class_method(text: str, method: str, body: str, *, remove: bool = False) -> 
         start -= 1
     del lines[start:end]
     return "".join(lines)
+
+
+def top_level_class(text: str, name: str, body: str, *, remove: bool = False) -> str:
+    """Add (or remove) ``body``, the class called ``name``, at the end of the module."""
+    marker = f"\nclass {name}("
+    start = text.find(marker)
+    if not remove:
+        return text if start >= 0 else text.rstrip("\n") + "\n" + body
+    if start < 0:
+        return text
+    body_start = text.index("\n", start + len(marker))
+    following = re.search(r"^\S", text[body_start + 1 :], re.MULTILINE)
+    end = body_start + 1 + following.start() if following else len(text)
+    return text[:start].rstrip("\n") + "\n" + ("\n\n" + text[end:] if following else "")

@@ -95,10 +95,14 @@ class Plan:
 
     def describe(self, report: Reporter) -> None:
         """Print what ``apply`` would do: new files, and a unified diff of each edit."""
+        conflicts = set(self.conflicts())
         for change in self.changes:
             if change.old is None:
-                exists = (self.root / change.path).exists()
-                report(f"  {'overwrite' if exists else 'create'} {change.path}")
+                path = self.root / change.path
+                verb = "create" if not path.exists() else "same  "
+                if change.path in conflicts:
+                    verb = "differs (needs --force)"
+                report(f"  {verb} {change.path}")
         for change in self.changes:
             if change.old is not None:
                 diff = difflib.unified_diff(
@@ -151,11 +155,12 @@ def _tidy(root: Path, relative: str, text: str) -> str:
             "--select",
             "I,F401,UP,RUF100",
             "--exit-zero",
+            "--no-cache",
             # files of the same feature may not be written yet: name the app's packages
             "--config",
             "lint.isort.known-first-party = ['app', 'tests']",
         ],
-        ["format", "--quiet"],
+        ["format", "--quiet", "--no-cache"],
     ):
         result = subprocess.run(  # noqa: S603  # nosec B603  # fixed ruff arguments
             [sys.executable, "-m", "ruff", *arguments, "--stdin-filename", relative, "-"],

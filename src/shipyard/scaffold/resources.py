@@ -21,7 +21,7 @@ from shipyard.errors import ShipyardError
 from shipyard.scaffold import edits
 from shipyard.scaffold.code import FieldCode, Target, snake_words
 from shipyard.scaffold.fields import FieldSpec, parse_fields
-from shipyard.scaffold.names import ResourceNames, resource_names
+from shipyard.scaffold.names import ResourceNames, resource_names, snake_case
 from shipyard.scaffold.plan import Plan
 
 TEMPLATES = Path(__file__).parent / "resource"
@@ -125,18 +125,31 @@ class ResourceGenerator:
         self.root = root
         _check_project(root)
         self.names = resource_names(model, plural)
-        self.fields = [self._code(spec) for spec in parse_fields(specs)]
+        parsed = parse_fields(specs)
+        targets: list[str | None] = [spec.target for spec in parsed if spec.target]
+        self.fields = [self._code(spec, targets.count(spec.target) > 1) for spec in parsed]
         self.auth = uses_auth(root)
         self.env = _environment()
 
-    def _code(self, spec: FieldSpec) -> FieldCode:
+    def _code(self, spec: FieldSpec, shares_target: bool) -> FieldCode:
         target = find_target(self.root, spec.target) if spec.target else None
         if target is not None and target.model == self.names.model:
             raise ShipyardError(
                 f"{spec.spec}: a model referencing itself is not generated",
                 hint="add the self-reference by hand after scaffolding",
             )
-        return FieldCode(spec, self.names.model, target)
+        return FieldCode(spec, self.names.model, target, shares_target)
+
+    def refuse_if_referenced(self) -> None:
+        """Refuse to destroy a model other models still reference (destroy those first)."""
+        foreign_key = f'ForeignKey("{self.names.plural}.id"'
+        own = self.root / "app" / self.names.plural / "models.py"
+        for path in sorted((self.root / "app").glob("*/models.py")):
+            if path != own and foreign_key in path.read_text(encoding="utf-8"):
+                raise ShipyardError(
+                    f"app/{path.parent.name}/models.py references {self.names.model}",
+                    hint=f"destroy {path.parent.name} first, or remove its reference by hand",
+                )
 
     def context(self) -> dict[str, Any]:
         """The values every template sees."""
@@ -166,6 +179,7 @@ class ResourceGenerator:
             "has_email": any(field.kind == "email" for field in fields),
             "has_url": any(field.kind == "url" for field in fields),
             "model_imports": self._model_names(),
+            "column_types": self._column_types(),
             "filter_example": self._filter_example(),
             "auth": self.auth,
             "html": True,
@@ -180,6 +194,16 @@ class ResourceGenerator:
             if any(field.kind == kind for field in self.fields):
                 names += [f"{kind.upper()}_MAX_LENGTH", f"{kind.upper()}_PATTERN"]
         return names
+
+    def _column_types(self) -> list[str]:
+        """The SQLAlchemy names the model's columns use (``String``, ``ForeignKey``...)."""
+        used = {
+            name
+            for field in self.fields
+            for name in re.findall(r"\b([A-Za-z]+)\(", field.mapped_column)
+            if name not in ("mapped_column", "UtcDateTime")
+        }
+        return sorted(used - {"with_variant"}) or ["String"]
 
     def _filter_example(self) -> str:
         for field in self.fields:
@@ -278,3 +302,59 @@ def _check_project(root: Path) -> None:
             f"{root} does not look like a Shipyard project ({', '.join(missing)} missing)",
             hint="run this in a project made by `shipyard new`, or pass --directory",
         )
+
+
+JOB_ARGUMENT_KINDS = ("string", "text", "integer", "bigint", "boolean", "float", "double")
+JOBS = "app/jobs.py"
+
+
+def job_plan(root: Path, name: str, specs: list[str], *, remove: bool = False) -> Plan:
+    """``scaffold job SendDigest``: the job class in ``app/jobs.py`` and its test."""
+    _check_project(root)
+    names = resource_names(name, plural=f"{snake_case(name)}_jobs")
+    fields = [FieldCode(spec, name) for spec in parse_fields(specs)]
+    for field in fields:
+        if field.kind not in JOB_ARGUMENT_KINDS:
+            raise ShipyardError(
+                f"job argument {field.spec.spec!r}: jobs take plain JSON values",
+                hint=f"types for job arguments: {', '.join(JOB_ARGUMENT_KINDS)}",
+            )
+    module = snake_case(name)
+    env = _environment()
+    context: dict[str, Any] = {
+        "name": names.model,
+        "module": module,
+        "title": snake_words(name).capitalize(),
+        "fields": fields,
+    }
+    plan = Plan(root)
+    test = env.get_template("job/test_job.py.jinja").render(context)
+    plan.create(f"tests/test_{module}.py", test)
+    job = env.get_template("job/job.py.jinja").render(context)
+    plan.edit(JOBS, lambda text: edits.top_level_class(text, name, job, remove=remove))
+    return plan
+
+
+def page_plan(root: Path, name: str, *, remove: bool = False) -> Plan:
+    """``scaffold page About``: ``/about``, its template, a test, its route and a nav link."""
+    _check_project(root)
+    names = resource_names(name, plural=f"{snake_case(name)}_pages")
+    module = snake_case(names.model)
+    context = {
+        "name": names.model,
+        "module": module,
+        "title": snake_words(name).capitalize(),
+        "url": "/" + module.replace("_", "-"),
+    }
+    env = _environment()
+    plan = Plan(root)
+    plan.create(f"app/{module}.py", env.get_template("page/page.py.jinja").render(context))
+    plan.create(f"app/templates/{module}.html", env.get_template("page/page.html").render(context))
+    test = env.get_template("page/test_page.py.jinja").render(context)
+    plan.create(f"tests/test_{module}.py", test)
+    route = f"app.include_router({module}_page.pages)"
+    page_import = f"from app import {module} as {module}_page"
+    plan.edit(ROUTES, lambda text: _register(text, page_import, route, remove=remove))
+    link = f"<a href=\"{{{{ url_for('{module}') }}}}\">{context['title']}</a>"
+    plan.edit(LAYOUT, lambda text: edits.nav_link(text, link, remove=remove))
+    return plan

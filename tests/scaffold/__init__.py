@@ -1,0 +1,1 @@
+"""Tests of the resource generators (`shipyard scaffold`, `shipyard destroy`)."""
