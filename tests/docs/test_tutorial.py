@@ -116,5 +116,7 @@ def _serve(command: str, cwd: Path, env: dict[str, str], log: Path) -> None:
     port = free_port()
     server_env = env | {"SHIPYARD_SERVER__PORT": str(port)}
     url = f"http://127.0.0.1:{port}/"
-    with running_server(shlex.split(command), probe=url, log=log, cwd=cwd, env=server_env):
+    with running_server(
+        shlex.split(command), probe=url, log=log, cwd=cwd, env=server_env, startup_timeout=120
+    ):
         pass
