@@ -8,7 +8,7 @@ CSP preset and a jobs worker inside the server process; stopped at the end. Its 
 ``browser`` (per module): the system's ``/usr/bin/chromium`` through Playwright (no
 browser download, ever).
 ``watched`` (per test): a new browser context (own cookies and storage) with a page
-that records CSP violations (:mod:`tests.browser.watch`); ``signed_in``: the same, logged
+that records CSP violations (:mod:`shipyard.testing.watch`); ``signed_in``: the same, logged
 in as ``CAPTAIN`` through the login page. ``api``: an HTTP client with the captain's JWT.
 ``screenshot``: saves a full-page PNG under ``$SHIPYARD_SCREENSHOTS`` (or the session's
 tmp dir) for a person to look at.
@@ -26,9 +26,9 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
-from tests.browser.watch import WatchedPage
 
 from shipyard.testing.services import free_port, running_server, unavailable
+from shipyard.testing.watch import WatchedPage
 
 SHOWCASE = Path(__file__).resolve().parents[2] / "examples" / "showcase"
 SHIPYARD = Path(sys.executable).with_name("shipyard")

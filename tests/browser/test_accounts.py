@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.conftest import CAPTAIN
-from tests.browser.watch import WatchedPage
+
+from shipyard.testing.watch import WatchedPage
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.watch import WatchedPage
+
+from shipyard.testing.watch import WatchedPage
 
 pytestmark = pytest.mark.browser
 

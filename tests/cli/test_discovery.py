@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from shipyard.app import App
+from shipyard.cli.main import cli
 from shipyard.core.discovery import (
     APP_ENV,
     DEFAULT_SPEC,
@@ -194,3 +196,23 @@ def test_shipyard_error_from_user_code_passes_through(clean_env: Path, module_na
     )
     with pytest.raises(ShipyardError, match=r"^config is wrong$"):
         load_app(f"{module_name}:app")
+
+
+def test_cli_reports_specs_and_pyproject_errors_literally(
+    runner: CliRunner, clean_env: Path
+) -> None:
+    result = runner.invoke(cli, ["routes", "--app", "[bold]nowhere"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: app spec '[bold]nowhere' must look like")
+    assert "add [tool.shipyard] app" in result.output
+
+    (clean_env / "pyproject.toml").write_text("[tool.shipyard]\napp = 3\n")
+    result = runner.invoke(cli, ["routes"])
+    assert result.exit_code == 1
+    assert "[tool.shipyard] app in" in result.output
+
+
+def test_app_option_help_shows_the_pyproject_table(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["db", "upgrade", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "[tool.shipyard] app in pyproject.toml" in result.output

@@ -12,18 +12,21 @@ from shipyard.authz.dependencies import HasAllPermissions, HasAnyPermission, Has
 from shipyard.authz.extension import AuthzExtension
 from shipyard.authz.permissions import grants, matches, validate_permission
 from shipyard.authz.roles import (
+    ADMIN_ROLE,
     assign_role,
     create_role,
     find_role,
     get_role,
     grant_permission,
     list_roles,
+    make_admin,
     revoke_permission,
     set_role_active,
     unassign_role,
 )
 
 __all__ = [
+    "ADMIN_ROLE",
     "AuthzExtension",
     "HasAllPermissions",
     "HasAnyPermission",
@@ -38,6 +41,7 @@ __all__ = [
     "grant_permission",
     "grants",
     "list_roles",
+    "make_admin",
     "matches",
     "revoke_permission",
     "set_role_active",

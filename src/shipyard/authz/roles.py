@@ -16,6 +16,8 @@ from shipyard.auth.models import Role, User
 from shipyard.authz.permissions import validate_permission
 from shipyard.errors import ShipyardError
 
+ADMIN_ROLE = "admin"
+"""The role ``shipyard users create --admin`` and generated seeds give: every permission."""
 _NAME_HINT = "role names are 1 to 100 characters without surrounding spaces"
 
 
@@ -109,3 +111,10 @@ async def unassign_role(session: AsyncSession, user: User, name: str) -> Role:
     roles.remove(role)
     await session.flush()
     return role
+
+
+async def make_admin(session: AsyncSession, user: User) -> Role:
+    """Give ``user`` the :data:`ADMIN_ROLE` (``*``), creating the role when it is missing."""
+    if await find_role(session, ADMIN_ROLE) is None:
+        await create_role(session, ADMIN_ROLE, ["*"], description="Everything.")
+    return await assign_role(session, user, ADMIN_ROLE)

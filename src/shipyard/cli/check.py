@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from shipyard.cli.errors import handle_errors
@@ -61,7 +62,8 @@ def check(
         table.add_column(column, overflow="fold")
     for finding in findings:
         style = _STYLE[finding.level]
-        table.add_row(finding.id, f"[{style}]{finding.level}[/]", finding.message, finding.hint)
+        level_cell = f"[{style}]{finding.level}[/]"
+        table.add_row(escape(finding.id), level_cell, escape(finding.message), escape(finding.hint))
     console.print(table)
     serious = [finding for finding in findings if finding.at_least(level)]
     console.print(f"{len(findings)} finding(s), {len(serious)} at or above {level}.")

@@ -109,7 +109,7 @@ def upgrade(
 ) -> None:
     """Apply migrations up to REVISION (default: head)."""
     migrations = _migrations(app_spec, profile)
-    with console.status(f"upgrading {_where(migrations)} to {revision}..."):
+    with console.status(escape(f"upgrading {_where(migrations)} to {revision}...")):
         migrations.upgrade(revision)
     _show_current(migrations)
 
@@ -123,7 +123,7 @@ def downgrade(
 ) -> None:
     """Revert migrations down to REVISION (default: one step; base reverts all)."""
     migrations = _migrations(app_spec, profile)
-    with console.status(f"downgrading {_where(migrations)} to {revision}..."):
+    with console.status(escape(f"downgrading {_where(migrations)} to {revision}...")):
         migrations.downgrade(revision)
     _show_current(migrations)
 
@@ -182,7 +182,7 @@ def reset(
     if not yes and not typer.confirm(f"Erase all migrated data in {where}?", default=False):
         _say("reset cancelled; the database is unchanged")
         raise typer.Exit(1)
-    with console.status(f"resetting {where}..."):
+    with console.status(escape(f"resetting {where}...")):
         migrations.reset()
     _show_current(migrations)
     if seed_function is not None:

@@ -8,6 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from shipyard.errors import ShipyardError
 
@@ -18,9 +19,12 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(error: ShipyardError | str, code: int = 1) -> typer.Exit:
-    """Print ``error: <message>`` (and its hint) on one line; return the Exit to raise."""
-    text = str(error)
-    stderr.print(f"[bold red]error:[/] {text}", markup=True)
+    """Print ``error: <message>`` (and its hint) on one line; return the Exit to raise.
+
+    The message is printed literally: the values it quotes (a project name, a path, an
+    app spec) are the user's, so brackets in them are text, never Rich markup.
+    """
+    stderr.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
     return typer.Exit(code)
 
 

@@ -136,12 +136,12 @@ def list_jobs(
     for record in records:
         table.add_row(
             record.id,
-            record.name,
-            record.queue,
+            escape(record.name),
+            escape(record.queue),
             record.state,
             f"{record.attempts}/{record.max_attempts}",
             record.run_at.isoformat(timespec="seconds") if record.run_at else "",
-            (record.last_error or "")[:80],
+            escape((record.last_error or "")[:80]),
         )
     console.print(table)
 
@@ -156,12 +156,15 @@ def cron_schedules(app_spec: AppOption = None, profile: ProfileOption = None) ->
 
     rows = with_jobs(app_spec, profile, listing)
     if not rows:
-        console.print("no cron schedules (declare them with cron(app, ...) or [[jobs.cron]])")
+        console.print(
+            escape("no cron schedules (declare them with cron(app, ...) or [[jobs.cron]])")
+        )
         return
     table = Table("name", "schedule", "time zone", "job", "queue", "next run (UTC)")
     for row in rows:
         next_run = row.next_run.isoformat(timespec="seconds")
-        table.add_row(row.name, row.expression, row.timezone, row.job, row.queue, next_run)
+        cells = (row.name, row.expression, row.timezone, row.job, row.queue, next_run)
+        table.add_row(*map(escape, cells))
     console.print(table)
 
 
@@ -175,7 +178,7 @@ def stats(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
         return
     table = Table("queue", *STATES)
     for row in rows:
-        table.add_row(row.queue, *(str(row.counts.get(state, 0)) for state in STATES))
+        table.add_row(escape(row.queue), *(str(row.counts.get(state, 0)) for state in STATES))
     console.print(table)
 
 

@@ -10,6 +10,7 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 
 from shipyard.cli import check as check_command
 from shipyard.cli import config as config_commands
@@ -52,7 +53,7 @@ def add_plugin_groups(root: typer.Typer) -> None:
     try:
         plugins = discover_plugins()
     except ShipyardError as error:
-        stderr.print(f"[yellow]warning:[/] {error}")
+        stderr.print(f"[yellow]warning:[/] {escape(str(error))}")
         return
     for plugin in plugins:
         group = plugin.cli()
@@ -74,7 +75,7 @@ def run() -> None:
         if os.environ.get(DEBUG_ENV):
             raise
         stderr.print(
-            f"[bold red]error:[/] unexpected {type(error).__name__}: {error} "
+            f"[bold red]error:[/] unexpected {type(error).__name__}: {escape(str(error))} "
             f"(set {DEBUG_ENV}=1 to see the traceback)"
         )
         sys.exit(1)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 AppOption = Annotated[
     str | None,
     typer.Option(
         "--app",
-        help="The app as module:attribute (default: SHIPYARD_APP, [tool.shipyard] app "
-        "in pyproject.toml, then app.main:app).",
+        help=escape(
+            "The app as module:attribute (default: SHIPYARD_APP, [tool.shipyard] app "
+            "in pyproject.toml, then app.main:app)."
+        ),
     ),
 ]
 ProfileOption = Annotated[

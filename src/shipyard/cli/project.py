@@ -24,7 +24,7 @@ console = Console(highlight=False)
 
 
 class DatabaseChoice(StrEnum):
-    """The database a new project's development profile uses."""
+    """The database a new project uses, in development and in its tests."""
 
     sqlite = "sqlite"
     postgres = "postgres"
@@ -44,8 +44,19 @@ def new(
     name: Annotated[str, typer.Argument(help="Project name: letters, digits, '-', '_'.")],
     db: Annotated[
         DatabaseChoice,
-        typer.Option("--db", help="Development database; tests always use SQLite."),
+        typer.Option(
+            "--db",
+            help="The database of development and tests (postgres: a local server at "
+            "127.0.0.1:5432; the tests create their own NAME_test database).",
+        ),
     ] = DatabaseChoice.sqlite,
+    auth: Annotated[
+        bool,
+        typer.Option(
+            "--auth/--no-auth",
+            help="Accounts: register, log in, reset password, API tokens, an admin seed.",
+        ),
+    ] = True,
     directory: Annotated[
         Path | None,
         typer.Option("--directory", "-d", help="Where to write it (default: ./NAME)."),
@@ -54,9 +65,9 @@ def new(
     """Create a new Shipyard project whose tests pass right away."""
     validate_project_name(name)
     target = (directory or Path(name)).resolve()
-    written = render_project(name, target, db=db.value)
+    written = render_project(name, target, db=db.value, auth=auth)
     written += _init_migrations(target / "migrations")
-    _print_summary(name, target, len(written), db)
+    _print_summary(name, target, len(written), db, auth)
 
 
 def _init_migrations(path: Path) -> list[Path]:
@@ -67,7 +78,7 @@ def _init_migrations(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file() and p not in before)
 
 
-def _print_summary(name: str, target: Path, count: int, db: DatabaseChoice) -> None:
+def _print_summary(name: str, target: Path, count: int, db: DatabaseChoice, auth: bool) -> None:
     shown = os.path.relpath(target)
     location = str(target) if shown.startswith("..") else shown
     steps = [f"cd {location}", 'pip install -e ".[dev]"  # if shipyard is not installed yet']
@@ -78,10 +89,16 @@ def _print_summary(name: str, target: Path, count: int, db: DatabaseChoice) -> N
         "pytest        # the generated tests pass",
     ]
     body = "\n".join(f"  [bold]$[/] {escape(step)}" for step in steps)
+    accounts = (
+        "\n\nAccounts are at /account (an admin: ADMIN_EMAIL=... ADMIN_PASSWORD=... "
+        "shipyard db seed)."
+        if auth
+        else ""
+    )
     console.print(
         Panel(
-            f"Created [bold]{name}[/] in {escape(location)} ({count} files, {db.value} database)."
-            f"\n\nNext steps:\n{body}",
+            f"Created [bold]{escape(name)}[/] in {escape(location)} "
+            f"({count} files, {db.value} database).{escape(accounts)}\n\nNext steps:\n{body}",
             title="shipyard new",
             expand=False,
         )

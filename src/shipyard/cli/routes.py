@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import fastapi.routing
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from starlette.routing import BaseRoute, Host, Mount, WebSocketRoute
 
@@ -61,7 +62,8 @@ def routes(
     for column in ("Methods", "Path", "Name", "Handler"):
         table.add_column(column, overflow="fold")
     for route in found:
-        table.add_row(", ".join(route.methods), route.path, route.name, route.handler)
+        cells = (", ".join(route.methods), route.path, route.name, route.handler)
+        table.add_row(*map(escape, cells))
     console.print(table)
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 import uvicorn
+from rich.markup import escape
 
 from shipyard.cli.errors import handle_errors, stderr
 from shipyard.cli.options import AppOption
@@ -158,7 +159,7 @@ def run(
     if application.settings.app.debug:
         stderr.print(
             "[yellow]warning:[/] debug is on (profile "
-            f"{application.settings.profile!r}); set SHIPYARD_PROFILE=production"
+            f"{escape(repr(application.settings.profile))}); set SHIPYARD_PROFILE=production"
         )
     count = workers if workers is not None else settings.workers
     count = count or os.cpu_count() or 1

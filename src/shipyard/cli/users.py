@@ -13,14 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipyard.auth.models import User
 from shipyard.auth.users import create_user, find_by_email, user_model
-from shipyard.authz.roles import assign_role, create_role, find_role
+from shipyard.authz.roles import assign_role, make_admin
 from shipyard.cli.accounts import in_transaction
 from shipyard.cli.errors import handle_errors
 from shipyard.cli.options import AppOption, ProfileOption
 from shipyard.core.app import AppBase
 from shipyard.errors import ShipyardError
-
-ADMIN_ROLE = "admin"
 
 app = typer.Typer(
     name="users",
@@ -70,9 +68,7 @@ def create(
             session, email, password, settings, model=user_model(application), is_verified=True
         )
         if admin:
-            if await find_role(session, ADMIN_ROLE) is None:
-                await create_role(session, ADMIN_ROLE, ["*"], description="Everything.")
-            await assign_role(session, user, ADMIN_ROLE)
+            await make_admin(session, user)
         return user.email
 
     created = in_transaction(app_spec, profile, work)

@@ -3,4 +3,6 @@ that renders them (``shipyard new`` writes ``project/``; later generators add fe
 
 Files under a template folder are copied as they are, except that a ``.jinja`` suffix
 marks a file rendered with Jinja2 (suffix dropped) and a ``dot-`` prefix becomes ``.``.
+A rendered file with nothing but whitespace is not written: that is how a template leaves
+out a file for some options (``{% if auth %}...{% endif %}`` around all of it).
 """

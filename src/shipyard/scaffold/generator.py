@@ -10,7 +10,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -45,11 +45,16 @@ Database = Literal["sqlite", "postgres"]
 
 @dataclass(frozen=True)
 class ProjectContext:
-    """The values templates see: ``name`` as typed and its ``module`` form (``my_blog``)."""
+    """The values templates see: ``name`` as typed and its ``module`` form (``my_blog``).
+
+    ``db`` is the database of development and tests; ``auth`` wires the accounts (the
+    account pages, API tokens and an admin seed).
+    """
 
     name: str
     module: str
     db: Database
+    auth: bool = True
 
 
 def validate_project_name(name: str) -> str:
@@ -73,11 +78,13 @@ def validate_project_name(name: str) -> str:
     return module
 
 
-def render_project(name: str, target: Path, *, db: Database = "sqlite") -> list[Path]:
+def render_project(
+    name: str, target: Path, *, db: Database = "sqlite", auth: bool = True
+) -> list[Path]:
     """Write a new project called ``name`` into ``target``; return the files written."""
     module = validate_project_name(name)
     _ensure_empty(target)
-    context = ProjectContext(name=name, module=module, db=db)
+    context = ProjectContext(name=name, module=module, db=db, auth=auth)
     return render_tree(PROJECT_TEMPLATE, target, context)
 
 
@@ -87,18 +94,21 @@ def render_tree(source: Path, target: Path, context: ProjectContext) -> list[Pat
     env = Environment(  # noqa: S701  # nosec B701
         undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True
     )
-    variables = {"name": context.name, "module": context.module, "db": context.db}
+    variables = asdict(context)
     written: list[Path] = []
     for path in sorted(source.rglob("*")):
         if path.is_dir() or "__pycache__" in path.parts:
             continue
         relative = path.relative_to(source)
         destination = target / relative.parent / _output_name(relative.name)
-        destination.parent.mkdir(parents=True, exist_ok=True)
         if path.name.endswith(TEMPLATE_SUFFIX):
             text = env.from_string(path.read_text(encoding="utf-8")).render(variables)
+            if not text.strip():
+                continue  # the template leaves this file out for these options
+            destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_text(text, encoding="utf-8")
         else:
+            destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(path.read_bytes())
         written.append(destination)
     return written

@@ -26,6 +26,17 @@ Fixtures:
     The app's jobs held in memory, unrun, on a manual clock: ``await
     queued_jobs.pending(Welcome)``, ``await queued_jobs.run()``, ``await
     queued_jobs.advance(60)`` (see :mod:`shipyard.testing.jobs`).
+``live_server``
+    The base URL (``http://127.0.0.1:PORT``) of the project's app served by ``shipyard
+    run`` with the ``test`` profile, once per test session (:mod:`shipyard.testing.live`).
+``browser``
+    The system's headless Chromium through Playwright, once per test module; skipped
+    with the reason when Playwright or the browser is missing
+    (:mod:`shipyard.testing.browser`).
+``page``
+    A Playwright ``Page`` in a fresh browser context (own cookies) whose base URL is
+    ``live_server``: ``page.goto("/")``. A CSP violation or an uncaught JavaScript error
+    on it fails the test (:mod:`shipyard.testing.watch`).
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from shipyard.core.app import AppBase
@@ -80,18 +92,59 @@ def mail_outbox(app: AppBase) -> Iterator[list[Message]]:
         yield outbox
 
 
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project's app on a real server; its base URL, without a trailing slash."""
+    from shipyard.testing.live import serve_app
+    from shipyard.testing.schema import MissingMigration
+
+    try:
+        with serve_app(tmp_path_factory.mktemp("live_server")) as url:
+            yield url
+    except MissingMigration as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The system's headless Chromium (module scope: the sync Playwright driver stops
+    before the next module's async tests use the event loop)."""
+    from shipyard.testing.browser import launch_chromium
+
+    with launch_chromium() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A page in a new browser context, relative URLs resolved against ``live_server``;
+    the test fails if a page broke the Content Security Policy or threw."""
+    from shipyard.testing.watch import WatchedPage
+
+    context = browser.new_context(base_url=live_server)
+    try:
+        watched = WatchedPage.attach(context.new_page())
+        yield watched.page
+    finally:
+        context.close()
+    watched.assert_no_csp_violations()
+
+
 if HAS_PYTEST_ASYNCIO:
 
     @pytest_asyncio.fixture
     async def started_app(app: AppBase) -> AsyncIterator[AppBase]:
         """``app`` with its lifespan running and its test database given its schema."""
         from shipyard.db.extension import DATABASE
-        from shipyard.testing.schema import prepare_test_database
+        from shipyard.testing.schema import MissingMigration, prepare_test_database
 
         async with app.router.lifespan_context(app):
             database = DATABASE.find(app)
             if database is not None:
-                await prepare_test_database(app, database)
+                try:
+                    await prepare_test_database(app, database)
+                except MissingMigration as error:
+                    pytest.fail(str(error), pytrace=False)
             yield app
 
     @pytest_asyncio.fixture

@@ -3,18 +3,21 @@
 Content-Security-Policy violations are caught twice: the ``securitypolicyviolation``
 event (an init script, which Playwright injects outside the page's CSP, reports each one
 to Python, so the record survives full page loads) and Chromium's console messages.
-Uncaught JavaScript errors are recorded too. :func:`offline` cuts a page off from every
-host but this machine, for pages that must work without network access.
+Uncaught JavaScript errors are recorded too. The plugin's ``page`` fixture watches every
+page this way and fails the test when one of them broke the CSP or threw. :func:`offline`
+cuts a page off from every host but this machine, for pages that must work without
+network access.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import ConsoleMessage, Error, Page, Route
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage, Error, Page, Route
 
 REPORT_BINDING = "__shipyardReportCspViolation"
 
