@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.watch import WatchedPage, offline
+
+from shipyard.testing.watch import WatchedPage, offline
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from tests.browser.watch import WatchedPage, offline
+
+from shipyard.testing.watch import WatchedPage, offline
 
 pytestmark = pytest.mark.browser
 

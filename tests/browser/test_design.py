@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.conftest import CAPTAIN
 from tests.browser.look import DESKTOP, PHONE, boxes_overlap, check_page
-from tests.browser.watch import WatchedPage
+
+from shipyard.testing.watch import WatchedPage
 
 pytestmark = pytest.mark.browser
 

@@ -18,9 +18,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import SHIPYARD, STARTUP_TIMEOUT, log_in, watched_page
 from tests.browser.look import DESKTOP, check_page
-from tests.browser.watch import WatchedPage
 
 from shipyard.testing.services import free_port, running_server
+from shipyard.testing.watch import WatchedPage
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import SHIPYARD, STARTUP_TIMEOUT
-from tests.browser.watch import WatchedPage, offline
 
 from shipyard.testing.services import free_port, running_server
+from shipyard.testing.watch import WatchedPage, offline
 
 pytestmark = pytest.mark.browser
 
