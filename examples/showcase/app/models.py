@@ -11,6 +11,7 @@ from shipyard.auth.apikeys.models import ApiKey
 from shipyard.auth.tokens import RefreshToken, RevokedToken
 from shipyard.db import Model
 
+from app.ports.models import Port
 from app.ships.models import Ship
 
-__all__ = ["ApiKey", "Model", "RefreshToken", "RevokedToken", "Role", "Ship", "User"]
+__all__ = ["ApiKey", "Model", "Port", "RefreshToken", "RevokedToken", "Role", "Ship", "User"]

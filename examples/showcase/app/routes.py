@@ -4,6 +4,8 @@ from shipyard import App
 
 from app import design, home
 from app.jobs import pages as jobs_pages
+from app.ports import api as ports_api
+from app.ports import pages as ports_pages
 from app.ships import api as ships_api
 from app.ships import pages as ships_pages
 
@@ -17,3 +19,5 @@ def register_routes(app: App) -> None:
     app.include_router(jobs_pages.pages)
     for router in ships_api.routers():
         app.include_router(router)
+    app.include_router(ports_api.router)
+    app.include_router(ports_pages.pages)

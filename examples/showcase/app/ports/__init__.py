@@ -1,0 +1,1 @@
+"""Ports: the Port model, its pages and its JSON API."""
