@@ -62,6 +62,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/jobs",
     ),
+    Capability(
+        "Generators",
+        "shipyard new makes a whole app; shipyard scaffold crud, api, model, job or page adds "
+        "model, pages, API, tests and migration. Ports is a resource left as generated.",
+        "available",
+        "/ports",
+    ),
     Capability("Files", "Object storage and an upload pipeline.", "coming"),
     Capability("Mail and notifications", "Mail backends, templates, channels.", "coming"),
     Capability("Realtime", "Server-sent events, WebSockets, pub/sub.", "coming"),

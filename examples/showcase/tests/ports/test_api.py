@@ -77,14 +77,15 @@ async def test_a_missing_port_is_404(client: ShipyardClient) -> None:
     assert response.json()["type"].endswith("/not-found")
 
 
-async def test_an_absurd_id_is_422_not_a_database_error(
+async def test_an_absurd_id_is_404_not_a_database_error(
     client: ShipyardClient, db_session: AsyncSession
 ) -> None:
     api = await writer(client, db_session)
 
     response = await api.patch(f"{PREFIX}/{2**70}", json={})
 
-    assert response.status_code == 422
+    assert response.status_code == 404
+    assert response.json()["type"].endswith("/not-found")
 
 
 async def test_creates_a_port(client: ShipyardClient, db_session: AsyncSession) -> None:
