@@ -165,8 +165,12 @@ def api(showcase_url: str) -> Iterator[httpx.Client]:
         yield client
 
 
+Screenshot = Callable[[Page, str], Path]
+"""The ``screenshot`` fixture: save ``page`` as ``<name>.png``, return the path."""
+
+
 @pytest.fixture
-def screenshot(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Page, str], Path]:
+def screenshot(tmp_path_factory: pytest.TempPathFactory) -> Screenshot:
     """Save a full-page screenshot named ``<name>.png`` and return its path."""
     configured = os.environ.get("SHIPYARD_SCREENSHOTS")
     folder = Path(configured) if configured else tmp_path_factory.getbasetemp() / "screenshots"
