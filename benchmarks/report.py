@@ -220,6 +220,13 @@ def markers(section: str = SECTION) -> tuple[str, str]:
 START, END = markers()
 
 
+def has_region(path: Path, section: str) -> bool:
+    """Whether ``path`` exists and holds the ``section`` markers (``--output`` needs them)."""
+    first, last = markers(section)
+    text = path.read_text() if path.exists() else ""
+    return 0 <= text.find(first) < text.find(last)
+
+
 def write(path: Path, markdown: str, section: str = SECTION) -> None:
     """Write ``markdown`` to ``path``, only between the ``section`` markers if it has them.
 

@@ -269,9 +269,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(text)
     if args.output is not None:
-        first, _ = report.markers(SECTION)
-        if first not in (args.output.read_text() if args.output.exists() else ""):
-            print(f"error: {args.output} has no {first} region", file=sys.stderr)
+        if not report.has_region(args.output, SECTION):
+            print(
+                f"error: {args.output} has no {report.markers(SECTION)[0]} region", file=sys.stderr
+            )
             return 1
         report.write(args.output, text, SECTION)
         print(f"wrote {args.output}")
