@@ -14,6 +14,7 @@ import uuid
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import Screenshot
 
 from shipyard.testing.watch import WatchedPage
 
@@ -260,3 +261,22 @@ def test_strict_policy_is_served_and_a_violation_would_be_caught(watched: Watche
     assert len(watched.csp_console_messages) == 2
     with pytest.raises(AssertionError):
         watched.assert_no_csp_violations()
+
+
+def test_the_scaffolded_ports_are_in_the_showcase_s_navigation_and_layout(
+    signed_in: WatchedPage, screenshot: Screenshot
+) -> None:
+    page = signed_in.page
+    name = _unique("Port")
+    page.goto("/")
+    page.get_by_role("navigation").get_by_role("link", name="Ports", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ports")
+    page.get_by_role("link", name="New port").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Country").fill("Norway")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("dl")).to_contain_text(name)
+    page.get_by_role("link", name="Back to ports").click()
+    expect(page.locator("#port-rows")).to_contain_text(name)
+    screenshot(page, "showcase-ports")
+    signed_in.assert_no_csp_violations()

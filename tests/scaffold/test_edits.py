@@ -110,3 +110,17 @@ def test_job_classes_are_appended_once_and_removed() -> None:
     text = edits.top_level_class(JOBS, "SendDigest", job)
     assert edits.top_level_class(text, "SendDigest", job) == text
     assert edits.top_level_class(text, "SendDigest", job, remove=True) == JOBS
+
+
+def test_navigation_links_go_above_the_marker_left_of_the_account_controls() -> None:
+    layout = LAYOUT.replace(
+        "  </nav>",
+        f'    {edits.NAV_MARKER}\n    <span class="nav-account">Log in</span>\n  </nav>',
+    )
+    link = "<a href=\"{{ url_for('posts') }}\">Posts</a>"
+    text = edits.nav_link(edits.nav_link(layout, link), '<a href="/tags">Tags</a>')
+    assert text.index(link) < text.index('href="/tags"') < text.index(edits.NAV_MARKER)
+    assert edits.nav_link(text, link) == text
+    assert edits.nav_link(text, '<a href="/tags">Tags</a>', remove=True) == edits.nav_link(
+        layout, link
+    )

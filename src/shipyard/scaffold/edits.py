@@ -13,6 +13,8 @@ import re
 
 ALL_PATTERN = re.compile(r"^__all__ = \[[^\]]*\]\n", re.MULTILINE)
 MAX_LINE = 100
+NAV_MARKER = "{#- Generated navigation links go above this line. #}"
+"""Where ``shipyard scaffold`` adds navigation links in a layout that has the line."""
 
 
 def import_line(text: str, line: str, *, remove: bool = False) -> str:
@@ -74,16 +76,21 @@ def append_to_function(text: str, function: str, line: str, *, remove: bool = Fa
 
 
 def nav_link(text: str, link: str, *, remove: bool = False) -> str:
-    """Add (or remove) ``link`` as the last entry of the layout's ``<nav>``."""
+    """Add (or remove) ``link`` as the last link of the layout's ``<nav>``.
+
+    That is above the line holding :data:`NAV_MARKER` when the layout has one (so links
+    stay left of the account controls), else just before ``</nav>``.
+    """
     wanted = f"    {link}\n"
     if remove:
         return text.replace(wanted, "")
     if link in text:
         return text
-    closing = text.find("  </nav>")
-    if closing < 0:
+    marker = text.find(NAV_MARKER)
+    position = text.rfind("\n", 0, marker) + 1 if marker >= 0 else text.find("  </nav>")
+    if position < 0:
         raise LookupError("</nav>")
-    return text[:closing] + wanted + text[closing:]
+    return text[:position] + wanted + text[position:]
 
 
 def all_names(text: str, name: str, *, remove: bool = False) -> str:
