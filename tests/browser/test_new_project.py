@@ -28,13 +28,6 @@ Screenshot = Callable[[Page, str], Path]
 OWNER = "owner@example.test"
 PASSWORD = "new project passphrase"
 STYLESHEET = "/static/app.css"
-ACCOUNTS = (
-    (
-        "from shipyard import App\n",
-        "from shipyard import App\nfrom shipyard.auth import AuthExtension\n",
-    ),
-    ("App(root=ROOT)", 'App(root=ROOT, extensions=[AuthExtension(prefix="/account")])'),
-)
 
 
 def _shipyard(cwd: Path, env: dict[str, str], *args: str) -> None:
@@ -46,17 +39,12 @@ def _shipyard(cwd: Path, env: dict[str, str], *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def new_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A generated project with accounts, migrated, served on a free port."""
+    """A generated project (accounts are on by default), migrated, served on a free port."""
     parent = tmp_path_factory.mktemp("new-project")
     env = {key: value for key, value in os.environ.items() if not key.startswith("SHIPYARD_")}
     _shipyard(parent, env, "new", "harbour")
     project = parent / "harbour"
-    main = project / "app" / "main.py"
-    source = main.read_text()
-    for old, new in ACCOUNTS:
-        assert old in source, f"app/main.py of a new project no longer has {old!r}"
-        source = source.replace(old, new)
-    main.write_text(source)
+    assert 'AuthExtension(prefix="/account")' in (project / "app" / "main.py").read_text()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env.update(

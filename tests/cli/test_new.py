@@ -143,7 +143,9 @@ def test_accounts_are_wired_unless_no_auth(runner: CliRunner, clean_env: Path) -
     result = runner.invoke(cli, ["new", "bare", "--no-auth"])
     assert result.exit_code == 0, result.output
     full_main = (clean_env / "full/app/main.py").read_text()
-    assert 'AuthExtension(prefix="/account"), TokensExtension(prefix="/auth/token")' in full_main
+    assert 'AuthExtension(prefix="/account")' in full_main
+    assert 'TokensExtension(prefix="/auth/token")' in full_main
+    assert 'CookbookExtension(path="/api/cookbook")' in full_main
     assert "ADMIN_EMAIL" in (clean_env / "full/app/seeds.py").read_text()
     bare = clean_env / "bare"
     assert "shipyard.auth" not in (bare / "app/main.py").read_text()

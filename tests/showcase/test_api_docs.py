@@ -11,8 +11,8 @@ def _client(app: App) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
 
-async def test_the_cookbook_offers_the_token_schemes_and_fresh_names(app: App) -> None:
-    async with _client(app) as client:
+async def test_the_cookbook_offers_the_token_schemes_and_fresh_names(started_app: App) -> None:
+    async with _client(started_app) as client:  # the layout asks for the user: a database
         page = (await client.get("/api/cookbook")).text
 
     assert 'for="cookbook-scheme-1">Bearer token</label>' in page
