@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from shipyard.api.pagination import paginate
 from shipyard.api.query import ListQuery
 from shipyard.auth import optional_user
-from shipyard.db import DbSession
+from shipyard.db import DbSession, RowId
 from shipyard.forms import FormResult, form_response
 from shipyard.web import PageRouter, render
 from shipyard.web.flash import flash, flash_oob
@@ -36,7 +36,6 @@ from app.ports.models import Port
 from app.ports.permissions import REQUIRED
 
 FORM = "ports/form.html"
-PortId = Annotated[int, Path(ge=1, lt=2**31)]
 
 pages = PageRouter(prefix="/ports", tags=["ports"], dependencies=[Depends(optional_user)])
 
@@ -95,14 +94,14 @@ async def create_port(request: Request, form: PortFormDep, session: DbSession) -
 
 
 @pages.get("/{port_id}", name="show_port")
-async def show_port(request: Request, port_id: PortId, session: DbSession) -> Response:
+async def show_port(request: Request, port_id: RowId, session: DbSession) -> Response:
     """One port."""
     port = await _port_or_404(session, port_id)
     return render(request, "ports/show.html", {"port": port})
 
 
 @pages.get("/{port_id}/edit", name="edit_port", dependencies=REQUIRED["update"])
-async def edit_port(request: Request, port_id: PortId, session: DbSession) -> Response:
+async def edit_port(request: Request, port_id: RowId, session: DbSession) -> Response:
     """The form, filled in with the port's values."""
     port = await _port_or_404(session, port_id)
     context = {**await _form_context(session), "port": port}
@@ -111,7 +110,7 @@ async def edit_port(request: Request, port_id: PortId, session: DbSession) -> Re
 
 @pages.post("/{port_id}", name="update_port", dependencies=REQUIRED["update"])
 async def update_port(
-    request: Request, port_id: PortId, form: PortFormDep, session: DbSession
+    request: Request, port_id: RowId, form: PortFormDep, session: DbSession
 ) -> Response:
     """Save the edit form; 422 with the form re-rendered when the input is wrong."""
     port = await _port_or_404(session, port_id)
@@ -126,7 +125,7 @@ async def update_port(
 
 
 @pages.delete("/{port_id}", name="delete_port", dependencies=REQUIRED["delete"])
-async def delete_port(request: Request, port_id: PortId, session: DbSession) -> Response:
+async def delete_port(request: Request, port_id: RowId, session: DbSession) -> Response:
     """Remove a port: an empty body replaces its row; the flash comes out of band."""
     port = await _port_or_404(session, port_id)
     await session.delete(port)
