@@ -9,21 +9,10 @@ from pathlib import Path
 
 from tests.cli.support import generate, run_shipyard
 
-ACCOUNTS = 'App(root=ROOT, extensions=[AuthExtension(prefix="/account")])'
-
 
 def new_project(parent: Path, *, accounts: bool = False) -> Path:
-    """A fresh `shipyard new blog` project; ``accounts`` mounts Shipyard's AuthExtension."""
-    root = generate(parent, "blog")
-    if accounts:
-        main = root / "app" / "main.py"
-        text = main.read_text(encoding="utf-8")
-        text = text.replace(
-            "from shipyard import App\n",
-            "from shipyard import App\nfrom shipyard.auth import AuthExtension\n",
-        )
-        main.write_text(text.replace("App(root=ROOT)", ACCOUNTS), encoding="utf-8")
-    return root
+    """A fresh `shipyard new blog` project, with accounts (the default) or ``--no-auth``."""
+    return generate(parent, "blog", *(() if accounts else ("--no-auth",)))
 
 
 def scaffold(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
