@@ -106,6 +106,13 @@ class FieldCode:
         return self.spec.kind
 
     @property
+    def resolved_target(self) -> Target:
+        """The model a reference points at (resolved before anything is rendered)."""
+        if self.target is None:
+            raise ValueError(f"{self.spec.name} is not a resolved reference")
+        return self.target
+
+    @property
     def relationship(self) -> str:
         """``relationship()``, naming its column when the target is referenced twice."""
         if self.shares_target:
@@ -168,9 +175,9 @@ class FieldCode:
         """``mapped_column(String(TITLE_MAX_LENGTH), unique=True)``."""
         spec = self.spec
         if spec.kind == "references":
-            assert self.target is not None  # resolved before rendering
+            target = self.resolved_target
             on_delete = ON_DELETE_SQL[spec.on_delete or "cascade"]
-            arguments = [f'ForeignKey("{self.target.table}.id", ondelete="{on_delete}")']
+            arguments = [f'ForeignKey("{target.table}.id", ondelete="{on_delete}")']
             arguments.append("index=True")
         else:
             arguments = [self.column_type]
@@ -190,7 +197,8 @@ class FieldCode:
     def default_value(self) -> str:
         """The ``default=`` value as Python source."""
         value = self.spec.default
-        assert value is not None  # only called when a default is given
+        if value is None:
+            raise ValueError(f"{self.spec.name} has no default to render")
         kind = self.spec.kind
         if kind == "boolean":
             return str(parse_boolean(value))
@@ -339,8 +347,7 @@ class FieldCode:
             return f"{self.enum_class}.{spec.choices[0]}"
         if kind == "array":
             return ARRAY_SAMPLES[spec.item or "string"]
-        assert self.target is not None  # resolved before rendering
-        return f"lambda _: {self.target.factory}.build()"
+        return f"lambda _: {self.resolved_target.factory}.build()"
 
     def sample(self, variant: int = 1) -> object:
         """A valid JSON value for the API tests (``variant`` 2 differs from 1)."""

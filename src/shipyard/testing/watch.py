@@ -68,9 +68,9 @@ class WatchedPage:
 
     def assert_no_csp_violations(self) -> None:
         """Fail if the page broke the CSP or threw, listing what happened."""
-        assert self.violations == [], self.violations
-        assert self.csp_console_messages == [], self.csp_console_messages
-        assert self.page_errors == [], self.page_errors
+        assert self.violations == [], self.violations  # nosec B101: a test assertion
+        assert self.csp_console_messages == [], self.csp_console_messages  # nosec B101: a test assertion
+        assert self.page_errors == [], self.page_errors  # nosec B101: a test assertion
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
