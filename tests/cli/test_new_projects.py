@@ -71,8 +71,8 @@ async def drop_database(name: str) -> None:
 @pytest.mark.parametrize(
     ("options", "passed"),
     [
-        pytest.param([], 11, id="accounts"),
-        pytest.param(["--no-auth"], 4, id="no-auth"),
+        pytest.param([], 12, id="accounts"),
+        pytest.param(["--no-auth"], 5, id="no-auth"),
     ],
 )
 def test_generated_project_passes_its_checks_and_tests(
@@ -94,7 +94,7 @@ def test_postgres_project_runs_its_tests_on_postgres(tmp_path: Path) -> None:
         assert_checks_pass(project, tmp_path / "mypy")
         result = run_tests(project)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "11 passed" in result.stdout
+        assert "12 passed" in result.stdout
         assert not (project / "var").exists(), "the tests should not have used SQLite"
         again = run_tests(project)  # the database exists now: it is reused
         assert again.returncode == 0, again.stdout + again.stderr
