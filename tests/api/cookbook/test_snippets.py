@@ -40,7 +40,7 @@ def post_request(value: Any) -> RequestExample:
     )
 
 
-def test_get_with_path_and_query_params() -> None:
+def test_get_with_path_and_query_params(monkeypatch: pytest.MonkeyPatch) -> None:
     request = get_request()
     expected_url = "https://api.example.com/posts/42?fields=id%2Ctitle&tag=a%20b&tag=c%26d"
     assert request.full_url == expected_url
@@ -51,7 +51,7 @@ def test_get_with_path_and_query_params() -> None:
     assert option_values(argv, "-H") == ["Authorization: Bearer YOUR_ACCESS_TOKEN"]
     assert shlex.split(curl(request).replace("\\\n", " "))[1:] == argv
 
-    call = run_python(httpx_snippet(request), pytest.MonkeyPatch())
+    call = run_python(httpx_snippet(request), monkeypatch)
     assert call.function == "get"
     assert call.args == ("https://api.example.com/posts/42",)
     assert call.kwargs["params"] == {"fields": "id,title", "tag": ["a b", "c&d"]}
