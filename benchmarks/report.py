@@ -1,16 +1,22 @@
 """Render benchmark results: the machine description and one table per case group.
 
 The same rows go to the terminal (a rich table) and to Markdown (``--output``), so the
-figures pasted into BENCHMARKS.md are exactly the ones printed.
+figures pasted into BENCHMARKS.md are exactly the ones printed. The single-table probes
+(``benchmarks.scaffold``, ``benchmarks.startup``) share :func:`probe_markdown`,
+:func:`output_option` and :func:`run_probe`: measure, print, rewrite their region.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import statistics
 import subprocess
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -238,3 +244,69 @@ def write(path: Path, markdown: str, section: str = SECTION) -> None:
     if 0 <= start < end:
         markdown = f"{text[: start + len(first)]}\n{markdown}{text[end:]}"
     path.write_text(markdown)
+
+
+def output_option(parser: argparse.ArgumentParser, section: str) -> None:
+    """Add ``--output PATH``: also write the ``section`` region of that file."""
+    parser.add_argument("--output", type=Path, help=f"also write the {section!r} region here")
+
+
+def probe_info(details: dict[str, str]) -> dict[str, str]:
+    """A probe's machine lines: when, which Python, ``details``, then the load average."""
+    one, five, _ = os.getloadavg()
+    return {
+        "Measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Python": sys.version.split()[0],
+        **details,
+        "Load average (1 min, 5 min)": f"{one:.2f}, {five:.2f}",
+    }
+
+
+def median_cells(values: Sequence[float], unit: str, digits: int) -> str:
+    """Two table cells: the median with its unit, then every run (``1.10 s | 0.90, 1.30``)."""
+    runs = ", ".join(f"{value:.{digits}f}" for value in values)
+    return f"{statistics.median(values):.{digits}f} {unit} | {runs}"
+
+
+def probe_markdown(
+    details: dict[str, str], figure: str, goal: str, rows: Sequence[tuple[str, str, str]]
+) -> str:
+    """A probe's region: its machine lines (:func:`probe_info`), then one table.
+
+    The columns are measure, ``figure``, runs and ``goal``; each row gives the measure,
+    the figure and runs cells (one string, as :func:`median_cells` makes) and the goal.
+    """
+    lines = [
+        markdown_machine(probe_info(details)),
+        "",
+        f"| measure | {figure} | runs | {goal} |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [f"| {name} | {cells} | {target} |" for name, cells, target in rows]
+    return "\n".join(lines) + "\n"
+
+
+def run_probe(
+    output: Path | None,
+    section: str,
+    render: Callable[[], str],
+    failure: type[Exception],
+) -> int:
+    """Measure and print a probe's region (``render``), and write it to ``output``.
+
+    An ``output`` without the ``section`` markers is refused before measuring, and a
+    ``failure`` is one line on stderr: both exit 1.
+    """
+    if output is not None and not has_region(output, section):
+        print(f"error: {output} has no {markers(section)[0]} region", file=sys.stderr)
+        return 1
+    try:
+        text = render()
+    except failure as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(text)
+    if output is not None:
+        write(output, text, section)
+        print(f"wrote {output}")
+    return 0

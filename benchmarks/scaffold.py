@@ -31,14 +31,12 @@ import importlib
 import os
 import re
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -207,36 +205,36 @@ def measure(config: Config) -> Result:
 
 def markdown(result: Result, config: Config) -> str:
     """The machine line and the table."""
-
-    def ms(values: list[float]) -> str:
-        runs = ", ".join(f"{value:.1f}" for value in values)
-        return f"{statistics.median(values):.1f} ms | {runs}"
-
-    one, five, _ = os.getloadavg()
-    info = {
-        "Measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "Python": sys.version.split()[0],
+    details = {
         "Project": f"`shipyard new {PROJECT}` (accounts on), SQLite; "
         f"`shipyard scaffold crud {' '.join(RESOURCE)}`",
         "Index page": f"{config.rows:,} rows, 20 per page, median of {config.runs} "
         "in-process requests (httpx ASGITransport)",
-        "Load average (1 min, 5 min)": f"{one:.2f}, {five:.2f}",
     }
-    lines = [
-        report.markdown_machine(info),
-        "",
-        "| measure | figure | runs | goal |",
-        "| --- | ---: | ---: | ---: |",
-        f"| `shipyard scaffold crud` | {result.scaffold_seconds:.1f} s | 1 | - |",
-        f"| `pytest` in the project ({result.tests_passed} passed) "
-        f"| {result.tests_seconds:.1f} s | 1 | - |",
-        f"| scaffold to green tests | {result.scaffold_to_green_seconds:.1f} s | 1 "
-        f"| < {GOAL_SECONDS:g} s |",
-        f"| `GET {INDEX}`, first page | {ms(result.first_page_ms)} | - |",
-        f"| `GET {INDEX}`, page at depth {config.depth:,} (cursor) "
-        f"| {ms(result.deep_page_ms)} | - |",
-    ]
-    return "\n".join(lines) + "\n"
+    return report.probe_markdown(
+        details,
+        "figure",
+        "goal",
+        [
+            ("`shipyard scaffold crud`", f"{result.scaffold_seconds:.1f} s | 1", "-"),
+            (
+                f"`pytest` in the project ({result.tests_passed} passed)",
+                f"{result.tests_seconds:.1f} s | 1",
+                "-",
+            ),
+            (
+                "scaffold to green tests",
+                f"{result.scaffold_to_green_seconds:.1f} s | 1",
+                f"< {GOAL_SECONDS:g} s",
+            ),
+            (f"`GET {INDEX}`, first page", report.median_cells(result.first_page_ms, "ms", 1), "-"),
+            (
+                f"`GET {INDEX}`, page at depth {config.depth:,} (cursor)",
+                report.median_cells(result.deep_page_ms, "ms", 1),
+                "-",
+            ),
+        ],
+    )
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -248,7 +246,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=100_100, help="rows to fill (100100)")
     parser.add_argument("--depth", type=int, default=100_000, help="rows before the deep page")
     parser.add_argument("--runs", type=int, default=5, help="requests per page; median shown")
-    parser.add_argument("--output", type=Path, help=f"also write the {SECTION!r} region here")
+    report.output_option(parser, SECTION)
     args = parser.parse_args(argv)
     if args.runs < 1 or args.depth < 1 or args.rows < args.depth + 20:
         parser.error("--runs and --depth must be >= 1, and --rows >= --depth + 20")
@@ -259,19 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: measure, print the table, write ``--output``; one-line errors, exit 1."""
     args = parse_args(argv)
     config = Config(rows=args.rows, depth=args.depth, runs=args.runs)
-    if args.output is not None and not report.has_region(args.output, SECTION):
-        print(f"error: {args.output} has no {report.markers(SECTION)[0]} region", file=sys.stderr)
-        return 1
-    try:
-        text = markdown(measure(config), config)
-    except ScaffoldBenchError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(text)
-    if args.output is not None:
-        report.write(args.output, text, SECTION)
-        print(f"wrote {args.output}")
-    return 0
+    return report.run_probe(
+        args.output, SECTION, lambda: markdown(measure(config), config), ScaffoldBenchError
+    )
 
 
 if __name__ == "__main__":

@@ -26,14 +26,12 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 if not __package__:  # run as `python benchmarks/startup.py`: make the package importable
@@ -195,50 +193,41 @@ def measure(config: Config) -> list[Sample]:
 def markdown(samples: Sequence[Sample], config: Config) -> str:
     """The machine line and the table of medians (with each run's figures)."""
 
-    def row(name: str, values: list[float], unit: str, target: str) -> str:
-        runs = ", ".join(f"{value:.2f}" for value in values)
-        return f"| {name} | {statistics.median(values):.2f} {unit} | {runs} | {target} |"
+    def seconds(values: list[float]) -> str:
+        return report.median_cells(values, "s", 2)
 
-    one, five, _ = os.getloadavg()
-    info = {
-        "Measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "Python": sys.version.split()[0],
+    details = {
         "App": "examples/showcase, production profile, `shipyard run --workers 1`, SQLite",
         "Runs": f"{len(samples)}, median shown; worker idle {config.idle_seconds:g} s "
         "before its RSS is read",
-        "Load average (1 min, 5 min)": f"{one:.2f}, {five:.2f}",
     }
-    lines = [
-        report.markdown_machine(info),
-        "",
-        "| measure | median | runs | target |",
-        "| --- | ---: | ---: | ---: |",
-        row(
-            "first response (spawn to `GET /` 200)",
-            [sample.first_response_seconds for sample in samples],
-            "s",
-            f"< {FIRST_RESPONSE_TARGET:g} s",
-        ),
-        row(
-            "`import app.main` (builds the app)",
-            [sample.import_seconds for sample in samples],
-            "s",
-            "-",
-        ),
-        row(
-            "`import app.main`, CPU time",
-            [sample.import_cpu_seconds for sample in samples],
-            "s",
-            "-",
-        ),
-        row(
-            "idle worker RSS",
-            [sample.idle_rss_mb for sample in samples],
-            "MB",
-            f"< {RSS_TARGET_MB:g} MB",
-        ),
-    ]
-    return "\n".join(lines) + "\n"
+    return report.probe_markdown(
+        details,
+        "median",
+        "target",
+        [
+            (
+                "first response (spawn to `GET /` 200)",
+                seconds([sample.first_response_seconds for sample in samples]),
+                f"< {FIRST_RESPONSE_TARGET:g} s",
+            ),
+            (
+                "`import app.main` (builds the app)",
+                seconds([sample.import_seconds for sample in samples]),
+                "-",
+            ),
+            (
+                "`import app.main`, CPU time",
+                seconds([sample.import_cpu_seconds for sample in samples]),
+                "-",
+            ),
+            (
+                "idle worker RSS",
+                report.median_cells([sample.idle_rss_mb for sample in samples], "MB", 2),
+                f"< {RSS_TARGET_MB:g} MB",
+            ),
+        ],
+    )
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -251,7 +240,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--idle", type=float, default=2.0, help="seconds idle before reading RSS (2)"
     )
-    parser.add_argument("--output", type=Path, help=f"also write the {SECTION!r} region here")
+    report.output_option(parser, SECTION)
     args = parser.parse_args(argv)
     if args.runs < 1 or args.idle < 0:
         parser.error("--runs must be >= 1 and --idle >= 0")
@@ -262,21 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: measure, print the table, write ``--output``; one-line errors, exit 1."""
     args = parse_args(argv)
     config = Config(runs=args.runs, idle_seconds=args.idle)
-    try:
-        text = markdown(measure(config), config)
-    except StartupError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(text)
-    if args.output is not None:
-        if not report.has_region(args.output, SECTION):
-            print(
-                f"error: {args.output} has no {report.markers(SECTION)[0]} region", file=sys.stderr
-            )
-            return 1
-        report.write(args.output, text, SECTION)
-        print(f"wrote {args.output}")
-    return 0
+    return report.run_probe(
+        args.output, SECTION, lambda: markdown(measure(config), config), StartupError
+    )
 
 
 if __name__ == "__main__":

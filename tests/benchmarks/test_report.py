@@ -5,7 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks.report import END, START, Group, Measurement, Row, markdown_group, markers, write
+from benchmarks.report import (
+    END,
+    START,
+    Group,
+    Measurement,
+    Row,
+    markdown_group,
+    markers,
+    probe_markdown,
+    run_probe,
+    write,
+)
 from benchmarks.wrk import WrkResult
 
 
@@ -73,3 +84,37 @@ def test_write_to_a_named_region_keeps_the_others(tmp_path: Path) -> None:
     target.write_text(f"{START}\njson\n{END}\n{first}\nold\n{last}\n")
     write(target, "pages\n", "pages")
     assert target.read_text() == f"{START}\njson\n{END}\n{first}\npages\n{last}\n"
+
+
+def test_probe_markdown_lists_the_machine_then_one_table() -> None:
+    text = probe_markdown(
+        {"App": "demo"}, "median", "target", [("load", "1.50 s | 1.00, 2.00", "-")]
+    )
+    lines = text.splitlines()
+    assert lines[0].startswith("- **Measured**: ")
+    assert lines[2] == "- **App**: demo"
+    assert lines[3].startswith("- **Load average (1 min, 5 min)**: ")
+    assert lines[-3:] == [
+        "| measure | median | runs | target |",
+        "| --- | ---: | ---: | ---: |",
+        "| load | 1.50 s | 1.00, 2.00 | - |",
+    ]
+
+
+class ProbeFailed(Exception):
+    """A probe's own error."""
+
+
+def test_a_failing_probe_is_one_line_and_leaves_the_output_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, last = markers("probe")
+    target = tmp_path / "BENCHMARKS.md"
+    target.write_text(f"{first}\nold\n{last}\n")
+
+    def render() -> str:
+        raise ProbeFailed("the server did not answer")
+
+    assert run_probe(target, "probe", render, ProbeFailed) == 1
+    assert capsys.readouterr().err == "error: the server did not answer\n"
+    assert target.read_text() == f"{first}\nold\n{last}\n"

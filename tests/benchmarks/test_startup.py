@@ -46,10 +46,13 @@ def test_output_replaces_only_the_startup_region(
     assert "| idle worker RSS |" in text
 
 
-def test_output_without_the_region_is_refused_untouched(
+def test_output_without_the_region_is_refused_before_measuring(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(startup, "measure", lambda config: SAMPLES)
+    def refuse(config: startup.Config) -> list[startup.Sample]:
+        raise AssertionError("measured although the output cannot take the figures")
+
+    monkeypatch.setattr(startup, "measure", refuse)
     output = tmp_path / "notes.md"
     output.write_text("my notes\n")
     assert startup.main(["--output", str(output)]) == 1
