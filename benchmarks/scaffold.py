@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import httpx
 from sqlalchemy import select
@@ -130,17 +131,20 @@ def fill(database: Path, rows: int) -> None:
 async def page_timings(
     root: Path, database: Path, config: Config
 ) -> tuple[list[float], list[float]]:
-    """Milliseconds of each ``GET /books``: the first page, then the page at depth."""
-    os.environ.update(_env(database))
+    """Milliseconds of each ``GET /books``: the first page, then the page at depth.
+
+    The app reads its settings from the environment, set only meanwhile.
+    """
     sys.path.insert(0, str(root))
     try:
-        app: Any = importlib.import_module("app.main").app
-        listing: Any = importlib.import_module("app.books.api").listing
-        cursor, first_id = await cursor_at(app, listing, database, config.depth)
-        async with app.router.lifespan_context(app), ShipyardClient(app) as http:
-            await _get(http, {}, None)  # warm up: templates compiled, pool opened
-            first = [await _get(http, {}, None) for _ in range(config.runs)]
-            deep = [await _get(http, {"cursor": cursor}, first_id) for _ in range(config.runs)]
+        with mock.patch.dict(os.environ, _env(database)):
+            app: Any = importlib.import_module("app.main").app
+            listing: Any = importlib.import_module("app.books.api").listing
+            cursor, first_id = await cursor_at(app, listing, database, config.depth)
+            async with app.router.lifespan_context(app), ShipyardClient(app) as http:
+                await _get(http, {}, None)  # warm up: templates compiled, pool opened
+                first = [await _get(http, {}, None) for _ in range(config.runs)]
+                deep = [await _get(http, {"cursor": cursor}, first_id) for _ in range(config.runs)]
         return first, deep
     finally:
         sys.path.remove(str(root))
