@@ -5,6 +5,10 @@ the ``shipyard`` CLI (plus ``CAPTAIN``, an admin made with ``shipyard users crea
 then ``shipyard run --workers 1`` on a free port with the ``test`` profile, the strict
 CSP preset and a jobs worker inside the server process; stopped at the end. Its mail
 (the ``file`` backend) goes to ``mail_dir``.
+``new_project_url`` (session): one project fresh from ``shipyard new harbour`` (accounts
+on, the default), migrated, with ``OWNER`` made by ``shipyard users create``, served the
+same way with the strict CSP and the ``memory`` mailer; ``visitor`` (per test): a
+``watched`` page of it.
 ``browser`` (per module): the system's ``/usr/bin/chromium`` through Playwright (no
 browser download, ever).
 ``watched`` (per test): a new browser context (own cookies and storage) with a page
@@ -47,8 +51,17 @@ CAPTAIN = "captain@example.test"
 PASSWORD = "browser test passphrase"
 
 
+OWNER = "owner@example.test"
+OWNER_PASSWORD = "new project passphrase"
+
+
+def clean_env() -> dict[str, str]:
+    """This process's environment without its ``SHIPYARD_*`` variables."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("SHIPYARD_")}
+
+
 def _showcase_env(database: Path, mail: Path, url: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SHIPYARD_")}
+    env = clean_env()
     env.update(
         SHIPYARD_PROFILE="test",
         SHIPYARD_APP__BASE_URL=url,  # the links in mail point at this server
@@ -60,11 +73,28 @@ def _showcase_env(database: Path, mail: Path, url: str) -> dict[str, str]:
     return env
 
 
-def _cli(env: dict[str, str], *args: str) -> None:
+def shipyard(cwd: Path, env: dict[str, str], *args: str) -> None:
+    """Run ``shipyard *args`` in ``cwd``; fail the test with its stderr if it fails."""
     result = subprocess.run(
-        [str(SHIPYARD), *args], cwd=SHOWCASE, env=env, capture_output=True, text=True, check=False
+        [str(SHIPYARD), *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, f"shipyard {' '.join(args)} failed:\n{result.stderr}"
+
+
+@contextmanager
+def serving(project: Path, env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """``shipyard run --workers 1`` of ``project`` on ``port`` until the block ends; its URL."""
+    url = f"http://127.0.0.1:{port}"
+    command = [str(SHIPYARD), "run", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(
+        command,
+        probe=f"{url}/health",
+        log=log,
+        cwd=project,
+        env=env,
+        startup_timeout=STARTUP_TIMEOUT,
+    ):
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -83,21 +113,31 @@ def mail_dir(showcase_dir: Path) -> Path:
 def showcase_url(showcase_dir: Path, mail_dir: Path) -> Iterator[str]:
     """The base URL of the showcase, served by ``shipyard run`` on a fresh database."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = _showcase_env(showcase_dir / "showcase.db", mail_dir, url)
-    _cli(env, "db", "upgrade")
-    _cli(env, "db", "seed")
-    _cli(env, "users", "create", CAPTAIN, "--password", PASSWORD, "--admin")
-    log = showcase_dir / "server.log"
-    command = [str(SHIPYARD), "run", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)]
-    with running_server(
-        command,
-        probe=f"{url}/health",
-        log=log,
-        cwd=SHOWCASE,
-        env=env,
-        startup_timeout=STARTUP_TIMEOUT,
-    ):
+    env = _showcase_env(showcase_dir / "showcase.db", mail_dir, f"http://127.0.0.1:{port}")
+    shipyard(SHOWCASE, env, "db", "upgrade")
+    shipyard(SHOWCASE, env, "db", "seed")
+    shipyard(SHOWCASE, env, "users", "create", CAPTAIN, "--password", PASSWORD, "--admin")
+    with serving(SHOWCASE, env, port, showcase_dir / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def new_project_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One project fresh from ``shipyard new harbour``, migrated, with ``OWNER``, served."""
+    parent = tmp_path_factory.mktemp("new-project")
+    env = clean_env()
+    shipyard(parent, env, "new", "harbour")
+    project = parent / "harbour"
+    assert 'AuthExtension(prefix="/account")' in (project / "app" / "main.py").read_text()
+    env.update(
+        SHIPYARD_PROFILE="test",
+        SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{parent / 'harbour.db'}",
+        SHIPYARD_SECURITY__CSP_PRESET="strict",
+        SHIPYARD_MAIL__BACKEND="memory",
+    )
+    shipyard(project, env, "db", "upgrade")
+    shipyard(project, env, "users", "create", OWNER, "--password", OWNER_PASSWORD)
+    with serving(project, env, free_port(), parent / "server.log") as url:
         yield url
 
 
@@ -146,6 +186,13 @@ def log_in(watched: WatchedPage, email: str, password: str) -> WatchedPage:
 def watched(browser: Browser, showcase_url: str) -> Iterator[WatchedPage]:
     """A page of the showcase in a fresh context that records CSP violations."""
     with watched_page(browser, showcase_url) as page:
+        yield page
+
+
+@pytest.fixture
+def visitor(browser: Browser, new_project_url: str) -> Iterator[WatchedPage]:
+    """A page of the generated project in a fresh context that records CSP violations."""
+    with watched_page(browser, new_project_url) as page:
         yield page
 
 

@@ -6,11 +6,9 @@ stays blank and the test fails; the pages must also cause no CSP violation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+from tests.browser.conftest import Screenshot
 
 from shipyard.testing.watch import WatchedPage, offline
 
@@ -18,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_swagger_ui_renders_the_operations_offline(
-    watched: WatchedPage, screenshot: Callable[[Page, str], Path]
+    watched: WatchedPage, screenshot: Screenshot
 ) -> None:
     page = watched.page
     refused = offline(page)
@@ -49,9 +47,7 @@ def test_swagger_ui_try_it_out_reaches_the_api(watched: WatchedPage) -> None:
     watched.assert_no_csp_violations()
 
 
-def test_redoc_renders_the_operations_offline(
-    watched: WatchedPage, screenshot: Callable[[Page, str], Path]
-) -> None:
+def test_redoc_renders_the_operations_offline(watched: WatchedPage, screenshot: Screenshot) -> None:
     page = watched.page
     refused = offline(page)
     page.goto("/redoc")

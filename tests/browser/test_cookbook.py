@@ -9,12 +9,11 @@ each try must send a name that does not exist yet).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from tests.browser.conftest import Screenshot
 
 from shipyard.testing.watch import WatchedPage, offline
 
@@ -37,7 +36,7 @@ def _send(form: Locator) -> tuple[str, dict[str, object]]:
 
 
 def test_try_it_creates_ships_with_the_token_field_and_fresh_names(
-    watched: WatchedPage, api: httpx.Client, screenshot: Callable[[Page, str], Path]
+    watched: WatchedPage, api: httpx.Client, screenshot: Screenshot
 ) -> None:
     page = watched.page
     refused = offline(page)
@@ -70,7 +69,7 @@ def test_without_the_token_try_it_shows_the_401(watched: WatchedPage) -> None:
 
 
 def test_the_version_switcher_is_labelled_and_marks_the_current_version(
-    watched: WatchedPage, screenshot: Callable[[Page, str], Path]
+    watched: WatchedPage, screenshot: Screenshot
 ) -> None:
     page = watched.page
     page.goto("/api/cookbook")

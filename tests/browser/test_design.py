@@ -6,20 +6,16 @@ Screenshots (``screenshot`` fixture) are named ``design-<page>-<desktop|phone>``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
-from tests.browser.conftest import CAPTAIN
+from playwright.sync_api import expect
+from tests.browser.conftest import CAPTAIN, Screenshot
 from tests.browser.look import DESKTOP, PHONE, boxes_overlap, check_page
 
 from shipyard.testing.watch import WatchedPage
 
 pytestmark = pytest.mark.browser
 
-Screenshot = Callable[[Page, str], Path]
 STYLESHEET = "showcase.css"
 
 ANONYMOUS_PAGES = {

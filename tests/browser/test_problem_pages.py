@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+from tests.browser.conftest import Screenshot
 
 from shipyard.testing.watch import WatchedPage
 
@@ -15,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_problem_type_uri_opens_its_page(
-    watched: WatchedPage, api: httpx.Client, screenshot: Callable[[Page, str], Path]
+    watched: WatchedPage, api: httpx.Client, screenshot: Screenshot
 ) -> None:
     problem = api.post("/api/ships", json={"name": ""}).json()
     page = watched.page
