@@ -6,6 +6,8 @@ Screenshots (``screenshot`` fixture) are named ``design-<page>-<desktop|phone>``
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 from playwright.sync_api import expect
@@ -114,21 +116,24 @@ def test_toasts_cover_no_navigation_can_be_dismissed_and_go_away(
 def test_deleting_asks_in_a_dialog_and_clears_stale_form_errors(
     signed_in: WatchedPage, api: httpx.Client, screenshot: Screenshot
 ) -> None:
-    ship = api.post("/api/ships", json={"name": "Doomed Dinghy"}).json()
+    name = f"Doomed Dinghy {uuid.uuid4().hex[:8]}"  # ship names are unique
+    response = api.post("/api/ships", json={"name": name})
+    assert response.status_code == 201, response.text
+    ship = response.json()
     page = signed_in.page
     page.goto("/ships")
     page.locator("#ship-form button[type=submit]").click()  # empty: an inline error
     expect(page.locator("#ship-form .field-error")).to_have_count(1)
     row = page.locator(f"#ship-{ship['id']}")
-    row.get_by_role("button", name="Delete Doomed Dinghy").click()
+    row.get_by_role("button", name=f"Delete {name}").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("Delete the ship Doomed Dinghy?")
+    expect(dialog).to_contain_text(f"Delete the ship {name}?")
     screenshot(page, "design-delete-dialog")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
     expect(row).to_have_count(1)
-    row.get_by_role("button", name="Delete Doomed Dinghy").click()
+    row.get_by_role("button", name=f"Delete {name}").click()
     dialog.get_by_role("button", name="Delete").click()
     expect(row).to_have_count(0)
     expect(page.locator("#ship-form .field-error")).to_have_count(0)
