@@ -9,8 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.benchmarks.probe_checks import (
+    assert_refuses_a_file_without_its_region,
+    assert_writes_only_its_region,
+    refuse_to_measure,
+)
 
-from benchmarks import report, scaffold
+from benchmarks import scaffold
 
 RESULT = scaffold.Result(
     scaffold_seconds=10.0,
@@ -44,32 +49,16 @@ def test_output_replaces_only_the_scaffold_region(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(scaffold, "measure", lambda config: RESULT)
-    first, last = report.markers(scaffold.SECTION)
-    output = tmp_path / "BENCHMARKS.md"
-    output.write_text(f"prose before\n{first}\nold figures\n{last}\nprose after\n")
-
-    assert scaffold.main(["--output", str(output)]) == 0
-
-    text = output.read_text()
-    assert text.startswith("prose before\n")
-    assert text.endswith("prose after\n")
-    assert "old figures" not in text
-    assert "| scaffold to green tests |" in text
+    assert_writes_only_its_region(
+        scaffold.main, scaffold.SECTION, tmp_path, "| scaffold to green tests |"
+    )
 
 
 def test_output_without_the_region_is_refused_before_measuring(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def refuse(config: scaffold.Config) -> scaffold.Result:
-        raise AssertionError("measured although the output cannot take the figures")
-
-    monkeypatch.setattr(scaffold, "measure", refuse)
-    output = tmp_path / "notes.md"
-    output.write_text("my notes\n")
-
-    assert scaffold.main(["--output", str(output)]) == 1
-    assert output.read_text() == "my notes\n"
-    assert "[start:scaffold]" in capsys.readouterr().err
+    monkeypatch.setattr(scaffold, "measure", refuse_to_measure)
+    assert_refuses_a_file_without_its_region(scaffold.main, scaffold.SECTION, tmp_path, capsys)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.benchmarks.probe_checks import (
+    assert_refuses_a_file_without_its_region,
+    assert_writes_only_its_region,
+    refuse_to_measure,
+)
 
-from benchmarks import report, startup
+from benchmarks import startup
 
 
 def test_one_run_starts_the_showcase_and_measures_it() -> None:
@@ -35,29 +40,14 @@ def test_output_replaces_only_the_startup_region(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(startup, "measure", lambda config: SAMPLES)
-    first, last = report.markers(startup.SECTION)
-    output = tmp_path / "BENCHMARKS.md"
-    output.write_text(f"prose before\n{first}\nold figures\n{last}\nprose after\n")
-    assert startup.main(["--output", str(output)]) == 0
-    text = output.read_text()
-    assert text.startswith("prose before\n")
-    assert text.endswith("prose after\n")
-    assert "old figures" not in text
-    assert "| idle worker RSS |" in text
+    assert_writes_only_its_region(startup.main, startup.SECTION, tmp_path, "| idle worker RSS |")
 
 
 def test_output_without_the_region_is_refused_before_measuring(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def refuse(config: startup.Config) -> list[startup.Sample]:
-        raise AssertionError("measured although the output cannot take the figures")
-
-    monkeypatch.setattr(startup, "measure", refuse)
-    output = tmp_path / "notes.md"
-    output.write_text("my notes\n")
-    assert startup.main(["--output", str(output)]) == 1
-    assert output.read_text() == "my notes\n"
-    assert "[start:startup]" in capsys.readouterr().err
+    monkeypatch.setattr(startup, "measure", refuse_to_measure)
+    assert_refuses_a_file_without_its_region(startup.main, startup.SECTION, tmp_path, capsys)
 
 
 @pytest.mark.parametrize("argv", [["--runs", "0"], ["--idle", "-1"], ["--runs", "x"]])
