@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from tests.auth.support import AuthHarness, make_auth_app
+from tests.db.backends import BACKENDS, backend_url
 from tests.db.conftest import postgres_database_url, postgres_databases
 
 from shipyard import App
@@ -22,13 +23,10 @@ __all__ = ["postgres_database_url", "postgres_databases"]
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database URL for each backend: a SQLite file, or the throwaway PostgreSQL one."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}"
-    url: str = request.getfixturevalue("postgres_database_url")
-    return url
+    return backend_url(request, tmp_path / "auth.db")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from tests.db import models  # noqa: F401 - registers the test tables on Model.metadata
+from tests.db.backends import BACKENDS
 from tests.db.test_cli import project  # noqa: F401 - the throwaway project, for test_branches
 
 from shipyard.config.models import DatabaseSettings
@@ -63,7 +64,7 @@ def postgres_database_url(postgres_databases: Callable[[], str]) -> str:
     return postgres_databases()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_settings(request: pytest.FixtureRequest) -> DatabaseSettings:
     """Database settings for each backend (SQLite relative to tmp_path, PostgreSQL)."""
     if request.param == "sqlite":

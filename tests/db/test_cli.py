@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import Connection, inspect, text
+from tests.db.backends import BACKENDS
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import Database
@@ -130,7 +131,7 @@ def write(path: Path, source: str) -> None:
     path.write_text(textwrap.dedent(source).lstrip(), encoding="utf-8")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def project(
     request: pytest.FixtureRequest,
     tmp_path: Path,

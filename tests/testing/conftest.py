@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.db.backends import BACKENDS, backend_url
 from tests.db.conftest import postgres_database_url, postgres_databases
 from tests.testing.support import make_app
 
@@ -17,13 +18,10 @@ from shipyard import App
 __all__ = ["postgres_database_url", "postgres_databases"]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A SQLite file, or the throwaway PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'testing.db'}"
-    url: str = request.getfixturevalue("postgres_database_url")
-    return url
+    return backend_url(request, tmp_path / "testing.db")
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from tests.api.query.models import (
     QueryPublisher,
 )
 from tests.api.query.routes import router
+from tests.db.backends import BACKENDS
 from tests.db.conftest import postgres_databases  # noqa: F401 - reused fixture
 
 from shipyard import App, Settings
@@ -45,9 +46,7 @@ async def _seed(url: str, root: Path) -> None:
         await database.dispose()
 
 
-@pytest.fixture(
-    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="session", params=BACKENDS)
 def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The URL of a database holding the seed rows, per backend."""
     root = tmp_path_factory.mktemp("query")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import delete
+from tests.db.backends import BACKENDS, backend_url
 from tests.db.conftest import postgres_database_url, postgres_databases
 
 from shipyard.config.models import DatabaseSettings
@@ -24,13 +25,10 @@ __all__ = ["postgres_database_url", "postgres_databases"]
 BackendMaker = Callable[..., Awaitable[DatabaseBackend]]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def jobs_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of an empty database on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}"
-    url: str = request.getfixturevalue("postgres_database_url")
-    return url
+    return backend_url(request, tmp_path / "jobs.db")
 
 
 @pytest.fixture
