@@ -1,30 +1,3 @@
-"""Token test fixtures (see tests/tokens/fixtures.py); PostgreSQL from tests/db."""
+"""Token test fixtures: those of tests/tokens/fixtures.py (its ``__all__``)."""
 
-from tests.db.conftest import postgres_database_url, postgres_databases
-from tests.tokens.fixtures import (
-    app,
-    app_user,
-    client,
-    database,
-    db_url,
-    make_settings,
-    make_user,
-    redis_service,
-    service,
-    settings,
-)
-
-__all__ = [
-    "app",
-    "app_user",
-    "client",
-    "database",
-    "db_url",
-    "make_settings",
-    "make_user",
-    "postgres_database_url",
-    "postgres_databases",
-    "redis_service",
-    "service",
-    "settings",
-]
+from tests.tokens.fixtures import *  # noqa: F403 - the shared fixtures, named in its __all__

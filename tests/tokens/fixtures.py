@@ -1,4 +1,8 @@
-"""Shared fixtures for the token and API-key tests: SQLite and PostgreSQL, users, apps."""
+"""Shared fixtures for the token and API-key tests: SQLite and PostgreSQL, users, apps.
+
+``__all__`` names the fixtures (the PostgreSQL ones of tests/db included): the conftest.py
+of tests/tokens and tests/apikeys star-import exactly these.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
+from tests.db.backends import BACKENDS, backend_url
+from tests.db.conftest import postgres_database_url, postgres_databases
 
 from shipyard import App
 from shipyard.auth.models import User
@@ -20,6 +26,21 @@ from shipyard.db import Database, get_database
 from shipyard.testing.schema import create_tables, drop_tables
 from shipyard.testing.services import port_open, redis_url, unavailable
 
+__all__ = [
+    "app",
+    "app_user",
+    "client",
+    "database",
+    "db_url",
+    "make_settings",
+    "make_user",
+    "postgres_database_url",
+    "postgres_databases",
+    "redis_service",
+    "service",
+    "settings",
+]
+
 PASSWORD = "correct horse battery staple"
 FAST_AUTH = {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1}
 
@@ -27,13 +48,10 @@ MakeUser = Callable[..., Awaitable[User]]
 MakeSettings = Callable[..., Settings]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database URL for each backend (a SQLite file, a throwaway PostgreSQL database)."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'tokens.db'}"
-    url: str = request.getfixturevalue("postgres_database_url")
-    return url
+    return backend_url(request, tmp_path / "tokens.db")
 
 
 @pytest.fixture
