@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -99,19 +100,15 @@ def make_app(tmp_path: Path) -> Callable[..., App]:
 
 @pytest.fixture
 def make_client(make_app: Callable[..., App]) -> Iterator[ClientFactory]:
-    opened: list[TestClient] = []
+    with ExitStack() as opened:
 
-    def factory(client: tuple[str, int] = ("10.0.0.1", 5000), **ratelimit: Any) -> TestClient:
-        test_client = TestClient(
-            make_app(**ratelimit), raise_server_exceptions=False, client=client
-        )
-        test_client.__enter__()
-        opened.append(test_client)
-        return test_client
+        def factory(client: tuple[str, int] = ("10.0.0.1", 5000), **ratelimit: Any) -> TestClient:
+            app = make_app(**ratelimit)
+            return opened.enter_context(
+                TestClient(app, raise_server_exceptions=False, client=client)
+            )
 
-    yield factory
-    for test_client in opened:
-        test_client.__exit__(None, None, None)
+        yield factory
 
 
 def concurrent_guesses(client: TestClient, ips: list[str], email: str) -> list[int]:

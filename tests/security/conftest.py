@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -206,21 +207,17 @@ def make_app(tmp_path: Path) -> AppFactory:
 @pytest.fixture
 def make_client(make_app: AppFactory) -> Iterator[ClientFactory]:
     """Started TestClients (lifespan run), closed at the end of the test."""
-    opened: list[TestClient] = []
+    with ExitStack() as opened:
 
-    def factory(
-        backend: Any = None, base_url: str = "http://testserver", **sections: Any
-    ) -> TestClient:
-        client = TestClient(
-            make_app(backend, **sections), base_url=base_url, raise_server_exceptions=False
-        )
-        client.__enter__()
-        opened.append(client)
-        return client
+        def factory(
+            backend: Any = None, base_url: str = "http://testserver", **sections: Any
+        ) -> TestClient:
+            app = make_app(backend, **sections)
+            return opened.enter_context(
+                TestClient(app, base_url=base_url, raise_server_exceptions=False)
+            )
 
-    yield factory
-    for client in opened:
-        client.__exit__(None, None, None)
+        yield factory
 
 
 @pytest.fixture

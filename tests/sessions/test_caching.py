@@ -6,6 +6,7 @@ Real sessions in the app's SQLite database, through the whole middleware stack.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -71,28 +72,23 @@ def routes() -> list[APIRouter]:
 
 @pytest.fixture
 def make_client(tmp_path: Path) -> Iterator[ClientFactory]:
-    opened: list[TestClient] = []
+    with ExitStack() as opened:
 
-    def factory(**sessions: Any) -> TestClient:
-        settings = Settings.model_validate(
-            {
-                "profile": "test",
-                "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'caching.db'}"},
-                "sessions": sessions,
-            }
-        )
-        app = App(settings=settings, root=tmp_path)
-        app.on_startup(create_app_schema)
-        for router in routes():
-            app.include_router(router)
-        client = TestClient(app, raise_server_exceptions=False)
-        client.__enter__()
-        opened.append(client)
-        return client
+        def factory(**sessions: Any) -> TestClient:
+            settings = Settings.model_validate(
+                {
+                    "profile": "test",
+                    "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'caching.db'}"},
+                    "sessions": sessions,
+                }
+            )
+            app = App(settings=settings, root=tmp_path)
+            app.on_startup(create_app_schema)
+            for router in routes():
+                app.include_router(router)
+            return opened.enter_context(TestClient(app, raise_server_exceptions=False))
 
-    yield factory
-    for client in opened:
-        client.__exit__(None, None, None)
+        yield factory
 
 
 @pytest.fixture
