@@ -5,6 +5,8 @@ framework's design. ``assert_fits``: no horizontal overflow at the viewport's wi
 ``serious_accessibility_findings``: axe-core's serious and critical violations (axe is
 vendored under ``tests/browser/vendor`` and evaluated through the DevTools protocol, which
 the page's strict CSP does not govern, so the check adds no violation of its own).
+``check_page`` runs all three; ``check_layout_of`` opens a page first and checks who the
+navigation shows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import FloatRect, Page, ViewportSize, expect
+
+from shipyard.testing.watch import WatchedPage
 
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
@@ -64,6 +68,28 @@ def check_page(
         assert_fits(page)
         screenshot(page, f"{name}-{label}")
     page.set_viewport_size(DESKTOP)
+
+
+def check_layout_of(
+    watched: WatchedPage,
+    path: str,
+    name: str,
+    stylesheet: str,
+    screenshot: Callable[[Page, str], Path],
+    user: str | None = None,
+) -> None:
+    """Open ``path``: the navigation names ``user`` (offers "Log in" without one), the page
+    passes :func:`check_page` (screenshots ``name``-desktop/phone), no CSP violation."""
+    page = watched.page
+    page.set_viewport_size(DESKTOP)
+    page.goto(path)
+    if user is None:
+        expect(page.locator("#nav-account")).to_contain_text("Log in")
+    else:
+        expect(page.locator(".nav-user")).to_have_text(user)
+        expect(page.locator("#nav-account")).not_to_contain_text("Log in")
+    check_page(page, name, stylesheet, screenshot)
+    watched.assert_no_csp_violations()
 
 
 def boxes_overlap(first: FloatRect | None, second: FloatRect | None) -> bool:

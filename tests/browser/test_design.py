@@ -12,7 +12,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 from tests.browser.conftest import CAPTAIN, Screenshot
-from tests.browser.look import DESKTOP, PHONE, boxes_overlap, check_page
+from tests.browser.look import DESKTOP, PHONE, boxes_overlap, check_layout_of, check_page
 
 from shipyard.testing.watch import WatchedPage
 
@@ -44,25 +44,15 @@ SIGNED_IN_PAGES = {
 def test_framework_pages_wear_the_app_layout(
     watched: WatchedPage, screenshot: Screenshot, name: str
 ) -> None:
-    page = watched.page
-    page.set_viewport_size(DESKTOP)
-    page.goto(ANONYMOUS_PAGES[name])
-    expect(page.locator("#nav-account")).to_contain_text("Log in")
-    check_page(page, f"design-{name}", STYLESHEET, screenshot)
-    watched.assert_no_csp_violations()
+    check_layout_of(watched, ANONYMOUS_PAGES[name], f"design-{name}", STYLESHEET, screenshot)
 
 
 @pytest.mark.parametrize("name", sorted(SIGNED_IN_PAGES))
 def test_the_layout_knows_who_is_logged_in_on_every_page(
     signed_in: WatchedPage, screenshot: Screenshot, name: str
 ) -> None:
-    page = signed_in.page
-    page.set_viewport_size(DESKTOP)
-    page.goto(SIGNED_IN_PAGES[name])
-    expect(page.locator("#nav-user")).to_have_text(CAPTAIN)
-    expect(page.locator("#nav-account")).not_to_contain_text("Log in")
-    check_page(page, f"design-{name}", STYLESHEET, screenshot)
-    signed_in.assert_no_csp_violations()
+    path = SIGNED_IN_PAGES[name]
+    check_layout_of(signed_in, path, f"design-{name}", STYLESHEET, screenshot, user=CAPTAIN)
 
 
 def test_the_home_page_shows_the_user_without_asking_for_it(signed_in: WatchedPage) -> None:

@@ -10,9 +10,8 @@ run`` with the strict CSP. Screenshots are named ``new-<page>-<desktop|phone>``.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from tests.browser.conftest import OWNER, OWNER_PASSWORD, Screenshot, log_in
-from tests.browser.look import DESKTOP, check_page
+from tests.browser.look import check_layout_of
 
 from shipyard.testing.watch import WatchedPage
 
@@ -39,12 +38,7 @@ SIGNED_IN_PAGES = {
 def test_framework_pages_wear_the_generated_layout(
     visitor: WatchedPage, screenshot: Screenshot, name: str
 ) -> None:
-    page = visitor.page
-    page.set_viewport_size(DESKTOP)
-    page.goto(ANONYMOUS_PAGES[name])
-    expect(page.locator("#nav-account")).to_contain_text("Log in")
-    check_page(page, f"new-{name}", STYLESHEET, screenshot)
-    visitor.assert_no_csp_violations()
+    check_layout_of(visitor, ANONYMOUS_PAGES[name], f"new-{name}", STYLESHEET, screenshot)
 
 
 @pytest.mark.parametrize("name", sorted(SIGNED_IN_PAGES))
@@ -52,9 +46,5 @@ def test_the_generated_layout_knows_who_is_logged_in(
     visitor: WatchedPage, screenshot: Screenshot, name: str
 ) -> None:
     log_in(visitor, OWNER, OWNER_PASSWORD)
-    page = visitor.page
-    page.goto(SIGNED_IN_PAGES[name])
-    expect(page.locator(".nav-user")).to_have_text(OWNER)
-    expect(page.locator("#nav-account")).not_to_contain_text("Log in")
-    check_page(page, f"new-{name}", STYLESHEET, screenshot)
-    visitor.assert_no_csp_violations()
+    path = SIGNED_IN_PAGES[name]
+    check_layout_of(visitor, path, f"new-{name}", STYLESHEET, screenshot, user=OWNER)
