@@ -18,11 +18,11 @@ from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from tests.db import models  # noqa: F401 - registers the test tables on Model.metadata
 from tests.db.backends import BACKENDS
+from tests.db.tables import fresh_tables
 from tests.db.test_cli import project  # noqa: F401 - the throwaway project, for test_branches
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import Database
-from shipyard.testing.schema import create_tables, drop_tables
 from shipyard.testing.services import port_open, postgres_url, unavailable
 
 SQLITE_URL = "sqlite+aiosqlite:///var/test.db"
@@ -77,11 +77,8 @@ def db_settings(request: pytest.FixtureRequest) -> DatabaseSettings:
 async def database(db_settings: DatabaseSettings, tmp_path: Path) -> AsyncIterator[Database]:
     """A Database with the test tables created, dropped again afterwards."""
     db = Database(db_settings, tmp_path)
-    async with db.engine.begin() as connection:
-        await connection.run_sync(create_tables)
     try:
-        yield db
+        async with fresh_tables(db):
+            yield db
     finally:
-        async with db.engine.begin() as connection:
-            await connection.run_sync(drop_tables)
         await db.dispose()

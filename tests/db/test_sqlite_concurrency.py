@@ -19,12 +19,12 @@ from pydantic import SecretStr
 from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from tests.db.models import Author
+from tests.db.tables import fresh_tables
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import Database
 from shipyard.db.busy import is_lock_timeout
 from shipyard.db.sqlite_transactions import only_reads
-from shipyard.testing.schema import create_tables, drop_tables
 
 WRITERS = 24
 
@@ -33,15 +33,12 @@ WRITERS = 24
 async def sqlite(tmp_path: Path) -> AsyncIterator[Database]:
     """A SQLite file database with the test tables and authors 1-4 named ``<id>:0``."""
     db = Database(DatabaseSettings(url=SecretStr("sqlite+aiosqlite:///var/c.db")), tmp_path)
-    async with db.engine.begin() as connection:
-        await connection.run_sync(create_tables)
-    async with db.sessionmaker() as session, session.begin():
-        session.add_all(Author(id=n, name=f"{n}:0") for n in range(1, 5))
     try:
-        yield db
+        async with fresh_tables(db):
+            async with db.sessionmaker() as session, session.begin():
+                session.add_all(Author(id=n, name=f"{n}:0") for n in range(1, 5))
+            yield db
     finally:
-        async with db.engine.begin() as connection:
-            await connection.run_sync(drop_tables)
         await db.dispose()
 
 

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from tests.db.backends import BACKENDS, backend_url
 from tests.db.conftest import postgres_database_url, postgres_databases
+from tests.db.tables import fresh_tables
 
 from shipyard import App
 from shipyard.auth.models import User
@@ -23,7 +24,6 @@ from shipyard.auth.passwords import hash_password
 from shipyard.auth.tokens import RedisDenylist, TokenService, TokensExtension
 from shipyard.config.models import AuthSettings, Settings
 from shipyard.db import Database, get_database
-from shipyard.testing.schema import create_tables, drop_tables
 from shipyard.testing.services import port_open, redis_url, unavailable
 
 __all__ = [
@@ -80,14 +80,10 @@ def settings(make_settings: MakeSettings) -> Settings:
 async def database(settings: Settings, tmp_path: Path) -> AsyncIterator[Database]:
     """The app tables created on the test database, dropped afterwards."""
     db = Database(settings.database, tmp_path)
-    async with db.engine.begin() as connection:
-        await connection.run_sync(drop_tables)
-        await connection.run_sync(create_tables)
     try:
-        yield db
+        async with fresh_tables(db):
+            yield db
     finally:
-        async with db.engine.begin() as connection:
-            await connection.run_sync(drop_tables)
         await db.dispose()
 
 
@@ -147,13 +143,11 @@ async def app(settings: Settings, tmp_path: Path) -> AsyncIterator[App]:
 
     application = App(settings=settings, root=tmp_path, extensions=[TokensExtension()])
     application.include_router(identity_router())
-    async with application.router.lifespan_context(application):
-        async with get_database(application).engine.begin() as connection:
-            await connection.run_sync(drop_tables)
-            await connection.run_sync(create_tables)
+    async with (
+        application.router.lifespan_context(application),
+        fresh_tables(get_database(application)),
+    ):
         yield application
-        async with get_database(application).engine.begin() as connection:
-            await connection.run_sync(drop_tables)
 
 
 @pytest.fixture
