@@ -12,8 +12,9 @@ import httpx
 import pytest
 from fastapi import APIRouter, Depends, Request
 from starlette.testclient import TestClient
+from tests.db.settings import sqlite_settings
 
-from shipyard import App, Settings
+from shipyard import App
 from shipyard.ratelimit import RateLimit, attempt_succeeded, throttle_attempt
 from shipyard.security import SessionDep
 from shipyard.testing.schema import create_app_schema
@@ -83,13 +84,7 @@ def _tenant(request: Any) -> str:
 @pytest.fixture
 def make_app(tmp_path: Path) -> Callable[..., App]:
     def factory(**ratelimit: Any) -> App:
-        settings = Settings.model_validate(
-            {
-                "profile": "test",
-                "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'rl.db'}"},
-                "ratelimit": ratelimit,
-            }
-        )
+        settings = sqlite_settings(tmp_path / "rl.db", ratelimit=ratelimit)
         app = App(settings=settings, root=tmp_path)
         app.on_startup(create_app_schema)
         app.include_router(demo_router())

@@ -14,6 +14,7 @@ import pytest
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.testclient import TestClient
+from tests.db.settings import sqlite_settings
 
 from shipyard import App, PageRouter, Settings
 from shipyard.security import SessionDep, clear_session, csrf_field, csrf_token
@@ -75,13 +76,7 @@ def make_client(tmp_path: Path) -> Iterator[ClientFactory]:
     with ExitStack() as opened:
 
         def factory(**sessions: Any) -> TestClient:
-            settings = Settings.model_validate(
-                {
-                    "profile": "test",
-                    "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'caching.db'}"},
-                    "sessions": sessions,
-                }
-            )
+            settings = sqlite_settings(tmp_path / "caching.db", sessions=sessions)
             app = App(settings=settings, root=tmp_path)
             app.on_startup(create_app_schema)
             for router in routes():

@@ -23,8 +23,9 @@ from fastapi.responses import HTMLResponse
 from redis.asyncio.connection import AbstractConnection
 from sqlalchemy import event
 from starlette.types import Message
+from tests.db.settings import sqlite_settings
 
-from shipyard import App, PageRouter, Settings
+from shipyard import App, PageRouter
 from shipyard.config.holder import override_settings
 from shipyard.core.clock import utc_now
 from shipyard.db.extension import get_database
@@ -170,13 +171,10 @@ async def stack(
     sessions["touch_interval"] = TOUCH_INTERVAL
     if backend == "redis":
         sessions |= {"redis_url": _redis(), "redis_prefix": f"test:{uuid.uuid4().hex}:"}
-    settings = Settings.model_validate(
-        {
-            "profile": "test",
-            "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'app.db'}"},
-            "sessions": sessions,
-            "ratelimit": {"enabled": True, "user": "1000/minute", "ip": "1000/minute"},
-        }
+    settings = sqlite_settings(
+        tmp_path / "app.db",
+        sessions=sessions,
+        ratelimit={"enabled": True, "user": "1000/minute", "ip": "1000/minute"},
     )
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "t.html").write_text(TEMPLATE)

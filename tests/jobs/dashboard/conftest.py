@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
+from tests.db.settings import sqlite_settings
 from tests.jobs.dashboard.support import Greet
 
-from shipyard import App, Settings
+from shipyard import App
 from shipyard.auth import AuthExtension, User
 from shipyard.jobs import Jobs, get_jobs
 from shipyard.jobs.cron import cron
@@ -26,13 +27,10 @@ from shipyard.testing.schema import create_app_schema
 @pytest.fixture
 def app(tmp_path: Path) -> App:
     """An app with the account pages and the dashboard, jobs in memory."""
-    settings = Settings.model_validate(
-        {
-            "profile": "test",
-            "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'dashboard.db'}"},
-            "auth": {"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1},
-            "jobs": {"backend": "memory"},
-        }
+    settings = sqlite_settings(
+        tmp_path / "dashboard.db",
+        auth={"argon2_time_cost": 1, "argon2_memory_cost": 8, "argon2_parallelism": 1},
+        jobs={"backend": "memory"},
     )
     extensions = [AuthExtension(prefix="/account"), JobsDashboard("/admin/jobs")]
     application = App(settings=settings, root=tmp_path, extensions=extensions)
