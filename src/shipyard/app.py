@@ -1,8 +1,8 @@
 """`shipyard.App`: :class:`~shipyard.core.app.AppBase` with the default batteries.
 
-This module only composes: it lists the extensions every app gets (database, config
-reload, web, offline API docs, sessions, security, rate limiting, identity,
-authorization, jobs) in the order they are set up. Everything an extension needs from
+This module only composes: it lists the extensions every app gets (observability,
+database, config reload, web, offline API docs, sessions, security, rate limiting,
+identity, authorization, jobs) in the order they are set up. Everything an extension needs from
 the app is on ``AppBase``, so no extension imports this module.
 """
 
@@ -16,6 +16,7 @@ from shipyard.core.app import AppBase, SettingsDep, get_settings
 from shipyard.db.extension import DatabaseExtension
 from shipyard.extension import Extension
 from shipyard.jobs.extension import JobsExtension
+from shipyard.observability.extension import ObservabilityExtension
 from shipyard.ratelimit.extension import RateLimitExtension
 from shipyard.security.extension import SecurityExtension
 from shipyard.sessions.extension import SessionsExtension
@@ -33,9 +34,10 @@ class App(AppBase):
     """
 
     def default_extensions(self) -> list[Extension]:
-        """Database, config reload, web, API docs, sessions, security, limits, identity, authz,
-        jobs."""
+        """Observability, database, config reload, web, API docs, sessions, security, limits,
+        identity, authz, jobs."""
         return [
+            ObservabilityExtension(),
             DatabaseExtension(),
             ConfigReloadExtension(),
             WebExtension(),

@@ -39,6 +39,7 @@ from shipyard.config.sections.core import (
     ServerSettings,
 )
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
+from shipyard.config.sections.observability import HealthSettings, LoggingSettings
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -59,8 +60,10 @@ __all__ = [
     "CsrfSettings",
     "DatabaseSettings",
     "DeprecationPolicy",
+    "HealthSettings",
     "JobRetrySettings",
     "JobsSettings",
+    "LoggingSettings",
     "MailSettings",
     "RateLimitSettings",
     "Section",
@@ -97,6 +100,8 @@ class Settings(Section):
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
+    logging: LoggingSettings = LoggingSettings()
+    health: HealthSettings = HealthSettings()
 
     @property
     def is_production(self) -> bool:
