@@ -63,7 +63,7 @@ class SessionsExtension(Extension):
             client = backend.client
 
             async def answers() -> None:
-                await client.execute_command("PING")
+                await client.echo("ready")
 
             yield ReadinessCheck("sessions.redis", answers)
 
