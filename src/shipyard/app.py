@@ -1,8 +1,8 @@
 """`shipyard.App`: :class:`~shipyard.core.app.AppBase` with the default batteries.
 
-This module only composes: it lists the extensions every app gets (observability,
-database, config reload, web, offline API docs, sessions, security, rate limiting,
-identity, authorization, jobs) in the order they are set up. Everything an extension needs from
+This module only composes: it lists the extensions every app gets (database, config
+reload, web, offline API docs, sessions, security, rate limiting, identity,
+authorization, jobs, observability) in the order they are set up. Everything an extension needs from
 the app is on ``AppBase``, so no extension imports this module.
 """
 
@@ -34,10 +34,9 @@ class App(AppBase):
     """
 
     def default_extensions(self) -> list[Extension]:
-        """Observability, database, config reload, web, API docs, sessions, security, limits,
-        identity, authz, jobs."""
+        """Database, config reload, web, API docs, sessions, security, limits, identity, authz,
+        jobs, observability (last: it counts the events of the jobs extension)."""
         return [
-            ObservabilityExtension(),
             DatabaseExtension(),
             ConfigReloadExtension(),
             WebExtension(),
@@ -48,4 +47,5 @@ class App(AppBase):
             IdentityExtension(),
             AuthzExtension(),
             JobsExtension(),
+            ObservabilityExtension(),
         ]

@@ -39,7 +39,11 @@ from shipyard.config.sections.core import (
     ServerSettings,
 )
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
-from shipyard.config.sections.observability import HealthSettings, LoggingSettings
+from shipyard.config.sections.observability import (
+    HealthSettings,
+    LoggingSettings,
+    MetricsSettings,
+)
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -65,6 +69,7 @@ __all__ = [
     "JobsSettings",
     "LoggingSettings",
     "MailSettings",
+    "MetricsSettings",
     "RateLimitSettings",
     "Section",
     "SecurityHeadersSettings",
@@ -102,6 +107,7 @@ class Settings(Section):
     jobs: JobsSettings = JobsSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @property
     def is_production(self) -> bool:

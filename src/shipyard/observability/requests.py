@@ -21,7 +21,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,6 +41,14 @@ def request_id(scope: Scope) -> str | None:
     """The id of the request being served (None outside the middleware)."""
     found = scope.get(SCOPE_KEY)
     return found if isinstance(found, str) else None
+
+
+class RequestRecorder(Protocol):
+    """Metrics kept per request (:class:`~shipyard.observability.metrics.PrometheusRecorder`)."""
+
+    def started(self) -> None: ...
+
+    def finished(self, method: str, route: str | None, status: int, seconds: float) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -90,8 +98,9 @@ def _route_template(scope: Scope) -> str | None:
 class RequestContextMiddleware:
     """Pure ASGI: request id, context variables and the access line (see the module)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, recorder: RequestRecorder | None = None) -> None:
         self.app = app
+        self.recorder = recorder
         self.options = PerSettings(RequestLogOptions.from_settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,10 +125,16 @@ class RequestContextMiddleware:
         tokens = structlog.contextvars.bind_contextvars(
             request_id=identifier, method=scope["method"], path=scope["path"]
         )
+        recorder = self.recorder
+        if recorder is not None:
+            recorder.started()
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
+            seconds = time.perf_counter() - started
+            if recorder is not None:
+                recorder.finished(scope["method"], _route_template(scope), status, seconds)
+            elapsed_ms = seconds * 1000
             slow = options.slow_ms is not None and elapsed_ms > options.slow_ms
             if options.access_log or slow:
                 log = access_logger.warning if slow else access_logger.info

@@ -1,11 +1,12 @@
-"""The ``logging`` and ``health`` sections: what is logged, how, and the probe endpoints."""
+"""The ``logging``, ``health`` and ``metrics`` sections: what is logged and how, the probe
+endpoints, and the Prometheus scrape path."""
 
 from __future__ import annotations
 
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from shipyard.config.sections.base import Section
 
@@ -70,4 +71,16 @@ class HealthSettings(Section):
     )
     check_timeout: float = Field(
         default=2.0, gt=0, le=30, description="Seconds each readiness check may take."
+    )
+
+
+class MetricsSettings(Section):
+    """Prometheus metrics: requests, jobs and the database pool, at one scrape path."""
+
+    enabled: bool = Field(default=True, description="Count and serve metrics.")
+    path: str = Field(default="/metrics", pattern=r"^/", description="Where Prometheus scrapes.")
+    token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token the scraper must send. Without one, production serves no "
+        "metrics (404) and other profiles serve them to anyone.",
     )
