@@ -56,7 +56,7 @@ class ObservabilityExtension(Extension):
         options = app.settings.metrics
         if deploy and options.enabled and options.token is None:
             yield Finding(
-                "observability.W001",
+                "observability.I001",
                 "info",
                 f"metrics are counted but {options.path} answers 404 in production: "
                 "no metrics.token is set",
