@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -141,7 +142,8 @@ async def test_promtool_accepts_the_page(
         await client.get("/ships/1")
         await client.post("/shout")
         page = (await client.get("/metrics")).text
-    result = subprocess.run(
-        [promtool, "check", "metrics"], input=page, capture_output=True, text=True, check=False
+    command = [promtool, "check", "metrics"]
+    result = await asyncio.to_thread(
+        subprocess.run, command, input=page, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
