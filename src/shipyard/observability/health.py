@@ -27,26 +27,29 @@ def gather_checks(app: AppBase) -> list[ReadinessCheck]:
     return [check for extension in app.extensions for check in extension.readiness_checks(app)]
 
 
+async def up() -> JSONResponse:
+    """Liveness: the process serves requests."""
+    return JSONResponse({"status": "up"}, headers=NO_STORE)
+
+
+async def ready(request: Request) -> JSONResponse:
+    """Readiness: every check passes (200), or which do not (503)."""
+    application: AppBase = request.app
+    checks = READINESS.get_or_create(application, lambda: gather_checks(application))
+    timeout = application.settings.health.check_timeout
+    results = await run_readiness(checks, seconds=timeout)
+    healthy = all(result.ok for result in results)
+    body = {
+        "status": "ready" if healthy else "not ready",
+        "checks": {result.name: result.as_json() for result in results},
+    }
+    return JSONResponse(body, status_code=200 if healthy else 503, headers=NO_STORE)
+
+
 def health_router(app: AppBase) -> APIRouter:
     """The two probe routes, at the paths the settings name."""
     options = app.settings.health
     router = APIRouter(include_in_schema=False)
-
-    @router.get(options.up_path, name="health_up")
-    async def up() -> JSONResponse:
-        return JSONResponse({"status": "up"}, headers=NO_STORE)
-
-    @router.get(options.ready_path, name="health_ready")
-    async def ready(request: Request) -> JSONResponse:
-        application: AppBase = request.app
-        checks = READINESS.get_or_create(application, lambda: gather_checks(application))
-        timeout = application.settings.health.check_timeout
-        results = await run_readiness(checks, seconds=timeout)
-        healthy = all(result.ok for result in results)
-        body = {
-            "status": "ready" if healthy else "not ready",
-            "checks": {result.name: result.as_json() for result in results},
-        }
-        return JSONResponse(body, status_code=200 if healthy else 503, headers=NO_STORE)
-
+    router.add_api_route(options.up_path, up, methods=["GET"], name="health_up")
+    router.add_api_route(options.ready_path, ready, methods=["GET"], name="health_ready")
     return router

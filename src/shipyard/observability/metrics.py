@@ -143,20 +143,19 @@ def allowed(app: AppBase, request: Request) -> bool:
     return hmac.compare_digest(sent.encode(), expected.encode())
 
 
+async def scrape(request: Request) -> Response:
+    """The metrics page, to a scraper the settings allow (404 to anyone else)."""
+    if not allowed(request.app, request):
+        raise HTTPException(status_code=404)
+    return Response(
+        exposition(), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
+    )
+
+
 def metrics_router(app: AppBase) -> APIRouter:
-    """The scrape route at ``metrics.path`` (404 to anyone the settings do not allow)."""
+    """The scrape route at ``metrics.path``."""
     router = APIRouter(include_in_schema=False)
-
-    @router.get(app.settings.metrics.path, name="metrics")
-    async def scrape(request: Request) -> Response:
-        if not allowed(request.app, request):
-            raise HTTPException(status_code=404)
-        return Response(
-            exposition(),
-            media_type=CONTENT_TYPE_LATEST,
-            headers={"Cache-Control": "no-store"},
-        )
-
+    router.add_api_route(app.settings.metrics.path, scrape, methods=["GET"], name="metrics")
     return router
 
 
