@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import structlog
@@ -44,6 +45,7 @@ QUIET_LOGGERS = {"alembic.runtime.plugins": "WARNING"}
 ACCESS_LOGGERS = ("uvicorn.access",)
 """The servers' own access lines, silenced while Shipyard writes its ``request`` line."""
 HANDLER_MARK = "_shipyard_handler"
+ACCESS_LOGGER = "shipyard.access"
 
 
 def is_sensitive(name: str, words: Iterable[str] = SENSITIVE_WORDS) -> bool:
@@ -52,32 +54,44 @@ def is_sensitive(name: str, words: Iterable[str] = SENSITIVE_WORDS) -> bool:
     return any(word in lowered for word in words)
 
 
-def _masked(value: Any, words: tuple[str, ...]) -> Any:
-    if isinstance(value, Mapping):
+class Redactor:
+    """A processor masking the values of sensitive fields, nested mappings included.
+
+    Whether a name is sensitive is decided once per name (lines repeat their field
+    names), so a line costs a dictionary lookup per field.
+    """
+
+    def __init__(self, extra: Iterable[str] = ()) -> None:
+        self.words = SENSITIVE_WORDS + tuple(word.lower() for word in extra)
+        self.decided: dict[str, bool] = {"event": False}
+
+    def sensitive(self, name: str) -> bool:
+        """True if a field called ``name`` may hold a credential (memoised)."""
+        known = self.decided.get(name)
+        if known is None:
+            known = self.decided[name] = is_sensitive(name, self.words)
+        return known
+
+    def masked(self, value: Mapping[Any, Any]) -> dict[Any, Any]:
+        """A copy of ``value`` with its sensitive keys' values masked, at any depth."""
         return {
-            key: MASK if is_sensitive(str(key), words) else _masked(item, words)
+            key: MASK
+            if self.sensitive(str(key))
+            else self.masked(item)
+            if isinstance(item, Mapping)
+            else item
             for key, item in value.items()
         }
-    return value
 
-
-def redact(extra: Iterable[str] = ()) -> Processor:
-    """A processor masking the values of sensitive fields, nested mappings included."""
-    words = SENSITIVE_WORDS + tuple(word.lower() for word in extra)
-
-    def processor(
-        _logger: Any, _method: str, event: MutableMapping[str, Any]
+    def __call__(
+        self, _logger: Any, _method: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
-        for key in list(event):
-            if key == "event":
-                continue
-            if is_sensitive(key, words):
+        for key, value in event.items():
+            if self.sensitive(key):
                 event[key] = MASK
-            elif isinstance(event[key], Mapping):
-                event[key] = _masked(event[key], words)
+            elif isinstance(value, Mapping):
+                event[key] = self.masked(value)
         return event
-
-    return processor
 
 
 FORMATTER_FIELDS = ("message", "color_message")
@@ -122,39 +136,73 @@ class StandardErrorHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
+class LineWriter:
+    """Where structlog's own lines go: one line each on ``stream``, or the current
+    ``sys.stderr`` (see :class:`StandardErrorHandler`); ``name`` is the logger's."""
+
+    def __init__(self, name: str | None, stream: TextIO | None) -> None:
+        self.name = name
+        self.stream = stream
+
+    def msg(self, message: str) -> None:
+        (self.stream or sys.stderr).write(message + "\n")
+
+    log = debug = info = warn = warning = error = err = critical = exception = fatal = msg
+
+
+def _add_writer_name(
+    logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    name = getattr(logger, "name", None)
+    if name is not None:
+        event.setdefault("logger", name)
+    return event
+
+
+@dataclass
+class _Configured:
+    """The access line's logger, made by the last :func:`configure_logging` (else None)."""
+
+    access: Any = None
+
+
+_configured = _Configured()
+
+
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
-    """Route every logger through one structured handler (see the module docstring)."""
+    """Route every logger through one structured pipeline (see the module docstring)."""
     options = settings.logging
     if not options.configure:
         return
     output = stream if stream is not None else sys.stderr
-    handler = logging.StreamHandler(stream) if stream is not None else StandardErrorHandler()
+    renderer = _renderer(chosen_format(settings), output)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
-        structlog.stdlib.add_log_level,
-        structlog.stdlib.add_logger_name,
+        structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        redact(options.redact),
+        Redactor(options.redact),
     ]
     structlog.configure(
-        processors=[
-            *shared,
-            structlog.stdlib.PositionalArgumentsFormatter(),
-            structlog.processors.StackInfoRenderer(),
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
-        ],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-        wrapper_class=structlog.stdlib.BoundLogger,
+        processors=[_add_writer_name, *shared, *renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[options.level]
+        ),
+        logger_factory=lambda name=None, *_: LineWriter(name, stream),
         cache_logger_on_first_use=False,  # a reconfiguration reaches every logger
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[structlog.stdlib.ExtraAdder(), _drop_formatter_fields, *shared],
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            *_renderer(chosen_format(settings), output),
-        ],
+    _configured.access = structlog.get_logger(ACCESS_LOGGER).bind()
+    handler = logging.StreamHandler(stream) if stream is not None else StandardErrorHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                structlog.stdlib.ExtraAdder(),
+                _drop_formatter_fields,
+                structlog.stdlib.add_logger_name,
+                *shared,
+            ],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *renderer],
+        )
     )
-    handler.setFormatter(formatter)
     setattr(handler, HANDLER_MARK, True)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, HANDLER_MARK, False)]:
@@ -171,7 +219,22 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         logging.getLogger(name).setLevel(level)
 
 
-def get_logger(name: str) -> structlog.stdlib.BoundLogger:
-    """A structured logger: ``get_logger(__name__).info("shipped", order=42)``."""
-    logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
-    return logger
+def log_access(event: str, *, warning: bool, fields: dict[str, Any]) -> None:
+    """Write the access line: straight through structlog when Shipyard set logging up
+    (the cheap path: no ``LogRecord``), else on the ``shipyard.access`` stdlib logger."""
+    access = _configured.access
+    if access is not None:
+        (access.warning if warning else access.info)(event, **fields)
+    else:
+        level = logging.WARNING if warning else logging.INFO
+        logging.getLogger(ACCESS_LOGGER).log(level, event, extra=fields)
+
+
+def get_logger(name: str) -> Any:
+    """A structured logger: ``get_logger(__name__).info("shipped", order=42)``.
+
+    Its lines go straight through structlog (no ``LogRecord``), with ``logger`` set to
+    ``name``; ``logging.levels`` applies to standard-library loggers, ``logging.level`` to
+    both.
+    """
+    return structlog.get_logger(name)

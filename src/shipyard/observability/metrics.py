@@ -26,7 +26,7 @@ import hmac
 import os
 import weakref
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
@@ -73,7 +73,14 @@ JOB_DURATION = Histogram("shipyard_job_duration_seconds", "Time a job run took."
 
 
 class PrometheusRecorder:
-    """What the request-context middleware calls around each request."""
+    """What the request-context middleware calls around each request.
+
+    The labelled children of a (method, route, status) are looked up once and kept: the
+    set is small and fixed (route templates, a closed set of methods, HTTP statuses).
+    """
+
+    def __init__(self) -> None:
+        self.children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def started(self) -> None:
         """A request came in."""
@@ -82,10 +89,15 @@ class PrometheusRecorder:
     def finished(self, method: str, route: str | None, status: int, seconds: float) -> None:
         """A request was answered: count it and its duration."""
         IN_PROGRESS.dec()
-        method = method if method in METHODS else "OTHER"
-        route = route or UNMATCHED
-        REQUESTS.labels(method, route, str(status)).inc()
-        REQUEST_DURATION.labels(method, route).observe(seconds)
+        key = (method if method in METHODS else "OTHER", route or UNMATCHED, status)
+        children = self.children.get(key)
+        if children is None:
+            children = self.children[key] = (
+                REQUESTS.labels(key[0], key[1], str(status)),
+                REQUEST_DURATION.labels(key[0], key[1]),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 def record_job_event(event: JobEvent) -> None:

@@ -29,12 +29,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shipyard.auth.identity import Identity
 from shipyard.config.derived import PerSettings
 from shipyard.config.models import Settings
+from shipyard.observability.logs import log_access
 from shipyard.ratelimit.clientip import client_ip
 
 SCOPE_KEY = "shipyard.request_id"
 """Where the request id is kept in the ASGI scope (:func:`request_id`)."""
 _WELL_FORMED = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-access_logger = structlog.stdlib.get_logger("shipyard.access")
 
 
 def request_id(scope: Scope) -> str | None:
@@ -137,13 +137,12 @@ class RequestContextMiddleware:
             elapsed_ms = seconds * 1000
             slow = options.slow_ms is not None and elapsed_ms > options.slow_ms
             if options.access_log or slow:
-                log = access_logger.warning if slow else access_logger.info
-                log(
-                    "slow request" if slow else "request",
-                    status=status,
-                    duration_ms=round(elapsed_ms, 2),
-                    route=_route_template(scope),
-                    user_id=_user_id(scope),
-                    client=client_ip(scope, options.trusted_proxies),
-                )
+                fields = {
+                    "status": status,
+                    "duration_ms": round(elapsed_ms, 2),
+                    "route": _route_template(scope),
+                    "user_id": _user_id(scope),
+                    "client": client_ip(scope, options.trusted_proxies),
+                }
+                log_access("slow request" if slow else "request", warning=slow, fields=fields)
             structlog.contextvars.reset_contextvars(**tokens)
