@@ -62,8 +62,18 @@ def shipyard_app() -> FastAPI:
     """A production-profile Shipyard app with its default extensions and middleware on.
 
     Its root is a scratch directory under the system temp dir and its database is
-    in-memory SQLite, so the benchmark never writes into the checkout.
+    in-memory SQLite, so the benchmark never writes into the checkout. It writes one JSON
+    access line per request (into the server's log file) and counts Prometheus metrics.
     """
+    return _shipyard({})
+
+
+def shipyard_quiet_app() -> FastAPI:
+    """:func:`shipyard_app` without the access line and the metrics (what they cost)."""
+    return _shipyard({"logging": {"access_log": False}, "metrics": {"enabled": False}})
+
+
+def _shipyard(sections: dict[str, Any]) -> FastAPI:
     root = Path(tempfile.gettempdir()) / "shipyard-benchmark"
     root.mkdir(exist_ok=True)
     settings = Settings.model_validate(
@@ -72,6 +82,7 @@ def shipyard_app() -> FastAPI:
             "app": {"name": "benchmark", "secret_key": "benchmark-" + "x" * 40, **BENCHMARK_SITE},
             "database": {"url": "sqlite+aiosqlite:///:memory:"},
             "ratelimit": LOADTEST_RATELIMIT,
+            **sections,
         }
     )
     app = App(settings=settings, root=root)
@@ -102,6 +113,7 @@ def litestar_app() -> Litestar:
 FACTORIES: dict[str, Callable[[], Any]] = {
     "fastapi": fastapi_app,
     "shipyard": shipyard_app,
+    "shipyard_quiet": shipyard_quiet_app,
     "starlette": starlette_app,
     "litestar": litestar_app,
 }

@@ -112,7 +112,7 @@ def all_cases(server: str, server_cpus: int) -> list[Case]:
 
     ``server_cpus`` (the CPUs the server may run on) sizes the gunicorn page case.
     """
-    frameworks = [Case("frameworks", name, name, server, 1) for name in FACTORIES]
+    frameworks = [Case("frameworks", name.replace("_", "-"), name, server, 1) for name in FACTORIES]
     servers = [
         Case("servers", f"{srv}-w{workers}", "shipyard", srv, workers)
         for srv in SERVERS

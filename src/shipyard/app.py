@@ -2,7 +2,7 @@
 
 This module only composes: it lists the extensions every app gets (database, config
 reload, web, offline API docs, sessions, security, rate limiting, identity,
-authorization, jobs) in the order they are set up. Everything an extension needs from
+authorization, jobs, observability) in the order they are set up. Everything an extension needs from
 the app is on ``AppBase``, so no extension imports this module.
 """
 
@@ -16,6 +16,7 @@ from shipyard.core.app import AppBase, SettingsDep, get_settings
 from shipyard.db.extension import DatabaseExtension
 from shipyard.extension import Extension
 from shipyard.jobs.extension import JobsExtension
+from shipyard.observability.extension import ObservabilityExtension
 from shipyard.ratelimit.extension import RateLimitExtension
 from shipyard.security.extension import SecurityExtension
 from shipyard.sessions.extension import SessionsExtension
@@ -34,7 +35,7 @@ class App(AppBase):
 
     def default_extensions(self) -> list[Extension]:
         """Database, config reload, web, API docs, sessions, security, limits, identity, authz,
-        jobs."""
+        jobs, observability (last: it counts the events of the jobs extension)."""
         return [
             DatabaseExtension(),
             ConfigReloadExtension(),
@@ -46,4 +47,5 @@ class App(AppBase):
             IdentityExtension(),
             AuthzExtension(),
             JobsExtension(),
+            ObservabilityExtension(),
         ]

@@ -24,6 +24,9 @@ An extension is an object with any of these hooks (all optional)::
         def migrations(self, app):                  # its tables' Alembic branch
             return [BILLING_TABLES]                   # (a MigrationBranch)
 
+        def readiness_checks(self, app):            # what /ready must reach
+            return [ReadinessCheck("billing", ping_billing_api)]
+
 Installed packages publish extensions through the ``shipyard.plugins`` entry-point group;
 the entry point names an :class:`Extension` subclass, an instance, or a zero-argument factory.
 """
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 
     from shipyard.core.app import AppBase
     from shipyard.core.checks import Finding
+    from shipyard.core.health import ReadinessCheck
     from shipyard.db.branches import MigrationBranch
 
 PLUGIN_GROUP = "shipyard.plugins"
@@ -70,6 +74,10 @@ class Extension:
 
     def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
         """The migration branches of the tables this extension owns (``shipyard db upgrade``)."""
+        return ()
+
+    def readiness_checks(self, app: AppBase) -> Iterable[ReadinessCheck]:
+        """The dependencies ``/ready`` probes for this extension (database, Redis...)."""
         return ()
 
     @property

@@ -80,6 +80,12 @@ def test_json_lists_every_route_sorted_by_path(
             "handler": f"{module_name}:ping",
         },
         {
+            "methods": ["GET"],
+            "path": "/metrics",
+            "name": "metrics",
+            "handler": "shipyard.observability.metrics:scrape",
+        },
+        {
             "methods": ["POST"],
             "path": "/posts",
             "name": "post-create",
@@ -104,10 +110,22 @@ def test_json_lists_every_route_sorted_by_path(
             "handler": "shipyard.web.problem_pages:problem_type_page",
         },
         {
+            "methods": ["GET"],
+            "path": "/ready",
+            "name": "health_ready",
+            "handler": "shipyard.observability.health:ready",
+        },
+        {
             "methods": ["MOUNT"],
             "path": "/static",
             "name": "static",
             "handler": "shipyard.web.static:StaticFiles",
+        },
+        {
+            "methods": ["GET"],
+            "path": "/up",
+            "name": "health_up",
+            "handler": "shipyard.observability.health:up",
         },
         {"methods": ["WS"], "path": "/ws", "name": "socket", "handler": f"{module_name}:socket"},
     ]

@@ -13,6 +13,7 @@ from shipyard.core.middleware import MIDDLEWARE_ORDER, MiddlewarePlan
 from shipyard.db.request import RequestSessionMiddleware
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
+from shipyard.observability.requests import RequestContextMiddleware
 from shipyard.ratelimit.middleware import RateLimitMiddleware
 from shipyard.security.csrf_middleware import CsrfMiddleware
 from shipyard.security.headers import SecurityHeadersMiddleware
@@ -43,6 +44,7 @@ def test_the_default_app_follows_the_declared_order() -> None:
     settings = Settings(profile="test", cors={"allow_origins": ["https://a.example"]})
     plan = App(settings=settings).middleware_plan
     assert plan.classes() == [
+        RequestContextMiddleware,
         SecurityHeadersMiddleware,
         AllowedHostsMiddleware,
         CORSMiddleware,

@@ -8,8 +8,11 @@ factory, so any spec (an App or a factory function) works with reload and worker
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -163,6 +166,8 @@ def run(
         )
     count = workers if workers is not None else settings.workers
     count = count or os.cpu_count() or 1
+    if count > 1 and application.settings.metrics.enabled:
+        _share_metrics_between_workers()
     host = host or settings.host
     port = port or settings.port
     chosen = server_name.value if server_name is not None else settings.server
@@ -182,6 +187,21 @@ def run(
             log_level="info",
         )
     )
+
+
+def _share_metrics_between_workers() -> None:
+    """Give the workers one fresh folder to write metrics in, unless one was chosen.
+
+    Each worker then counts into its own files there and a scrape, whichever worker
+    answers it, adds every worker's values up (prometheus-client's multiprocess mode).
+    """
+    from shipyard.observability.metrics import MULTIPROCESS_ENV
+
+    if os.environ.get(MULTIPROCESS_ENV):
+        return
+    folder = tempfile.mkdtemp(prefix="shipyard-metrics-")
+    atexit.register(shutil.rmtree, folder, True)
+    os.environ[MULTIPROCESS_ENV] = folder
 
 
 def _run_granian(host: str, port: int, workers: int, graceful: int) -> None:

@@ -39,6 +39,11 @@ from shipyard.config.sections.core import (
     ServerSettings,
 )
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
+from shipyard.config.sections.observability import (
+    HealthSettings,
+    LoggingSettings,
+    MetricsSettings,
+)
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -59,9 +64,12 @@ __all__ = [
     "CsrfSettings",
     "DatabaseSettings",
     "DeprecationPolicy",
+    "HealthSettings",
     "JobRetrySettings",
     "JobsSettings",
+    "LoggingSettings",
     "MailSettings",
+    "MetricsSettings",
     "RateLimitSettings",
     "Section",
     "SecurityHeadersSettings",
@@ -97,6 +105,9 @@ class Settings(Section):
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
+    logging: LoggingSettings = LoggingSettings()
+    health: HealthSettings = HealthSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @property
     def is_production(self) -> bool:

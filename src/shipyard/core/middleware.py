@@ -5,6 +5,8 @@ registration order); they fill a named slot of :data:`MIDDLEWARE_ORDER`, or sit 
 before or after one, and :meth:`MiddlewarePlan.stack` lays the stack out from this list
 when the app builds it. Read top to bottom, outermost first:
 
+``request_context``
+    The request id and log context; its access line sees every response.
 ``security_headers``
     Every response gets the headers, rejections from the layers below included.
 ``hosts``
@@ -37,6 +39,7 @@ from starlette.middleware import Middleware
 from shipyard.errors import ShipyardError
 
 MIDDLEWARE_ORDER: tuple[str, ...] = (
+    "request_context",
     "security_headers",
     "hosts",
     "cors",

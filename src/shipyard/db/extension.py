@@ -10,6 +10,7 @@ disposes of the pool. :func:`get_database` finds it again from any FastAPI/Starl
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +18,7 @@ from fastapi import Depends
 from starlette.applications import Starlette
 
 from shipyard.core.checks import Finding
+from shipyard.core.health import ReadinessCheck
 from shipyard.core.services import Service
 from shipyard.db.database import Database
 from shipyard.db.request import RequestSessionMiddleware
@@ -57,6 +59,43 @@ class DatabaseExtension(Extension):
                 "set database.url to a PostgreSQL URL (postgresql+asyncpg://...) to go live",
             )
         yield from _migration_findings(app)
+
+    def readiness_checks(self, app: AppBase) -> Iterable[ReadinessCheck]:
+        database = get_database(app)
+
+        async def answers() -> None:
+            async with database.engine.connect() as connection:
+                await connection.exec_driver_sql("SELECT 1")
+
+        yield ReadinessCheck("database", answers)
+        yield ReadinessCheck("migrations", MigrationsApplied(app))
+
+
+class MigrationsApplied:
+    """A readiness probe: fails while migrations are pending; passes for good once up to date.
+
+    A process does not go back to needing a migration it found applied (new migrations
+    come with new code, in a new process), so after one success it answers at once.
+    """
+
+    def __init__(self, app: AppBase) -> None:
+        self.app = app
+        self.confirmed = False
+
+    async def __call__(self) -> None:
+        if self.confirmed:
+            return
+        from shipyard.db.migrations import Migrations
+
+        migrations = Migrations.for_app(self.app)
+        if (migrations.directory / "env.py").is_file():
+            pending = await asyncio.to_thread(migrations.pending)
+            if pending:
+                raise ShipyardError(
+                    f"{len(pending)} migration(s) not applied: {', '.join(pending)}",
+                    hint="apply them with `shipyard db upgrade`",
+                )
+        self.confirmed = True
 
 
 def _migration_findings(app: AppBase) -> Iterable[Finding]:

@@ -3,6 +3,8 @@
 Shared by the :class:`~shipyard.jobs.worker.Worker` and the inline mode. An unknown job
 name or arguments that no longer validate dead-letter the job at once (retrying cannot
 help); any other exception is retried according to the job's :class:`RetryPolicy`.
+While a job runs, every line logged (by any logger) carries its id, name, queue and
+attempt: they are bound to structlog's context variables for the run.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import traceback
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import structlog
 from pydantic import ValidationError
 
 from shipyard.errors import ShipyardError
@@ -36,6 +39,12 @@ class Runner:
 
     async def run(self, record: JobRecord, worker: str) -> State:
         """Run ``record`` (already leased by ``worker``); returns the state it ends in."""
+        with structlog.contextvars.bound_contextvars(
+            job_id=record.id, job=record.name, queue=record.queue, attempt=record.attempts
+        ):
+            return await self._run(record, worker)
+
+    async def _run(self, record: JobRecord, worker: str) -> State:
         try:
             job = self._load(record)
         except (ShipyardError, ValidationError) as error:

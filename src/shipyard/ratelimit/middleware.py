@@ -32,7 +32,13 @@ CREDENTIAL_HEADERS = frozenset({b"authorization", b"x-api-key"})
 
 
 def exempt(path: str, settings: Settings) -> bool:
-    """True for static files and ``ratelimit.exempt_paths`` (exact, or prefix ending ``*``)."""
+    """True for static files, the health probes and ``ratelimit.exempt_paths``.
+
+    ``exempt_paths`` holds exact paths or prefixes ending in ``*``.
+    """
+    health = settings.health
+    if health.enabled and path in (health.up_path, health.ready_path):
+        return True
     for static in (settings.web.static_url, FRAMEWORK_STATIC_URL):
         if path == static or path.startswith(static + "/"):
             return True

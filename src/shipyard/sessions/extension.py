@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from shipyard.core.checks import Finding
+from shipyard.core.health import ReadinessCheck
 from shipyard.db.extension import get_database
 from shipyard.extension import Extension
 from shipyard.sessions.backends import SessionBackend
@@ -55,6 +56,16 @@ class SessionsExtension(Extension):
 
     def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
         return (SESSIONS_MIGRATIONS,)
+
+    def readiness_checks(self, app: AppBase) -> Iterable[ReadinessCheck]:
+        backend = SESSION_BACKEND.find(app)
+        if isinstance(backend, RedisSessionBackend):
+            client = backend.client
+
+            async def answers() -> None:
+                await client.echo("ready")
+
+            yield ReadinessCheck("sessions.redis", answers)
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         if deploy and app.settings.sessions.secure is False:

@@ -1,0 +1,65 @@
+"""The built-in ``observability`` extension: logging set-up, request context, probes, metrics.
+
+Setup routes every logger through the structured handler
+(:func:`~shipyard.observability.logs.configure_logging`; unless ``logging.configure`` is
+off), as Django sets up logging when it loads its settings: each worker process builds
+the app, so each is set up before its server or worker logs a line. It fills the
+outermost middleware slot (``request_context``), adds the liveness and readiness routes
+when ``health.enabled`` and, when ``metrics.enabled``, the scrape route and the counting
+of job events (of a jobs extension registered before it: it comes last in ``App``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from shipyard.core.checks import Finding
+from shipyard.extension import Extension
+from shipyard.jobs.extension import JobsExtension
+from shipyard.observability.health import health_router
+from shipyard.observability.logs import configure_logging
+from shipyard.observability.requests import RequestContextMiddleware
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
+
+
+class ObservabilityExtension(Extension):
+    """Structured logs with request context, the access line, ``/up`` and ``/ready``."""
+
+    name = "observability"
+
+    def setup(self, app: AppBase) -> None:
+        configure_logging(app.settings)
+        recorder = None
+        if app.settings.metrics.enabled:
+            from shipyard.observability import metrics
+
+            recorder = metrics.PrometheusRecorder()
+            app.include_router(metrics.metrics_router(app))
+            metrics.POOLS.apps.add(app)
+            jobs = app.find_extension(JobsExtension)
+            if jobs is not None:
+                jobs.events.subscribe(metrics.record_job_event)
+        app.use_middleware("request_context", RequestContextMiddleware, recorder=recorder)
+        if app.settings.health.enabled:
+            app.include_router(health_router(app))
+
+    async def shutdown(self, app: AppBase) -> None:
+        if app.settings.metrics.enabled:
+            from shipyard.observability.metrics import mark_process_gone
+
+            mark_process_gone()
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        options = app.settings.metrics
+        if deploy and options.enabled and options.token is None:
+            yield Finding(
+                "observability.I001",
+                "info",
+                f"metrics are counted but {options.path} answers 404 in production: "
+                "no metrics.token is set",
+                "set metrics.token (SHIPYARD_METRICS__TOKEN) and give it to Prometheus "
+                "as a bearer token, or set metrics.enabled = false",
+            )

@@ -1,0 +1,240 @@
+"""Structured logs: structlog in front, every standard-library logger routed through it.
+
+:func:`configure_logging` runs once per process at start-up (the extension's ``startup``):
+one handler on the root logger renders every record, structlog's and the standard
+library's alike (the server's, SQLAlchemy's, Shipyard's own ``logging.getLogger`` users),
+as JSON lines in production and readable lines elsewhere. Each line carries the context
+bound with :mod:`structlog.contextvars` (the request id, method and path while serving a
+request; the job id, name, queue and attempt while running a job) and has sensitive
+fields masked (:func:`redact`). Calling it again replaces the handler it installed, so a
+settings reload or a second app in one process never doubles the lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import structlog
+from structlog.typing import Processor
+
+from shipyard.config.models import Settings
+
+MASK = "********"
+SENSITIVE_WORDS = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "authorization",
+    "cookie",
+    "api_key",
+    "apikey",
+    "x-api-key",
+    "private_key",
+    "csrf",
+)
+"""A field whose name contains one of these has its value masked in every line."""
+SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "granian", "granian.access", "_granian")
+"""Loggers servers give handlers of their own: emptied so their lines come through ours."""
+QUIET_LOGGERS = {"alembic.runtime.plugins": "WARNING"}
+"""Loggers whose INFO lines are noise in an app's log, unless ``logging.levels`` says else."""
+ACCESS_LOGGERS = ("uvicorn.access",)
+"""The servers' own access lines, silenced while Shipyard writes its ``request`` line."""
+HANDLER_MARK = "_shipyard_handler"
+ACCESS_LOGGER = "shipyard.access"
+
+
+def is_sensitive(name: str, words: Iterable[str] = SENSITIVE_WORDS) -> bool:
+    """True if a field called ``name`` may hold a credential."""
+    lowered = name.lower()
+    return any(word in lowered for word in words)
+
+
+class Redactor:
+    """A processor masking the values of sensitive fields, nested mappings included.
+
+    Whether a name is sensitive is decided once per name (lines repeat their field
+    names), so a line costs a dictionary lookup per field.
+    """
+
+    def __init__(self, extra: Iterable[str] = ()) -> None:
+        self.words = SENSITIVE_WORDS + tuple(word.lower() for word in extra)
+        self.decided: dict[str, bool] = {"event": False}
+
+    def sensitive(self, name: str) -> bool:
+        """True if a field called ``name`` may hold a credential (memoised)."""
+        known = self.decided.get(name)
+        if known is None:
+            known = self.decided[name] = is_sensitive(name, self.words)
+        return known
+
+    def masked(self, value: Mapping[Any, Any]) -> dict[Any, Any]:
+        """A copy of ``value`` with its sensitive keys' values masked, at any depth."""
+        return {
+            key: MASK
+            if self.sensitive(str(key))
+            else self.masked(item)
+            if isinstance(item, Mapping)
+            else item
+            for key, item in value.items()
+        }
+
+    def __call__(
+        self, _logger: Any, _method: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        for key, value in event.items():
+            if self.sensitive(key):
+                event[key] = MASK
+            elif isinstance(value, Mapping):
+                event[key] = self.masked(value)
+        return event
+
+
+FORMATTER_FIELDS = ("message", "color_message")
+"""Record attributes a formatter (or uvicorn) adds, repeating the event: not logged."""
+
+
+def _drop_formatter_fields(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    for name in FORMATTER_FIELDS:
+        event.pop(name, None)
+    return event
+
+
+def chosen_format(settings: Settings) -> str:
+    """``json`` or ``console``: what ``logging.format`` means for this profile."""
+    wanted = settings.logging.format
+    if wanted != "auto":
+        return wanted
+    return "json" if settings.is_production else "console"
+
+
+def _renderer(format_name: str, stream: TextIO) -> list[Processor]:
+    if format_name == "json":
+        return [
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(default=str),
+        ]
+    colors = bool(getattr(stream, "isatty", lambda: False)())
+    return [structlog.dev.ConsoleRenderer(colors=colors)]
+
+
+class StandardErrorHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes, not when it was made.
+
+    A test runner, a reloader or a daemoniser may replace ``sys.stderr`` after start-up;
+    a handler holding the old stream would write into a closed file.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+class LineWriter:
+    """Where structlog's own lines go: one line each on ``stream``, or the current
+    ``sys.stderr`` (see :class:`StandardErrorHandler`); ``name`` is the logger's."""
+
+    def __init__(self, name: str | None, stream: TextIO | None) -> None:
+        self.name = name
+        self.stream = stream
+
+    def msg(self, message: str) -> None:
+        (self.stream or sys.stderr).write(message + "\n")
+
+    log = debug = info = warn = warning = error = err = critical = exception = fatal = msg
+
+
+def _add_writer_name(
+    logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    name = getattr(logger, "name", None)
+    if name is not None:
+        event.setdefault("logger", name)
+    return event
+
+
+@dataclass
+class _Configured:
+    """The access line's logger, made by the last :func:`configure_logging` (else None)."""
+
+    access: Any = None
+
+
+_configured = _Configured()
+
+
+def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
+    """Route every logger through one structured pipeline (see the module docstring)."""
+    options = settings.logging
+    if not options.configure:
+        return
+    output = stream if stream is not None else sys.stderr
+    renderer = _renderer(chosen_format(settings), output)
+    shared: list[Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        Redactor(options.redact),
+    ]
+    structlog.configure(
+        processors=[_add_writer_name, *shared, *renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[options.level]
+        ),
+        logger_factory=lambda name=None, *_: LineWriter(name, stream),
+        cache_logger_on_first_use=False,  # a reconfiguration reaches every logger
+    )
+    _configured.access = structlog.get_logger(ACCESS_LOGGER).bind()
+    handler = logging.StreamHandler(stream) if stream is not None else StandardErrorHandler()
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                structlog.stdlib.ExtraAdder(),
+                _drop_formatter_fields,
+                structlog.stdlib.add_logger_name,
+                *shared,
+            ],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *renderer],
+        )
+    )
+    setattr(handler, HANDLER_MARK, True)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, HANDLER_MARK, False)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(options.level)
+    for name in SERVER_LOGGERS:
+        server_logger = logging.getLogger(name)
+        server_logger.handlers.clear()
+        server_logger.propagate = True
+    for name in ACCESS_LOGGERS:
+        logging.getLogger(name).disabled = options.access_log
+    for name, level in {**QUIET_LOGGERS, **options.levels}.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def log_access(event: str, *, warning: bool, fields: dict[str, Any]) -> None:
+    """Write the access line: straight through structlog when Shipyard set logging up
+    (the cheap path: no ``LogRecord``), else on the ``shipyard.access`` stdlib logger."""
+    access = _configured.access
+    if access is not None:
+        (access.warning if warning else access.info)(event, **fields)
+    else:
+        level = logging.WARNING if warning else logging.INFO
+        logging.getLogger(ACCESS_LOGGER).log(level, event, extra=fields)
+
+
+def get_logger(name: str) -> Any:
+    """A structured logger: ``get_logger(__name__).info("shipped", order=42)``.
+
+    Its lines go straight through structlog (no ``LogRecord``), with ``logger`` set to
+    ``name``; ``logging.levels`` applies to standard-library loggers, ``logging.level`` to
+    both.
+    """
+    return structlog.get_logger(name)

@@ -1,0 +1,177 @@
+"""Prometheus metrics of requests, jobs and database pools, and the scrape endpoint.
+
+The instruments live in prometheus-client's default registry, once per process, so an
+app's own ``Counter(...)`` shows up on the same page:
+
+* ``shipyard_http_requests_total`` (counter) by ``method``, ``route`` and ``status``;
+* ``shipyard_http_request_duration_seconds`` (histogram) by ``method`` and ``route``;
+* ``shipyard_http_requests_in_progress`` (gauge);
+* ``shipyard_jobs_total`` (counter) by ``queue``, ``job`` and ``event`` (enqueued,
+  started, succeeded, failed, retried, dead);
+* ``shipyard_job_duration_seconds`` (histogram) by ``queue`` and ``job``;
+* ``shipyard_db_pool_connections`` (gauge) by ``state`` (``in_use``, ``idle``).
+
+``route`` is the route template (``/ships/{ship_id}``), never the raw path, and a request
+no route matched counts as ``<unmatched>``; unusual methods count as ``OTHER``: what a
+client sends cannot grow the number of series.
+
+With several worker processes, ``PROMETHEUS_MULTIPROC_DIR`` (``shipyard run`` sets it to
+a fresh folder when it starts more than one worker) makes every process write its values
+there and the scrape add them up, whichever worker answers it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import weakref
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from shipyard.db.extension import DATABASE
+from shipyard.jobs.events import JobEvent
+
+if TYPE_CHECKING:
+    from prometheus_client import Metric
+
+    from shipyard.core.app import AppBase
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+UNMATCHED = "<unmatched>"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+REQUESTS = Counter(
+    "shipyard_http_requests", "HTTP requests answered.", ["method", "route", "status"]
+)
+REQUEST_DURATION = Histogram(
+    "shipyard_http_request_duration_seconds",
+    "Time from request to the end of the response.",
+    ["method", "route"],
+)
+IN_PROGRESS = Gauge(
+    "shipyard_http_requests_in_progress",
+    "Requests being served.",
+    multiprocess_mode="livesum",
+)
+JOBS = Counter("shipyard_jobs", "Job lifecycle events.", ["queue", "job", "event"])
+JOB_DURATION = Histogram("shipyard_job_duration_seconds", "Time a job run took.", ["queue", "job"])
+
+
+class PrometheusRecorder:
+    """What the request-context middleware calls around each request.
+
+    The labelled children of a (method, route, status) are looked up once and kept: the
+    set is small and fixed (route templates, a closed set of methods, HTTP statuses).
+    """
+
+    def __init__(self) -> None:
+        self.children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def started(self) -> None:
+        """A request came in."""
+        IN_PROGRESS.inc()
+
+    def finished(self, method: str, route: str | None, status: int, seconds: float) -> None:
+        """A request was answered: count it and its duration."""
+        IN_PROGRESS.dec()
+        key = (method if method in METHODS else "OTHER", route or UNMATCHED, status)
+        children = self.children.get(key)
+        if children is None:
+            children = self.children[key] = (
+                REQUESTS.labels(key[0], key[1], str(status)),
+                REQUEST_DURATION.labels(key[0], key[1]),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
+
+
+def record_job_event(event: JobEvent) -> None:
+    """Count one job lifecycle event (a callback on the app's job events)."""
+    queue, name = event.job.queue, event.job.name
+    JOBS.labels(queue, name, event.kind).inc()
+    if event.duration is not None and event.kind in ("succeeded", "failed"):
+        JOB_DURATION.labels(queue, name).observe(event.duration)
+
+
+class PoolCollector(Collector):
+    """Connections in use and idle, over the database pools of this process's apps."""
+
+    def __init__(self) -> None:
+        self.apps: weakref.WeakSet[AppBase] = weakref.WeakSet()
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "shipyard_db_pool_connections", "Database pool connections.", labels=["state"]
+        )
+        in_use = idle = 0
+        for app in list(self.apps):
+            database = DATABASE.find(app)
+            if database is None:  # not started, or stopped
+                continue
+            pool = database.engine.sync_engine.pool
+            in_use += int(getattr(pool, "checkedout", lambda: 0)())
+            idle += int(getattr(pool, "checkedin", lambda: 0)())
+        family.add_metric(["in_use"], in_use)
+        family.add_metric(["idle"], idle)
+        yield family
+
+
+POOLS = PoolCollector()
+REGISTRY.register(POOLS)
+
+
+def exposition() -> bytes:
+    """The text every scrape gets: this process's metrics, or every worker's added up."""
+    if os.environ.get(MULTIPROCESS_ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        registry.register(POOLS)
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+def allowed(app: AppBase, request: Request) -> bool:
+    """Whether this request may read the metrics (see ``metrics.token``)."""
+    token = app.settings.metrics.token
+    if token is None:
+        return not app.settings.is_production
+    sent = request.headers.get("authorization", "")
+    expected = "Bearer " + token.get_secret_value()
+    return hmac.compare_digest(sent.encode(), expected.encode())
+
+
+async def scrape(request: Request) -> Response:
+    """The metrics page, to a scraper the settings allow (404 to anyone else)."""
+    if not allowed(request.app, request):
+        raise HTTPException(status_code=404)
+    return Response(
+        exposition(), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
+    )
+
+
+def metrics_router(app: AppBase) -> APIRouter:
+    """The scrape route at ``metrics.path``."""
+    router = APIRouter(include_in_schema=False)
+    router.add_api_route(app.settings.metrics.path, scrape, methods=["GET"], name="metrics")
+    return router
+
+
+def mark_process_gone() -> None:
+    """Drop this process's live gauges from a multiprocess folder (at shutdown)."""
+    if os.environ.get(MULTIPROCESS_ENV):
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]

@@ -1,0 +1,148 @@
+"""The request's log context, its id, and the one access line per request.
+
+:class:`RequestContextMiddleware` fills the outermost slot of the middleware order
+(``request_context``), so it sees every response, the other layers' refusals included.
+For each HTTP request it
+
+- takes the request id from the ``logging.request_id_header`` header when it is well
+  formed (up to 128 letters, digits and ``-_.:``; a proxy or load balancer set it) and
+  ``logging.trust_request_id`` is on, else makes a new one; the response carries it back;
+- binds ``request_id``, ``method`` and ``path`` to structlog's context variables, so
+  every line logged while serving the request carries them, whichever logger wrote it;
+- writes one ``request`` line when the response is done: status, duration, the route
+  template (``/ships/{ship_id}``, never the raw path's ids twice), the user id when the
+  request was authenticated, and the client address (trusted-proxy aware, as the rate
+  limiter sees it); at WARNING when the request took over ``logging.slow_request_ms``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shipyard.auth.identity import Identity
+from shipyard.config.derived import PerSettings
+from shipyard.config.models import Settings
+from shipyard.observability.logs import log_access
+from shipyard.ratelimit.clientip import client_ip
+
+SCOPE_KEY = "shipyard.request_id"
+"""Where the request id is kept in the ASGI scope (:func:`request_id`)."""
+_WELL_FORMED = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id(scope: Scope) -> str | None:
+    """The id of the request being served (None outside the middleware)."""
+    found = scope.get(SCOPE_KEY)
+    return found if isinstance(found, str) else None
+
+
+class RequestRecorder(Protocol):
+    """Metrics kept per request (:class:`~shipyard.observability.metrics.PrometheusRecorder`)."""
+
+    def started(self) -> None: ...
+
+    def finished(self, method: str, route: str | None, status: int, seconds: float) -> None: ...
+
+
+@dataclass(frozen=True)
+class RequestLogOptions:
+    """What the middleware needs from the settings, derived once per settings snapshot."""
+
+    header: bytes
+    trust_incoming: bool
+    access_log: bool
+    slow_ms: float | None
+    trusted_proxies: tuple[str, ...]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RequestLogOptions:
+        options = settings.logging
+        return cls(
+            header=options.request_id_header.lower().encode("latin-1"),
+            trust_incoming=options.trust_request_id,
+            access_log=options.access_log,
+            slow_ms=options.slow_request_ms,
+            trusted_proxies=tuple(settings.ratelimit.trusted_proxies),
+        )
+
+    def request_id_for(self, scope: Scope) -> str:
+        """The incoming id when trusted and well formed, else a new random one."""
+        if self.trust_incoming:
+            for name, value in scope.get("headers", ()):
+                if name == self.header:
+                    text: str = value.decode("latin-1")
+                    if _WELL_FORMED.match(text):
+                        return text
+                    break
+        return secrets.token_hex(16)
+
+
+def _user_id(scope: Scope) -> Any:
+    identity = (scope.get("state") or {}).get("identity")
+    return identity.user.id if isinstance(identity, Identity) else None
+
+
+def _route_template(scope: Scope) -> str | None:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else None
+
+
+class RequestContextMiddleware:
+    """Pure ASGI: request id, context variables and the access line (see the module)."""
+
+    def __init__(self, app: ASGIApp, recorder: RequestRecorder | None = None) -> None:
+        self.app = app
+        self.recorder = recorder
+        self.options = PerSettings(RequestLogOptions.from_settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        options = self.options(scope["app"].settings)
+        identifier = options.request_id_for(scope)
+        scope[SCOPE_KEY] = identifier
+        header = (options.header, identifier.encode("latin-1"))
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [*message.get("headers", ()), header]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        tokens = structlog.contextvars.bind_contextvars(
+            request_id=identifier, method=scope["method"], path=scope["path"]
+        )
+        recorder = self.recorder
+        if recorder is not None:
+            recorder.started()
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            if recorder is not None:
+                recorder.finished(scope["method"], _route_template(scope), status, seconds)
+            elapsed_ms = seconds * 1000
+            slow = options.slow_ms is not None and elapsed_ms > options.slow_ms
+            if options.access_log or slow:
+                fields = {
+                    "status": status,
+                    "duration_ms": round(elapsed_ms, 2),
+                    "route": _route_template(scope),
+                    "user_id": _user_id(scope),
+                    "client": client_ip(scope, options.trusted_proxies),
+                }
+                log_access("slow request" if slow else "request", warning=slow, fields=fields)
+            structlog.contextvars.reset_contextvars(**tokens)
