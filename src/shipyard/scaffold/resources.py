@@ -196,14 +196,15 @@ class ResourceGenerator:
         return names
 
     def _column_types(self) -> list[str]:
-        """The SQLAlchemy names the model's columns use (``String``, ``ForeignKey``...)."""
+        """The SQLAlchemy names the model uses (``String``, ``ForeignKey``..., ``Index``)."""
         used = {
             name
             for field in self.fields
             for name in re.findall(r"\b([A-Za-z]+)\(", field.mapped_column)
             if name not in ("mapped_column", "UtcDateTime")
         }
-        return sorted(used - {"with_variant"}) or ["String"]
+        # The index on created_at serves the default sort of the pages and the API.
+        return sorted((used - {"with_variant"}) | {"Index"})
 
     def _filter_example(self) -> str:
         for field in self.fields:
