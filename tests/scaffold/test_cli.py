@@ -28,7 +28,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (["crud", "Post"], "needs at least one field"),
         (["crud", "Post", "author:references:Writer"], "models you can reference: User"),
         (["crud", "Post", "title:string", "title:text"], "'title' is given twice"),
-        (["api", "Post", "for:string"], "is reserved"),
+        (["api", "Post", "for:string"], "is a Python keyword"),
+        (["api", "Post", "metadata:string"], "is reserved"),
         (["job", "SendDigest", "when:date"], "jobs take plain JSON values"),
     ],
 )
@@ -41,6 +42,46 @@ def test_mistakes_are_refused_and_nothing_is_written(
 
     assert result.exit_code == 1
     assert message in " ".join(result.output.split())
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert files(project) == before
+
+
+LONG = "a" * 10_000
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crud", "Post", f"{LONG}:string"], "is 10000 characters long"),
+        (["crud", "A" * 10_000, "title:string"], "is 10000 characters long"),
+        (["crud", "Post", "class:string"], "'class' is a Python keyword"),
+        (["crud", "Post", "select:integer"], "'select' is a reserved word of SQL"),
+        (["crud", "Post", "order:string", "--plural", "orders"], "reserved word of SQL"),
+        (["crud", "Post", "title:string", "--plural", "user"], "'user' is a reserved word"),
+        (["crud", "Post", "naïve:string"], "is not snake_case (ASCII letters"),
+        (["crud", "Pöst", "title:string"], "use CamelCase ASCII letters"),
+        (["crud", "Post", "title:string:²"], "length '²' is not a whole number"),
+        (["crud", "Post", f"title:string:{'9' * 5000}"], "is not a whole number"),
+        (["crud", "Post", f"count:integer:default={'9' * 5000}"], "not a whole number in"),
+        (["crud", "Post", "ratio:float:default=1e999"], "is not a finite number"),
+        (["crud", "Post", "price:decimal:default=NaN"], "is not a finite number"),
+        (["crud", "Post", "title:string", "--plural", "a" * 64], "is 64 characters long"),
+        (["job", "Send" + "a" * 10_000], "is 10004 characters long"),
+        (["page", "Ab\u00fcout"], "use CamelCase"),
+    ],
+)
+def test_hostile_input_is_refused_briefly_without_a_traceback(
+    project: Path, args: list[str], message: str
+) -> None:
+    before = files(project)
+
+    result = CliRunner().invoke(cli, ["scaffold", *args, "--directory", str(project)])
+
+    assert result.exit_code == 1
+    output = " ".join(result.output.split())
+    assert message in output
+    assert "Traceback" not in output
+    assert len(output) < 1000  # a long name is quoted cut short, not echoed whole
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert files(project) == before
 
