@@ -108,10 +108,30 @@ async def test_a_label_that_is_not_text_is_searched_as_text(session: AsyncSessio
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("7", 7), (7, 7), ("", None), (None, None), ("-1", None), ("٣", None), ("9" * 20, None)],
+    [
+        ("7", 7),
+        (7, 7),
+        ("", None),
+        (None, None),
+        ("0", None),
+        ("-1", None),
+        ("٣", None),
+        ("9" * 20, None),
+        (str(2**63), None),
+        (str(2**63 - 1), 2**63 - 1),
+    ],
 )
 def test_only_ascii_digits_name_a_row(value: object, expected: int | None) -> None:
     assert as_id(value) == expected
+
+
+async def test_a_chosen_id_past_the_key_column_is_no_choice(session: AsyncSession) -> None:
+    await add(session, "Ancona")
+
+    choices = await search_choices(session, Harbour.id, Harbour.name, "", selected="9" * 19)
+
+    assert choices.selected is None
+    assert [label for _, label in choices.options] == ["Ancona"]
 
 
 def render(choices: ReferenceChoices, **arguments: Any) -> str:

@@ -25,10 +25,11 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import String, cast, select
+from sqlalchemy import BigInteger, SmallInteger, String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from shipyard.db.ids import BIG_ROW_ID_MAX, ROW_ID_MAX, SMALL_ROW_ID_MAX
 from shipyard.web.render import render
 
 SELECT_LIMIT = 100
@@ -63,10 +64,22 @@ class ReferenceChoices:
     search: bool = False
 
 
-def as_id(value: object) -> int | None:
-    """A form or query value as a row id: ASCII digits, else None."""
+def as_id(value: object, maximum: int = BIG_ROW_ID_MAX) -> int | None:
+    """A form or query value as a row id: ASCII digits from 1 to ``maximum``, else None."""
     text = str(value) if value is not None else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 19 else None
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    number = int(text)
+    return number if 1 <= number <= maximum else None
+
+
+def _chosen(key: InstrumentedAttribute[Any], selected: object) -> int | None:
+    """``selected`` as an id the key column can hold (a larger one would fail the query)."""
+    if isinstance(key.type, SmallInteger):
+        return as_id(selected, SMALL_ROW_ID_MAX)
+    if isinstance(key.type, BigInteger):
+        return as_id(selected, BIG_ROW_ID_MAX)
+    return as_id(selected, ROW_ID_MAX)
 
 
 async def reference_choices(
@@ -77,7 +90,7 @@ async def reference_choices(
     selected: object = None,
 ) -> ReferenceChoices:
     """What a form shows for a reference: every row of a small table, else a search."""
-    chosen = as_id(selected)
+    chosen = _chosen(key, selected)
     rows = await _options(session, key, label, limit=SELECT_LIMIT + 1)
     if len(rows) <= SELECT_LIMIT:
         return ReferenceChoices(rows, chosen)
@@ -95,7 +108,7 @@ async def search_choices(
     selected: object = None,
 ) -> ReferenceChoices:
     """The rows whose label contains ``q`` (ignoring case), the chosen one first."""
-    chosen = as_id(selected)
+    chosen = _chosen(key, selected)
     text = label if isinstance(label.type, String) else cast(label, String)
     condition = text.icontains(q, autoescape=True) if q else None
     rows = await _options(session, key, label, limit=SEARCH_LIMIT, where=condition)
