@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -27,24 +30,38 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 FIELDS = ("title:string:80:unique", "author:string:80", "pages:integer:optional")
 
 
-@pytest.fixture(scope="module")
-def project_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh project with a scaffolded ``Book``, migrated and served by ``shipyard run``."""
-    parent = tmp_path_factory.mktemp("scaffold-browser")
+@contextmanager
+def served(parent: Path, *scaffolds: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
+    """A fresh project (no accounts) with ``scaffolds``, migrated, run by ``shipyard run``.
+
+    Yields its URL and its SQLite database.
+    """
     root = generate(parent, "library", "--no-auth")
-    scaffold(root, "crud", "Book", *FIELDS)
+    for arguments in scaffolds:
+        scaffold(root, *arguments)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    database = parent / "library.db"
     env = {key: value for key, value in os.environ.items() if not key.startswith("SHIPYARD_")}
     env.update(
         SHIPYARD_PROFILE="test",
-        SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{parent / 'library.db'}",
+        SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{database}",
         SHIPYARD_SECURITY__CSP_PRESET="strict",
     )
     run_in(root, "shipyard.cli.main", "db", "upgrade", env=env)
     command = [*SHIPYARD, "run", "--workers", "1", "--host", "127.0.0.1", "--port", str(port)]
     with running_server(
         command, probe=f"{url}/health", log=parent / "server.log", cwd=root, env=env
+    ):
+        yield url, database
+
+
+@pytest.fixture(scope="module")
+def project_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh project with a scaffolded ``Book``."""
+    with served(tmp_path_factory.mktemp("scaffold-browser"), ("crud", "Book", *FIELDS)) as (
+        url,
+        _,
     ):
         yield url
 
@@ -132,3 +149,60 @@ def run_through(watched: WatchedPage, screenshot: Screenshot) -> None:
     page.reload()
     expect(page.locator("#book-rows tr")).to_have_count(1)
     shot("scaffold-books-after-delete")
+
+
+HARBOURS = 150  # more than a select shows (shipyard.forms.choices.SELECT_LIMIT)
+
+
+@pytest.fixture(scope="module")
+def large_reference_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A project whose ``Ship`` references ``Harbour``, a table too large for a select."""
+    scaffolds = (
+        ("crud", "Harbour", "name:string:80"),
+        ("crud", "Ship", "name:string:80", "home:references:Harbour"),
+    )
+    with served(tmp_path_factory.mktemp("scaffold-reference"), *scaffolds) as (url, database):
+        names = [(f"Harbour {number:03}",) for number in range(HARBOURS - 1)] + [("Zebra Quay",)]
+        with closing(sqlite3.connect(database)) as connection, connection:
+            connection.executemany("INSERT INTO harbours (name) VALUES (?)", names)
+        yield url
+
+
+def test_a_large_reference_is_chosen_by_searching_with_the_keyboard(
+    browser: Browser, large_reference_url: str, screenshot: Screenshot
+) -> None:
+    with watched_page(browser, large_reference_url) as watched:
+        page = watched.page
+        page.goto("/ships/new")
+        search = page.get_by_role("searchbox", name="Search home")
+        options = page.get_by_role("radiogroup", name="Home").get_by_role("radio")
+        expect(options).to_have_count(20)  # the first matches, not all 150 rows
+
+        # Typing asks the server (htmx, debounced); Enter searches, it does not submit.
+        page.get_by_role("textbox", name="Name").fill("Pequod")
+        search.press_sequentially("zebra", delay=20)
+        expect(options).to_have_count(1)
+        search.press("Enter")
+        expect(page).to_have_url(re.compile(r"/ships/new$"))
+        expect(page.locator(".field-error")).to_have_count(0)
+
+        # Tab reaches the matches; Space chooses one.
+        search.press("Tab")
+        zebra = page.get_by_role("radio", name="Zebra Quay")
+        expect(zebra).to_be_focused()
+        page.keyboard.press("Space")
+        expect(zebra).to_be_checked()
+        screenshot(page, "scaffold-reference-search")
+
+        # A new search keeps the chosen harbour among the matches.
+        search.fill("Harbour 00")
+        expect(options).to_have_count(11)
+        expect(zebra).to_be_checked()
+
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("dl")).to_contain_text("Zebra Quay")
+
+        # Editing shows the current harbour chosen.
+        page.get_by_role("link", name="Edit").click()
+        expect(page.get_by_role("radio", name="Zebra Quay")).to_be_checked()
+        watched.assert_no_csp_violations()

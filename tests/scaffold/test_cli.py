@@ -19,6 +19,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return new_project(tmp_path_factory.mktemp("cli"))
 
 
+LONG = "a" * 10_000
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -28,8 +31,26 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (["crud", "Post"], "needs at least one field"),
         (["crud", "Post", "author:references:Writer"], "models you can reference: User"),
         (["crud", "Post", "title:string", "title:text"], "'title' is given twice"),
-        (["api", "Post", "for:string"], "is reserved"),
+        (["api", "Post", "for:string"], "is a Python keyword"),
+        (["api", "Post", "metadata:string"], "is reserved"),
         (["job", "SendDigest", "when:date"], "jobs take plain JSON values"),
+        # Hostile input: refused briefly (a long name is quoted cut short), no traceback.
+        (["crud", "Post", f"{LONG}:string"], "is 10000 characters long"),
+        (["crud", "A" * 10_000, "title:string"], "is 10000 characters long"),
+        (["crud", "Post", "class:string"], "'class' is a Python keyword"),
+        (["crud", "Post", "select:integer"], "'select' is a reserved word of SQL"),
+        (["crud", "Post", "order:string", "--plural", "orders"], "reserved word of SQL"),
+        (["crud", "Post", "title:string", "--plural", "user"], "'user' is a reserved word"),
+        (["crud", "Post", "naïve:string"], "is not snake_case (ASCII letters"),
+        (["crud", "Pöst", "title:string"], "use CamelCase ASCII letters"),
+        (["crud", "Post", "title:string:²"], "length '²' is not a whole number"),
+        (["crud", "Post", f"title:string:{'9' * 5000}"], "is not a whole number"),
+        (["crud", "Post", f"count:integer:default={'9' * 5000}"], "not a whole number in"),
+        (["crud", "Post", "ratio:float:default=1e999"], "is not a finite number"),
+        (["crud", "Post", "price:decimal:default=NaN"], "is not a finite number"),
+        (["crud", "Post", "title:string", "--plural", "a" * 64], "is 64 characters long"),
+        (["job", "Send" + "a" * 10_000], "is 10004 characters long"),
+        (["page", "Ab\u00fcout"], "use CamelCase"),
     ],
 )
 def test_mistakes_are_refused_and_nothing_is_written(
@@ -40,7 +61,10 @@ def test_mistakes_are_refused_and_nothing_is_written(
     result = CliRunner().invoke(cli, ["scaffold", *args, "--directory", str(project)])
 
     assert result.exit_code == 1
-    assert message in " ".join(result.output.split())
+    output = " ".join(result.output.split())
+    assert message in output
+    assert "Traceback" not in output
+    assert len(output) < 1000
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert files(project) == before
 

@@ -55,7 +55,7 @@ def test_every_plain_type_parses(kind: str) -> None:
         ("title", "it needs a type"),
         ("title:strin", "unknown type 'strin'"),
         ("Title:string", "is not snake_case"),
-        ("class:string", "is reserved"),
+        ("class:string", "is a Python keyword"),
         ("id:integer", "is reserved"),
         ("title:string:0", "length '0' is not a whole number"),
         ("title:string:abc", "length 'abc'"),
@@ -74,7 +74,7 @@ def test_every_plain_type_parses(kind: str) -> None:
         ("done:boolean:optional", "a boolean is never empty"),
         ("done:boolean:default=maybe", "is not true or false"),
         ("count:integer:default=1.5", "is not a whole number"),
-        ("when:date:default=today", "take no default="),
+        ("on_date:date:default=today", "take no default="),
         ("title:text:shiny", "unexpected 'shiny' after text"),
     ],
 )

@@ -12,6 +12,7 @@ import os
 import subprocess  # nosec B404  # runs the project's own `shipyard db` commands
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -78,6 +79,17 @@ def _say(line: str) -> None:
     console.print(escape(line))
 
 
+def _write_plan(plan: Plan, what: str, *, dry_run: bool, force: bool) -> bool:
+    """Apply ``plan`` (``what``: ``crud Post``), or describe it; whether it was applied."""
+    if dry_run:
+        _say(f"shipyard scaffold {what} would change {len(plan.changes)} files:")
+        plan.describe(_say)
+        return False
+    _say(f"scaffolding {what} in {plan.root}")
+    plan.apply(force=force, report=_say)
+    return True
+
+
 def _generate(
     kind: Kind,
     model: str,
@@ -91,13 +103,8 @@ def _generate(
 ) -> None:
     root = directory.resolve()
     generator = ResourceGenerator(root, model, fields or [], plural=plural)
-    plan = generator.plan(kind)
-    if dry_run:
-        _say(f"shipyard scaffold {kind} {model} would change {len(plan.changes)} files:")
-        plan.describe(_say)
+    if not _write_plan(generator.plan(kind), f"{kind} {model}", dry_run=dry_run, force=force):
         return
-    _say(f"scaffolding {kind} {model} in {root}")
-    plan.apply(force=force, report=_say)
     if migration:
         _write_migration(root, f"create {generator.names.plural}")
     _say(f"done: run `pytest tests/{generator.names.plural}`")
@@ -152,129 +159,88 @@ def _remove_migration(root: Path, plural: str) -> None:
     """Remove ``create <plural>``'s migration when no later revision builds on it."""
     versions = root / "migrations" / "versions"
     scripts = {path: path.read_text(encoding="utf-8") for path in sorted(versions.glob("*.py"))}
-    for path, text in scripts.items():
+    for path in scripts:
         if not path.name.endswith(f"_create_{plural}.py"):
             continue
         revision = path.name.split("_")[1]
         if any(revision in other for other_path, other in scripts.items() if other_path != path):
             _say(f"  keep   {path.relative_to(root)} (later migrations build on it)")
             continue
-        del text
         path.unlink()
         _say(f"  remove {path.relative_to(root)} (downgrade databases that applied it first)")
 
 
-@scaffold.command(
-    "crud",
-    epilog="Example: shipyard scaffold crud Post title:string:120 body:text author:references:User",
-)
-@handle_errors
-def crud(
-    model: ModelArgument,
-    fields: FieldsArgument = None,
-    directory: DirectoryOption = Path(),
-    dry_run: DryRunOption = False,
-    force: ForceOption = False,
-    plural: PluralOption = None,
-    migration: MigrationOption = True,
-) -> None:
-    """A whole resource: model, htmx pages, JSON API, factory, tests and migration."""
-    _generate(
-        "crud",
-        model,
-        fields,
-        directory,
-        dry_run=dry_run,
-        force=force,
-        plural=plural,
-        migration=migration,
-    )
+@dataclass(frozen=True)
+class ResourceCommand:
+    """The help of ``scaffold <kind>`` and ``destroy <kind>`` for one resource kind."""
+
+    summary: str
+    example: str
+    destroy_summary: str
+    destroy_example: str
 
 
-@scaffold.command(
-    "api", epilog="Example: shipyard scaffold api Product name:string price:decimal:10:2"
-)
-@handle_errors
-def api(
-    model: ModelArgument,
-    fields: FieldsArgument = None,
-    directory: DirectoryOption = Path(),
-    dry_run: DryRunOption = False,
-    force: ForceOption = False,
-    plural: PluralOption = None,
-    migration: MigrationOption = True,
-) -> None:
-    """A JSON-only resource: model, schemas, API resource, factory, tests and migration."""
-    _generate(
-        "api",
-        model,
-        fields,
-        directory,
-        dry_run=dry_run,
-        force=force,
-        plural=plural,
-        migration=migration,
-    )
+RESOURCE_COMMANDS: dict[Kind, ResourceCommand] = {
+    "crud": ResourceCommand(
+        "A whole resource: model, htmx pages, JSON API, factory, tests and migration.",
+        "shipyard scaffold crud Post title:string:120 body:text author:references:User",
+        "Remove a scaffolded crud resource: pass the same fields to remove unchanged files.",
+        "shipyard destroy crud Post",
+    ),
+    "api": ResourceCommand(
+        "A JSON-only resource: model, schemas, API resource, factory, tests and migration.",
+        "shipyard scaffold api Product name:string price:decimal:10:2",
+        "Remove a scaffolded API resource (files unchanged since, and its registration).",
+        "shipyard destroy api Product name:string",
+    ),
+    "model": ResourceCommand(
+        "A model with its factory and migration (no pages, no API).",
+        "shipyard scaffold model Tag name:string:40:unique",
+        "Remove a scaffolded model (files unchanged since, and its registration).",
+        "shipyard destroy model Tag name:string",
+    ),
+}
 
 
-@scaffold.command("model", epilog="Example: shipyard scaffold model Tag name:string:40:unique")
-@handle_errors
-def model_command(
-    model: ModelArgument,
-    fields: FieldsArgument = None,
-    directory: DirectoryOption = Path(),
-    dry_run: DryRunOption = False,
-    force: ForceOption = False,
-    plural: PluralOption = None,
-    migration: MigrationOption = True,
-) -> None:
-    """A model with its factory and migration (no pages, no API)."""
-    _generate(
-        "model",
-        model,
-        fields,
-        directory,
-        dry_run=dry_run,
-        force=force,
-        plural=plural,
-        migration=migration,
-    )
+def _resource_commands(kind: Kind, command: ResourceCommand) -> None:
+    """Add ``scaffold <kind>`` and ``destroy <kind>``."""
+
+    def generate(
+        model: ModelArgument,
+        fields: FieldsArgument = None,
+        directory: DirectoryOption = Path(),
+        dry_run: DryRunOption = False,
+        force: ForceOption = False,
+        plural: PluralOption = None,
+        migration: MigrationOption = True,
+    ) -> None:
+        _generate(
+            kind,
+            model,
+            fields,
+            directory,
+            dry_run=dry_run,
+            force=force,
+            plural=plural,
+            migration=migration,
+        )
+
+    def remove(
+        model: ModelArgument,
+        fields: FieldsArgument = None,
+        directory: DirectoryOption = Path(),
+        plural: PluralOption = None,
+    ) -> None:
+        _remove(kind, model, directory, plural, fields or [])
+
+    generate.__doc__ = command.summary
+    remove.__doc__ = command.destroy_summary
+    scaffold.command(kind, epilog=f"Example: {command.example}")(handle_errors(generate))
+    destroy.command(kind, epilog=f"Example: {command.destroy_example}")(handle_errors(remove))
 
 
-@destroy.command("crud", epilog="Example: shipyard destroy crud Post")
-@handle_errors
-def destroy_crud(
-    model: ModelArgument,
-    fields: FieldsArgument = None,
-    directory: DirectoryOption = Path(),
-    plural: PluralOption = None,
-) -> None:
-    """Remove a scaffolded crud resource: pass the same fields to remove unchanged files."""
-    _remove("crud", model, directory, plural, fields or [])
-
-
-@destroy.command("api", epilog="Example: shipyard destroy api Product name:string")
-@handle_errors
-def destroy_api(
-    model: ModelArgument,
-    fields: FieldsArgument = None,
-    directory: DirectoryOption = Path(),
-    plural: PluralOption = None,
-) -> None:
-    """Remove a scaffolded API resource (files unchanged since, and its registration)."""
-    _remove("api", model, directory, plural, fields or [])
-
-
-@destroy.command("model", epilog="Example: shipyard destroy model Tag name:string")
-@handle_errors
-def destroy_model(
-    model: ModelArgument,
-    fields: FieldsArgument = None,
-    directory: DirectoryOption = Path(),
-    plural: PluralOption = None,
-) -> None:
-    """Remove a scaffolded model (files unchanged since, and its registration)."""
-    _remove("model", model, directory, plural, fields or [])
+for _kind, _command in RESOURCE_COMMANDS.items():
+    _resource_commands(_kind, _command)
 
 
 NameArgument = Annotated[str, typer.Argument(help="The class or page name in CamelCase.")]
@@ -288,15 +254,6 @@ JobFieldsArgument = Annotated[
 ]
 
 
-def _write_plan(plan: Plan, title: str, *, dry_run: bool, force: bool) -> None:
-    if dry_run:
-        _say(f"{title} would change {len(plan.changes)} files:")
-        plan.describe(_say)
-        return
-    _say(f"{title} in {plan.root}")
-    plan.apply(force=force, report=_say)
-
-
 @scaffold.command("job", epilog="Example: shipyard scaffold job SendDigest user_id:integer")
 @handle_errors
 def job(
@@ -308,7 +265,7 @@ def job(
 ) -> None:
     """A typed background job in app/jobs.py and a test that runs it."""
     plan = job_plan(directory.resolve(), name, fields or [])
-    _write_plan(plan, f"shipyard scaffold job {name}", dry_run=dry_run, force=force)
+    _write_plan(plan, f"job {name}", dry_run=dry_run, force=force)
 
 
 @scaffold.command("page", epilog="Example: shipyard scaffold page About")
@@ -321,7 +278,7 @@ def page(
 ) -> None:
     """A page in the app's layout (route, template, test and a navigation link)."""
     plan = page_plan(directory.resolve(), name)
-    _write_plan(plan, f"shipyard scaffold page {name}", dry_run=dry_run, force=force)
+    _write_plan(plan, f"page {name}", dry_run=dry_run, force=force)
 
 
 @destroy.command("job", epilog="Example: shipyard destroy job SendDigest user_id:integer")

@@ -18,18 +18,15 @@ import keyword
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from shipyard.errors import ShipyardError
+from shipyard.scaffold.names import MODEL_NAME, check_length, check_sql_name, quoted
 
+ItemKind = Literal["string", "text", "integer", "bigint", "boolean", "float", "double"]
+"""The plain JSON values: the items of arrays and the arguments of jobs."""
 FieldKind = Literal[
-    "string",
-    "text",
-    "integer",
-    "bigint",
-    "boolean",
-    "float",
-    "double",
+    ItemKind,
     "decimal",
     "date",
     "datetime",
@@ -45,36 +42,8 @@ FieldKind = Literal[
 ]
 OnDelete = Literal["cascade", "restrict", "set-null"]
 
-KINDS: tuple[FieldKind, ...] = (
-    "string",
-    "text",
-    "integer",
-    "bigint",
-    "boolean",
-    "float",
-    "double",
-    "decimal",
-    "date",
-    "datetime",
-    "timestamp",
-    "time",
-    "json",
-    "uuid",
-    "email",
-    "url",
-    "enum",
-    "array",
-    "references",
-)
-ARRAY_ITEM_KINDS: tuple[FieldKind, ...] = (
-    "string",
-    "text",
-    "integer",
-    "bigint",
-    "boolean",
-    "float",
-    "double",
-)
+KINDS: tuple[FieldKind, ...] = get_args(FieldKind)
+ARRAY_ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
 ON_DELETE: tuple[OnDelete, ...] = ("cascade", "restrict", "set-null")
 FLAGS = ("optional", "unique", "indexed")
 MODIFIERS = (*FLAGS, "default=<value>", "on_delete=<cascade|restrict|set-null>")
@@ -85,8 +54,6 @@ DEFAULT_PRECISION = 10
 DEFAULT_SCALE = 2
 MAX_STRING_LENGTH = 10_485_760
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
-ENUM_VALUE = re.compile(r"[a-z][a-z0-9_]*")
-MODEL_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 # Columns every generated model has, and names the list query API reserves.
 RESERVED_FIELDS = frozenset(
     {"id", "created_at", "updated_at", "metadata", "registry", "query"}
@@ -126,9 +93,12 @@ class FieldSpec:
         return f"{self.name}_id" if self.is_reference else self.name
 
 
-def parse_fields(specs: list[str]) -> list[FieldSpec]:
-    """Parse every spec; raise one error naming the first mistake and the valid choices."""
-    parsed = [parse_field(spec) for spec in specs]
+def parse_fields(specs: list[str], *, columns: bool = True) -> list[FieldSpec]:
+    """Parse every spec; raise one error naming the first mistake and the valid choices.
+
+    ``columns``: the fields become table columns, so SQL's reserved words are refused too.
+    """
+    parsed = [parse_field(spec, column=columns) for spec in specs]
     seen: set[str] = set()
     for spec in parsed:
         for name in {spec.name, spec.column}:
@@ -140,15 +110,22 @@ def parse_fields(specs: list[str]) -> list[FieldSpec]:
     return parsed
 
 
-def parse_field(text: str) -> FieldSpec:
-    """Parse one ``name:type[:argument...][:modifier...]`` spec."""
+def parse_field(text: str, *, column: bool = True) -> FieldSpec:
+    """Parse one ``name:type[:argument...][:modifier...]`` spec (of a column, or not)."""
     parts = text.split(":")
     if len(parts) < 2 or not parts[1]:
         raise _error(text, "it needs a type, as in title:string", kinds=True)
     name, kind = parts[0], parts[1]
     _check_name(text, name)
     if kind not in KINDS:
-        raise _error(text, f"unknown type {kind!r}", kinds=True)
+        raise _error(text, f"unknown type {quoted(kind)}", kinds=True)
+    try:
+        if column:
+            check_sql_name(f"{name}_id" if kind == "references" else name, "column")
+        else:
+            check_length(name, "name")
+    except ShipyardError as error:
+        raise _error(text, error.message, hint=error.hint) from None
     arguments, modifiers = _split_modifiers(parts[2:])
     values = _type_arguments(text, kind, arguments)
     flags = dict.fromkeys(FLAGS, False)
@@ -180,8 +157,12 @@ def parse_field(text: str) -> FieldSpec:
 
 def _check_name(text: str, name: str) -> None:
     if not IDENTIFIER.fullmatch(name):
-        raise _error(text, f"field name {name!r} is not snake_case (letters, digits, '_')")
-    if keyword.iskeyword(name) or name in RESERVED_FIELDS:
+        problem = f"field name {quoted(name)} is not snake_case (ASCII letters, digits, '_')"
+        raise _error(text, problem)
+    if keyword.iskeyword(name):
+        hint = f"pick another name, such as {name}_name or {name}_value"
+        raise _error(text, f"field name {name!r} is a Python keyword", hint=hint)
+    if name in RESERVED_FIELDS:
         reserved = ", ".join(sorted(RESERVED_FIELDS))
         raise _error(text, f"field name {name!r} is reserved; avoid {reserved}")
 
@@ -230,8 +211,9 @@ def _bounded(
     if not arguments:
         return default
     raw = arguments[0]
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
-        raise _error(text, f"{what} {raw!r} is not a whole number from {minimum} to {maximum}")
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not minimum <= int(raw) <= maximum:
+        problem = f"{what} {quoted(raw)} is not a whole number from {minimum} to {maximum}"
+        raise _error(text, problem)
     return int(raw)
 
 
@@ -248,7 +230,7 @@ def _enum_choices(text: str, arguments: list[str]) -> tuple[str, ...]:
         raise _error(text, "enum needs its values: enum:draft,published,archived")
     choices = tuple(arguments[0].split(","))
     for choice in choices:
-        if not ENUM_VALUE.fullmatch(choice) or keyword.iskeyword(choice):
+        if not IDENTIFIER.fullmatch(choice) or keyword.iskeyword(choice):
             raise _error(text, f"enum value {choice!r} is not a snake_case word")
     if len(set(choices)) != len(choices):
         raise _error(text, "enum values repeat")
@@ -278,20 +260,25 @@ def _check_default(spec: FieldSpec) -> None:
     if kind in ("json", "array", "references", "uuid"):
         raise _error(spec.spec, f"{kind} fields take no default=")
     if kind == "boolean" and value.lower() not in TRUE_WORDS + FALSE_WORDS:
-        raise _error(spec.spec, f"default={value!r} is not true or false")
-    if kind in ("integer", "bigint") and not re.fullmatch(r"-?\d+", value):
-        raise _error(spec.spec, f"default={value!r} is not a whole number")
+        raise _error(spec.spec, f"default={quoted(value)} is not true or false")
+    if kind in ("integer", "bigint"):
+        bits = 31 if kind == "integer" else 63
+        if not re.fullmatch(r"-?[0-9]{1,19}", value) or not -(2**bits) <= int(value) < 2**bits:
+            problem = f"default={quoted(value)} is not a whole number in {kind}'s range"
+            raise _error(spec.spec, problem)
     if kind in ("float", "double", "decimal"):
         try:
-            Decimal(value)
+            finite = Decimal(value).is_finite() and abs(float(value)) != float("inf")
         except InvalidOperation:
-            raise _error(spec.spec, f"default={value!r} is not a number") from None
+            finite = False
+        if not finite:
+            raise _error(spec.spec, f"default={quoted(value)} is not a finite number")
     if kind == "enum" and value not in spec.choices:
-        raise _error(spec.spec, f"default={value!r} is not one of {', '.join(spec.choices)}")
+        raise _error(spec.spec, f"default={quoted(value)} is not one of {', '.join(spec.choices)}")
     if kind in ("date", "datetime", "timestamp", "time"):
         raise _error(spec.spec, f"{kind} fields take no default= (set it in the model)")
     if kind == "string" and spec.length is not None and len(value) > spec.length:
-        raise _error(spec.spec, f"default={value!r} is longer than {spec.length} characters")
+        raise _error(spec.spec, f"default={quoted(value)} is longer than {spec.length} characters")
 
 
 def parse_boolean(value: str) -> bool:
@@ -299,10 +286,13 @@ def parse_boolean(value: str) -> bool:
     return value.lower() in TRUE_WORDS
 
 
-def _error(text: str, problem: str, *, kinds: bool = False) -> ShipyardError:
-    hint = (
-        f"types: {', '.join(KINDS)}; modifiers: {', '.join(MODIFIERS)}"
-        if kinds
-        else "spec form: name:type[:argument...][:modifier...], e.g. title:string:120:unique"
-    )
-    return ShipyardError(f"invalid field {text!r}: {problem}", hint=hint)
+def _error(
+    text: str, problem: str, *, kinds: bool = False, hint: str | None = None
+) -> ShipyardError:
+    if hint is None:
+        hint = (
+            f"types: {', '.join(KINDS)}; modifiers: {', '.join(MODIFIERS)}"
+            if kinds
+            else "spec form: name:type[:argument...][:modifier...], e.g. title:string:120:unique"
+        )
+    return ShipyardError(f"invalid field {quoted(text)}: {problem}", hint=hint)

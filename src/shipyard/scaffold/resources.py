@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from shipyard.errors import ShipyardError
 from shipyard.scaffold import edits
 from shipyard.scaffold.code import FieldCode, Target, snake_words
-from shipyard.scaffold.fields import FieldSpec, parse_fields
+from shipyard.scaffold.fields import ARRAY_ITEM_KINDS, FieldSpec, parse_fields
 from shipyard.scaffold.names import ResourceNames, resource_names, snake_case
 from shipyard.scaffold.plan import Plan
 
@@ -196,14 +196,15 @@ class ResourceGenerator:
         return names
 
     def _column_types(self) -> list[str]:
-        """The SQLAlchemy names the model's columns use (``String``, ``ForeignKey``...)."""
+        """The SQLAlchemy names the model uses (``String``, ``ForeignKey``..., ``Index``)."""
         used = {
             name
             for field in self.fields
             for name in re.findall(r"\b([A-Za-z]+)\(", field.mapped_column)
             if name not in ("mapped_column", "UtcDateTime")
         }
-        return sorted(used - {"with_variant"}) or ["String"]
+        # The index on created_at serves the default sort of the pages and the API.
+        return sorted((used - {"with_variant"}) | {"Index"})
 
     def _filter_example(self) -> str:
         for field in self.fields:
@@ -304,7 +305,7 @@ def _check_project(root: Path) -> None:
         )
 
 
-JOB_ARGUMENT_KINDS = ("string", "text", "integer", "bigint", "boolean", "float", "double")
+JOB_ARGUMENT_KINDS = ARRAY_ITEM_KINDS
 JOBS = "app/jobs.py"
 
 
@@ -312,7 +313,7 @@ def job_plan(root: Path, name: str, specs: list[str], *, remove: bool = False) -
     """``scaffold job SendDigest``: the job class in ``app/jobs.py`` and its test."""
     _check_project(root)
     names = resource_names(name, plural=f"{snake_case(name)}_jobs")
-    fields = [FieldCode(spec, name) for spec in parse_fields(specs)]
+    fields = [FieldCode(spec, name) for spec in parse_fields(specs, columns=False)]
     for field in fields:
         if field.kind not in JOB_ARGUMENT_KINDS:
             raise ShipyardError(

@@ -47,9 +47,9 @@ async def _port_or_404(session: AsyncSession, port_id: int) -> Port:
     return port
 
 
-async def _form_context(session: AsyncSession) -> dict[str, Any]:
+async def _form_context(session: AsyncSession, form: FormResult[PortForm]) -> dict[str, Any]:
     """What the form needs besides the form itself."""
-    del session
+    del session, form
     return {}
 
 
@@ -76,15 +76,16 @@ async def list_ports(
 @pages.get("/new", name="new_port", dependencies=REQUIRED["create"])
 async def new_port(request: Request, session: DbSession) -> Response:
     """The empty form."""
-    context = {**await _form_context(session), "port": None}
-    return form_response(request, FORM, context, FormResult.blank(PortForm))
+    form = FormResult.blank(PortForm)
+    context = {**await _form_context(session, form), "port": None}
+    return form_response(request, FORM, context, form)
 
 
 @pages.post("", name="create_port", dependencies=REQUIRED["create"])
 async def create_port(request: Request, form: PortFormDep, session: DbSession) -> Response:
     """Add a port; 422 with the form re-rendered when the input is wrong."""
     if not form.is_valid:
-        context = {**await _form_context(session), "port": None}
+        context = {**await _form_context(session, form), "port": None}
         return form_response(request, FORM, context, form)
     port = Port(**form.data.model_dump())
     session.add(port)
@@ -104,8 +105,9 @@ async def show_port(request: Request, port_id: RowId, session: DbSession) -> Res
 async def edit_port(request: Request, port_id: RowId, session: DbSession) -> Response:
     """The form, filled in with the port's values."""
     port = await _port_or_404(session, port_id)
-    context = {**await _form_context(session), "port": port}
-    return form_response(request, FORM, context, FormResult.blank(PortForm, initial=port))
+    form = FormResult.blank(PortForm, initial=port)
+    context = {**await _form_context(session, form), "port": port}
+    return form_response(request, FORM, context, form)
 
 
 @pages.post("/{port_id}", name="update_port", dependencies=REQUIRED["update"])
@@ -115,7 +117,7 @@ async def update_port(
     """Save the edit form; 422 with the form re-rendered when the input is wrong."""
     port = await _port_or_404(session, port_id)
     if not form.is_valid:
-        context = {**await _form_context(session), "port": port}
+        context = {**await _form_context(session, form), "port": port}
         return form_response(request, FORM, context, form)
     for name, value in form.data.model_dump().items():
         setattr(port, name, value)

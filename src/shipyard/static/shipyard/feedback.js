@@ -10,7 +10,9 @@
      stay longer; hovering or focusing one keeps it);
    - a form answered with errors (422) gets the focus on its first invalid field;
    - a successful htmx DELETE clears error messages left on the page's forms (the data
-     they were about has changed).
+     they were about has changed);
+   - Enter in a reference's search box (data-sy-search) searches instead of submitting
+     its form.
    See docs/design.md. */
 (function () {
   "use strict";
@@ -114,6 +116,17 @@
       document.querySelector('form [aria-invalid="true"]');
     if (invalid) {
       invalid.focus();
+    }
+  });
+
+  /* Reference search boxes: Enter fires their htmx "search" trigger; the form stays. */
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key === "Enter" && box.matches && box.matches("input[data-sy-search]")) {
+      event.preventDefault();
+      if (window.htmx) {
+        window.htmx.trigger(box, "search");
+      }
     }
   });
 
