@@ -56,7 +56,8 @@ def production_problems(
             Problem(
                 f"{settings.mail.backend!r} mail is refused in production: "
                 f"{PRODUCTION_MAIL_REFUSED[settings.mail.backend]}. Set mail.backend = "
-                '"custom" and provide the app\'s mailer with MAILER.provide(app, mailer) '
+                '"smtp" with the server in [mail.smtp], or "custom" and provide the '
+                "app's mailer with MAILER.provide(app, mailer) "
                 '(from shipyard.mail import MAILER), or "file" to leave .eml files in '
                 "mail.file_dir for a relay",
                 key="mail.backend",
