@@ -63,7 +63,7 @@ class AuthSettings(Section):
 
 
 class SmtpSettings(Section):
-    """The SMTP server the ``smtp`` mail backend sends through (docs/mail.md)."""
+    """The SMTP server the smtp mail backend sends through (docs/mail.md)."""
 
     host: str = Field(default="", description="SMTP server name or address; required by smtp.")
     port: int | None = Field(
