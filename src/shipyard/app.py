@@ -20,6 +20,7 @@ from shipyard.ratelimit.extension import RateLimitExtension
 from shipyard.security.extension import SecurityExtension
 from shipyard.sessions.extension import SessionsExtension
 from shipyard.web.extension import WebExtension
+from shipyard.web.mail_preview import MailPreviewExtension
 
 __all__ = ["App", "SettingsDep", "get_settings"]
 
@@ -34,7 +35,7 @@ class App(AppBase):
 
     def default_extensions(self) -> list[Extension]:
         """Database, config reload, web, API docs, sessions, security, limits, identity, authz,
-        jobs."""
+        jobs, the mail previewer (development and test only)."""
         return [
             DatabaseExtension(),
             ConfigReloadExtension(),
@@ -46,4 +47,5 @@ class App(AppBase):
             IdentityExtension(),
             AuthzExtension(),
             JobsExtension(),
+            MailPreviewExtension(),
         ]

@@ -17,7 +17,7 @@ from shipyard.testing.schema import create_app_schema
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def make_app(tmp_path: Path, **mail: object) -> App:
+def make_app(tmp_path: Path, *, profile: str = "test", **mail: object) -> App:
     """An app with memory jobs, memory mail (unless ``mail`` says otherwise), the test
     templates and a ``dashboard`` route (the welcome mail links to it)."""
     settings = Settings.model_validate(
@@ -26,6 +26,7 @@ def make_app(tmp_path: Path, **mail: object) -> App:
             "jobs": JobsSettings(backend="memory"),
             "mail": MailSettings.model_validate({"backend": "memory", **mail}),
             "app": {"base_url": "https://app.example.com"},
+            "profile": profile,
         }
     )
     app = App(settings, root=tmp_path)
