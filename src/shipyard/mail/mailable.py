@@ -100,7 +100,8 @@ class Mail(BaseModel):
         )
 
     def context(self) -> dict[str, Any]:
-        """The template variables: every field, plus ``mail`` (the object itself)."""
+        """The template variables: every field, plus ``mail`` (the object itself); the
+        body templates also get ``subject`` (rendered)."""
         values = {name: getattr(self, name) for name in type(self).model_fields}
         return {**values, "mail": self}
 
@@ -113,6 +114,8 @@ class Mail(BaseModel):
             )
         env = mail_environment(app)
         context = self.context()
+        subject = " ".join(env.from_string(self.subject).render(context).split())
+        context["subject"] = subject
         html = _render_optional(env, f"{self.template}.html", context)
         text = _render_optional(env, f"{self.template}.txt", context)
         if html is None and text is None:
@@ -122,7 +125,6 @@ class Mail(BaseModel):
                 hint=f"create templates/{self.template}.html (the text part is derived "
                 "from it) or .txt",
             )
-        subject = " ".join(env.from_string(self.subject).render(context).split())
         return Message(
             to=self.to,
             subject=subject,
