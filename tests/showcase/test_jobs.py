@@ -77,6 +77,13 @@ async def test_a_shipwreck_waits_in_the_queue_then_ends_dead(
     )
 
 
+def _only_mail(folder: Path) -> EmailMessage:
+    [path] = folder.glob("*.eml")
+    parsed = message_from_bytes(path.read_bytes(), policy=default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
 async def test_a_passed_inspection_mails_its_report(
     started_app: App, api: httpx.AsyncClient, queued_jobs: QueuedJobs, mail_dir: Path
 ) -> None:
@@ -90,9 +97,7 @@ async def test_a_passed_inspection_mails_its_report(
         sent = await admin.post("/jobs/inspect", data={"csrf_token": token, "ship": "Calypso"})
         assert sent.status_code == 303
         assert await queued_jobs.run() == 1
-        [path] = mail_dir.glob("*.eml")
-        report = message_from_bytes(path.read_bytes(), policy=default)
-        assert isinstance(report, EmailMessage)
+        report = _only_mail(mail_dir)
         assert report["To"] == "fleet-office@example.com"
         assert report["Subject"] == "Inspection passed: Calypso"
         html, text = report.get_body(("html",)), report.get_body(("plain",))
