@@ -1,6 +1,6 @@
 """issue 18: the mail previewer in Chromium, under the showcase's strict CSP.
 
-Every mail class listed at ``/_dev/mail`` opens, and the ones with an HTML part show it
+Every mail class listed at ``/_shipyard/mail`` opens, and the ones with an HTML part show it
 in the sandboxed frame; the desktop/mobile toggle (radio buttons, CSS only) narrows the
 frame to a phone's width and back. No CSP violation on the way.
 """
@@ -23,7 +23,7 @@ def test_every_mail_renders_and_the_width_toggle_works(
     watched: WatchedPage, screenshot: Screenshot
 ) -> None:
     page = watched.page
-    page.goto("/_dev/mail")
+    page.goto("/_shipyard/mail")
     expect(page.get_by_role("heading", name="Mail previews")).to_be_visible()
     expect(page.locator("nav.nav")).to_be_visible()  # inside the showcase's layout
     links = page.locator(".mail-preview-list tbody a")
@@ -38,7 +38,7 @@ def test_every_mail_renders_and_the_width_toggle_works(
         frame = page.frame_locator(".mail-preview-frame iframe")
         expect(frame.locator("h1")).to_be_visible()  # every framework/showcase mail has one
 
-    page.goto("/_dev/mail/showcase.inspection_report")
+    page.goto("/_shipyard/mail/showcase.inspection_report")
     iframe = page.locator(".mail-preview-frame iframe")
     expect(page.frame_locator(".mail-preview-frame iframe").locator("h1")).to_have_text(
         "Endeavour passed its inspection"

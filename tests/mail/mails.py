@@ -46,3 +46,14 @@ class SampleMissing(Mail):
 
     template: ClassVar[str] = "mail/does_not_exist"
     subject: ClassVar[str] = "Nothing"
+
+
+class SampleBroken(Mail):
+    """Its template uses a variable the mail does not have."""
+
+    template = "mail/sample_broken"
+    subject = "Broken"
+
+    @classmethod
+    def preview(cls) -> SampleBroken:
+        return cls(to="a@example.com")

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.policy import default
 
 import pytest
+from jinja2 import UndefinedError
 from pydantic import ValidationError
 
 from shipyard import App
@@ -14,7 +15,7 @@ from shipyard.errors import ShipyardError
 from shipyard.mail import MAIL_CLASSES, Mail, MailAttachment, MemoryMailer, get_mailer, send_mails
 from shipyard.mail.templates import html_to_text
 
-from .mails import SampleMissing, SampleReceipt, SampleTextOnly, SampleWelcome
+from .mails import SampleBroken, SampleMissing, SampleReceipt, SampleTextOnly, SampleWelcome
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -55,6 +56,11 @@ def test_a_mail_without_templates_names_the_files_it_looked_for(app: App) -> Non
         SampleMissing(to="a@example.com").render(app)
     assert "mail/does_not_exist.html" in str(caught.value)
     assert "mail/does_not_exist.txt" in str(caught.value)
+
+
+def test_an_undefined_template_variable_is_an_error_not_an_empty_string(app: App) -> None:
+    with pytest.raises(UndefinedError, match="no_such_variable"):
+        SampleBroken(to="a@example.com").render(app)
 
 
 def test_data_is_typed_and_checked_when_the_mail_is_made() -> None:

@@ -12,7 +12,7 @@ import pytest
 from shipyard import App
 
 from .conftest import make_app
-from .mails import SampleReceipt, SampleWelcome
+from .mails import SampleBroken, SampleReceipt, SampleWelcome
 
 
 @asynccontextmanager
@@ -33,7 +33,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_the_index_lists_every_mail_class(client: httpx.AsyncClient) -> None:
-    page = await client.get("/_dev/mail")
+    page = await client.get("/_shipyard/mail")
     assert page.status_code == 200
     assert "Welcome, Ann" in page.text  # rendered with SampleWelcome.preview()
     assert SampleWelcome.mail_name() in page.text
@@ -47,19 +47,19 @@ async def test_the_detail_page_shows_headers_size_text_and_a_sandboxed_frame(
     client: httpx.AsyncClient,
 ) -> None:
     name = SampleWelcome.mail_name()
-    page = await client.get(f"/_dev/mail/{name}")
+    page = await client.get(f"/_shipyard/mail/{name}")
     assert page.status_code == 200
     text = page.text
     assert "<dt>Subject</dt><dd>Welcome, Ann</dd>" in text
     assert "<dt>To</dt><dd>ann@example.com</dd>" in text
     assert 'data-testid="mail-size"' in text
-    assert f'<iframe src="/_dev/mail/{name}/html" sandbox' in text
+    assert f'<iframe src="/_shipyard/mail/{name}/html" sandbox' in text
     assert "[Open your dashboard](https://app.example.com/dashboard)" in text  # text part
     assert "<script>" not in text.split("<main", 1)[1]  # no inline script in the page
 
 
 async def test_the_html_part_is_served_under_a_sandboxing_csp(client: httpx.AsyncClient) -> None:
-    frame = await client.get(f"/_dev/mail/{SampleWelcome.mail_name()}/html")
+    frame = await client.get(f"/_shipyard/mail/{SampleWelcome.mail_name()}/html")
     assert frame.status_code == 200
     assert "<h1>Welcome, Ann!</h1>" in frame.text
     csp = frame.headers["content-security-policy"]
@@ -70,11 +70,15 @@ async def test_the_html_part_is_served_under_a_sandboxing_csp(client: httpx.Asyn
 
 
 async def test_unknown_or_broken_mail_gives_404_or_the_error(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/_dev/mail/no.such.Mail")).status_code == 404
-    broken = await client.get(f"/_dev/mail/{SampleReceipt.mail_name()}")
+    assert (await client.get("/_shipyard/mail/no.such.Mail")).status_code == 404
+    broken = await client.get(f"/_shipyard/mail/{SampleReceipt.mail_name()}")
     assert broken.status_code == 200
     assert "has no sample data to preview" in broken.text
-    assert (await client.get(f"/_dev/mail/{SampleReceipt.mail_name()}/html")).status_code == 404
+    html = await client.get(f"/_shipyard/mail/{SampleReceipt.mail_name()}/html")
+    assert html.status_code == 404
+    template_error = await client.get(f"/_shipyard/mail/{SampleBroken.mail_name()}")
+    assert template_error.status_code == 200
+    assert "&#39;no_such_variable&#39; is undefined" in template_error.text
 
 
 @pytest.mark.parametrize("profile", ["staging", "demo"])
@@ -84,7 +88,7 @@ async def test_every_previewer_path_is_404_outside_development_and_test(
     app = make_app(tmp_path, profile=profile)
     name = SampleWelcome.mail_name()
     async with client_for(app) as client:
-        for path in ("/_dev/mail", f"/_dev/mail/{name}", f"/_dev/mail/{name}/html"):
+        for path in ("/_shipyard/mail", f"/_shipyard/mail/{name}", f"/_shipyard/mail/{name}/html"):
             response = await client.get(path)
             assert response.status_code == 404, path
             assert "Ann" not in response.text

@@ -174,3 +174,29 @@ async def test_the_failover_setting_builds_the_chain(tmp_path: Path) -> None:
     await mailer.send(message())
     assert isinstance(mailer.mailers[1], MemoryMailer)
     assert len(mailer.mailers[1].outbox) == 1
+
+
+def test_production_refuses_a_failover_to_console_or_memory(tmp_path: Path) -> None:
+    from shipyard import App, Settings
+    from shipyard.core.checks import run_checks
+
+    settings = Settings.model_validate(
+        {
+            "app": {"base_url": "https://shop.example"},
+            "mail": {
+                "backend": "failover",
+                "failover": ["smtp", "console"],
+                "smtp": {"host": "smtp.example.com"},
+            },
+        }
+    )
+    app = App(settings, root=tmp_path)
+    found = {finding.id: finding for finding in run_checks(app, deploy=True)}
+    assert "core.E006" in found
+    assert found["core.E006"].message.startswith("mail.failover: ")
+    assert "console" in found["core.E006"].message
+    assert '"file"' in found["core.E006"].message
+    ready = settings.model_copy(
+        update={"mail": settings.mail.model_copy(update={"failover": ("smtp", "file")})}
+    )
+    assert "core.E006" not in {f.id for f in run_checks(App(ready, root=tmp_path), deploy=True)}

@@ -105,7 +105,7 @@ async def test_a_passed_inspection_mails_its_report(
         assert text is not None
         assert f"/ships/{ship_id}" in text.get_content()  # derived from the HTML
         # The class is in the previewer, rendered with its sample data.
-        preview = await admin.get("/_dev/mail/showcase.inspection_report")
+        preview = await admin.get("/_shipyard/mail/showcase.inspection_report")
         assert preview.status_code == 200
         assert "Inspection passed: Endeavour" in preview.text
         assert "List-Unsubscribe" in preview.text

@@ -4,7 +4,7 @@ An app restyles them by putting its own ``mail/layout.html`` (every framework ma
 ``mail/auth/<name>.html``/``.txt`` (one mail) in its templates folder, and changes a
 subject by subclassing with ``subject = "..."`` and providing the subclass with
 :func:`use_account_mail` (``use_account_mail(app, VerifyEmail, MyVerifyEmail)``).
-Each has sample data, so the previewer (``/_dev/mail``) shows them.
+Each has sample data, so the previewer (``/_shipyard/mail``) shows them.
 """
 
 from __future__ import annotations

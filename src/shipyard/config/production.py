@@ -51,6 +51,17 @@ def production_problems(
             )
         )
     problems.extend(_site_problems(settings, where))
+    refused_failover = [name for name in settings.mail.failover if name in PRODUCTION_MAIL_REFUSED]
+    if settings.mail.backend == "failover" and refused_failover:
+        problems.append(
+            Problem(
+                f"mail.failover lists {', '.join(refused_failover)}, refused in production: "
+                + "; ".join(f"{name}: {PRODUCTION_MAIL_REFUSED[name]}" for name in refused_failover)
+                + '. Fail over to "file" (.eml files for a relay) instead',
+                key="mail.failover",
+                source=where("mail", "failover"),
+            )
+        )
     if settings.mail.backend in PRODUCTION_MAIL_REFUSED:
         problems.append(
             Problem(

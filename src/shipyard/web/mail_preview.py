@@ -1,13 +1,13 @@
 """The mail previewer: every mail class rendered with its sample data, in development only.
 
 ``MailPreviewExtension`` (part of every :class:`shipyard.App`) mounts, under
-``/_dev/mail`` by default:
+``/_shipyard/mail`` by default:
 
-- ``/_dev/mail``: the mail classes (:data:`~shipyard.mail.MAIL_CLASSES`) and their subjects;
-- ``/_dev/mail/{name}``: one mail: headers, size, attachments, the text part, and the HTML
+- ``/_shipyard/mail``: the mail classes (:data:`~shipyard.mail.MAIL_CLASSES`) and their subjects;
+- ``/_shipyard/mail/{name}``: one mail: headers, size, attachments, the text part, and the HTML
   part in a sandboxed frame with a desktop/mobile width toggle (CSS only: radio buttons,
   no script);
-- ``/_dev/mail/{name}/html``: the HTML part alone, for the frame. It carries its own CSP
+- ``/_shipyard/mail/{name}/html``: the HTML part alone, for the frame. It carries its own CSP
   (``sandbox``: no scripts, an opaque origin; inline styles allowed, as mail needs them;
   nothing fetched but images) so mail markup never runs with the app's origin.
 
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from jinja2 import TemplateError
 
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
@@ -61,7 +62,7 @@ def _preview(app: AppBase, name: str, cls: type[Mail]) -> Preview:
     try:
         message = cls.preview().render(app)
         email = message.to_email(app.settings.mail.from_address)
-    except (ShipyardError, ValueError, LookupError, TypeError) as error:
+    except (ShipyardError, TemplateError, ValueError, LookupError, TypeError) as error:
         hint = getattr(error, "hint", None)
         text = f"{error}" + (f" ({hint})" if hint else "")
         return Preview(name, cls.__name__, doc, None, text, [], 0)
@@ -74,11 +75,11 @@ class MailPreviewExtension(Extension):
 
     name = "mail-preview"
 
-    def __init__(self, path: str = "/_dev/mail") -> None:
+    def __init__(self, path: str = "/_shipyard/mail") -> None:
         if not path.startswith("/") or "{" in path or path != path.strip():
             raise ShipyardError(
                 f"MailPreviewExtension(path={path!r}) is not a plain URL path",
-                hint='give an absolute path such as "/_dev/mail"',
+                hint='give an absolute path such as "/_shipyard/mail"',
             )
         self.path = path.rstrip("/") or "/"
 

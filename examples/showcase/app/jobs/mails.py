@@ -2,7 +2,7 @@
 
 Its HTML template (``app/templates/mail/inspection_report.html``) extends the framework's
 mail layout; the text part is derived from it. ``preview()`` gives the previewer
-(``/_dev/mail`` in development) its sample.
+(``/_shipyard/mail`` in development) its sample.
 """
 
 from datetime import UTC, datetime
