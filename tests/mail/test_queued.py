@@ -122,3 +122,18 @@ async def test_queued_data_survives_as_json_and_unknown_classes_dead_letter(
     assert dead is not None
     assert dead.state == "dead"  # no retry can make the class appear
     assert "gone.Mail" in (dead.last_error or "")
+
+
+async def test_queued_with_a_session_the_mail_waits_for_the_commit(started: App) -> None:
+    mailer = FlakyMailer(failures=0)
+    MAILER.provide(started, mailer)
+    jobs = get_jobs(started)
+    assert jobs.sessionmaker is not None
+    async with jobs.sessionmaker() as session:
+        await SampleWelcome(to="gone@example.com", name="Gone").queue(started, session=session)
+        await session.rollback()
+    async with jobs.sessionmaker() as session:
+        await SampleWelcome(to="kept@example.com", name="Kept").queue(started, session=session)
+        await session.commit()
+    await jobs.drain()
+    assert [m.recipients for m in mailer.accepted] == [("kept@example.com",)]

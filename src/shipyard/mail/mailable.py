@@ -39,6 +39,8 @@ from shipyard.mail.message import Attachment, Message, send_all
 from shipyard.mail.templates import html_to_text, mail_environment
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from shipyard.core.app import AppBase
 
 ADDRESSING = frozenset(
@@ -146,9 +148,15 @@ class Mail(BaseModel):
         """Render and send now through the app's mailer."""
         await get_mailer(app).send(self.render(app))
 
-    async def queue(self, app: AppBase, *, delay: float | None = None) -> str:
-        """Store the mail as a job that sends it with retries; returns the job id."""
-        return await MAIL_QUEUE.get(app).enqueue(self, delay=delay)
+    async def queue(
+        self, app: AppBase, *, delay: float | None = None, session: AsyncSession | None = None
+    ) -> str:
+        """Store the mail as a job that sends it with retries; returns the job id.
+
+        With ``session`` (the request's database session) the job is stored when that
+        transaction commits, and dropped if it rolls back.
+        """
+        return await MAIL_QUEUE.get(app).enqueue(self, delay=delay, session=session)
 
 
 def message_id_for(key: str, from_address: str) -> str:
@@ -182,8 +190,10 @@ class here; the previewer lists them)."""
 class MailQueue(Protocol):
     """Stores a mail for a worker to send (the jobs extension provides one)."""
 
-    async def enqueue(self, mail: Mail, *, delay: float | None = None) -> str:
-        """Queue ``mail``; returns the job id."""
+    async def enqueue(
+        self, mail: Mail, *, delay: float | None = None, session: AsyncSession | None = None
+    ) -> str:
+        """Queue ``mail`` (after ``session`` commits, when given); returns the job id."""
         ...
 
 

@@ -22,6 +22,8 @@ from shipyard.jobs.retry import RetryPolicy
 from shipyard.mail.mailable import MAIL_CLASSES, Mail, message_id_for
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from shipyard.jobs.api import Jobs
 
 
@@ -94,7 +96,9 @@ class JobsMailQueue:
     def __init__(self, jobs: Jobs) -> None:
         self.jobs = jobs
 
-    async def enqueue(self, mail: Mail, *, delay: float | None = None) -> str:
+    async def enqueue(
+        self, mail: Mail, *, delay: float | None = None, session: AsyncSession | None = None
+    ) -> str:
         name = mail.mail_name()
         if MAIL_CLASSES.get(name) is not type(mail):
             raise ShipyardError(
@@ -102,4 +106,4 @@ class JobsMailQueue:
                 hint="give the class a template and a name no other mail class uses",
             )
         job = SendMail(mail=name, data=mail.model_dump(mode="json"), key=uuid.uuid4().hex)
-        return await self.jobs.enqueue(job, delay=delay)
+        return await self.jobs.enqueue(job, delay=delay, session=session)
