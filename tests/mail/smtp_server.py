@@ -33,10 +33,23 @@ class Received:
 
 
 class Handler:
-    """Keeps every envelope; counts connections."""
+    """Keeps every envelope; refuses recipients whose address starts with "refused"."""
 
     def __init__(self, received: Received) -> None:
         self.received = received
+
+    async def handle_RCPT(
+        self,
+        server: SMTPServer,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        if address.startswith("refused"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: SMTPServer, session: Session, envelope: Envelope) -> str:
         self.received.envelopes.append(envelope)

@@ -200,3 +200,23 @@ def test_production_refuses_a_failover_to_console_or_memory(tmp_path: Path) -> N
         update={"mail": settings.mail.model_copy(update={"failover": ("smtp", "file")})}
     )
     assert "core.E006" not in {f.id for f in run_checks(App(ready, root=tmp_path), deploy=True)}
+
+
+async def test_a_partly_refused_message_reaches_the_others_and_logs_the_refusal(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    partly = Message(to=("ok@example.com", "refused@example.com"), subject="Partly", text="x")
+    with smtp_server(tmp_path) as server, caplog.at_level("WARNING", logger="shipyard.mail"):
+        await mailer_for(server, tmp_path).send(partly)
+    [envelope] = server.received.envelopes
+    assert envelope.rcpt_tos == ["ok@example.com"]
+    assert "refused@example.com (5.1.1 No such mailbox)" in caplog.text
+
+
+async def test_every_recipient_refused_is_an_error(tmp_path: Path) -> None:
+    refused = Message(to="refused@example.com", subject="Nobody", text="x")
+    with (
+        smtp_server(tmp_path) as server,
+        pytest.raises(MailDeliveryError, match="refused the message 'Nobody'"),
+    ):
+        await mailer_for(server, tmp_path).send(refused)

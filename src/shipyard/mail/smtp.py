@@ -8,6 +8,7 @@ SMTP error.
 
 from __future__ import annotations
 
+import logging
 import ssl
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,8 @@ import aiosmtplib
 from shipyard.config.sections.accounts import MailSettings, SmtpSettings
 from shipyard.errors import ShipyardError
 from shipyard.mail.message import Message
+
+logger = logging.getLogger("shipyard.mail")
 
 
 class MailDeliveryError(ShipyardError):
@@ -84,7 +87,7 @@ class SmtpMailer:
             await self._login(client)
             for message, email in emails:
                 try:
-                    await client.send_message(email, recipients=list(message.envelope))
+                    refused, _ = await client.send_message(email, recipients=list(message.envelope))
                 except aiosmtplib.SMTPException as error:
                     raise MailDeliveryError(
                         f"the SMTP server {self._where()} refused the message "
@@ -92,6 +95,14 @@ class SmtpMailer:
                         hint="check the recipients and mail.from_address (the server may "
                         "not let this login send as that address)",
                     ) from error
+                if refused:  # some recipients refused, the others accepted: not an error
+                    listed = (f"{address} ({reply.message})" for address, reply in refused.items())
+                    logger.warning(
+                        "SMTP server %s refused recipients of %r: %s",
+                        self._where(),
+                        message.subject,
+                        ", ".join(listed),
+                    )
         finally:
             try:
                 await client.quit()
