@@ -159,3 +159,13 @@ def test_html_to_text_keeps_structure_and_links() -> None:
     assert "https://x.example/a?b=1&c=2" in text
     assert "* one" in text
     assert "ignored" not in text
+
+
+def test_a_subclass_is_registered_under_its_own_name() -> None:
+    class LouderReceipt(SampleReceipt):
+        subject = "RECEIPT {{ number }}"
+
+    assert SampleReceipt.mail_name() == "tests.receipt"
+    assert LouderReceipt.mail_name().endswith("LouderReceipt")
+    assert MAIL_CLASSES["tests.receipt"] is SampleReceipt
+    assert MAIL_CLASSES[LouderReceipt.mail_name()] is LouderReceipt

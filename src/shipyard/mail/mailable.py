@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkable
 
-from jinja2 import TemplateNotFound
+from jinja2 import Environment, TemplateNotFound
 from pydantic import BaseModel, ConfigDict, Field
 
 from shipyard.core.services import Service
@@ -70,7 +70,7 @@ class Mail(BaseModel):
     """The subject, a Jinja template rendered with the mail's fields."""
     stored_as: ClassVar[str | None] = None
     """The name a queued mail is stored under; defaults to ``module.QualName``. Set it to
-    keep mail queued before a rename working."""
+    keep mail queued before a rename working (subclasses do not inherit it)."""
 
     to: str | tuple[str, ...]
     cc: tuple[str, ...] = ()
@@ -90,7 +90,8 @@ class Mail(BaseModel):
     @classmethod
     def mail_name(cls) -> str:
         """The name this class is registered (and queued) under."""
-        return cls.stored_as or f"{cls.__module__}.{cls.__qualname__}"
+        own = cls.__dict__.get("stored_as")  # not inherited: a subclass is another mail
+        return own or f"{cls.__module__}.{cls.__qualname__}"
 
     @classmethod
     def preview(cls) -> Self:
@@ -170,7 +171,7 @@ async def send_mails(app: AppBase, mails: Iterable[Mail]) -> None:
     await send_all(get_mailer(app), [mail.render(app) for mail in mails])
 
 
-def _render_optional(env: Any, name: str, context: dict[str, Any]) -> str | None:
+def _render_optional(env: Environment, name: str, context: dict[str, Any]) -> str | None:
     try:
         template = env.get_template(name)
     except TemplateNotFound as error:
