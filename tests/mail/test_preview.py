@@ -16,12 +16,12 @@ from .mails import SampleBroken, SampleReceipt, SampleWelcome
 
 
 @asynccontextmanager
-async def client_for(app: App) -> AsyncIterator[httpx.AsyncClient]:
+async def client_for(
+    app: App, base_url: str = "http://localhost"
+) -> AsyncIterator[httpx.AsyncClient]:
     async with (
         app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://localhost"
-        ) as client,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client,
     ):
         yield client
 
@@ -81,13 +81,14 @@ async def test_unknown_or_broken_mail_gives_404_or_the_error(client: httpx.Async
     assert "&#39;no_such_variable&#39; is undefined" in template_error.text
 
 
-@pytest.mark.parametrize("profile", ["staging", "demo"])
+@pytest.mark.parametrize("profile", ["production", "staging"])
 async def test_every_previewer_path_is_404_outside_development_and_test(
     tmp_path: Path, profile: str
 ) -> None:
-    app = make_app(tmp_path, profile=profile)
+    app = make_app(tmp_path, profile=profile, backend="file")
+    assert app.settings.is_production == (profile == "production")
     name = SampleWelcome.mail_name()
-    async with client_for(app) as client:
+    async with client_for(app, "https://app.example.com") as client:
         for path in ("/_shipyard/mail", f"/_shipyard/mail/{name}", f"/_shipyard/mail/{name}/html"):
             response = await client.get(path)
             assert response.status_code == 404, path
