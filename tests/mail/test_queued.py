@@ -10,7 +10,7 @@ import pytest
 from shipyard import App
 from shipyard.jobs import get_jobs
 from shipyard.jobs.mail import SendMail, get_delivery
-from shipyard.mail import MAILER, Message
+from shipyard.mail import MAILER, MailRefused, Message
 
 from .conftest import make_app
 from .mails import SampleReceipt, SampleWelcome
@@ -137,3 +137,21 @@ async def test_queued_with_a_session_the_mail_waits_for_the_commit(started: App)
         await session.commit()
     await jobs.drain()
     assert [m.recipients for m in mailer.accepted] == [("kept@example.com",)]
+
+
+class RefusingMailer:
+    """Refuses every message for good, as a server answering 550 does."""
+
+    async def send(self, message: Message) -> None:
+        raise MailRefused(f"no such mailbox: {', '.join(message.recipients)}")
+
+
+async def test_mail_refused_for_good_is_not_retried(started: App) -> None:
+    MAILER.provide(started, RefusingMailer())
+    job_id = await SampleWelcome(to="nobody@example.com", name="No").queue(started)
+    jobs = get_jobs(started)
+    await jobs.drain()
+    record = await jobs.backend.get(job_id)
+    assert record is not None
+    assert (record.state, record.attempts) == ("dead", 1)
+    assert "no such mailbox: nobody@example.com" in (record.last_error or "")

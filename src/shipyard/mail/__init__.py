@@ -24,7 +24,7 @@ from shipyard.mail.backends import (
 )
 from shipyard.mail.mailable import MAIL_CLASSES, MAIL_QUEUE, Mail, MailAttachment, send_mails
 from shipyard.mail.message import Attachment, Mailer, Message, send_all
-from shipyard.mail.smtp import MailDeliveryError, SmtpMailer
+from shipyard.mail.smtp import MailDeliveryError, MailRefused, SmtpMailer
 from shipyard.mail.templates import html_to_text
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Mail",
     "MailAttachment",
     "MailDeliveryError",
+    "MailRefused",
     "Mailer",
     "MemoryMailer",
     "Message",

@@ -26,6 +26,27 @@ class MailDeliveryError(ShipyardError):
     """A backend could not hand a message over; the message names the setting to check."""
 
 
+class MailRefused(MailDeliveryError):
+    """The server refused the message for good: sending it again would fail the same way.
+
+    A queued mail that gets it is not retried (it goes to the dead letters at once).
+    """
+
+
+REFUSED_FOR_GOOD = frozenset({501, 550, 551, 552, 553, 554})
+"""Replies that refuse a recipient or the message itself for good (RFC 5321): no such
+mailbox, bad address, too big, rejected content. Others (530 needs STARTTLS, 4xx busy)
+are about the connection or the moment, and a retry may succeed."""
+
+
+def _permanent(error: aiosmtplib.SMTPException) -> bool:
+    """True when every recipient, or the message's content, was refused for good."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        codes = [refusal.code for refusal in error.recipients]
+        return bool(codes) and all(code in REFUSED_FOR_GOOD for code in codes)
+    return isinstance(error, aiosmtplib.SMTPDataError) and error.code in REFUSED_FOR_GOOD
+
+
 def tls_context(settings: SmtpSettings, root: Path) -> ssl.SSLContext:
     """The TLS context that checks the server's certificate (against ``ca_file`` if set)."""
     ca_file = settings.ca_file
@@ -89,7 +110,8 @@ class SmtpMailer:
                 try:
                     refused, _ = await client.send_message(email, recipients=list(message.envelope))
                 except aiosmtplib.SMTPException as error:
-                    raise MailDeliveryError(
+                    kind = MailRefused if _permanent(error) else MailDeliveryError
+                    raise kind(
                         f"the SMTP server {self._where()} refused the message "
                         f"{message.subject!r}: {error}",
                         hint="check the recipients and mail.from_address (the server may "

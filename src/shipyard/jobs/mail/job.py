@@ -20,6 +20,7 @@ from shipyard.jobs.job import Job
 from shipyard.jobs.mail.deliveries import finish_attempt, get_delivery, start_attempt
 from shipyard.jobs.retry import RetryPolicy
 from shipyard.mail.mailable import MAIL_CLASSES, Mail, message_id_for
+from shipyard.mail.smtp import MailRefused
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +37,7 @@ class SendMail(Job):
 
     name: ClassVar[str | None] = "shipyard.send-mail"
     retry: ClassVar[RetryPolicy | None] = RetryPolicy(
-        attempts=5, base=10, factor=3, cap=3600, jitter=0.2, no_retry=(UnknownMail,)
+        attempts=5, base=10, factor=3, cap=3600, jitter=0.2, no_retry=(UnknownMail, MailRefused)
     )
 
     mail: str
