@@ -169,3 +169,10 @@ def test_a_subclass_is_registered_under_its_own_name() -> None:
     assert LouderReceipt.mail_name().endswith("LouderReceipt")
     assert MAIL_CLASSES["tests.receipt"] is SampleReceipt
     assert MAIL_CLASSES[LouderReceipt.mail_name()] is LouderReceipt
+
+
+def test_layout_tables_leave_no_indentation_in_the_text() -> None:
+    nested = (
+        "<table><tr><td><table><tr><td><h1>Deep</h1><p>Body</p></td></tr></table></td></tr></table>"
+    )
+    assert html_to_text(f"<p>Top</p>{nested}") == "Top\n\nDeep\n\nBody\n"

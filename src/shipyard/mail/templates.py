@@ -13,7 +13,9 @@ tables become text, links keep their URL), for mail that has no text template.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from textwrap import dedent
 from typing import TYPE_CHECKING, Any
 
 from inscriptis import get_text  # type: ignore[import-untyped]
@@ -33,13 +35,15 @@ _TEXT_CONFIG = ParserConfig(display_links=True)
 
 
 def html_to_text(html: str) -> str:
-    """A plain-text rendering of ``html``: block structure kept, links as ``text [url]``."""
-    lines = [line.rstrip() for line in get_text(html, _TEXT_CONFIG).splitlines()]
-    text: list[str] = []
-    for line in lines:  # at most one blank line in a row, none at the start
-        if line or (text and text[-1]):
-            text.append(line)
-    return "\n".join(text).strip() + "\n"
+    """A plain-text rendering of ``html``: block structure kept, links as ``[text](url)``.
+
+    Each paragraph loses the indentation the layout tables around it gave it (mail HTML
+    nests tables for layout), keeping the relative indentation of its lines (lists).
+    """
+    rendered = get_text(html, _TEXT_CONFIG)
+    paragraphs = re.split(r"\n\s*\n", "\n".join(line.rstrip() for line in rendered.splitlines()))
+    kept = [dedent(paragraph).strip("\n") for paragraph in paragraphs]
+    return "\n\n".join(paragraph for paragraph in kept if paragraph.strip()) + "\n"
 
 
 class MailTemplates:
