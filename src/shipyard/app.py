@@ -2,8 +2,9 @@
 
 This module only composes: it lists the extensions every app gets (database, config
 reload, web, offline API docs, sessions, security, rate limiting, identity,
-authorization, jobs, observability) in the order they are set up. Everything an extension needs from
-the app is on ``AppBase``, so no extension imports this module.
+authorization, jobs, the mail previewer, observability) in the order they are set up.
+Everything an extension needs from the app is on ``AppBase``, so no extension imports
+this module.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from shipyard.ratelimit.extension import RateLimitExtension
 from shipyard.security.extension import SecurityExtension
 from shipyard.sessions.extension import SessionsExtension
 from shipyard.web.extension import WebExtension
+from shipyard.web.mail_preview import MailPreviewExtension
 
 __all__ = ["App", "SettingsDep", "get_settings"]
 
@@ -35,7 +37,8 @@ class App(AppBase):
 
     def default_extensions(self) -> list[Extension]:
         """Database, config reload, web, API docs, sessions, security, limits, identity, authz,
-        jobs, observability (last: it counts the events of the jobs extension)."""
+        jobs, the mail previewer (development and test only), observability (last: it
+        counts the events of the jobs extension)."""
         return [
             DatabaseExtension(),
             ConfigReloadExtension(),
@@ -47,5 +50,6 @@ class App(AppBase):
             IdentityExtension(),
             AuthzExtension(),
             JobsExtension(),
+            MailPreviewExtension(),
             ObservabilityExtension(),
         ]

@@ -60,7 +60,26 @@ def test_json_lists_every_route_sorted_by_path(
     result = runner.invoke(cli, ["routes", "--app", f"{module_name}:app", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
+    preview = "shipyard.web.mail_preview:MailPreviewExtension"
     assert rows == [
+        {
+            "methods": ["GET"],
+            "path": "/_shipyard/mail",
+            "name": "shipyard_mail_preview",
+            "handler": f"{preview}.index",
+        },
+        {
+            "methods": ["GET"],
+            "path": "/_shipyard/mail/{name}",
+            "name": "shipyard_mail_preview_detail",
+            "handler": f"{preview}.detail",
+        },
+        {
+            "methods": ["GET"],
+            "path": "/_shipyard/mail/{name}/html",
+            "name": "shipyard_mail_preview_html",
+            "handler": f"{preview}.html",
+        },
         {
             "methods": ["MOUNT"],
             "path": "/_shipyard/static",

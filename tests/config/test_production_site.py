@@ -39,7 +39,8 @@ def test_console_mail_is_refused_in_production_naming_the_fix(project: Project) 
     assert list(problems) == ["mail.backend"]
     message = problems["mail.backend"]
     assert "server log" in message
-    assert 'mail.backend = "custom"' in message
+    assert 'mail.backend = "smtp"' in message
+    assert '"custom"' in message
     assert "MAILER.provide(app, mailer)" in message
     assert '"file"' in message
     memory = refusals(project, {**BASE, "SHIPYARD_MAIL__BACKEND": "memory"})

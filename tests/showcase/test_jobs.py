@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
 
 import httpx
 
@@ -71,3 +75,37 @@ async def test_a_shipwreck_waits_in_the_queue_then_ends_dead(
         3,
         "RuntimeError: the ship ran aground (attempt 3 of 3)",
     )
+
+
+def _only_mail(folder: Path) -> EmailMessage:
+    [path] = folder.glob("*.eml")
+    parsed = message_from_bytes(path.read_bytes(), policy=default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+async def test_a_passed_inspection_mails_its_report(
+    started_app: App, api: httpx.AsyncClient, queued_jobs: QueuedJobs, mail_dir: Path
+) -> None:
+    created = await api.post("/api/ships", json={"name": "Calypso"})
+    assert created.status_code == 201, created.text
+    ship_id = created.json()["id"]
+    await add_user(started_app, "admiral@example.test", permissions=["*"])
+    async with _client(started_app) as admin:
+        await log_in(admin, "admiral@example.test")
+        token = await csrf_token(admin, "/jobs")
+        sent = await admin.post("/jobs/inspect", data={"csrf_token": token, "ship": "Calypso"})
+        assert sent.status_code == 303
+        assert await queued_jobs.run() == 1
+        report = _only_mail(mail_dir)
+        assert report["To"] == "fleet-office@example.com"
+        assert report["Subject"] == "Inspection passed: Calypso"
+        html, text = report.get_body(("html",)), report.get_body(("plain",))
+        assert html is not None
+        assert text is not None
+        assert f"/ships/{ship_id}" in text.get_content()  # derived from the HTML
+        # The class is in the previewer, rendered with its sample data.
+        preview = await admin.get("/_shipyard/mail/showcase.inspection_report")
+        assert preview.status_code == 200
+        assert "Inspection passed: Endeavour" in preview.text
+        assert "List-Unsubscribe" in preview.text

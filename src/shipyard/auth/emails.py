@@ -1,5 +1,6 @@
-"""The account emails (verification, password reset, email change, a registration attempt
-for an address that has an account), sent via ``shipyard.mail``.
+"""Sending the account emails (verification, password reset, email change, a registration
+attempt for an address that has an account): the mail classes of :mod:`shipyard.auth.mails`,
+rendered from templates and sent now (the flows answer after the mail went out).
 
 Links are absolute URLs under the app's canonical URL (``app.base_url``, see
 :mod:`shipyard.core.urls`), never under the request's ``Host`` header: a forged header
@@ -16,9 +17,17 @@ import logging
 from starlette.requests import Request
 
 from shipyard.auth.links import Purpose, make_token
+from shipyard.auth.mails import (
+    ConfirmEmailChange,
+    EmailChangeNotice,
+    RegistrationNotice,
+    ResetPassword,
+    VerifyEmail,
+    account_mail,
+)
 from shipyard.auth.models import User
 from shipyard.core.urls import absolute_url_for
-from shipyard.mail import Message, get_mailer
+from shipyard.mail import Mail
 from shipyard.ratelimit import mail_allowed
 
 logger = logging.getLogger("shipyard.auth")
@@ -35,10 +44,11 @@ def page_url(request: Request, name: str) -> str:
     return absolute_url_for(request.app, name)
 
 
-async def _send(request: Request, kind: str, message: Message) -> None:
-    """Send ``message`` unless its address already had its share of ``kind`` mail."""
-    if await mail_allowed(request, kind, ",".join(message.recipients)):
-        await get_mailer(request.app).send(message)
+async def _send(request: Request, kind: str, mail: Mail) -> None:
+    """Send ``mail`` now unless its address already had its share of ``kind`` mail."""
+    recipients = (mail.to,) if isinstance(mail.to, str) else mail.to
+    if await mail_allowed(request, kind, ",".join(recipients)):
+        await mail.send(request.app)
     else:
         logger.info("%s mail not sent: over ratelimit.mail_per_address", kind)
 
@@ -51,35 +61,18 @@ def link_for(request: Request, user: User, purpose: Purpose) -> str:
 
 async def send_verification(request: Request, user: User) -> None:
     """Mail the address-verification link to ``user.email``."""
-    link = link_for(request, user, "verify")
+    mail = account_mail(request.app, VerifyEmail)
     hours = request.app.settings.auth.verify_token_max_age // 3600
-    await _send(
-        request,
-        "verify",
-        Message(
-            to=user.email,
-            subject="Confirm your email address",
-            text=f"Open this link to confirm your address:\n\n{link}\n\n"
-            f"It works once and expires in {hours} hours.",
-        ),
-    )
+    link = link_for(request, user, "verify")
+    await _send(request, "verify", mail(to=user.email, link=link, hours=hours))
 
 
 async def send_reset(request: Request, user: User) -> None:
     """Mail a password-reset link to ``user.email``."""
-    link = link_for(request, user, "reset")
+    mail = account_mail(request.app, ResetPassword)
     minutes = request.app.settings.auth.reset_token_max_age // 60
-    await _send(
-        request,
-        "reset",
-        Message(
-            to=user.email,
-            subject="Reset your password",
-            text=f"Someone asked to reset the password of this account. If it was you, "
-            f"open this link:\n\n{link}\n\nIt works once and expires in {minutes} minutes. "
-            f"If it was not you, ignore this email.",
-        ),
-    )
+    link = link_for(request, user, "reset")
+    await _send(request, "reset", mail(to=user.email, link=link, minutes=minutes))
 
 
 async def send_email_change(request: Request, user: User) -> None:
@@ -87,39 +80,21 @@ async def send_email_change(request: Request, user: User) -> None:
     if user.pending_email is None:
         raise ValueError(f"user {user.id} has no pending email change to confirm")
     link = link_for(request, user, "email")
-    await _send(
-        request,
-        "email",
-        Message(
-            to=user.pending_email,
-            subject="Confirm your new email address",
-            text=f"Open this link to make this your account's address:\n\n{link}",
-        ),
-    )
-    await _send(
-        request,
-        "email-notice",
-        Message(
-            to=user.email,
-            subject="Your email address is being changed",
-            text=f"A change of this account's address to {user.pending_email} was asked "
-            f"for. It takes effect only once the new address is confirmed.",
-        ),
-    )
+    confirm = account_mail(request.app, ConfirmEmailChange)
+    await _send(request, "email", confirm(to=user.pending_email, link=link))
+    notice = account_mail(request.app, EmailChangeNotice)
+    await _send(request, "email-notice", notice(to=user.email, new_address=user.pending_email))
 
 
 async def send_registration_notice(request: Request, user: User) -> None:
     """Tell the owner of ``user.email`` that someone tried to register with it."""
+    mail = account_mail(request.app, RegistrationNotice)
     await _send(
         request,
         "registration-notice",
-        Message(
+        mail(
             to=user.email,
-            subject="Someone tried to register with your address",
-            text="Someone tried to create an account with this email address, which "
-            "already has one. Nothing has changed.\n\n"
-            f"If it was you, log in:\n{page_url(request, 'auth_login')}\n\n"
-            f"or, if you forgot your password, reset it:\n{page_url(request, 'auth_forgot')}"
-            "\n\nIf it was not you, ignore this email.",
+            login_url=page_url(request, "auth_login"),
+            forgot_url=page_url(request, "auth_forgot"),
         ),
     )

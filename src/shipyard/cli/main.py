@@ -16,6 +16,7 @@ from shipyard.cli import check as check_command
 from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
 from shipyard.cli import jobs as jobs_commands
+from shipyard.cli import mail as mail_commands
 from shipyard.cli import project, server
 from shipyard.cli import roles as roles_commands
 from shipyard.cli import scaffold as scaffold_commands
@@ -39,6 +40,7 @@ def build_cli() -> typer.Typer:
     root.add_typer(config_commands.app, name="config")
     root.add_typer(db_commands.app, name="db")
     root.add_typer(jobs_commands.app, name="jobs")
+    root.add_typer(mail_commands.app, name="mail")
     root.add_typer(users_commands.app, name="users")
     root.add_typer(roles_commands.app, name="roles")
     project.register(root)

@@ -51,12 +51,24 @@ def production_problems(
             )
         )
     problems.extend(_site_problems(settings, where))
+    refused_failover = [name for name in settings.mail.failover if name in PRODUCTION_MAIL_REFUSED]
+    if settings.mail.backend == "failover" and refused_failover:
+        problems.append(
+            Problem(
+                f"mail.failover lists {', '.join(refused_failover)}, refused in production: "
+                + "; ".join(f"{name}: {PRODUCTION_MAIL_REFUSED[name]}" for name in refused_failover)
+                + '. Fail over to "file" (.eml files for a relay) instead',
+                key="mail.failover",
+                source=where("mail", "failover"),
+            )
+        )
     if settings.mail.backend in PRODUCTION_MAIL_REFUSED:
         problems.append(
             Problem(
                 f"{settings.mail.backend!r} mail is refused in production: "
                 f"{PRODUCTION_MAIL_REFUSED[settings.mail.backend]}. Set mail.backend = "
-                '"custom" and provide the app\'s mailer with MAILER.provide(app, mailer) '
+                '"smtp" with the server in [mail.smtp], or "custom" and provide the '
+                "app's mailer with MAILER.provide(app, mailer) "
                 '(from shipyard.mail import MAILER), or "file" to leave .eml files in '
                 "mail.file_dir for a relay",
                 key="mail.backend",

@@ -31,6 +31,7 @@ PRODUCTION_RULES = {
     "app.base_url": "core.E003",
     "app.allowed_hosts": "core.E004",
     "mail.backend": "core.E005",
+    "mail.failover": "core.E006",
 }
 """The stable id of each production settings rule (:mod:`shipyard.config.production`)."""
 

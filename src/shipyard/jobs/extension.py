@@ -1,7 +1,8 @@
 """The built-in ``jobs`` extension: one :class:`Jobs` service per running app.
 
 Startup builds the backend named by ``jobs.backend`` (connecting to nothing yet) and
-publishes it as the app's :data:`JOBS` service; :func:`get_jobs` finds it again. With
+publishes it as the app's :data:`JOBS` service; :func:`get_jobs` finds it again. It also
+provides the app's mail queue (``Mail.queue(app)`` stores a :class:`SendMail` job). With
 ``jobs.embedded_worker`` on (``shipyard dev`` does it) a :class:`Worker` runs inside the
 app's process until shutdown, which stops it gracefully before the backend closes. Event
 subscriptions (:func:`on_job_event`) can be made before the app starts: they live on the
@@ -34,9 +35,11 @@ from shipyard.jobs.cron.schedule import CronSchedule
 from shipyard.jobs.database import JOBS_MIGRATIONS, DatabaseBackend
 from shipyard.jobs.eventlog import log_event
 from shipyard.jobs.events import JobEventCallback, JobEvents
+from shipyard.jobs.mail import MAIL_MIGRATIONS, JobsMailQueue
 from shipyard.jobs.memory import MemoryBackend
 from shipyard.jobs.retention import retention_schedules
 from shipyard.jobs.worker import Worker
+from shipyard.mail.mailable import MAIL_QUEUE
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
@@ -92,6 +95,7 @@ class JobsExtension(Extension):
             schedules=schedules,
         )
         JOBS.provide(app, jobs)
+        MAIL_QUEUE.provide(app, JobsMailQueue(jobs))
         if settings.log_events:
             self._unsubscribe_log = self.events.subscribe(log_event)
         if settings.embedded_worker:
@@ -107,13 +111,16 @@ class JobsExtension(Extension):
         if self._unsubscribe_log is not None:
             self._unsubscribe_log()
             self._unsubscribe_log = None
+        mail_queue = MAIL_QUEUE.find(app)
+        if mail_queue is not None:
+            MAIL_QUEUE.withdraw(app, mail_queue)
         jobs = JOBS.find(app)
         if jobs is not None:
             JOBS.withdraw(app, jobs)
             await jobs.close()
 
     def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
-        return (JOBS_MIGRATIONS,)
+        return (JOBS_MIGRATIONS, MAIL_MIGRATIONS)
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         if deploy and self.backend is None and app.settings.jobs.backend == "memory":

@@ -1,22 +1,50 @@
-"""Outgoing mail, minimal interface: a :class:`Message`, a :class:`Mailer`, three backends.
+"""Outgoing mail: mail classes rendered from templates, messages, and the backends.
 
-``get_mailer(app)`` gives the backend chosen by ``mail.backend``: ``console`` (prints),
-``file`` (one ``.eml`` per message under ``mail.file_dir``) or ``memory`` (keeps an
-``outbox`` list, for tests); ``custom`` means the app provides its own with
-``MAILER.provide(app, mailer)``. Code that sends mail depends only on ``Message`` and
-``await mailer.send(message)``, so a fuller mail system (SMTP, providers, templates)
-plugs in behind the same two names. Mail templates and rendering are not owned here.
+A :class:`Mail` subclass holds typed data and names its templates; ``await
+mail.send(app)`` renders and sends it now, ``await mail.queue(app)`` leaves it to a job
+(the jobs extension provides the queue, :data:`MAIL_QUEUE`). Underneath, a
+:class:`Message` is what a backend sends: ``get_mailer(app)`` gives the backend chosen by
+``mail.backend``: ``smtp`` (aiosmtplib, see :mod:`shipyard.mail.smtp`), ``console``
+(prints), ``file`` (one ``.eml`` per message under ``mail.file_dir``), ``memory`` (keeps
+an ``outbox`` list, for tests), ``failover`` (each of ``mail.failover`` in turn);
+``custom`` means the app provides its own with ``MAILER.provide(app, mailer)``.
+
+Owns rendering (:mod:`shipyard.mail.templates`) and delivery; not the job that sends
+queued mail nor its delivery log (:mod:`shipyard.jobs.mail`, a layer up), nor the
+previewer page (:mod:`shipyard.web.mail_preview`).
 """
 
-from shipyard.mail.backends import MAILER, ConsoleMailer, FileMailer, MemoryMailer, get_mailer
-from shipyard.mail.message import Mailer, Message
+from shipyard.mail.backends import (
+    MAILER,
+    ConsoleMailer,
+    FailoverMailer,
+    FileMailer,
+    MemoryMailer,
+    get_mailer,
+)
+from shipyard.mail.mailable import MAIL_CLASSES, MAIL_QUEUE, Mail, MailAttachment, send_mails
+from shipyard.mail.message import Attachment, Mailer, Message, send_all
+from shipyard.mail.smtp import MailDeliveryError, MailRefused, SmtpMailer
+from shipyard.mail.templates import html_to_text
 
 __all__ = [
     "MAILER",
+    "MAIL_CLASSES",
+    "MAIL_QUEUE",
+    "Attachment",
     "ConsoleMailer",
+    "FailoverMailer",
     "FileMailer",
+    "Mail",
+    "MailAttachment",
+    "MailDeliveryError",
+    "MailRefused",
     "Mailer",
     "MemoryMailer",
     "Message",
+    "SmtpMailer",
     "get_mailer",
+    "html_to_text",
+    "send_all",
+    "send_mails",
 ]

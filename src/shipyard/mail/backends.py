@@ -1,4 +1,4 @@
-"""The built-in mail backends (console, file, memory) and ``get_mailer(app)``.
+"""The built-in mail backends (console, file, memory, smtp, failover) and ``get_mailer(app)``.
 
 ``mail.backend = "custom"`` names none of them: the app provides its own mailer with
 ``MAILER.provide(app, mailer)``, and sending without one is an error naming that fix.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
@@ -18,7 +19,8 @@ from starlette.requests import HTTPConnection
 from shipyard.config.models import MailSettings
 from shipyard.core.services import Service
 from shipyard.errors import ShipyardError
-from shipyard.mail.message import Mailer, Message
+from shipyard.mail.message import Mailer, Message, send_all
+from shipyard.mail.smtp import MailDeliveryError, SmtpMailer
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
@@ -66,7 +68,45 @@ class MemoryMailer:
         self.outbox.append(message)
 
 
+class FailoverMailer:
+    """Tries each mailer in turn until one accepts the message; fails if none does."""
+
+    def __init__(self, mailers: Sequence[Mailer]) -> None:
+        if not mailers:
+            raise ValueError("a failover mailer needs at least one mailer")
+        self.mailers = list(mailers)
+
+    async def send(self, message: Message) -> None:
+        await self.send_many([message])
+
+    async def send_many(self, messages: Iterable[Message]) -> None:
+        """Send the batch with the first mailer that takes all of it (a batch that fails
+        half-way is sent again whole by the next)."""
+        batch = list(messages)
+        failures: list[str] = []
+        for mailer in self.mailers:
+            try:
+                await send_all(mailer, batch)
+            except Exception as error:  # any failure moves on to the next
+                failures.append(f"{type(mailer).__name__}: {error}")
+                continue
+            return
+        raise MailDeliveryError(
+            "every mail backend of mail.failover failed: " + "; ".join(failures),
+            hint="check the settings each error names",
+        )
+
+
 def _build(settings: MailSettings, root: Path) -> Mailer:
+    if settings.backend == "failover":
+        return FailoverMailer(
+            [
+                _build(settings.model_copy(update={"backend": name}), root)
+                for name in settings.failover
+            ]
+        )
+    if settings.backend == "smtp":
+        return SmtpMailer(settings, root)
     if settings.backend == "file":
         directory = settings.file_dir
         return FileMailer(settings, directory if directory.is_absolute() else root / directory)
@@ -76,7 +116,7 @@ def _build(settings: MailSettings, root: Path) -> Mailer:
         raise ShipyardError(
             'mail.backend is "custom" but the app provided no mailer',
             hint="call MAILER.provide(app, mailer) (from shipyard.mail import MAILER) at start-up, "
-            'or choose a built-in mail.backend ("file", "console", "memory")',
+            'or choose a built-in mail.backend ("smtp", "file", "console", "memory")',
         )
     return ConsoleMailer(settings)
 

@@ -1,42 +1,118 @@
-"""The mail message and the protocol every mail backend implements."""
+"""The mail message and the protocol every mail backend implements.
+
+A :class:`Message` is what a backend sends: addresses, subject, a text body, optionally
+an HTML body, extra headers and attachments. ``to_email`` turns it into a MIME
+``EmailMessage`` (Bcc left out of the headers, kept in :attr:`Message.envelope`); every
+header value is checked for line breaks so no caller can inject a header.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import mimetypes
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol, runtime_checkable
 
+RESERVED_HEADERS = frozenset(
+    {"from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "content-type"}
+)
+"""Headers set from the message's own fields; ``headers`` may not name them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to a message; ``content_type`` is guessed from the name when empty."""
+
+    filename: str
+    content: bytes
+    content_type: str = ""
+
+    @property
+    def mime_type(self) -> tuple[str, str]:
+        """The (maintype, subtype) pair of the attachment."""
+        guessed = self.content_type or mimetypes.guess_type(self.filename)[0]
+        maintype, _, subtype = (guessed or "application/octet-stream").partition("/")
+        return maintype, subtype or "octet-stream"
+
+
+def _addresses(value: str | Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _check_header(name: str, value: str) -> None:
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"line breaks are not allowed in mail headers ({name}): {value!r}")
+
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One email: recipient(s), subject, a plain-text body and optionally an HTML one."""
+    """One email: recipients, subject, a plain-text body and optionally an HTML one.
+
+    ``message_id`` (without angle brackets) is made up when empty; a queued mail sets
+    it from its idempotency key so a resend carries the same id.
+    """
 
     to: str | tuple[str, ...]
     subject: str
     text: str
     html: str | None = None
     from_address: str | None = None
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    reply_to: tuple[str, ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    message_id: str | None = None
 
     @property
     def recipients(self) -> tuple[str, ...]:
-        """The recipients as a tuple."""
-        return (self.to,) if isinstance(self.to, str) else self.to
+        """The ``To`` recipients as a tuple."""
+        return _addresses(self.to)
+
+    @property
+    def envelope(self) -> tuple[str, ...]:
+        """Every address the message goes to: To, Cc and Bcc."""
+        return (*self.recipients, *self.cc, *self.bcc)
 
     def to_email(self, default_from: str) -> EmailMessage:
         """The message as a MIME ``EmailMessage`` (multipart/alternative with HTML)."""
-        for value in (*self.recipients, self.subject, self.from_address or ""):
-            if "\r" in value or "\n" in value:
-                raise ValueError(f"line breaks are not allowed in mail headers: {value!r}")
+        sender = self.from_address or default_from
+        for address in (sender, *self.envelope, *self.reply_to):
+            _check_header("address", address)
+        _check_header("Subject", self.subject)
+        for name, value in self.headers.items():
+            _check_header(name, name)
+            _check_header(name, value)
+            if name.lower() in RESERVED_HEADERS:
+                raise ValueError(f"set the {name} header through the message's own field")
         email = EmailMessage()
-        email["From"] = self.from_address or default_from
+        email["From"] = sender
         email["To"] = ", ".join(self.recipients)
+        if self.cc:
+            email["Cc"] = ", ".join(self.cc)
+        if self.reply_to:
+            email["Reply-To"] = ", ".join(self.reply_to)
         email["Subject"] = self.subject
         email["Date"] = formatdate(localtime=False)
-        email["Message-ID"] = make_msgid(domain="shipyard.local")
+        email["Message-ID"] = (
+            f"<{self.message_id}>" if self.message_id else make_msgid(domain="shipyard.local")
+        )
+        for name, value in self.headers.items():
+            email[name] = value
         email.set_content(self.text)
         if self.html is not None:
             email.add_alternative(self.html, subtype="html")
+        for attachment in self.attachments:
+            _check_header("attachment filename", attachment.filename)
+            maintype, subtype = attachment.mime_type
+            email.add_attachment(
+                attachment.content,
+                maintype=maintype,
+                subtype=subtype,
+                filename=attachment.filename,
+            )
         return email
 
 
@@ -47,3 +123,15 @@ class Mailer(Protocol):
     async def send(self, message: Message) -> None:
         """Deliver ``message`` (or queue it); raise on failure."""
         ...
+
+
+async def send_all(mailer: Mailer, messages: Iterable[Message]) -> None:
+    """Send ``messages``: in one go when the backend has ``send_many`` (one SMTP connection
+    for the batch), else one by one."""
+    batch = list(messages)
+    send_many = getattr(mailer, "send_many", None)
+    if send_many is not None:
+        await send_many(batch)
+        return
+    for message in batch:
+        await mailer.send(message)

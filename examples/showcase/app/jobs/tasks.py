@@ -1,19 +1,23 @@
-"""The showcase's jobs: an inspection that needs the ship to exist, a wreck that always
-fails (it ends in the dead letters), and a census the cron schedule runs.
+"""The showcase's jobs: an inspection that needs the ship to exist (and mails its report),
+a wreck that always fails (it ends in the dead letters), and a census the cron schedule
+runs.
 
 Names are explicit so stored jobs keep working if the modules move.
 """
 
+from shipyard.core.clock import utc_now
 from shipyard.jobs import Job, JobContext, RetryPolicy
 from sqlalchemy import func, select
 
+from app.jobs.mails import FLEET_OFFICE, InspectionReport
 from app.ships.models import Ship
 
 
 class InspectShip(Job):
     """Inspect a ship of the fleet: fails (twice, then dead) while no ship has that name.
 
-    Add the ship, retry the dead job from the dashboard, and it succeeds.
+    Add the ship, retry the dead job from the dashboard, and it succeeds, mailing an
+    :class:`InspectionReport` to the fleet office.
     """
 
     name = "showcase.inspect_ship"
@@ -27,6 +31,10 @@ class InspectShip(Job):
         if found is None:
             raise LookupError(f"no ship named {self.ship!r} in the fleet")
         ctx.logger.info("ship %s (#%s) inspected", self.ship, found)
+        report = InspectionReport(
+            to=FLEET_OFFICE, ship=self.ship, ship_id=found, inspected_at=utc_now()
+        )
+        await report.send(ctx.app)
 
 
 class Shipwreck(Job):

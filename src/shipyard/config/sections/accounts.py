@@ -62,12 +62,57 @@ class AuthSettings(Section):
     )
 
 
-class MailSettings(Section):
-    """Outgoing mail: which backend sends it and the default sender."""
+class SmtpSettings(Section):
+    """The SMTP server the smtp mail backend sends through (docs/mail.md)."""
 
-    backend: Literal["console", "file", "memory", "custom"] = Field(
+    host: str = Field(default="", description="SMTP server name or address; required by smtp.")
+    port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="SMTP port; null: 465 with security = tls, 587 with starttls, 25 without.",
+    )
+    security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="starttls: upgrade a plain connection (port 587); tls: TLS from the "
+        "first byte (port 465); none: no encryption (a local relay only).",
+    )
+    username: str | None = Field(default=None, description="Login name (AUTH); null: no login.")
+    password: SecretStr | None = Field(
+        default=None, description="Password for username; use a secret:// reference."
+    )
+    timeout: float = Field(default=30.0, gt=0, description="Seconds per SMTP operation.")
+    ca_file: Path | None = Field(
+        default=None,
+        description="PEM bundle of the CAs to trust for the server's certificate (a private "
+        "CA); null: the system's. Relative: to the project root.",
+    )
+
+    @model_validator(mode="after")
+    def _login_is_complete(self) -> SmtpSettings:
+        if (self.username is None) != (self.password is None):
+            missing = "mail.smtp.password" if self.password is None else "mail.smtp.username"
+            raise ValueError(
+                f"{missing} is not set: SMTP login needs both mail.smtp.username and "
+                "mail.smtp.password (or neither, for a server without login)"
+            )
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        """The port to connect to: ``port``, or the usual one for ``security``."""
+        if self.port is not None:
+            return self.port
+        return {"tls": 465, "starttls": 587, "none": 25}[self.security]
+
+
+class MailSettings(Section):
+    """Outgoing mail: which backend sends it, the default sender, the SMTP server."""
+
+    backend: Literal["console", "file", "memory", "smtp", "failover", "custom"] = Field(
         default="console",
-        description="Where mail goes: the console, files, memory (tests), or `custom` (the "
+        description="Where mail goes: the console, files, memory (tests), an SMTP server, "
+        "`failover` (each of mail.failover in turn until one accepts) or `custom` (the "
         "app's MAILER.provide); production refuses console and memory.",
     )
     from_address: str = Field(
@@ -76,6 +121,31 @@ class MailSettings(Section):
     file_dir: Path = Field(
         default=Path("var/mail"), description="The file backend's folder (relative: to root)."
     )
+    smtp: SmtpSettings = Field(
+        default_factory=SmtpSettings, description="The smtp backend's server."
+    )
+    failover: tuple[Literal["console", "file", "memory", "smtp"], ...] = Field(
+        default=(),
+        description='With backend = "failover": the backends to try in order, e.g. '
+        '["smtp", "file"]; the next is tried when one fails.',
+    )
+
+    @model_validator(mode="after")
+    def _backend_is_complete(self) -> MailSettings:
+        uses_smtp = self.backend == "smtp" or (
+            self.backend == "failover" and "smtp" in self.failover
+        )
+        if uses_smtp and not self.smtp.host:
+            raise ValueError(
+                "mail.smtp.host is not set: the smtp mail backend needs the server's name, "
+                'e.g. [mail.smtp] host = "smtp.example.com" (or SHIPYARD_MAIL__SMTP__HOST)'
+            )
+        if self.backend == "failover" and len(self.failover) < 2:
+            raise ValueError(
+                'mail.backend is "failover" but mail.failover lists fewer than two backends: '
+                'set mail.failover = ["smtp", "file"] (say)'
+            )
+        return self
 
 
 TokenAlgorithm = Literal[

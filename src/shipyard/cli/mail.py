@@ -1,0 +1,69 @@
+"""``shipyard mail``: check that the configured mail backend delivers.
+
+``shipyard mail send-test you@example.com`` renders :class:`~shipyard.mail.check.MailCheck`
+and sends it now through ``mail.backend`` (no queue), so a wrong host, port, TLS mode or
+password shows up at once as one ``error:`` line naming the setting, with exit code 1.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from shipyard.cli.errors import fail, handle_errors
+from shipyard.cli.options import AppOption, ProfileOption
+from shipyard.core.discovery import load_app
+from shipyard.db.migrations import run_coroutine
+from shipyard.mail import get_mailer
+from shipyard.mail.check import MailCheck
+
+app = typer.Typer(
+    name="mail",
+    help="Outgoing mail.\n\nExample: shipyard mail send-test you@example.com",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+console = Console(highlight=False, stderr=True)
+
+NOT_DELIVERED = {
+    "console": "printed it to standard output",
+    "memory": "kept it in memory",
+    "file": "wrote it as an .eml file in mail.file_dir",
+}
+"""Backends that do not deliver, and what they did instead."""
+
+
+@app.command("send-test")
+@handle_errors
+def send_test(
+    to: Annotated[str, typer.Argument(help="Where to send the test mail.")],
+    app_spec: AppOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """Send a test mail now through the configured backend (mail.backend).
+
+    Example: shipyard mail send-test you@example.com --profile production
+    """
+    if "@" not in to or any(char in to for char in "\r\n,;<> "):
+        raise fail(f"{to!r} is not one email address (name@example.com)")
+    application = load_app(app_spec, profile=profile)
+    settings = application.settings.mail
+    message = MailCheck.for_backend(to, settings.backend).render(application)
+
+    async def send() -> None:
+        await get_mailer(application).send(message)
+
+    run_coroutine(send)
+    where: str = settings.backend
+    if settings.backend == "smtp":
+        where = f"smtp ({settings.smtp.host}:{settings.smtp.effective_port})"
+    console.print(f"sent a test mail to {escape(to)} through the {escape(where)} backend")
+    if settings.backend in NOT_DELIVERED:
+        console.print(
+            f"[yellow]note:[/] the {settings.backend} backend {NOT_DELIVERED[settings.backend]}"
+            f'; nothing was delivered. Set mail.backend = "smtp" to send real mail.',
+            markup=True,
+        )

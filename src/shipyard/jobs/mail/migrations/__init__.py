@@ -1,0 +1,1 @@
+"""Migrations of the ``shipyard_mail_deliveries`` table (Alembic branch ``shipyard_mail``)."""

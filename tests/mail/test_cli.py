@@ -1,0 +1,131 @@
+"""``shipyard mail send-test`` against a real SMTP server, and its errors."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterator
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from shipyard.cli.main import cli
+
+from .smtp_server import PASSWORD, USERNAME, smtp_server
+
+APP_SOURCE = """
+from pathlib import Path
+
+from shipyard import App
+
+app = App(root=Path(__file__).parent)
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A user app module in tmp_path (settings from the environment); its spec."""
+    module = f"mailapp_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{module}.py").write_text(APP_SOURCE)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.setenv("SHIPYARD_APP__NAME", "Fleet")
+    yield f"{module}:app"
+    sys.modules.pop(module, None)
+
+
+def send_test(project: str, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["mail", "send-test", *args, "--app", project])
+    return result.exit_code, result.output
+
+
+def use_smtp(monkeypatch: pytest.MonkeyPatch, port: int, **smtp: str) -> None:
+    monkeypatch.setenv("SHIPYARD_MAIL__BACKEND", "smtp")
+    monkeypatch.setenv("SHIPYARD_MAIL__SMTP__HOST", "127.0.0.1")
+    monkeypatch.setenv("SHIPYARD_MAIL__SMTP__PORT", str(port))
+    monkeypatch.setenv("SHIPYARD_MAIL__SMTP__TIMEOUT", "10")
+    for key, value in smtp.items():
+        monkeypatch.setenv(f"SHIPYARD_MAIL__SMTP__{key.upper()}", value)
+
+
+def test_send_test_delivers_through_starttls_with_login(
+    project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with smtp_server(tmp_path, security="starttls", auth=True) as server:
+        assert server.ca_file is not None
+        use_smtp(
+            monkeypatch,
+            server.port,
+            security="starttls",
+            username=USERNAME,
+            password=PASSWORD,
+            ca_file=str(server.ca_file),
+        )
+        code, output = send_test(project, "you@example.com")
+    assert code == 0, output
+    assert f"through the smtp (127.0.0.1:{server.port}) backend" in output
+    [envelope] = server.received.envelopes
+    assert envelope.rcpt_tos == ["you@example.com"]
+    assert isinstance(envelope.content, bytes)
+    assert message_from_bytes(envelope.content)["Subject"] == "Test mail from Fleet"
+
+
+def test_a_wrong_password_fails_with_the_setting_named(
+    project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with smtp_server(tmp_path, security="starttls", auth=True) as server:
+        assert server.ca_file is not None
+        use_smtp(
+            monkeypatch,
+            server.port,
+            security="starttls",
+            username=USERNAME,
+            password="wrong",
+            ca_file=str(server.ca_file),
+        )
+        code, output = send_test(project, "you@example.com")
+    assert code == 1
+    assert "error:" in output
+    assert "mail.smtp.password" in output
+    assert "Traceback" not in output
+    assert server.received.envelopes == []
+
+
+def test_nothing_listening_fails_naming_host_and_port(
+    project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with smtp_server(tmp_path) as server:
+        port = server.port
+    use_smtp(monkeypatch, port, security="none")
+    code, output = send_test(project, "you@example.com")
+    assert code == 1
+    assert f"127.0.0.1:{port} (mail.smtp.host, mail.smtp.port)" in output
+
+
+def test_an_smtp_backend_without_host_fails_naming_the_key(
+    project: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHIPYARD_MAIL__BACKEND", "smtp")
+    code, output = send_test(project, "you@example.com")
+    assert code == 1
+    assert "mail.smtp.host" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("address", ["not-an-address", "a@example.com\nBcc: b@example.com"])
+def test_a_bad_address_is_refused(project: str, address: str) -> None:
+    code, output = send_test(project, address)
+    assert code == 1
+    assert "is not one email address" in output
+
+
+def test_a_backend_that_does_not_deliver_says_so(
+    project: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHIPYARD_MAIL__BACKEND", "console")
+    code, output = send_test(project, "you@example.com")
+    assert code == 0, output
+    assert "Subject: Test mail from Fleet" in output  # printed by the console backend
+    assert "nothing was delivered" in output
