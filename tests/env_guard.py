@@ -1,4 +1,4 @@
-"""Suite-wide guards: no test leaves ``SHIPYARD_*`` variables behind for the next one.
+"""A pytest plugin (loaded by `addopts`): no test leaves `SHIPYARD_*` variables behind.
 
 Commands run in-process (``load_app(profile=...)``, the server CLI publishing its app
 spec) export ``SHIPYARD_*`` variables the way they must in production. Left set, they
