@@ -10,7 +10,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 import structlog
-from fastapi import Request
+from fastapi import HTTPException, Request
 from tests.observability.conftest import AppFactory, LogLines
 
 from shipyard import App
@@ -45,6 +45,10 @@ def routes(app: App) -> App:
     @app.get("/me")
     async def me(identity: CurrentIdentity) -> dict[str, str]:
         return {"email": identity.user.email}
+
+    @app.get("/me/forbidden")
+    async def forbidden(identity: CurrentIdentity) -> None:
+        raise HTTPException(403, f"not for {identity.user.email}")  # rolls back: user expired
 
     @app.post("/shout")
     async def shout() -> dict[str, bool]:
@@ -96,9 +100,12 @@ async def test_the_line_names_the_user_once_the_request_was_authenticated(
         cookie = set_cookie.decode("latin-1").split(";", 1)[0]
         lines = capture(app)
         response = await client_for(app).get("/me", headers={"Cookie": cookie})
+        refused = await client_for(app).get("/me/forbidden", headers={"Cookie": cookie})
     assert response.json() == {"email": "ada@example.com"}
-    [line] = lines.named("request")
-    assert line["user_id"] == user.id
+    assert refused.status_code == 403
+    first, second = lines.named("request")
+    assert first["user_id"] == second["user_id"] == user.id
+    assert second["status"] == 403
     assert cookie.split("=", 1)[1] not in lines.stream.getvalue()
 
 

@@ -17,6 +17,7 @@ For each HTTP request it
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import structlog
+from sqlalchemy import inspect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.auth.identity import Identity
@@ -31,6 +33,8 @@ from shipyard.config.derived import PerSettings
 from shipyard.config.models import Settings
 from shipyard.observability.logs import log_access
 from shipyard.ratelimit.clientip import client_ip
+
+logger = logging.getLogger("shipyard.observability")
 
 SCOPE_KEY = "shipyard.request_id"
 """Where the request id is kept in the ASGI scope (:func:`request_id`)."""
@@ -85,8 +89,17 @@ class RequestLogOptions:
 
 
 def _user_id(scope: Scope) -> Any:
+    """The authenticated user's id, read from the identity map, never from the database.
+
+    By the time the line is written the request's session has committed (expiring the
+    user) and closed (detaching it): reading ``user.id`` would try to reload it.
+    """
     identity = (scope.get("state") or {}).get("identity")
-    return identity.user.id if isinstance(identity, Identity) else None
+    if not isinstance(identity, Identity):
+        return None
+    state = inspect(identity.user, raiseerr=False)
+    key = None if state is None else state.identity
+    return key[0] if key else None
 
 
 def _route_template(scope: Scope) -> str | None:
@@ -137,12 +150,16 @@ class RequestContextMiddleware:
             elapsed_ms = seconds * 1000
             slow = options.slow_ms is not None and elapsed_ms > options.slow_ms
             if options.access_log or slow:
-                fields = {
-                    "status": status,
-                    "duration_ms": round(elapsed_ms, 2),
-                    "route": _route_template(scope),
-                    "user_id": _user_id(scope),
-                    "client": client_ip(scope, options.trusted_proxies),
-                }
-                log_access("slow request" if slow else "request", warning=slow, fields=fields)
+                try:
+                    fields = {
+                        "status": status,
+                        "duration_ms": round(elapsed_ms, 2),
+                        "route": _route_template(scope),
+                        "user_id": _user_id(scope),
+                        "client": client_ip(scope, options.trusted_proxies),
+                    }
+                    event = "slow request" if slow else "request"
+                    log_access(event, warning=slow, fields=fields)
+                except Exception:  # as logging does: a line that fails never fails the request
+                    logger.exception("could not write the access line")
             structlog.contextvars.reset_contextvars(**tokens)
