@@ -6,7 +6,8 @@ off), as Django sets up logging when it loads its settings: each worker process 
 the app, so each is set up before its server or worker logs a line. It fills the
 outermost middleware slot (``request_context``), adds the liveness and readiness routes
 when ``health.enabled`` and, when ``metrics.enabled``, the scrape route and the counting
-of job events (of a jobs extension registered before it: it comes last in ``App``).
+of job events (of a jobs extension registered before it: it comes last in ``App``). At
+start-up, once the database is up, it times the engine's statements (slow SQL, N+1).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from shipyard.core.checks import Finding
+from shipyard.db.extension import DATABASE
 from shipyard.extension import Extension
 from shipyard.jobs.extension import JobsExtension
 from shipyard.observability.health import health_router
 from shipyard.observability.logs import configure_logging
 from shipyard.observability.requests import RequestContextMiddleware
+from shipyard.observability.sql import watch_statements
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
@@ -45,6 +48,13 @@ class ObservabilityExtension(Extension):
         app.use_middleware("request_context", RequestContextMiddleware, recorder=recorder)
         if app.settings.health.enabled:
             app.include_router(health_router(app))
+
+    async def startup(self, app: AppBase) -> None:
+        options = app.settings.logging
+        database = DATABASE.find(app)
+        watching = options.slow_query_ms is not None or app.settings.app.debug
+        if database is not None and watching:
+            watch_statements(database.engine.sync_engine, app.settings)
 
     async def shutdown(self, app: AppBase) -> None:
         if app.settings.metrics.enabled:

@@ -12,7 +12,9 @@ For each HTTP request it
 - writes one ``request`` line when the response is done: status, duration, the route
   template (``/ships/{ship_id}``, never the raw path's ids twice), the user id when the
   request was authenticated, and the client address (trusted-proxy aware, as the rate
-  limiter sees it); at WARNING when the request took over ``logging.slow_request_ms``.
+  limiter sees it); at WARNING when the request took over ``logging.slow_request_ms``;
+- in debug mode, tallies the request's SQL statements and warns about a statement run
+  over and over (:func:`~shipyard.observability.sql.repeated_statements`, N+1 queries).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from shipyard.auth.identity import Identity
 from shipyard.config.derived import PerSettings
 from shipyard.config.models import Settings
 from shipyard.observability.logs import log_access
+from shipyard.observability.sql import repeated_statements
 from shipyard.ratelimit.clientip import client_ip
 
 logger = logging.getLogger("shipyard.observability")
@@ -64,6 +67,7 @@ class RequestLogOptions:
     access_log: bool
     slow_ms: float | None
     trusted_proxies: tuple[str, ...]
+    repeated_statements: int | None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RequestLogOptions:
@@ -74,6 +78,7 @@ class RequestLogOptions:
             access_log=options.access_log,
             slow_ms=options.slow_request_ms,
             trusted_proxies=tuple(settings.ratelimit.trusted_proxies),
+            repeated_statements=options.repeated_query_warning if settings.app.debug else None,
         )
 
     def request_id_for(self, scope: Scope) -> str:
@@ -142,7 +147,11 @@ class RequestContextMiddleware:
         if recorder is not None:
             recorder.started()
         try:
-            await self.app(scope, receive, send_with_id)
+            if options.repeated_statements is None:
+                await self.app(scope, receive, send_with_id)
+            else:
+                with repeated_statements(options.repeated_statements):
+                    await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
             if recorder is not None:

@@ -48,6 +48,15 @@ class LoggingSettings(Section):
         default_factory=list,
         description="More field names whose values are masked in every log line.",
     )
+    slow_query_ms: float | None = Field(
+        default=500.0, gt=0, description="SQL statements slower than this log a warning."
+    )
+    repeated_query_warning: int | None = Field(
+        default=5,
+        ge=2,
+        description="In debug mode, warn when one request runs the same statement this many "
+        "times (an N+1 pattern); unset: never.",
+    )
 
     @field_validator("request_id_header")
     @classmethod
