@@ -86,8 +86,12 @@ class Redactor:
     def __call__(
         self, _logger: Any, _method: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
+        decided = self.decided
         for key, value in event.items():
-            if self.sensitive(key):
+            hidden = decided.get(key)
+            if hidden is None:
+                hidden = self.sensitive(key)
+            if hidden:
                 event[key] = MASK
             elif isinstance(value, Mapping):
                 event[key] = self.masked(value)
