@@ -40,7 +40,8 @@ class ObservabilityExtension(Extension):
             from shipyard.observability import metrics
 
             recorder = metrics.PrometheusRecorder()
-            app.include_router(metrics.metrics_router(app))
+            if app.settings.metrics.token is not None or not app.settings.is_production:
+                app.include_router(metrics.metrics_router(app))
             metrics.POOLS.apps.add(app)
             jobs = app.find_extension(JobsExtension)
             if jobs is not None:

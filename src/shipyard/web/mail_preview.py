@@ -84,6 +84,8 @@ class MailPreviewExtension(Extension):
         self.path = path.rstrip("/") or "/"
 
     def setup(self, app: AppBase) -> None:
+        if app.settings.profile not in PREVIEW_PROFILES:
+            return  # no routes: nothing for production requests to be matched against
         router = PageRouter()
         router.add_api_route(self.path, self.index, methods=["GET"], name="shipyard_mail_preview")
         router.add_api_route(
