@@ -73,12 +73,14 @@ def test_register_refuses_mismatch_and_bad_email(lite: AuthHarness) -> None:
 
 def _comparable(response: httpx.Response) -> tuple[int, dict[str, str], str]:
     """Status, headers and body, without what differs on every response anyway (dates,
-    nonces, CSRF tokens, cookie values, the rate limit's running count and reset time)."""
+    nonces, CSRF tokens, cookie values, the rate limit's running count and reset time,
+    the request id)."""
     nonce = re.compile(r"(nonce[=-]\"?|csrf_token\" value=\"|X-CSRF-Token\": \")[^\"';& ]+")
     headers = {
         name: nonce.sub(r"\1*", value)
         for name, value in response.headers.items()
-        if name not in {"date", "set-cookie", "ratelimit-remaining", "ratelimit-reset"}
+        if name
+        not in {"date", "set-cookie", "ratelimit-remaining", "ratelimit-reset", "x-request-id"}
     }
     cookies = sorted(cookie.split("=", 1)[0] for cookie in response.headers.get_list("set-cookie"))
     headers["set-cookie names"] = ",".join(cookies)

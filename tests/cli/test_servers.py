@@ -34,7 +34,7 @@ def test_dev_serves_the_home_page_and_reloads_on_code_not_config(tmp_path: Path)
         output = server.stop()
     assert "applied shipyard_sessions_0001" in output  # migrated before serving
     assert "detected changes in 'app/home.py'" in output
-    assert "settings.toml" not in output
+    assert "detected changes in 'config/settings.toml'" not in output  # no restart for it
 
 
 def test_run_serves_with_two_uvicorn_workers(blog: Path) -> None:

@@ -65,7 +65,7 @@ def restore_logging() -> Iterator[None]:
     root.handlers[:] = handlers
     root.setLevel(level)
     structlog.reset_defaults()
-    for name in ("uvicorn.access", "sqlalchemy.engine", "alembic.runtime.plugins"):
+    for name in ("uvicorn.access", "sqlalchemy.engine", "alembic"):
         logging.getLogger(name).disabled = False
         logging.getLogger(name).setLevel(logging.NOTSET)
 

@@ -40,8 +40,9 @@ SENSITIVE_WORDS = (
 """A field whose name contains one of these has its value masked in every line."""
 SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "granian", "granian.access", "_granian")
 """Loggers servers give handlers of their own: emptied so their lines come through ours."""
-QUIET_LOGGERS = {"alembic.runtime.plugins": "WARNING"}
-"""Loggers whose INFO lines are noise in an app's log, unless ``logging.levels`` says else."""
+QUIET_LOGGERS = {"alembic": "WARNING"}
+"""Loggers whose INFO lines are noise in an app's log, unless ``logging.levels`` says else
+(Alembic's: ``shipyard db`` reports each applied revision itself)."""
 ACCESS_LOGGERS = ("uvicorn.access",)
 """The servers' own access lines, silenced while Shipyard writes its ``request`` line."""
 HANDLER_MARK = "_shipyard_handler"
