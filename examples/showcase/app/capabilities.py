@@ -70,8 +70,20 @@ CAPABILITIES: tuple[Capability, ...] = (
         "/ports",
     ),
     Capability("Files", "Object storage and an upload pipeline.", "coming"),
-    Capability("Mail and notifications", "Mail backends, templates, channels.", "coming"),
+    Capability(
+        "Mail",
+        "Mail classes with HTML and text templates, SMTP with failover, queued delivery sent "
+        "exactly once, a previewer (development). Notifications are coming.",
+        "available",
+        "/_shipyard/mail",
+    ),
     Capability("Realtime", "Server-sent events, WebSockets, pub/sub.", "coming"),
     Capability("Caching", "Cache backends, endpoint and fragment caching.", "coming"),
-    Capability("Observability", "Structured logs, tracing, metrics, health.", "coming"),
+    Capability(
+        "Observability",
+        "Structured logs with request and job context, request ids, slow-SQL and N+1 "
+        "warnings, Prometheus metrics, liveness and readiness probes. Tracing is coming.",
+        "available",
+        "/ready",
+    ),
 )
