@@ -17,7 +17,9 @@ from shipyard.sessions.middleware import SESSION_BACKEND
 
 
 def harness_with(make_harness: Callable[..., AuthHarness], url: str) -> AuthHarness:
-    auth = make_harness(url, ratelimit={"ip": "6/minute", "user": "100/minute"})
+    # Hour windows: the sliding window's previous-window weight barely moves while a test
+    # runs (with minute windows, a slow run crossing a minute boundary admitted one more).
+    auth = make_harness(url, ratelimit={"ip": "6/hour", "user": "100/hour"})
     auth.create_user()
     return auth
 
