@@ -1,7 +1,7 @@
 """`shipyard.App`: :class:`~shipyard.core.app.AppBase` with the default batteries.
 
 This module only composes: it lists the extensions every app gets (database, config
-reload, web, offline API docs, sessions, security, rate limiting, identity,
+reload, web, offline API docs, sessions, the cache, security, rate limiting, identity,
 authorization, jobs, the mail previewer, observability) in the order they are set up.
 Everything an extension needs from the app is on ``AppBase``, so no extension imports
 this module.
@@ -12,6 +12,7 @@ from __future__ import annotations
 from shipyard.api.apidocs import ApiDocsExtension
 from shipyard.auth.callers import IdentityExtension
 from shipyard.authz.extension import AuthzExtension
+from shipyard.cache.extension import CacheExtension
 from shipyard.config.reload import ConfigReloadExtension
 from shipyard.core.app import AppBase, SettingsDep, get_settings
 from shipyard.db.extension import DatabaseExtension
@@ -36,8 +37,8 @@ class App(AppBase):
     """
 
     def default_extensions(self) -> list[Extension]:
-        """Database, config reload, web, API docs, sessions, security, limits, identity, authz,
-        jobs, the mail previewer (development and test only), observability (last: it
+        """Database, config reload, web, API docs, sessions, the cache, security, limits,
+        identity, authz, jobs, the mail previewer (development and test only), observability (last: it
         counts the events of the jobs extension)."""
         return [
             DatabaseExtension(),
@@ -45,6 +46,7 @@ class App(AppBase):
             WebExtension(),
             ApiDocsExtension(),
             SessionsExtension(),
+            CacheExtension(),
             SecurityExtension(),
             RateLimitExtension(),
             IdentityExtension(),

@@ -31,6 +31,7 @@ from shipyard.config.sections.api import (
 from shipyard.config.sections.base import (
     Section,
 )
+from shipyard.config.sections.cache import CacheSettings
 from shipyard.config.sections.core import (
     DEVELOPMENT_SECRET_KEY,
     AppSettings,
@@ -59,6 +60,7 @@ __all__ = [
     "ApiSettings",
     "AppSettings",
     "AuthSettings",
+    "CacheSettings",
     "ConfigSettings",
     "CorsSettings",
     "CsrfSettings",
@@ -96,6 +98,7 @@ class Settings(Section):
     config: ConfigSettings = ConfigSettings()
     web: WebSettings = WebSettings()
     sessions: SessionSettings = SessionSettings()
+    cache: CacheSettings = CacheSettings()
     csrf: CsrfSettings = CsrfSettings()
     security: SecurityHeadersSettings = SecurityHeadersSettings()
     cors: CorsSettings = CorsSettings()

@@ -12,7 +12,8 @@ failed commit still becomes an error response. Whatever was written after that (
 session store saving a changed session as the response starts) or without a route that
 commits (a credential's last use recorded for a 429) is committed by the middleware when
 the response starts, before a byte is sent: a write is durable once the client has the
-response. An exception rolls back; the session is closed when the request ends.
+response. Work deferred to the commit (:mod:`shipyard.db.aftercommit`) runs right after.
+An exception rolls back; the session is closed when the request ends.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shipyard.db.aftercommit import run_committed
 from shipyard.db.database import Database
 
 SCOPE_KEY = "shipyard.db"
@@ -57,8 +59,10 @@ class RequestSession:
     async def start_response(self) -> None:
         """Commit what was written since the last commit; hand out no session from now on."""
         self.started = True
-        if self.session is not None and self.session.in_transaction():
-            await self.session.commit()
+        if self.session is not None:
+            if self.session.in_transaction():
+                await self.session.commit()
+            await run_committed(self.session, idle_too=True)
 
     async def close(self) -> None:
         """Roll back anything uncommitted and give the connection back to the pool."""

@@ -22,6 +22,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shipyard.db.aftercommit import run_committed
 from shipyard.db.extension import get_database
 from shipyard.db.request import request_session
 
@@ -38,6 +39,7 @@ async def get_db_session(request: Request) -> AsyncIterator[AsyncSession]:
             await shared.rollback()
             raise
         await shared.commit()
+        await run_committed(shared)
 
 
 DbSession = Annotated[AsyncSession, Depends(get_db_session, scope="function")]

@@ -1,0 +1,1 @@
+"""Migrations of the ``shipyard_cache`` table (Alembic branch ``shipyard_cache``)."""
