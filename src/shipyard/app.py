@@ -38,8 +38,8 @@ class App(AppBase):
 
     def default_extensions(self) -> list[Extension]:
         """Database, config reload, web, API docs, sessions, the cache, security, limits,
-        identity, authz, jobs, the mail previewer (development and test only), observability (last: it
-        counts the events of the jobs extension)."""
+        identity, authz, jobs, the mail previewer (development and test only), observability
+        (last: it counts the events of the jobs extension)."""
         return [
             DatabaseExtension(),
             ConfigReloadExtension(),

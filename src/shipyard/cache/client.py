@@ -301,6 +301,9 @@ class Cache:
         lock, token = self.key(key, "lock"), secrets.token_hex(8)
         if await self.store.add(lock, token.encode(), self.lock_timeout):
             try:
+                current = await self._peek(key)
+                if stale is None and current is not None:
+                    return current.value  # stored by another process since our miss
                 return await self._compute(key, compute, ttl, tags)
             finally:
                 await self.store.release(lock, token.encode())
@@ -309,11 +312,15 @@ class Cache:
         deadline = time.monotonic() + self.lock_timeout
         while time.monotonic() < deadline:
             await asyncio.sleep(_POLL_SECONDS)
-            raw = (await self.store.get_many([self.key(key)]))[0]
-            entry = (await self._fresh([self._load(raw)]))[0]
+            entry = await self._peek(key)
             if entry is not None:
                 return entry.value
         return await self._compute(key, compute, ttl, tags)  # the holder is too slow
+
+    async def _peek(self, key: str) -> Entry | None:
+        """The current entry of ``key``, not counted in the statistics."""
+        raw = (await self.store.get_many([self.key(key)]))[0]
+        return (await self._fresh([self._load(raw)]))[0]
 
     async def _compute(
         self,
