@@ -75,7 +75,9 @@ StoreFactory = Callable[[], Store]
 
 
 @asynccontextmanager
-async def _stores(backend: str, url: str, tmp_path: Path) -> AsyncIterator[tuple[str, StoreFactory]]:
+async def _stores(
+    backend: str, url: str, tmp_path: Path
+) -> AsyncIterator[tuple[str, StoreFactory]]:
     made: list[Store] = []
     database: Database | None = None
     if backend in ("sqlite", "postgresql"):

@@ -60,7 +60,10 @@ async def test_tags_invalidate_only_their_entries(cache: Cache) -> None:
     await cache.set("post:2", "two", tags=["posts", "post:2"])
     await cache.set("user:1", "ada", tags=["users"])
     await cache.invalidate_tags("post:1")
-    assert await cache.get_many(["post:1", "post:2", "user:1"]) == {"post:2": "two", "user:1": "ada"}
+    assert await cache.get_many(["post:1", "post:2", "user:1"]) == {
+        "post:2": "two",
+        "user:1": "ada",
+    }
     await cache.invalidate_tags("posts")
     assert await cache.get("post:2") is None
     assert await cache.get("user:1") == "ada"

@@ -29,7 +29,7 @@ def _committed(session: Session) -> None:
     session.info.setdefault(_DUE, []).extend(pending)
 
 
-def _rolled_back(session: Session) -> None:
+def _rolled_back(session: Session, _transaction: object) -> None:
     session.info.pop(_PENDING, None)
 
 
