@@ -7,10 +7,10 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
+from tests.cache.conftest import unique_prefix
 
 from shipyard.cache import Cache, MemoryStore
 from shipyard.cache.store import Store
-from tests.cache.conftest import unique_prefix
 
 
 async def test_set_get_delete_and_many(cache: Cache) -> None:
@@ -28,7 +28,8 @@ async def test_set_get_delete_and_many(cache: Cache) -> None:
     assert await cache.get("b") is None
     await cache.set("a", "replaced")
     assert await cache.get("a") == "replaced"
-    assert cache.stats.hits >= 4 and cache.stats.misses >= 3
+    assert cache.stats.hits >= 4
+    assert cache.stats.misses >= 3
 
 
 async def test_long_keys_are_hashed_and_still_distinct(cache: Cache) -> None:
