@@ -13,7 +13,9 @@
 routes on a :class:`~shipyard.api.versioning.VersionedRouter` serving those API versions.
 Create and update name the body fields held unique by the table in
 ``x-shipyard-unique`` (the cookbook's "try it" then sends fresh values for them).
-Error responses are documented as ``application/problem+json``; an integer ``{id}`` is a
+Answers carry a strong ``ETag``: ``If-None-Match`` gets a ``304`` and a stale ``If-Match``
+on ``PATCH``/``DELETE`` a ``412`` (:mod:`.conditional`). Error responses are documented
+as ``application/problem+json``; an integer ``{id}`` is a
 row id (:mod:`shipyard.db.ids`) bounded to what the primary key column can hold, so ids
 that cannot exist (out of range, negative, not a number) are a 404 before any query.
 """
@@ -31,9 +33,11 @@ from starlette.responses import JSONResponse
 from shipyard.api.pagination import Page
 from shipyard.api.pagination.links import set_link_header
 from shipyard.api.query import ListQuery
+from shipyard.api.resource.conditional import item_response, require_current
 from shipyard.api.resource.partial import page_content, partial_model
 from shipyard.api.versioning import VersionedRouter
 from shipyard.api.versioning import versions as serve_versions
+from shipyard.cache.http import conditional
 from shipyard.core.openapi import problem_response
 from shipyard.db import DbSession
 from shipyard.db.ids import row_id_for
@@ -122,11 +126,11 @@ def build_router(
             **kwargs,
         )
 
-    async def list_items(request: Request, session: Any, query: ListQuery) -> JSONResponse:
+    async def list_items(request: Request, session: Any, query: ListQuery) -> Response:
         page = await resource.list(session, query, request)
         response = JSONResponse(page_content(page))
         set_link_header(response, page.links)
-        return response
+        return conditional(request, response)
 
     query_param = _param("query", Annotated[ListQuery, Depends(resource.listing.dependency)])
     _with_signature(list_items, _param("request", Request), session_param, query_param)
@@ -141,10 +145,10 @@ def build_router(
         responses=_problems(400, 422),
     )
 
-    async def get_item(id: Any, session: Any) -> Any:
-        return await resource.get(session, id)
+    async def get_item(request: Request, id: Any, session: Any) -> Response:
+        return conditional(request, item_response(resource, await resource.get(session, id)))
 
-    _with_signature(get_item, id_param, session_param)
+    _with_signature(get_item, _param("request", Request), id_param, session_param)
     add(
         "get",
         "/{id}",
@@ -152,7 +156,7 @@ def build_router(
         methods=["GET"],
         response_model=out,
         summary=f"Get one {label}",
-        responses=_problems(404, 422),
+        responses=_problems(404, 422) | {304: {"description": "If-None-Match names the ETag"}},
     )
 
     async def create_item(request: Request, response: Response, body: Any, session: Any) -> Any:
@@ -182,11 +186,13 @@ def build_router(
         openapi_extra=_unique_extra(unique, resource.schema_create),
     )
 
-    async def update_item(id: Any, body: Any, session: Any) -> Any:
-        return await resource.update(session, id, body)
+    async def update_item(request: Request, id: Any, body: Any, session: Any) -> Response:
+        await require_current(request, resource, session, id)
+        return item_response(resource, await resource.update(session, id, body))
 
     _with_signature(
         update_item,
+        _param("request", Request),
         id_param,
         _param("body", Annotated[resource.schema_update, Body()]),
         session_param,
@@ -198,15 +204,16 @@ def build_router(
         methods=["PATCH"],
         response_model=out,
         summary=f"Change a {label}",
-        responses=_problems(404, 409, 422),
+        responses=_problems(404, 409, 412, 422),
         openapi_extra=_unique_extra(unique, resource.schema_update),
     )
 
-    async def delete_item(id: Any, session: Any) -> Response:
+    async def delete_item(request: Request, id: Any, session: Any) -> Response:
+        await require_current(request, resource, session, id)
         await resource.delete(session, id)
         return Response(status_code=204)
 
-    _with_signature(delete_item, id_param, session_param)
+    _with_signature(delete_item, _param("request", Request), id_param, session_param)
     add(
         "delete",
         "/{id}",
@@ -215,6 +222,6 @@ def build_router(
         status_code=204,
         response_class=Response,
         summary=f"Delete a {label}",
-        responses=_problems(404, 409, 422),
+        responses=_problems(404, 409, 412, 422),
     )
     return router
