@@ -28,6 +28,7 @@ from sqlalchemy import (
     Table,
     case,
     delete,
+    func,
     or_,
     select,
 )
@@ -62,6 +63,11 @@ def _expiry(ttl: float | None) -> datetime | None:
 
 def _live(now: datetime) -> Any:
     return or_(cache_table.c.expires_at.is_(None), cache_table.c.expires_at > now)
+
+
+def _under(prefix: str) -> Any:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return cache_table.c.key.like(escaped + "%", escape="\\")
 
 
 def _check(key: str) -> str:
@@ -177,9 +183,13 @@ class DatabaseStore:
             found = {row.key: row.counter for row in await connection.execute(query)}
         return [int(found.get(key) or 0) for key in keys]
 
+    async def count(self, prefix: str) -> int:
+        query = select(func.count()).select_from(cache_table).where(_under(prefix))
+        async with self._connection() as connection:
+            return int((await connection.execute(query)).scalar_one())
+
     async def clear(self, prefix: str) -> int:
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = delete(cache_table).where(cache_table.c.key.like(escaped + "%", escape="\\"))
+        statement = delete(cache_table).where(_under(prefix))
         async with self._connection() as connection:
             return int((await connection.execute(statement)).rowcount)
 

@@ -106,6 +106,10 @@ class MemoryStore:
             del self._counters[key]
         return len(gone) + len(counters)
 
+    async def count(self, prefix: str) -> int:
+        keys = [*self._values, *self._counters]
+        return sum(key.startswith(prefix) for key in keys)
+
     async def close(self) -> None:
         self._values.clear()
         self._counters.clear()

@@ -83,10 +83,18 @@ class RedisStore:
         values = await self.client.mget(keys) if keys else []
         return [int(value) if value is not None else 0 for value in values]
 
+    def _match(self, prefix: str) -> str:
+        return _GLOB.sub(r"\\\1", prefix) + "*"
+
+    async def count(self, prefix: str) -> int:
+        return sum(
+            [1 async for _key in self.client.scan_iter(match=self._match(prefix), count=500)]
+        )
+
     async def clear(self, prefix: str) -> int:
         removed = 0
         batch: list[bytes] = []
-        async for key in self.client.scan_iter(match=_GLOB.sub(r"\\\1", prefix) + "*", count=500):
+        async for key in self.client.scan_iter(match=self._match(prefix), count=500):
             batch.append(key)
             if len(batch) >= 500:
                 removed += int(await self.client.unlink(*batch))

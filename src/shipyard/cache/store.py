@@ -54,6 +54,10 @@ class Store(Protocol):
         """Delete every value and counter whose key starts with ``prefix``; how many."""
         ...
 
+    async def count(self, prefix: str) -> int:
+        """How many values and counters have a key starting with ``prefix``."""
+        ...
+
     async def close(self) -> None:
         """Release connections (the app is shutting down)."""
         ...

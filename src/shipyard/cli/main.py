@@ -12,6 +12,7 @@ import sys
 import typer
 from rich.markup import escape
 
+from shipyard.cli import cache as cache_commands
 from shipyard.cli import check as check_command
 from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
@@ -39,6 +40,7 @@ def build_cli() -> typer.Typer:
     )
     root.add_typer(config_commands.app, name="config")
     root.add_typer(db_commands.app, name="db")
+    root.add_typer(cache_commands.app, name="cache")
     root.add_typer(jobs_commands.app, name="jobs")
     root.add_typer(mail_commands.app, name="mail")
     root.add_typer(users_commands.app, name="users")
