@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.cache.conftest import redis_server, unique_prefix
 from typer.testing import CliRunner
 
 from shipyard.cache import Cache, RedisStore
 from shipyard.cli.main import cli
-from tests.cache.conftest import redis_server, unique_prefix
 
 APP_SOURCE = """
 from pathlib import Path
