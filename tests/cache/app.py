@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped
 
 from shipyard import App, Settings
 from shipyard.auth import AuthExtension, CurrentUser
-from shipyard.cache import cache, conditional, invalidate_tags
+from shipyard.cache import cache, conditional, invalidate_tags, model_tag
 from shipyard.db import DbSession, IdMixin, Model, get_database
 from shipyard.sessions import SessionDep
 from shipyard.testing import schema
@@ -62,6 +62,20 @@ def routes(calls: Calls, backend: str | None) -> APIRouter:
         await db.flush()
         if fail:
             raise HTTPException(409, "refused after invalidating: the write rolls back")
+        return {"added": name}
+
+    @router.get("/by-table")
+    @cache(ttl=60, tags=[model_tag(CachedItem)])
+    async def by_table(db: DbSession) -> list[str]:
+        calls.counts["by-table"] += 1
+        return list((await db.scalars(select(CachedItem.name).order_by(CachedItem.id))).all())
+
+    @router.post("/quietly")
+    async def add_quietly(db: DbSession, name: str, fail: bool = False) -> dict[str, str]:
+        db.add(CachedItem(name=name))
+        await db.flush()
+        if fail:
+            raise HTTPException(409, "refused after the flush: the write rolls back")
         return {"added": name}
 
     @router.get("/items/{item_id}")

@@ -103,6 +103,20 @@ async def test_a_rolled_back_write_invalidates_nothing(
     assert calls.counts["items"] == 1
 
 
+async def test_a_committed_change_to_a_tagged_model_invalidates_it(
+    any_client: ShipyardClient, calls: Calls
+) -> None:
+    assert (await any_client.get("/by-table")).json() == []
+    refused = await any_client.post("/quietly", params={"name": "Ghost", "fail": "true"})
+    assert refused.status_code == 409
+    assert (await any_client.get("/by-table")).headers["x-cache"] == "hit"
+    assert (await any_client.post("/quietly", params={"name": "Gjoa"})).status_code == 200
+    after = await any_client.get("/by-table")
+    assert after.headers["x-cache"] == "miss"
+    assert after.json() == ["Gjoa"]
+    assert calls.counts["by-table"] == 2
+
+
 async def test_100_concurrent_misses_run_the_endpoint_once(
     any_client: ShipyardClient, calls: Calls
 ) -> None:

@@ -23,6 +23,7 @@ from shipyard.cache.http import (
 from shipyard.cache.invalidation import invalidate_tags
 from shipyard.cache.memory import MemoryStore
 from shipyard.cache.middleware import CacheMiddleware
+from shipyard.cache.models import model_tag
 from shipyard.cache.policy import CachePolicy, cache
 from shipyard.cache.redis import RedisStore
 from shipyard.cache.registry import CACHES, CacheRegistry, get_cache
@@ -47,6 +48,7 @@ __all__ = [
     "get_cache",
     "http_date",
     "invalidate_tags",
+    "model_tag",
     "not_modified",
     "precondition_failed",
     "strong_etag",

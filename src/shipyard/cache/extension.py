@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from shipyard.cache.database import CACHE_MIGRATIONS
 from shipyard.cache.fragments import FragmentCacheExtension
 from shipyard.cache.middleware import CacheMiddleware
+from shipyard.cache.models import watch_model_changes
 from shipyard.cache.redis import RedisStore
 from shipyard.cache.registry import CACHES, CacheRegistry, adopt, forget
 from shipyard.core.checks import Finding
@@ -46,6 +47,7 @@ class CacheExtension(Extension):
             registry = CacheRegistry(app.settings.cache, lambda: get_database(app))
             self._owned = CACHES.provide(app, registry)
         adopt(registry)
+        watch_model_changes()
 
     async def shutdown(self, app: AppBase) -> None:
         registry = CACHES.find(app)

@@ -33,9 +33,10 @@ def _rolled_back(session: Session, _transaction: object) -> None:
     session.info.pop(_PENDING, None)
 
 
-def after_commit(session: AsyncSession, callback: Callback) -> None:
-    """Await ``callback()`` once the current (or next) transaction of ``session`` commits."""
-    sync = session.sync_session
+def after_commit(session: AsyncSession | Session, callback: Callback) -> None:
+    """Await ``callback()`` once the current (or next) transaction of ``session`` commits
+    (an ``AsyncSession``, or its ``sync_session`` from inside a SQLAlchemy event)."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
     if not event.contains(sync, "after_commit", _committed):
         event.listen(sync, "after_commit", _committed)
         event.listen(sync, "after_soft_rollback", _rolled_back)
