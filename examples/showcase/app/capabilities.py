@@ -78,7 +78,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "/_shipyard/mail",
     ),
     Capability("Realtime", "Server-sent events, WebSockets, pub/sub.", "coming"),
-    Capability("Caching", "Cache backends, endpoint and fragment caching.", "coming"),
+    Capability(
+        "Caching",
+        "Memory, Redis and database backends with tags and stampede protection; cached "
+        "routes, functions and template fragments, invalidated when a change commits; "
+        "ETags with 304 and 412.",
+        "available",
+        "/ships",
+    ),
     Capability(
         "Observability",
         "Structured logs with request and job context, request ids, slow-SQL and N+1 "

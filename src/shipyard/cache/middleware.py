@@ -43,13 +43,27 @@ _NOT_STORED = frozenset({b"content-length", b"date", b"set-cookie", b"x-cache", 
 
 
 def _compile(walked: Iterator[WalkedRoute]) -> list[tuple[RoutePattern, CachePolicy | None]]:
-    return [
-        (
-            RoutePattern.of(route),
-            None if route.mount else policy_of(getattr(route.route, "endpoint", None)),
-        )
+    """Each route's pattern and policy. Routes sharing a path and method (API versions
+    chosen while routing) keep a policy only when all of them have the same one: which of
+    them a request reaches is not known before routing."""
+    entries = [
+        (RoutePattern.of(route), None if route.mount else policy_of(_endpoint(route)))
         for route in walked
     ]
+    policies: dict[tuple[str, frozenset[str] | None], set[CachePolicy | None]] = {}
+    for pattern, policy in entries:
+        policies.setdefault((pattern.pattern.pattern, pattern.methods), set()).add(policy)
+    return [
+        (
+            pattern,
+            policy if len(policies[(pattern.pattern.pattern, pattern.methods)]) == 1 else None,
+        )
+        for pattern, policy in entries
+    ]
+
+
+def _endpoint(route: WalkedRoute) -> object:
+    return getattr(route.route, "endpoint", None)
 
 
 def request_key(scope: Scope, policy: CachePolicy, user: str | None) -> str:

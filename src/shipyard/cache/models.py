@@ -53,8 +53,9 @@ def _flushed(session: Session, _context: UOWTransaction) -> None:
         pending |= tags
 
 
-def _rolled_back(session: Session, _transaction: object) -> None:
-    session.info.pop(_TAGS, None)
+def _rolled_back(session: Session, transaction: object) -> None:
+    if getattr(transaction, "parent", None) is None:  # a savepoint's rollback keeps them
+        session.info.pop(_TAGS, None)
 
 
 def watch_model_changes() -> None:

@@ -29,8 +29,9 @@ def _committed(session: Session) -> None:
     session.info.setdefault(_DUE, []).extend(pending)
 
 
-def _rolled_back(session: Session, _transaction: object) -> None:
-    session.info.pop(_PENDING, None)
+def _rolled_back(session: Session, transaction: object) -> None:
+    if getattr(transaction, "parent", None) is None:  # a savepoint's rollback keeps them
+        session.info.pop(_PENDING, None)
 
 
 def after_commit(session: AsyncSession | Session, callback: Callback) -> None:

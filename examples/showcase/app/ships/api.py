@@ -9,6 +9,12 @@
   ``prev_cursor``, ...) whose ships also have ``updated_at``.
 - ``GET/PATCH/DELETE /api/ships/{id}`` and ``POST /api/ships`` in both versions.
 
+The lists are cached (``shipyard.cache``) for a minute, per version, query and page:
+a hit costs no query. Any committed change to a ship (here, from the pages, the shell)
+invalidates them at once through the ``table:ships`` tag (``model_tag(Ship)``); items and
+lists carry an ``ETag`` and answer ``304`` to ``If-None-Match``, and a stale ``If-Match``
+on ``PATCH``/``DELETE`` is a ``412``.
+
 Reading is public. Adding, changing and deleting need ``ships:create``,
 ``ships:update`` and ``ships:delete`` (``app/ships/permissions.py``, as the pages do),
 with a bearer JWT (``POST /auth/token``), an ``X-API-Key`` or a login session: 401
@@ -21,12 +27,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from shipyard.api.pagination.links import set_link_header
 from shipyard.api.query import Listing, ListQuery
 from shipyard.api.resource import Resource, partial_model
 from shipyard.api.resource.partial import page_content
 from shipyard.api.versioning import VersionedRouter, versions
+from shipyard.cache import cache, conditional, model_tag
 from shipyard.db import DbSession
 
 from app.ships.models import Ship
@@ -65,20 +72,23 @@ ships_v2 = Resource(
 )
 
 list_v1 = VersionedRouter(prefix=PREFIX, tags=["ship"])
+cached_list = cache(ttl=60, tags=[model_tag(Ship)])
+"""Both versions' lists: cached a minute, dropped when a change to ships commits."""
 
 
 @list_v1.get("", response_model=list[partial_model(ShipRead)], operation_id="ship_list_v1")  # type: ignore[misc]
 @versions("1")
+@cached_list
 async def list_ships_v1(
     request: Request,
     session: DbSession,
     query: Annotated[ListQuery, Depends(ships_v1.listing.dependency)],
-) -> JSONResponse:
+) -> Response:
     """Ships, oldest first unless sorted: a JSON array, further pages in ``Link``."""
     page = await ships_v1.list(session, query, request)
     response = JSONResponse(page_content(page)["items"])
     set_link_header(response, page.links)
-    return response
+    return conditional(request, response)
 
 
 def routers() -> list[APIRouter]:
@@ -89,5 +99,7 @@ def routers() -> list[APIRouter]:
         dependencies_for=REQUIRED,
         versions=["1"],
     )
-    v2 = ships_v2.router(PREFIX, dependencies_for=REQUIRED, versions=["2"])
+    v2 = ships_v2.router(
+        PREFIX, dependencies_for=REQUIRED, versions=["2"], cache_for={"list": cached_list}
+    )
     return [list_v1, v1, v2]

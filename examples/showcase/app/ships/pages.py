@@ -28,7 +28,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from shipyard import RowId
 from shipyard.auth import optional_user
-from shipyard.db import DbSession
+from shipyard.db import DbSession, utc_now
 from shipyard.forms import FormResult, form_response
 from shipyard.web import PageRouter, render, render_to_string
 from shipyard.web.flash import flash, flash_oob
@@ -51,7 +51,13 @@ async def _count(session: AsyncSession) -> int:
 
 async def _context(session: AsyncSession, selected: Ship | None = None) -> dict[str, Any]:
     ships = list(await session.scalars(select(Ship).order_by(Ship.id)))
-    return {"ships": ships, "count": len(ships), "selected": selected, "swap_oob": False}
+    return {
+        "ships": ships,
+        "count": len(ships),
+        "selected": selected,
+        "swap_oob": False,
+        "compiled_at": utc_now,  # called only when the cached fleet report is rendered
+    }
 
 
 async def _ship_or_404(session: AsyncSession, ship_id: int) -> Ship:

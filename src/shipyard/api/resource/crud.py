@@ -37,7 +37,7 @@ from starlette.responses import Response
 from shipyard.api.pagination import Page, paginate
 from shipyard.api.query import Listing, ListQuery
 from shipyard.api.resource.conflicts import conflict_detail
-from shipyard.api.resource.routes import CrudOperation, DependenciesFor, build_router
+from shipyard.api.resource.routes import CacheFor, CrudOperation, DependenciesFor, build_router
 from shipyard.core.problems import CONFLICT, NOT_FOUND
 from shipyard.errors import ShipyardError
 
@@ -193,6 +193,7 @@ class Resource(Generic[ModelT, OutT, CreateT, UpdateT]):
         dependencies_for: DependenciesFor | None = None,
         versions: Sequence[str] | None = None,
         tags: Sequence[str] | None = None,
+        cache_for: CacheFor | None = None,
     ) -> APIRouter:
         """The standard routes under ``prefix`` (see :func:`~.routes.build_router`)."""
         return build_router(
@@ -202,4 +203,5 @@ class Resource(Generic[ModelT, OutT, CreateT, UpdateT]):
             dependencies_for=dependencies_for,
             versions=versions,
             tags=tags,
+            cache_for=cache_for,
         )

@@ -51,6 +51,7 @@ UNIQUE_EXTENSION = "x-shipyard-unique"
 CrudOperation = Literal["list", "get", "create", "update", "delete"]
 OPERATIONS: tuple[CrudOperation, ...] = get_args(CrudOperation)
 DependenciesFor = Mapping[CrudOperation, Sequence[DependsParam]]
+CacheFor = Mapping[CrudOperation, Callable[[Callable[..., Any]], Callable[..., Any]]]
 
 
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -91,10 +92,22 @@ def build_router(
     dependencies_for: DependenciesFor | None = None,
     versions: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
+    cache_for: CacheFor | None = None,
 ) -> APIRouter:
-    """An ``APIRouter`` at ``prefix`` with the chosen operations of ``resource``."""
+    """An ``APIRouter`` at ``prefix`` with the chosen operations of ``resource``.
+
+    ``cache_for`` caches the reads: ``{"list": cache(ttl=60, tags=[model_tag(Ship)])}``
+    (``shipyard.cache``; only ``list`` and ``get``, the ``GET`` operations).
+    """
     chosen = tuple(operations if operations is not None else OPERATIONS)
     extra = dict(dependencies_for or {})
+    caching = dict(cache_for or {})
+    writes = sorted(set(caching) - {"list", "get"})
+    if writes:
+        raise ShipyardError(
+            f"{resource.label} router: cache_for names {', '.join(map(str, writes))}",
+            hint="only the reads can be cached: use 'list' or 'get'",
+        )
     unknown = sorted({*chosen, *extra} - set(OPERATIONS))
     if unknown:
         raise ShipyardError(
@@ -119,7 +132,7 @@ def build_router(
             return
         router.add_api_route(
             path,
-            mark(endpoint),
+            mark(caching.get(operation, _unchanged)(endpoint)),
             name=f"{label}_{operation}{suffix}",
             operation_id=f"{label}_{operation}{suffix}",
             dependencies=list(extra.get(operation, ())),
