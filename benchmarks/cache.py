@@ -14,8 +14,8 @@ the :data:`ROWS` ships of a SQLite table (``ORDER BY tonnage DESC``), as JSON:
 
 The table lives in a file under the system temp dir (:func:`database_path`), made and
 filled on first start. Redis is ``SHIPYARD_BENCH_REDIS_URL`` (default
-``redis://127.0.0.1:6379/0``); each app keys under a prefix of its own, cleared at start.
-Servers load them with ``--factory``, e.g. ``uvicorn --factory benchmarks.cache:cashews_memory``.
+``redis://127.0.0.1:6379/0``); each start keys under a fresh random prefix. Servers load
+them with ``--factory``, e.g. ``uvicorn --factory benchmarks.cache:cashews_memory_app``.
 """
 
 from __future__ import annotations
@@ -139,17 +139,17 @@ def _shipyard(backend: str | None) -> App:
     return app
 
 
-def shipyard_uncached() -> App:
+def shipyard_uncached_app() -> App:
     """Shipyard, no cache: the query on every request."""
     return _shipyard(None)
 
 
-def shipyard_memory() -> App:
+def shipyard_memory_app() -> App:
     """Shipyard, ``@cache`` on the memory backend."""
     return _shipyard("memory")
 
 
-def shipyard_redis() -> App:
+def shipyard_redis_app() -> App:
     """Shipyard, ``@cache(backend="redis")``."""
     return _shipyard("redis")
 
@@ -180,7 +180,7 @@ def _fastapi(
     return app
 
 
-def fastapi_uncached() -> FastAPI:
+def fastapi_uncached_app() -> FastAPI:
     """Bare FastAPI + SQLAlchemy: the query on every request."""
     return _fastapi()
 
@@ -202,12 +202,12 @@ def _fastapi_cache2(redis: bool) -> FastAPI:
     return _fastapi(opened, cache(expire=TTL))
 
 
-def fastapi_cache2_memory() -> FastAPI:
+def fastapi_cache2_memory_app() -> FastAPI:
     """FastAPI + fastapi-cache2, in-memory backend."""
     return _fastapi_cache2(redis=False)
 
 
-def fastapi_cache2_redis() -> FastAPI:
+def fastapi_cache2_redis_app() -> FastAPI:
     """FastAPI + fastapi-cache2, Redis backend."""
     return _fastapi_cache2(redis=True)
 
@@ -224,24 +224,34 @@ def _cashews(redis: bool) -> FastAPI:
     return _fastapi(opened, cashews(ttl=TTL, key=prefix + ":ships"))
 
 
-def cashews_memory() -> FastAPI:
+def cashews_memory_app() -> FastAPI:
     """FastAPI + cashews, ``mem://``."""
     return _cashews(redis=False)
 
 
-def cashews_redis() -> FastAPI:
+def cashews_redis_app() -> FastAPI:
     """FastAPI + cashews, ``redis://``."""
     return _cashews(redis=True)
 
 
 FACTORIES: dict[str, Callable[[], Any]] = {
-    "shipyard_uncached": shipyard_uncached,
-    "shipyard_memory": shipyard_memory,
-    "shipyard_redis": shipyard_redis,
-    "fastapi_uncached": fastapi_uncached,
-    "fastapi_cache2_memory": fastapi_cache2_memory,
-    "fastapi_cache2_redis": fastapi_cache2_redis,
-    "cashews_memory": cashews_memory,
-    "cashews_redis": cashews_redis,
+    "shipyard_uncached": shipyard_uncached_app,
+    "shipyard_memory": shipyard_memory_app,
+    "shipyard_redis": shipyard_redis_app,
+    "fastapi_uncached": fastapi_uncached_app,
+    "fastapi_cache2_memory": fastapi_cache2_memory_app,
+    "fastapi_cache2_redis": fastapi_cache2_redis_app,
+    "cashews_memory": cashews_memory_app,
+    "cashews_redis": cashews_redis_app,
 }
-"""App name -> factory; the tests iterate over this."""
+"""App name -> factory (``<name>_app``); the runner and the tests iterate over this."""
+
+
+def ships_problem(response: Any) -> str | None:
+    """Why ``response`` is not :func:`expected_body` (None when it is)."""
+    try:
+        if response.status_code == 200 and response.json() == expected_body():
+            return None
+    except ValueError:
+        pass
+    return f"status {response.status_code}, not the {LIMIT} heaviest ships"

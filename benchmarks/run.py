@@ -34,6 +34,10 @@ Case groups:
   the same endpoint by hand on FastAPI + SQLAlchemy; ratios against the hand-written one.
   A setup step fills the database first (:mod:`benchmarks.pagination_db`). The page-depth
   timings (cursor vs OFFSET) are in-process: :mod:`benchmarks.page_depth`.
+* ``cache``: one endpoint whose body costs a SQLite query (:mod:`benchmarks.cache`),
+  uncached and behind Shipyard's ``@cache`` (memory, Redis), fastapi-cache2 and cashews
+  (memory, Redis), one worker; ratios against uncached FastAPI. Needs Redis
+  (``SHIPYARD_BENCH_REDIS_URL``).
 * ``jobs``: no server and no wrk: Shipyard's job backends against arq, SAQ, taskiq,
   dramatiq, Celery and procrastinate (:mod:`benchmarks.jobs`), written to the ``jobs``
   region of ``--output`` whatever else runs.
@@ -64,6 +68,7 @@ import psutil
 from rich.console import Console
 
 from benchmarks import auth, django_page, listing, pages, pagination_db, report
+from benchmarks import cache as cache_bench
 from benchmarks.apps import FACTORIES
 from benchmarks.apps import PATH as JSON_PATH
 from benchmarks.jobs import cli as jobs_cli
@@ -140,7 +145,11 @@ def all_cases(server: str, server_cpus: int) -> list[Case]:
         Case("pagination", "list-" + name, name, server, 1, listing.__name__)
         for name in listing.FACTORIES
     ]
-    return frameworks + servers + page_cases + auth_cases + list_cases
+    cache_cases = [
+        Case("cache", "cache-" + name.replace("_", "-"), name, server, 1, cache_bench.__name__)
+        for name in cache_bench.FACTORIES
+    ]
+    return frameworks + servers + page_cases + auth_cases + list_cases + cache_cases
 
 
 GROUPS = {
@@ -155,6 +164,11 @@ GROUPS = {
     "pagination": (
         f"Pagination: GET {listing.PATH}?{listing.QUERY}, 1,000,000 rows, one worker",
         "list-fastapi",
+    ),
+    "cache": (
+        f"Caching: GET {cache_bench.PATH}, a {cache_bench.LIMIT}-row query cached on memory and "
+        "Redis, one worker",
+        "cache-fastapi-uncached",
     ),
 }
 """Group name -> (table title, baseline case name)."""
@@ -325,6 +339,8 @@ def case_probe(case: Case, workdir: Path) -> tuple[Probe, dict[str, str]]:
     if case.group == "pagination":
         asyncio.run(pagination_db.prepare())
         return Probe(f"{listing.PATH}?{listing.QUERY}", listing.items_problem, False), {}
+    if case.group == "cache":
+        return Probe(cache_bench.PATH, cache_bench.ships_problem, with_session=False), {}
     if case.group != "auth":
         return PROBES[case.group], {}
     prepared = asyncio.run(auth.prepare(case.framework, auth.root_in(workdir)))

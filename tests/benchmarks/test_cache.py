@@ -64,3 +64,13 @@ async def test_each_app_answers_the_heaviest_ships(
         assert response.status_code == 200, response.text
         assert response.json() == bench.expected_body()
     assert len(queries) == (3 if name.endswith("uncached") else 1)
+
+
+def test_the_runner_knows_the_cache_group() -> None:
+    from benchmarks import run
+
+    picked = run.select(run.all_cases("uvicorn", 1), "cache")
+    assert {case.framework for case in picked} == set(bench.FACTORIES)
+    assert run.GROUPS["cache"][1] in {case.name for case in picked}
+    command = run.server_command(picked[0], 8000)
+    assert f"benchmarks.cache:{picked[0].framework}_app" in command
