@@ -242,6 +242,27 @@ async def test_unsafe_methods_pass_through(client: ShipyardClient, calls: Calls)
     assert (await client.get("/items")).json() == ["a", "b"]
 
 
+async def test_an_unreachable_backend_serves_uncached(tmp_path: Path, calls: Calls) -> None:
+    app = make_app(tmp_path, calls, backend="redis", url="redis://127.0.0.1:1/0")
+    async for client in _started(app):
+        for _ in range(2):
+            response = await client.get("/items")
+            assert response.status_code == 200
+            assert response.json() == []
+        assert calls.counts["items"] == 2
+
+
+async def test_hostile_requests_get_ordinary_answers(client: ShipyardClient, calls: Calls) -> None:
+    huge = {"q": "x" * 20_000, "page": "1"}
+    odd = {b"Accept-Language": ("é" * 10).encode()}
+    assert (await client.get("/search", params=huge, headers=odd)).status_code == 200
+    assert (await client.get("/search", params=huge, headers=odd)).headers["x-cache"] == "hit"
+    assert (await client.get("/search", params=huge)).headers["x-cache"] == "miss"
+    bad_validators = {"If-None-Match": '"unterminated, W/, *x', "If-Modified-Since": "nope"}
+    assert (await client.get("/search", params=huge, headers=bad_validators)).status_code == 200
+    assert calls.counts["search"] == 2
+
+
 async def test_a_route_can_name_its_backend(tmp_path: Path, calls: Calls) -> None:
     from tests.cache.app import routes
 

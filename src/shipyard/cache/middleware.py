@@ -13,12 +13,15 @@ no ``Vary: *``, a body within ``cache.max_entry_bytes``, never the request's CSP
 and unless the route varies on the user, not ``no-store``/``private`` and not built from
 the session or credentials (which would serve one user's page to another). Hits carry
 ``Age`` and ``X-Cache: hit``, misses ``X-Cache: miss``; a hit whose stored response has
-an ``ETag``/``Last-Modified`` answers a matching conditional request with ``304``.
+an ``ETag``/``Last-Modified`` answers a matching conditional request with ``304``. A
+backend that fails (Redis down) is a logged warning and an uncached answer, never an
+error page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +39,8 @@ from shipyard.cache.safety import personal, request_nonce
 from shipyard.cache.singleflight import SingleFlight
 from shipyard.web.route_walk import CompiledRoutes, RoutePattern, WalkedRoute, route_path
 from shipyard.web.viewer import VIEWERS, current_user, resolve_viewer
+
+logger = logging.getLogger(__name__)
 
 CACHEABLE_STATUSES = frozenset({200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501})
 """Statuses cacheable by default (RFC 9110 15.1)."""
@@ -163,7 +168,12 @@ class CacheMiddleware:
             user = "-" if found is None else str(getattr(found, "id", found))
         cache = registry.get(policy.backend)
         key = request_key(scope, policy, user)
-        entry = await cache.get_entry(key)
+        try:
+            entry = await cache.get_entry(key)
+        except Exception:  # a failing cache is a miss, never an error page
+            logger.warning("cache read failed; serving %s uncached", scope["path"], exc_info=True)
+            await self.app(scope, receive, send)
+            return
         if entry is not None:
             await _send_entry(scope, send, entry.value, entry.age)
             return
@@ -209,7 +219,11 @@ class CacheMiddleware:
             return None
         value = _entry_value(recorded)
         tags = policy.tags_for(scope.get("path_params") or {})
-        await cache.set(key, value, policy.ttl, tags=tags)
+        try:
+            await cache.set(key, value, policy.ttl, tags=tags)
+        except Exception:  # the response is already sent: keep serving
+            logger.warning("cache write failed for %s", scope["path"], exc_info=True)
+            return None
         return value
 
 
