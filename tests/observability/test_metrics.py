@@ -147,3 +147,26 @@ async def test_promtool_accepts_the_page(
         subprocess.run, command, input=page, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+async def test_cache_hits_and_misses_are_counted_by_backend(
+    make_app: AppFactory, client_for: ClientFor, restore_logging: None
+) -> None:
+    from shipyard.cache import cache
+
+    app = make_app(profile="development")
+
+    @app.get("/cached")
+    @cache(ttl=60)
+    async def cached() -> dict[str, bool]:
+        return {"ok": True}
+
+    async with app.router.lifespan_context(app):
+        client = client_for(app)
+        for _ in range(3):
+            await client.get("/cached")
+        text = (await client.get("/metrics")).text
+    counted = samples(text, "shipyard_cache_operations_total")
+    assert counted[(("backend", "memory"), ("result", "miss"))] >= 1
+    assert counted[(("backend", "memory"), ("result", "hit"))] >= 2
+    assert counted[(("backend", "memory"), ("result", "set"))] >= 1

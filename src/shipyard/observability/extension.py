@@ -43,6 +43,7 @@ class ObservabilityExtension(Extension):
             if app.settings.metrics.token is not None or not app.settings.is_production:
                 app.include_router(metrics.metrics_router(app))
             metrics.POOLS.apps.add(app)
+            metrics.CACHE_STATS.apps.add(app)
             jobs = app.find_extension(JobsExtension)
             if jobs is not None:
                 jobs.events.subscribe(metrics.record_job_event)

@@ -9,7 +9,9 @@ app's own ``Counter(...)`` shows up on the same page:
 * ``shipyard_jobs_total`` (counter) by ``queue``, ``job`` and ``event`` (enqueued,
   started, succeeded, failed, retried, dead);
 * ``shipyard_job_duration_seconds`` (histogram) by ``queue`` and ``job``;
-* ``shipyard_db_pool_connections`` (gauge) by ``state`` (``in_use``, ``idle``).
+* ``shipyard_db_pool_connections`` (gauge) by ``state`` (``in_use``, ``idle``);
+* ``shipyard_cache_operations_total`` (counter) by ``backend`` and ``result`` (``hit``,
+  ``miss``, ``set``, ``computation``), from the caches of this process.
 
 ``route`` is the route template (``/ships/{ship_id}``), never the raw path, and a request
 no route matched counts as ``<unmatched>``; unusual methods count as ``OTHER``: what a
@@ -40,9 +42,10 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from shipyard.cache.registry import CACHES
 from shipyard.db.extension import DATABASE
 from shipyard.jobs.events import JobEvent
 
@@ -135,12 +138,44 @@ POOLS = PoolCollector()
 REGISTRY.register(POOLS)
 
 
+CACHE_RESULTS = {"hits": "hit", "misses": "miss", "sets": "set", "computations": "computation"}
+"""``CacheStats`` field -> the ``result`` label."""
+
+
+class CacheCollector(Collector):
+    """Hits, misses, writes and computations of the caches of this process's apps."""
+
+    def __init__(self) -> None:
+        self.apps: weakref.WeakSet[AppBase] = weakref.WeakSet()
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "shipyard_cache_operations", "Cache reads, writes and computations.",
+            labels=["backend", "result"],
+        )  # fmt: skip
+        totals: dict[tuple[str, str], int] = {}
+        for app in list(self.apps):
+            registry = CACHES.find(app)
+            for name, cache in (registry.caches if registry is not None else {}).items():
+                for field, count in cache.stats.as_dict().items():
+                    key = (name, CACHE_RESULTS[field])
+                    totals[key] = totals.get(key, 0) + count
+        for (backend, result), count in sorted(totals.items()):
+            family.add_metric([backend, result], count)
+        yield family
+
+
+CACHE_STATS = CacheCollector()
+REGISTRY.register(CACHE_STATS)
+
+
 def exposition() -> bytes:
     """The text every scrape gets: this process's metrics, or every worker's added up."""
     if os.environ.get(MULTIPROCESS_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         registry.register(POOLS)
+        registry.register(CACHE_STATS)
         return generate_latest(registry)
     return generate_latest(REGISTRY)
 
