@@ -8,6 +8,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shipyard import App, Settings
+from shipyard.cache import CacheMiddleware
 from shipyard.core.app import AppBase
 from shipyard.core.middleware import MIDDLEWARE_ORDER, MiddlewarePlan
 from shipyard.db.request import RequestSessionMiddleware
@@ -53,6 +54,7 @@ def test_the_default_app_follows_the_declared_order() -> None:
         SessionMiddleware,
         RateLimitMiddleware,
         CsrfMiddleware,
+        CacheMiddleware,
     ]
 
 

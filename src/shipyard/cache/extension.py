@@ -1,7 +1,7 @@
 """The built-in ``cache`` extension: the app's caches, the route cache and ``{% cache %}``.
 
-Setup puts :class:`~shipyard.cache.middleware.CacheMiddleware` just inside ``csrf``
-(innermost, before routing) and the ``{% cache %}`` tag in the app's templates. Startup
+Setup puts :class:`~shipyard.cache.middleware.CacheMiddleware` in the ``cache`` slot
+(innermost, just before routing) and the ``{% cache %}`` tag in the app's templates. Startup
 publishes the :class:`~shipyard.cache.registry.CacheRegistry` (no backend connects
 before its first use); shutdown closes every cache it opened. A test that wants its own
 cache provides a registry first: ``CACHES.provide(app, CacheRegistry(...))``.
@@ -38,7 +38,7 @@ class CacheExtension(Extension):
         self._owned: CacheRegistry | None = None
 
     def setup(self, app: AppBase) -> None:
-        app.use_middleware("csrf", CacheMiddleware, placement="after")
+        app.use_middleware("cache", CacheMiddleware)
         get_templates(app).env.add_extension(FragmentCacheExtension)
 
     async def startup(self, app: AppBase) -> None:

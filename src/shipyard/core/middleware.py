@@ -23,7 +23,10 @@ when the app builds it. Read top to bottom, outermost first:
 ``ratelimit``
     429s get the headers above and can render the app's error page.
 ``csrf``
-    Sees the session; innermost, just before routing.
+    Sees the session.
+``cache``
+    Answers cached ``GET`` routes (``@cache``) before routing; innermost, so every layer
+    above still applies to a hit.
 
 Middleware an app adds itself with ``app.add_middleware`` wraps all of these, as in any
 FastAPI app.
@@ -48,6 +51,7 @@ MIDDLEWARE_ORDER: tuple[str, ...] = (
     "sessions",
     "ratelimit",
     "csrf",
+    "cache",
 )
 """The named slots, outermost first."""
 
