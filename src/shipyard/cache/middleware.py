@@ -1,8 +1,8 @@
 """The pure-ASGI cache middleware: serves ``@cache`` routes from the cache, fills it on a miss.
 
 It fills the ``cache`` middleware slot (innermost, after ``csrf``, just before routing),
-so rate limits, host checks and security headers still apply to hits, while a hit skips routing, dependencies and the
-endpoint. A ``GET``/``HEAD`` whose route (found in routing order, as the CSRF check does)
+so rate limits, host checks and security headers still apply to hits, while a hit skips
+routing, dependencies and the endpoint. A ``GET``/``HEAD`` whose route (found in routing order, as the CSRF check does)
 carries a :class:`~shipyard.cache.policy.CachePolicy` is looked up by its key
 (:func:`request_key`); other requests cost one comparison.
 
