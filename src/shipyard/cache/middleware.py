@@ -2,9 +2,9 @@
 
 It fills the ``cache`` middleware slot (innermost, after ``csrf``, just before routing),
 so rate limits, host checks and security headers still apply to hits, while a hit skips
-routing, dependencies and the endpoint. A ``GET``/``HEAD`` whose route (found in routing order, as the CSRF check does)
-carries a :class:`~shipyard.cache.policy.CachePolicy` is looked up by its key
-(:func:`request_key`); other requests cost one comparison.
+routing, dependencies and the endpoint. A ``GET``/``HEAD`` whose route (found in routing
+order, as the CSRF check does) carries a :class:`~shipyard.cache.policy.CachePolicy` is
+looked up by its key (:func:`request_key`); other requests cost one comparison.
 
 On a miss the response is streamed to the client as usual and recorded; concurrent
 misses of the same key in this process wait for that one response (one computation).
