@@ -4,7 +4,9 @@ It fills the ``cache`` middleware slot (innermost, after ``csrf``, just before r
 so rate limits, host checks and security headers still apply to hits, while a hit skips
 routing, dependencies and the endpoint. A ``GET``/``HEAD`` whose route (found in routing
 order, as the CSRF check does) carries a :class:`~shipyard.cache.policy.CachePolicy` is
-looked up by its key (:func:`request_key`); other requests cost one comparison.
+looked up by its key (:func:`request_key`). Other methods cost one comparison; a ``GET``
+tests its path against the routes up to the last cached one (none in an app without
+``@cache``).
 
 On a miss the response is streamed to the client as usual and recorded; concurrent
 misses of the same key in this process wait for that one response (one computation).
@@ -58,13 +60,15 @@ def _compile(walked: Iterator[WalkedRoute]) -> list[tuple[RoutePattern, CachePol
     policies: dict[tuple[str, frozenset[str] | None], set[CachePolicy | None]] = {}
     for pattern, policy in entries:
         policies.setdefault((pattern.pattern.pattern, pattern.methods), set()).add(policy)
-    return [
+    compiled = [
         (
             pattern,
             policy if len(policies[(pattern.pattern.pattern, pattern.methods)]) == 1 else None,
         )
         for pattern, policy in entries
     ]
+    last = max((n for n, (_pattern, policy) in enumerate(compiled) if policy), default=-1)
+    return compiled[: last + 1]  # past the last cached route nothing needs testing
 
 
 def _endpoint(route: WalkedRoute) -> object:
