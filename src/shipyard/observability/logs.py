@@ -94,10 +94,13 @@ class Redactor:
                 hidden = self.sensitive(key)
             if hidden:
                 event[key] = MASK
-            elif isinstance(value, Mapping):
+            elif type(value) not in PLAIN_TYPES and isinstance(value, Mapping):
                 event[key] = self.masked(value)
         return event
 
+
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+"""Field value types that hold no nested fields (skipped without an ABC check)."""
 
 FORMATTER_FIELDS = ("message", "color_message")
 """Record attributes a formatter (or uvicorn) adds, repeating the event: not logged."""
