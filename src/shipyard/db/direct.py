@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, Unpack, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy import inspect as sa_inspect
@@ -37,7 +37,7 @@ from shipyard.db.sqlite_driver import LoopConnection
 
 Processor = Callable[[Any], Any] | None
 M = TypeVar("M")
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
