@@ -43,6 +43,7 @@ from shipyard.config.sections.observability import (
     HealthSettings,
     LoggingSettings,
     MetricsSettings,
+    TracingSettings,
 )
 from shipyard.config.sections.web import (
     CorsSettings,
@@ -79,6 +80,7 @@ __all__ = [
     "SigningKeySettings",
     "ThrottleSettings",
     "TokenSettings",
+    "TracingSettings",
     "WebSettings",
 ]
 
@@ -108,6 +110,7 @@ class Settings(Section):
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
     metrics: MetricsSettings = MetricsSettings()
+    tracing: TracingSettings = TracingSettings()
 
     @property
     def is_production(self) -> bool:
