@@ -2,8 +2,9 @@
 
 The receiver decodes the protobuf the SDK's exporter sends (the OTLP wire format), so
 what is checked is what a collector would get: one trace from the upstream
-``traceparent`` through the request, its SQL statement and the job it enqueued, which
-the embedded worker runs outside the request.
+``traceparent`` through the request, its SQL statement, an outgoing httpx call, a Redis
+command, a template, and the job it enqueued, which the embedded worker runs outside the
+request.
 """
 
 from __future__ import annotations
@@ -77,15 +78,16 @@ def receiver() -> Iterator[Receiver]:
         server.shutdown()
 
 
-def _wait_for(receiver: Receiver, name: str, timeout: float = 30) -> dict[str, Any]:
+def _wait_for(receiver: Receiver, key: str, value: str, timeout: float = 30) -> dict[str, Any]:
+    """The first span whose ``key`` is ``value``, once the receiver has it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [span for span in receiver.spans if span["name"] == name]
+        found = [span for span in receiver.spans if span[key] == value]
         if found:
             return found[0]
         time.sleep(0.1)
     names = sorted({span["name"] for span in receiver.spans})
-    pytest.fail(f"no span {name!r} reached the receiver (got {names})")
+    pytest.fail(f"no span with {key} {value!r} reached the receiver (got {names})")
 
 
 def test_one_trace_from_the_upstream_proxy_to_the_job(receiver: Receiver, tmp_path: Path) -> None:
@@ -116,17 +118,22 @@ def test_one_trace_from_the_upstream_proxy_to_the_job(receiver: Receiver, tmp_pa
                 time.sleep(0.1)
         traceparent = f"00-{TRACE_ID}-{UPSTREAM_SPAN}-01"
         answer = httpx.post(f"{base}/ships", headers={"traceparent": traceparent}, timeout=10)
-        assert answer.json() == {"count": 42}
-        job = _wait_for(receiver, "job tests.observability.traced_app.Traced")
-        request = next(s for s in receiver.spans if s["parent"] == UPSTREAM_SPAN)
+        assert answer.json() == {"count": 42, "page": "<p>42 ships</p>", "probe": 200}
+        job = _wait_for(receiver, "name", "job tests.observability.traced_app.Traced")
+        request = _wait_for(receiver, "parent", UPSTREAM_SPAN)
     finally:
         server.terminate()
-        server.wait(timeout=15)
+        output = server.communicate(timeout=15)[0].decode()
+    logged = [line for line in output.splitlines() if "traced job ran" in line]
+    assert logged, output
+    assert f'"trace_id": "{TRACE_ID}"' in logged[0] or f"trace_id={TRACE_ID}" in logged[0]
     assert request["trace_id"] == TRACE_ID, "the upstream trace was continued"
     assert request["resource"]["service.name"] == "traced"
     in_trace = [span for span in receiver.spans if span["trace_id"] == TRACE_ID]
     statement = next(s for s in in_trace if s["attributes"].get("db.system.name"))
     assert "41 + 1" in statement["attributes"]["db.query.text"].string_value
+    names = {span["name"] for span in in_trace}
+    assert {"GET", "PING", "render launched.html"} <= names, names
     assert job["trace_id"] == TRACE_ID, "the job continued the request's trace"
     ids = {span["span_id"] for span in in_trace}
     assert job["parent"] in ids, "the job's parent is a span of the request"

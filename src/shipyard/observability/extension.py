@@ -25,7 +25,13 @@ from shipyard.observability.health import health_router
 from shipyard.observability.logs import configure_logging
 from shipyard.observability.requests import RequestContextMiddleware
 from shipyard.observability.sql import watch_statements
-from shipyard.observability.tracing import start_tracing, trace_statements, tracing_wanted
+from shipyard.observability.tracing import (
+    add_trace_ids,
+    start_tracing,
+    trace_libraries,
+    trace_statements,
+    tracing_wanted,
+)
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
@@ -40,7 +46,8 @@ class ObservabilityExtension(Extension):
     _stop_job_tracing: Callable[[], None] | None = None
 
     def setup(self, app: AppBase) -> None:
-        configure_logging(app.settings)
+        traced = tracing_wanted(app.settings)
+        configure_logging(app.settings, extra=[add_trace_ids] if traced else [])
         recorder = None
         if app.settings.metrics.enabled:
             from shipyard.observability import metrics
@@ -68,6 +75,7 @@ class ObservabilityExtension(Extension):
     def _start_tracing(self, app: AppBase) -> None:
         """Install the tracer provider; trace the app's statements and job runs."""
         self.tracer_provider = start_tracing(app.settings)
+        trace_libraries()
         database = DATABASE.find(app)
         if database is not None and app.settings.tracing.statements:
             trace_statements(database.engine.sync_engine, database.backend)

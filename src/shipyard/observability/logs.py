@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -177,8 +177,13 @@ class _Configured:
 _configured = _Configured()
 
 
-def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
-    """Route every logger through one structured pipeline (see the module docstring)."""
+def configure_logging(
+    settings: Settings, stream: TextIO | None = None, *, extra: Sequence[Processor] = ()
+) -> None:
+    """Route every logger through one structured pipeline (see the module docstring).
+
+    ``extra`` processors run on every line before redaction (tracing adds the trace ids).
+    """
     options = settings.logging
     if not options.configure:
         return
@@ -186,6 +191,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     renderer = _renderer(chosen_format(settings), output)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
+        *extra,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         Redactor(options.redact),

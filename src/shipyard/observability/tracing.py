@@ -9,8 +9,12 @@ the standard ``OTEL_EXPORTER_OTLP_*`` variables). Then:
 
 - **requests**: FastAPI's own telemetry makes a server span per request once a provider
   is configured, continuing a W3C ``traceparent`` sent by an upstream proxy;
+- **outgoing calls**: httpx requests and Redis commands (OpenTelemetry's instrumentations,
+  :func:`trace_libraries`), template rendering and mail sending (``shipyard.core.tracing``);
 - **SQL statements**: :func:`trace_statements` adds a client span per statement (its SQL,
   never its parameters) under the current span;
+- **log lines**: :func:`add_trace_ids` puts the current ``trace_id`` and ``span_id`` on
+  every line logged inside a span;
 - **jobs**: the jobs extension's runs become spans (:mod:`shipyard.jobs.telemetry`), each
   continuing the trace of the request that enqueued it.
 
@@ -20,18 +24,26 @@ Shipyard then only adds its spans to it.
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import MutableMapping
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from shipyard.config.models import Settings
+from shipyard.core.tracing import use_tracer
 from shipyard.errors import ShipyardError
 from shipyard.observability.sql import compact
 
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 SPAN_KEY = "shipyard.statement_span"
+INSTRUMENTORS = (
+    ("opentelemetry.instrumentation.httpx", "HTTPXClientInstrumentor"),
+    ("opentelemetry.instrumentation.redis", "RedisInstrumentor"),
+)
+"""OpenTelemetry's instrumentations switched on with tracing, when installed."""
 INSTALL_HINT = "pip install 'shipyard[otel]' (OpenTelemetry's SDK and OTLP exporter)"
 
 
@@ -77,6 +89,38 @@ def start_tracing(settings: Settings, *, exporter: Any = None) -> Any:
     provider.add_span_processor(BatchSpanProcessor(exporter or OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
     return trace.get_tracer_provider()
+
+
+def trace_libraries() -> None:
+    """Spans for outgoing httpx calls and Redis commands, and the framework's own spans.
+
+    The httpx and Redis instrumentations (OpenTelemetry's, in the ``otel`` extra) are
+    switched on once per process when installed; templates and mail get their spans
+    through :mod:`shipyard.core.tracing`.
+    """
+    from opentelemetry import trace
+
+    use_tracer(trace.get_tracer("shipyard"))
+    for module, name in INSTRUMENTORS:
+        try:
+            instrumentor = getattr(importlib.import_module(module), name)()
+        except ImportError:
+            continue
+        if not instrumentor.is_instrumented_by_opentelemetry:
+            instrumentor.instrument()
+
+
+def add_trace_ids(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """A log processor: ``trace_id`` and ``span_id`` of the span recording, if any."""
+    from opentelemetry import trace
+
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", format(context.trace_id, "032x"))
+        event.setdefault("span_id", format(context.span_id, "016x"))
+    return event
 
 
 def trace_statements(engine: Engine, system: str) -> None:
