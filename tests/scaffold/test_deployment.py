@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import trustme
 import yaml
-
-from shipyard.scaffold.deployment.targets import TARGET_NAMES, deployment_plan
 from tests.cli.support import run_shipyard
 from tests.scaffold.deployment_support import fake_venv, localised, tool, validate
 from tests.scaffold.support import new_project
+
+from shipyard.scaffold.deployment.targets import TARGET_NAMES, deployment_plan
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -69,7 +69,8 @@ def test_a_changed_file_is_not_overwritten_without_force(project: Path) -> None:
     dockerfile.write_text(original + "# mine\n", encoding="utf-8")
     refused = run_shipyard("scaffold", "deployment", "docker", cwd=project)
     assert refused.returncode == 1
-    assert "Dockerfile" in refused.stderr and "--force" in refused.stderr
+    assert "Dockerfile" in refused.stderr
+    assert "--force" in refused.stderr
     assert dockerfile.read_text(encoding="utf-8").endswith("# mine\n")
 
     again = run_shipyard("scaffold", "deployment", "docker", "--force", cwd=project)
@@ -96,7 +97,8 @@ def test_the_dockerfile_passes_hadolint(project: Path) -> None:
     runtime = text.split("AS runtime", 1)[1]
     assert "build-essential" not in runtime  # the compiler stays in the builder
     assert "USER 10001:10001" in runtime
-    assert "HEALTHCHECK" in runtime and "/up" in runtime
+    assert "HEALTHCHECK" in runtime
+    assert "/up" in runtime
     assert 'CMD ["shipyard", "run"]' in runtime
     assert "compileall" in runtime
 
@@ -136,7 +138,8 @@ def test_the_systemd_units_pass_systemd_analyze(project: Path, tmp_path: Path) -
     units = []
     for unit in ("blog-web.service", "blog-worker.service"):
         text = _read(project, f"deploy/systemd/{unit}")
-        assert "NoNewPrivileges=yes" in text and "ProtectSystem=strict" in text
+        assert "NoNewPrivileges=yes" in text
+        assert "ProtectSystem=strict" in text
         (tmp_path / unit).write_text(localised(text, {"/srv/blog": str(tmp_path)}))
         units.append(str(tmp_path / unit))
     validate(analyze, "verify", *units)

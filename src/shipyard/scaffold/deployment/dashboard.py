@@ -17,9 +17,7 @@ Query = tuple[str, str]  # expression, legend
 
 
 def _quantile(q: float, by: str, selector: str, metric: str) -> str:
-    return (
-        f"histogram_quantile({q}, sum by ({by}) (rate({metric}_bucket{{{selector}}}{RATE})))"
-    )
+    return f"histogram_quantile({q}, sum by ({by}) (rate({metric}_bucket{{{selector}}}{RATE})))"
 
 
 def _panels(profile: DeployProfile) -> list[tuple[str, str, str, list[Query]]]:

@@ -1,0 +1,169 @@
+"""The app starts exactly as the scaffolded systemd unit and Dockerfile start it.
+
+A fresh `shipyard new` project gets its deployment files; the test reads the command
+line and environment out of the unit (ExecStart, Environment, EnvironmentFile,
+WorkingDirectory) and out of the Dockerfile (ENV, WORKDIR, CMD), runs the release step
+(`shipyard db upgrade`) and then that command: the production profile under granian must
+answer 200 on /ready, and its /metrics (with the token) must carry every metric the
+Grafana dashboard and the alert rules query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.cli.support import run_shipyard
+from tests.mail.smtp_server import free_port
+from tests.scaffold.deployment_support import fake_venv
+from tests.scaffold.support import new_project
+
+pytestmark = pytest.mark.timeout(600)
+TOKEN = "metrics-token-for-the-deployment-test"
+HOST = {"Host": "example.com"}  # app.base_url's host: the only host production serves
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = new_project(tmp_path_factory.mktemp("served"))
+    result = run_shipyard("scaffold", "deployment", "all", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    fake_venv(root)
+    secrets = {
+        "SHIPYARD_APP__SECRET_KEY": "s" * 48,
+        "SHIPYARD_APP__BASE_URL": "https://example.com",
+        "SHIPYARD_METRICS__TOKEN": TOKEN,
+        "SHIPYARD_SERVER__WORKERS": "1",
+    }
+    (root / "deploy" / "production.env").write_text(
+        "".join(f"{name}={value}\n" for name, value in secrets.items())
+    )
+    return root
+
+
+def _env_file(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {name: value for name, value in pairs if not name.startswith("#")}
+
+
+def systemd_command(root: Path) -> tuple[list[str], dict[str, str], Path]:
+    """ExecStart, the environment and the working directory of the web unit, made local."""
+    unit = (root / "deploy" / "systemd" / "blog-web.service").read_text()
+    unit = unit.replace("/srv/blog", str(root))
+    fields: dict[str, list[str]] = {}
+    for line in unit.splitlines():
+        name, _, value = line.partition("=")
+        fields.setdefault(name, []).append(value)
+    environment = dict(value.split("=", 1) for value in fields["Environment"])
+    environment |= _env_file(Path(fields["EnvironmentFile"][0]))
+    command = shlex.split(fields["ExecStart"][0])
+    return command, environment, Path(fields["WorkingDirectory"][0])
+
+
+def docker_command(root: Path) -> tuple[list[str], dict[str, str], Path]:
+    """The runtime stage's ENV and CMD, /opt/venv and /app mapped onto the project."""
+    runtime = (root / "Dockerfile").read_text().split("AS runtime", 1)[1]
+    runtime = runtime.replace("\\\n", " ")
+    environment: dict[str, str] = {}
+    command: list[str] = []
+    for line in runtime.splitlines():
+        if line.startswith("ENV "):
+            for name, value in re.findall(r"(\w+)=(\S+)", line):
+                environment[name] = value.replace("/opt/venv", str(root / ".venv")).replace(
+                    "$PATH", os.environ["PATH"]
+                )
+        if line.startswith("CMD "):
+            command = json.loads(line[4:])
+        assert not line.startswith("WORKDIR ") or line == "WORKDIR /app"
+    environment |= _env_file(root / "deploy" / "production.env")  # docker run --env-file
+    return command, environment, root
+
+
+def _base_environment() -> dict[str, str]:
+    """What a bare service gets, plus PYTHONPATH so the test's shipyard is the one imported."""
+    keep = ("PATH", "PYTHONPATH", "HOME", "LANG")
+    return {name: os.environ[name] for name in keep if name in os.environ}
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str], environment: dict[str, str], cwd: Path
+) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = free_port()
+    env = _base_environment() | environment | {"SHIPYARD_SERVER__PORT": str(port)}
+    migrated = subprocess.run(  # the release step, with the same environment
+        [*command[:-1], "db", "upgrade"], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    process = subprocess.Popen(  # the unit's or the image's own command line
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        yield process, port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _ready(process: subprocess.Popen[str], port: int) -> httpx.Response:
+    """/ready's answer once the server listens (fails with the server's output otherwise)."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"the server exited with {process.returncode}:\n{output}")
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/ready", headers=HOST, timeout=5)
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _queried_metrics(root: Path) -> set[str]:
+    dashboard = (root / "deploy" / "grafana" / "blog-dashboard.json").read_text()
+    alerts = (root / "deploy" / "prometheus" / "alerts.yml").read_text()
+    names = set(re.findall(r"\b(shipyard_[a-z_]+)", dashboard + alerts))
+    return {re.sub(r"_(bucket|count|sum)$", "", name) for name in names}
+
+
+@pytest.mark.parametrize("how", [systemd_command, docker_command], ids=["systemd", "docker"])
+def test_the_deployed_command_line_serves_ready(project: Path, how: object) -> None:
+    command, environment, cwd = how(project)  # type: ignore[operator]
+    assert command[-2:] == ["shipyard", "run"] or command[-1:] == ["run"]
+    assert environment["SHIPYARD_PROFILE"] == "production"
+    with serving(command, environment, cwd) as (process, port):
+        ready = _ready(process, port)
+        assert ready.status_code == 200, ready.text
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/metrics", headers=HOST).status_code == 404  # no token
+        scrape = httpx.get(f"{base}/metrics", headers=HOST | {"Authorization": f"Bearer {TOKEN}"})
+        assert scrape.status_code == 200
+        exposed = set(re.findall(r"^# TYPE (\S+)", scrape.text, re.MULTILINE))
+        exposed |= {name.removesuffix("_total") for name in exposed}
+        queried = _queried_metrics(project)
+        assert queried, "the dashboard and alerts query no shipyard_* metric"
+        assert queried - exposed - {name + "_total" for name in exposed} == set()
+    output = process.stdout.read() if process.stdout else ""
+    assert "granian" in output.lower(), output
