@@ -237,3 +237,12 @@ def test_the_files_follow_the_apps_settings(project: Path, tmp_path: Path) -> No
     dashboard = json.loads(files["deploy/grafana/blog-dashboard.json"])
     assert all("shipyard_job" not in json.dumps(panel) for panel in dashboard["panels"])
     assert "job_backlog" not in files["deploy/prometheus/alerts.yml"]
+
+
+def test_the_showcases_deployment_files_are_what_the_generator_writes() -> None:
+    showcase = Path(__file__).parents[2] / "examples" / "showcase"
+    plan, profile = deployment_plan(showcase, TARGET_NAMES)
+    assert profile.slug == "shipyard-showcase"
+    assert plan.conflicts() == []  # regenerate: shipyard scaffold deployment all --force
+    assert [change.path for change in plan.changes if change.old is not None] == []
+    assert all((showcase / change.path).is_file() for change in plan.changes)

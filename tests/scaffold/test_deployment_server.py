@@ -18,7 +18,7 @@ import shlex
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -51,12 +51,15 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+Launch = tuple[list[str], dict[str, str], Path]
+
+
 def _env_file(path: Path) -> dict[str, str]:
     pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
     return {name: value for name, value in pairs if not name.startswith("#")}
 
 
-def systemd_command(root: Path) -> tuple[list[str], dict[str, str], Path]:
+def systemd_command(root: Path) -> Launch:
     """ExecStart, the environment and the working directory of the web unit, made local."""
     unit = (root / "deploy" / "systemd" / "blog-web.service").read_text()
     unit = unit.replace("/srv/blog", str(root))
@@ -70,7 +73,7 @@ def systemd_command(root: Path) -> tuple[list[str], dict[str, str], Path]:
     return command, environment, Path(fields["WorkingDirectory"][0])
 
 
-def docker_command(root: Path) -> tuple[list[str], dict[str, str], Path]:
+def docker_command(root: Path) -> Launch:
     """The runtime stage's ENV and CMD, /opt/venv and /app mapped onto the project."""
     runtime = (root / "Dockerfile").read_text().split("AS runtime", 1)[1]
     runtime = runtime.replace("\\\n", " ")
@@ -149,9 +152,12 @@ def _queried_metrics(root: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("how", [systemd_command, docker_command], ids=["systemd", "docker"])
-def test_the_deployed_command_line_serves_ready(project: Path, how: object) -> None:
-    command, environment, cwd = how(project)  # type: ignore[operator]
-    assert command[-2:] == ["shipyard", "run"] or command[-1:] == ["run"]
+def test_the_deployed_command_line_serves_ready(
+    project: Path, how: Callable[[Path], Launch]
+) -> None:
+    command, environment, cwd = how(project)
+    assert Path(command[0]).name == "shipyard"
+    assert command[1:] == ["run"]
     assert environment["SHIPYARD_PROFILE"] == "production"
     with serving(command, environment, cwd) as (process, port):
         ready = _ready(process, port)

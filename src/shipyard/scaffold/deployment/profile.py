@@ -87,12 +87,18 @@ def read_profile(root: Path) -> DeployProfile:
             f"{root} is not a Shipyard project (no pyproject.toml and config/)",
             hint="run the command in a project made by `shipyard new`, or pass --directory",
         )
-    name = str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["name"])
+    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
     settings = load(root, "production", production_rules=False).settings
-    return _profile(name, settings, root)
+    return _profile(str(project["name"]), _python(project), settings, root)
 
 
-def _profile(name: str, settings: Settings, root: Path) -> DeployProfile:
+def _python(project: dict[str, object]) -> str:
+    """The image's Python: the lowest version ``requires-python`` allows (else this one)."""
+    found = re.search(r">=\s*(3\.\d+)", str(project.get("requires-python", "")))
+    return found.group(1) if found else f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _profile(name: str, python: str, settings: Settings, root: Path) -> DeployProfile:
     redis_uses = tuple(
         use
         for use, on in (
@@ -106,7 +112,7 @@ def _profile(name: str, settings: Settings, root: Path) -> DeployProfile:
     return DeployProfile(
         name=name,
         slug=re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "app",
-        python=f"{sys.version_info.major}.{sys.version_info.minor}",
+        python=python,
         database=database_kind(settings.database.url.get_secret_value()),
         redis_uses=redis_uses,
         jobs=settings.jobs.backend != "memory",
