@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
@@ -72,6 +73,10 @@ def test_a_changed_file_is_not_overwritten_without_force(project: Path) -> None:
     assert "Dockerfile" in refused.stderr
     assert "--force" in refused.stderr
     assert dockerfile.read_text(encoding="utf-8").endswith("# mine\n")
+    dry = run_shipyard("scaffold", "deployment", "docker", "--dry-run", cwd=project)
+    assert dry.returncode == 0, dry.stderr
+    assert "differs (needs --force) Dockerfile" in dry.stdout
+    assert dockerfile.read_text(encoding="utf-8").endswith("# mine\n")
 
     again = run_shipyard("scaffold", "deployment", "docker", "--force", cwd=project)
     assert again.returncode == 0, again.stderr
@@ -88,6 +93,12 @@ def test_an_unknown_target_or_folder_is_refused(project: Path, tmp_path: Path) -
     assert empty.returncode == 1
     assert "not a Shipyard project" in empty.stderr
     assert not (tmp_path / "Dockerfile").exists()
+    mysql = tmp_path / "mysql"
+    shutil.copytree(project, mysql, ignore=shutil.ignore_patterns("var"))
+    (mysql / ".env").write_text("SHIPYARD_DATABASE__URL=mysql+aiomysql://u@db/blog\n")
+    refused = run_shipyard("scaffold", "deployment", "compose", "--force", cwd=mysql)
+    assert refused.returncode == 1
+    assert "PostgreSQL and SQLite" in refused.stderr
 
 
 def test_the_dockerfile_passes_hadolint(project: Path) -> None:
@@ -183,6 +194,53 @@ def test_prometheus_config_and_rules_pass_promtool(project: Path, tmp_path: Path
     validate(promtool, "check", "config", str(tmp_path / "prometheus.yml"))
     output = validate(promtool, "check", "rules", str(tmp_path / "alerts.yml"))
     assert "SUCCESS: 7 rules found" in output
+
+
+def test_the_alerts_fire_on_the_apps_series(project: Path, tmp_path: Path) -> None:
+    """promtool's rule tests: 5xx answers, dead jobs and a dead process raise their alert."""
+    promtool = tool("promtool", "apt: prometheus")
+    shutil.copy(project / "deploy/prometheus/alerts.yml", tmp_path / "alerts.yml")
+    rules = yaml.safe_load(_read(project, "deploy/prometheus/alerts.yml"))["groups"][0]["rules"]
+    by_name = {rule["alert"]: rule for rule in rules}
+
+    def expected(alert: str, **labels: str) -> dict[str, Any]:
+        rule = by_name[alert]
+        annotations = {
+            key: value.replace("{{ $labels.instance }}", labels.get("instance", ""))
+            for key, value in rule["annotations"].items()
+        }
+        return {
+            "eval_time": "20m",
+            "alertname": alert,
+            "exp_alerts": [{"exp_labels": rule["labels"] | labels, "exp_annotations": annotations}],
+        }
+
+    request = 'shipyard_http_requests_total{job="blog", method="GET", route="/", status="%s"}'
+    dead = 'shipyard_jobs_total{job="blog", exported_job="digest", queue="default", event="dead"}'
+    tests = {
+        "rule_files": ["alerts.yml"],
+        "evaluation_interval": "1m",
+        "tests": [
+            {
+                "interval": "1m",
+                "input_series": [
+                    {"series": request % "500", "values": "0+30x30"},
+                    {"series": request % "200", "values": "0+60x30"},
+                    {"series": dead, "values": "0x15 1x15"},
+                    {"series": 'up{job="blog", instance="web-1"}', "values": "0x30"},
+                ],
+                "alert_rule_test": [
+                    expected("blog_high_error_rate"),
+                    expected("blog_dead_jobs"),
+                    expected("blog_down", instance="web-1", job="blog"),
+                    {"eval_time": "20m", "alertname": "blog_slow_requests", "exp_alerts": []},
+                ],
+            }
+        ],
+    }
+    (tmp_path / "alerts_test.yml").write_text(yaml.safe_dump(tests))
+    output = validate(promtool, "test", "rules", str(tmp_path / "alerts_test.yml"))
+    assert "SUCCESS" in output
 
 
 def test_the_grafana_dashboard_has_grafanas_structure(project: Path) -> None:
