@@ -6,6 +6,7 @@ The generated files name production paths (/srv/<slug>, /etc/letsencrypt, /etc/p
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -25,10 +26,15 @@ def tool(name: str, package: str) -> str:
     return found
 
 
-def validate(*command: str, cwd: Path | None = None) -> str:
+def validate(*command: str, env: dict[str, str] | None = None) -> str:
     """Run a validator; fail the test with everything it printed unless it exits 0."""
     result = subprocess.run(  # the test's own fixed command
-        command, cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+        command,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"{' '.join(command)} failed:\n{output}"

@@ -36,6 +36,7 @@ EXPECTED = [
     "deploy/systemd/blog-web.service",
     "deploy/systemd/blog-worker.service",
     "deploy/nginx/blog.conf",
+    "deploy/caddy/Caddyfile",
     "deploy/prometheus/prometheus.yml",
     "deploy/prometheus/alerts.yml",
     "deploy/grafana/blog-dashboard.json",
@@ -179,6 +180,17 @@ def test_the_nginx_site_passes_nginx_t(project: Path, tmp_path: Path) -> None:
     output = validate(nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"))
     assert "test is successful" in output
     assert "client_max_body_size 2560k;" in site  # web.max_body_size, 2.5 MiB
+
+
+def test_the_caddyfile_passes_caddy_validate(project: Path, tmp_path: Path) -> None:
+    caddy = tool("caddy", "apt: caddy")
+    caddyfile = project / "deploy/caddy/Caddyfile"
+    home = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    output = validate(
+        caddy, "validate", "--config", str(caddyfile), "--adapter", "caddyfile", env=home
+    )
+    assert "Valid configuration" in output
+    assert "max_size 2560KiB" in caddyfile.read_text()
 
 
 def test_prometheus_config_and_rules_pass_promtool(project: Path, tmp_path: Path) -> None:

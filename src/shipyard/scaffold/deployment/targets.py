@@ -48,7 +48,10 @@ FILES: dict[Target, tuple[tuple[str, str], ...]] = {
         ("systemd/worker.service.jinja", "deploy/systemd/{slug}-worker.service"),
         ("production.env.example.jinja", "deploy/production.env.example"),
     ),
-    "proxy": (("nginx.conf.jinja", "deploy/nginx/{slug}.conf"),),
+    "proxy": (
+        ("nginx.conf.jinja", "deploy/nginx/{slug}.conf"),
+        ("Caddyfile.jinja", "deploy/caddy/Caddyfile"),
+    ),
     "monitoring": (
         ("prometheus/prometheus.yml.jinja", "deploy/prometheus/prometheus.yml"),
         ("prometheus/alerts.yml.jinja", "deploy/prometheus/alerts.yml"),
