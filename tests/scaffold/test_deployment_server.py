@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import signal
+import ssl
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -23,9 +24,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import trustme
 from tests.cli.support import run_shipyard
 from tests.mail.smtp_server import free_port
-from tests.scaffold.deployment_support import fake_venv
+from tests.scaffold.deployment_support import fake_venv, localised, tool
 from tests.scaffold.support import new_project
 
 pytestmark = pytest.mark.timeout(600)
@@ -173,3 +175,81 @@ def test_the_deployed_command_line_serves_ready(
         assert queried - exposed - {name + "_total" for name in exposed} == set()
     output = process.stdout.read() if process.stdout else ""
     assert "granian" in output.lower(), output
+
+
+@contextlib.contextmanager
+def nginx_in_front(root: Path, app_port: int, folder: Path) -> Iterator[tuple[int, str]]:
+    """The scaffolded nginx site on free ports before the app; (HTTPS port, CA file)."""
+    nginx = tool("nginx", "apt: nginx-light")
+    authority = trustme.CA()
+    certificate = authority.issue_cert("example.com", "127.0.0.1")
+    certificate.cert_chain_pems[0].write_to_path(str(folder / "fullchain.pem"))
+    certificate.private_key_pem.write_to_path(str(folder / "privkey.pem"))
+    authority.cert_pem.write_to_path(str(folder / "ca.pem"))
+    tls_port, plain_port = free_port(), free_port()
+    site = localised(
+        (root / "deploy" / "nginx" / "blog.conf").read_text(),
+        {
+            "listen [::]:80;": "",
+            "listen [::]:443 ssl http2;": "",
+            "listen 80;": f"listen 127.0.0.1:{plain_port};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{tls_port} ssl http2;",
+            "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+            "/etc/letsencrypt/live/example.com": str(folder),
+            "/var/cache/nginx/blog": str(folder / "cache"),
+        },
+    )
+    (folder / "site.conf").write_text(site)
+    (folder / "nginx.conf").write_text(
+        f"pid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\nhttp {{\n"
+        f"  access_log off;\n  client_body_temp_path {folder}/body;\n"
+        f"  proxy_temp_path {folder}/proxy;\n  include {folder}/site.conf;\n}}\n"
+    )
+    process = subprocess.Popen(  # the test's own nginx
+        [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield tls_port, str(folder / "ca.pem")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_nginx_site_serves_the_app_over_https(project: Path, tmp_path: Path) -> None:
+    command, environment, cwd = systemd_command(project)
+    with (
+        serving(command, environment, cwd) as (process, port),
+        nginx_in_front(project, port, tmp_path) as (tls_port, ca),
+    ):
+        assert _ready(process, port).status_code == 200
+        base = f"https://127.0.0.1:{tls_port}"
+        with httpx.Client(base_url=base, verify=ca_context(ca), headers=HOST) as client:
+            ready = _through_proxy(client, "/ready")
+            assert ready.status_code == 200, ready.text
+            # The app believes the proxy: a redirect it builds is https, on the public host.
+            redirect = client.get("/docs/", headers={"X-Forwarded-Proto": "http"})
+            assert redirect.status_code == 307
+            assert redirect.headers["location"] == "https://example.com/docs"
+            token = {"Authorization": f"Bearer {TOKEN}"}
+            assert client.get("/metrics", headers=token).status_code == 404  # not public
+            too_big = client.post("/", content=b"x" * (2_621_440 + 2048))
+            assert too_big.status_code == 413  # web.max_body_size, enforced by nginx
+
+
+def ca_context(ca: str) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca)
+
+
+def _through_proxy(client: httpx.Client, path: str) -> httpx.Response:
+    """The first answer once nginx listens."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return client.get(path)
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
