@@ -79,4 +79,5 @@ def test_deploy_exits_non_zero_on_errors_only(
     (clean_env / f"{module_name}.py").write_text(source)
     result = runner.invoke(cli, ["check", "--deploy", "--app", f"{module_name}:app"])
     assert result.exit_code == code, result.output
-    assert ("core.E002" in result.output) is debug
+    assert ("[ ] error core.E002: app.debug" in result.output) is debug  # a checklist
+    assert ("    fix: " in result.output) is debug
