@@ -20,7 +20,9 @@ import yaml
 from tests.cli.support import run_shipyard
 from tests.scaffold.deployment_support import fake_venv, localised, tool, validate
 from tests.scaffold.support import new_project
+from typer.testing import CliRunner
 
+from shipyard.cli.main import cli
 from shipyard.scaffold.deployment.targets import TARGET_NAMES, deployment_plan
 
 pytestmark = pytest.mark.timeout(600)
@@ -316,3 +318,11 @@ def test_the_showcases_deployment_files_are_what_the_generator_writes() -> None:
     assert plan.conflicts() == []  # regenerate: shipyard scaffold deployment all --force
     assert [change.path for change in plan.changes if change.old is not None] == []
     assert all((showcase / change.path).is_file() for change in plan.changes)
+
+
+def test_help_names_the_targets_with_an_example() -> None:
+    result = CliRunner().invoke(cli, ["scaffold", "deployment", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "Example: shipyard scaffold deployment all" in result.output
+    for target in (*TARGET_NAMES, "all", "--directory", "--dry-run", "--force"):
+        assert target in result.output
