@@ -10,7 +10,11 @@ Grafana's required structure.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,7 @@ EXPECTED = [
     "deploy/kubernetes/migrate.yaml",
     "deploy/systemd/blog-web.service",
     "deploy/systemd/blog-worker.service",
+    "deploy/systemd/blog-migrate.service",
     "deploy/nginx/blog.conf",
     "deploy/caddy/Caddyfile",
     "deploy/prometheus/prometheus.yml",
@@ -117,6 +122,18 @@ def test_the_dockerfile_passes_hadolint(project: Path) -> None:
     assert "compileall" in runtime
 
 
+def test_the_builder_installs_the_projects_dependencies(project: Path) -> None:
+    """The builder's requirements line, run in the project, lists its dependencies."""
+    found = re.search(r'python -c "(.+?)" > requirements.txt', _read(project, "Dockerfile"))
+    assert found is not None
+    result = subprocess.run(  # the Dockerfile's own line
+        [sys.executable, "-c", found.group(1)], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    pyproject = tomllib.loads(_read(project, "pyproject.toml"))
+    assert result.stdout.splitlines() == pyproject["project"]["dependencies"]
+
+
 def test_compose_matches_the_compose_specification(project: Path) -> None:
     checker = tool("check-jsonschema", "pip: check-jsonschema")
     validate(checker, "--builtin-schema", "vendor.compose-spec", str(project / "compose.yaml"))
@@ -150,7 +167,7 @@ def test_the_systemd_units_pass_systemd_analyze(project: Path, tmp_path: Path) -
     analyze = tool("systemd-analyze", "apt: systemd")
     fake_venv(tmp_path)
     units = []
-    for unit in ("blog-web.service", "blog-worker.service"):
+    for unit in ("blog-web.service", "blog-worker.service", "blog-migrate.service"):
         text = _read(project, f"deploy/systemd/{unit}")
         assert "NoNewPrivileges=yes" in text
         assert "ProtectSystem=strict" in text

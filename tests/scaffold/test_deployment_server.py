@@ -25,6 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 import trustme
+import yaml
 from tests.cli.support import run_shipyard
 from tests.mail.smtp_server import free_port
 from tests.scaffold.deployment_support import fake_venv, localised, tool
@@ -53,7 +54,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-Launch = tuple[list[str], dict[str, str], Path]
+Launch = tuple[list[str], list[str], dict[str, str], Path]
+"""The server's command line, the migrations' command line, the environment, the folder."""
 
 
 def _env_file(path: Path) -> dict[str, str]:
@@ -61,18 +63,25 @@ def _env_file(path: Path) -> dict[str, str]:
     return {name: value for name, value in pairs if not name.startswith("#")}
 
 
-def systemd_command(root: Path) -> Launch:
-    """ExecStart, the environment and the working directory of the web unit, made local."""
-    unit = (root / "deploy" / "systemd" / "blog-web.service").read_text()
-    unit = unit.replace("/srv/blog", str(root))
+def _unit(root: Path, name: str) -> dict[str, list[str]]:
+    """The unit's settings by name (a name may repeat), /srv/blog made the project."""
+    unit = (root / "deploy" / "systemd" / name).read_text().replace("/srv/blog", str(root))
     fields: dict[str, list[str]] = {}
     for line in unit.splitlines():
         name, _, value = line.partition("=")
         fields.setdefault(name, []).append(value)
-    environment = dict(value.split("=", 1) for value in fields["Environment"])
-    environment |= _env_file(Path(fields["EnvironmentFile"][0]))
-    command = shlex.split(fields["ExecStart"][0])
-    return command, environment, Path(fields["WorkingDirectory"][0])
+    return fields
+
+
+def systemd_command(root: Path) -> Launch:
+    """ExecStart of the web and migrate units, their environment and working directory."""
+    web, migrate = _unit(root, "blog-web.service"), _unit(root, "blog-migrate.service")
+    for field in ("Environment", "EnvironmentFile", "WorkingDirectory", "User"):
+        assert web[field] == migrate[field]  # the release step runs as the server does
+    environment = dict(value.split("=", 1) for value in web["Environment"])
+    environment |= _env_file(Path(web["EnvironmentFile"][0]))
+    command, migration = (shlex.split(unit["ExecStart"][0]) for unit in (web, migrate))
+    return command, migration, environment, Path(web["WorkingDirectory"][0])
 
 
 def docker_command(root: Path) -> Launch:
@@ -91,7 +100,9 @@ def docker_command(root: Path) -> Launch:
             command = json.loads(line[4:])
         assert not line.startswith("WORKDIR ") or line == "WORKDIR /app"
     environment |= _env_file(root / "deploy" / "production.env")  # docker run --env-file
-    return command, environment, root
+    compose = yaml.safe_load((root / "compose.yaml").read_text())
+    assert compose["services"]["migrate"]["image"] == compose["services"]["web"]["image"]
+    return command, compose["services"]["migrate"]["command"], environment, root
 
 
 def _base_environment() -> dict[str, str]:
@@ -102,12 +113,12 @@ def _base_environment() -> dict[str, str]:
 
 @contextlib.contextmanager
 def serving(
-    command: list[str], environment: dict[str, str], cwd: Path
+    command: list[str], migration: list[str], environment: dict[str, str], cwd: Path
 ) -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
     env = _base_environment() | environment | {"SHIPYARD_SERVER__PORT": str(port)}
     migrated = subprocess.run(  # the release step, with the same environment
-        [*command[:-1], "db", "upgrade"], cwd=cwd, env=env, capture_output=True, text=True
+        migration, cwd=cwd, env=env, capture_output=True, text=True
     )
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     process = subprocess.Popen(  # the unit's or the image's own command line
@@ -157,11 +168,11 @@ def _queried_metrics(root: Path) -> set[str]:
 def test_the_deployed_command_line_serves_ready(
     project: Path, how: Callable[[Path], Launch]
 ) -> None:
-    command, environment, cwd = how(project)
+    command, migration, environment, cwd = how(project)
     assert Path(command[0]).name == "shipyard"
     assert command[1:] == ["run"]
     assert environment["SHIPYARD_PROFILE"] == "production"
-    with serving(command, environment, cwd) as (process, port):
+    with serving(command, migration, environment, cwd) as (process, port):
         ready = _ready(process, port)
         assert ready.status_code == 200, ready.text
         base = f"http://127.0.0.1:{port}"
@@ -219,9 +230,9 @@ def nginx_in_front(root: Path, app_port: int, folder: Path) -> Iterator[tuple[in
 
 
 def test_the_nginx_site_serves_the_app_over_https(project: Path, tmp_path: Path) -> None:
-    command, environment, cwd = systemd_command(project)
+    command, migration, environment, cwd = systemd_command(project)
     with (
-        serving(command, environment, cwd) as (process, port),
+        serving(command, migration, environment, cwd) as (process, port),
         nginx_in_front(project, port, tmp_path) as (tls_port, ca),
     ):
         assert _ready(process, port).status_code == 200

@@ -46,6 +46,7 @@ FILES: dict[Target, tuple[tuple[str, str], ...]] = {
     "systemd": (
         ("systemd/web.service.jinja", "deploy/systemd/{slug}-web.service"),
         ("systemd/worker.service.jinja", "deploy/systemd/{slug}-worker.service"),
+        ("systemd/migrate.service.jinja", "deploy/systemd/{slug}-migrate.service"),
         ("production.env.example.jinja", "deploy/production.env.example"),
     ),
     "proxy": (
