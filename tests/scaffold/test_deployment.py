@@ -303,18 +303,23 @@ def test_the_files_follow_the_apps_settings(project: Path, tmp_path: Path) -> No
             '[sessions]\nbackend = "redis"\n[ratelimit]\nstorage = "redis"\n'
             '[jobs]\nbackend = "memory"\n[web]\nmax_body_size = 10485760\n'
         )
+    checker = tool("check-jsonschema", "pip: check-jsonschema")
     text = (root / "config" / "settings.production.toml").read_text()
     text = text.replace("graceful_timeout = 10.0", "graceful_timeout = 25.0")
+    text = text.replace("proxy_headers = true", "proxy_headers = false")
     (root / "config" / "settings.production.toml").write_text(text)
 
     plan, profile = deployment_plan(root, TARGET_NAMES)
     files = {str(change.path): change.new for change in plan.changes}
     assert profile.redis_uses == ("sessions", "ratelimit")
+    (tmp_path / "compose.yaml").write_text(files["compose.yaml"])
+    validate(checker, "--builtin-schema", "vendor.compose-spec", str(tmp_path / "compose.yaml"))
     compose = yaml.safe_load(files["compose.yaml"])
     assert set(compose["services"]) == {"migrate", "web", "postgres", "redis"}
     environment = compose["x-app"]["environment"]
     assert environment["SHIPYARD_SESSIONS__REDIS_URL"].startswith("redis://redis:6379/")
     assert "SHIPYARD_JOBS__REDIS_URL" not in environment
+    assert "SHIPYARD_SERVER__FORWARDED_ALLOW_IPS" not in environment  # proxy headers off
     assert compose["services"]["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert compose["services"]["web"]["stop_grace_period"] == "30s"
     assert "deploy/kubernetes/worker.yaml" not in files  # jobs in memory: no worker
