@@ -18,6 +18,7 @@ import shlex
 import signal
 import ssl
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -177,15 +178,34 @@ def test_the_deployed_command_line_serves_ready(
         assert ready.status_code == 200, ready.text
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(f"{base}/metrics", headers=HOST).status_code == 404  # no token
-        scrape = httpx.get(f"{base}/metrics", headers=HOST | {"Authorization": f"Bearer {TOKEN}"})
+        # Prometheus addresses the process by IP: Host is 127.0.0.1:<port>.
+        scrape = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
         assert scrape.status_code == 200
         exposed = set(re.findall(r"^# TYPE (\S+)", scrape.text, re.MULTILINE))
         exposed |= {name.removesuffix("_total") for name in exposed}
         queried = _queried_metrics(project)
         assert queried, "the dashboard and alerts query no shipyard_* metric"
         assert queried - exposed - {name + "_total" for name in exposed} == set()
+        for probe in health_probes(project, port):
+            result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
+            assert result.returncode == 0, f"{probe} failed: {result.stderr}"
     output = process.stdout.read() if process.stdout else ""
     assert "granian" in output.lower(), output
+
+
+def health_probes(root: Path, port: int) -> list[list[str]]:
+    """The Dockerfile's HEALTHCHECK and Compose's web healthcheck, aimed at ``port``."""
+    dockerfile = (root / "Dockerfile").read_text().replace("\\\n", " ")
+    line = next(line for line in dockerfile.splitlines() if line.startswith("HEALTHCHECK"))
+    image: list[str] = json.loads(line.split(" CMD ", 1)[1])
+    compose = yaml.safe_load((root / "compose.yaml").read_text())
+    service: list[str] = compose["services"]["web"]["healthcheck"]["test"][1:]  # after "CMD"
+    for probe in (image, service):
+        assert probe[0] == "python"  # /opt/venv/bin/python in the image: this interpreter here
+    return [
+        [sys.executable, *(part.replace(":8000/", f":{port}/") for part in probe[1:])]
+        for probe in (image, service)
+    ]
 
 
 @contextlib.contextmanager
