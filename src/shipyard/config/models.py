@@ -44,6 +44,7 @@ from shipyard.config.sections.observability import (
     LoggingSettings,
     MetricsSettings,
 )
+from shipyard.config.sections.realtime import RealtimeSettings
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -71,6 +72,7 @@ __all__ = [
     "MailSettings",
     "MetricsSettings",
     "RateLimitSettings",
+    "RealtimeSettings",
     "Section",
     "SecurityHeadersSettings",
     "ServerSettings",
@@ -105,6 +107,7 @@ class Settings(Section):
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
+    realtime: RealtimeSettings = RealtimeSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
     metrics: MetricsSettings = MetricsSettings()
