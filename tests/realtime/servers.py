@@ -16,11 +16,13 @@ from pydantic import SecretStr
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import Database
+from shipyard.notifications import NOTIFICATION_MIGRATIONS
 from shipyard.testing.schema import create_schema
 from shipyard.testing.services import free_port, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 60.0
+OWNED = NOTIFICATION_MIGRATIONS  # imported: its table is in the schema create_schema makes
 
 
 @dataclass

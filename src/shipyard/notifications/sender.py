@@ -1,0 +1,98 @@
+"""Sending a notification: :func:`notify` delivers it on each channel ``via`` picks.
+
+The ``database`` row is written in a transaction of its own and committed before the
+``live`` event goes out, so the page that reacts to the event (the bell re-reading its
+count) already sees it. ``mail`` is queued as a job (sent with retries by a worker).
+Each delivery is recorded in the returned :class:`Delivery` and, when capturing is on
+(:func:`capture_notifications`), kept for tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+
+from shipyard.auth.models import User
+from shipyard.core.services import Service
+from shipyard.db.extension import get_database
+from shipyard.notifications.notification import CHANNELS, Channel, Notification
+from shipyard.notifications.store import store
+from shipyard.realtime.channels import user_channel
+from shipyard.realtime.events import Event
+from shipyard.realtime.hub import publish
+
+LIVE_EVENT = "notification"
+"""The name of the event published on the user's channel."""
+
+
+@dataclass
+class Delivery:
+    """What :func:`notify` did for one user: the channels used, the stored id, the mail job."""
+
+    user_id: int
+    notification: Notification
+    channels: tuple[Channel, ...]
+    stored_id: int | None = None
+    mail_job: str | None = None
+
+
+class SentNotifications(list[Delivery]):
+    """Deliveries kept while capturing (tests)."""
+
+
+SENT = Service("sent_notifications", SentNotifications, "notification capture")
+
+
+@contextmanager
+def capture_notifications(app: Starlette) -> Iterator[SentNotifications]:
+    """Keep every delivery made while the block runs (they are still delivered)."""
+    sent = SENT.provide(app, SentNotifications())
+    try:
+        yield sent
+    finally:
+        SENT.withdraw(app, sent)
+
+
+async def notify(
+    app: Starlette, users: User | Iterable[User], notification: Notification
+) -> list[Delivery]:
+    """Deliver ``notification`` to ``users`` on the channels its ``via`` picks for each."""
+    deliveries = []
+    for user in [users] if isinstance(users, User) else users:
+        channels = tuple(channel for channel in CHANNELS if channel in notification.via(user))
+        delivery = Delivery(user.id, notification, channels)
+        if "database" in channels:
+            async with get_database(app).sessionmaker() as session, session.begin():
+                delivery.stored_id = await store(
+                    session,
+                    user.id,
+                    notification.type_name(),
+                    notification.title(),
+                    notification.body(),
+                    notification.url(),
+                )
+        if "mail" in channels:
+            delivery.mail_job = await notification.to_mail(user).queue(app)  # type: ignore[arg-type]
+        if "live" in channels:
+            await publish(
+                app,
+                user_channel(user.id),
+                Event.json(
+                    {
+                        "id": delivery.stored_id,
+                        "kind": notification.type_name(),
+                        "title": notification.title(),
+                        "body": notification.body(),
+                        "url": notification.url(),
+                    },
+                    LIVE_EVENT,
+                ),
+            )
+        captured = SENT.find(app)
+        if captured is not None:
+            captured.append(delivery)
+        deliveries.append(delivery)
+    return deliveries
