@@ -111,4 +111,5 @@ app = App(
     extensions=[RealtimeExtension(), NotificationsExtension(prefix="/notifications")],
 )
 app.include_router(router)
+app.add_template_dir(ROOT / "templates")
 channel_rules(app).allow("topic", lambda identity, channel: True)

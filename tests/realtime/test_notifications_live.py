@@ -75,7 +75,8 @@ def test_the_centre_is_per_user_and_checks_csrf(pair: list[Server]) -> None:
         ).json()["id"]
         page = ann.get("/notifications")
         assert page.status_code == 200
-        assert "Calypso docked" in page.text and "&lt;b&gt;" in page.text
+        assert "Calypso docked" in page.text
+        assert "&lt;b&gt;" in page.text
         assert "Calypso" not in bob.get("/notifications").text
         refused = bob.post(f"/notifications/{notified}/read", headers={"X-CSRF-Token": bob_csrf})
         assert refused.status_code == 404

@@ -73,7 +73,7 @@ def test_an_event_published_in_one_process_reaches_a_stream_on_the_other(
         assert next(lines) == "retry: 3000"  # the stream is open and subscribed
         event_id = publish(a, "topic:fleet", "<li>Nautilus</li>", "ship-added")
         received = next(read_events(lines))
-    assert received == ReceivedEvent("<li>Nautilus</li>", "ship-added", event_id)
+    assert received == ReceivedEvent("<li>Nautilus</li>", "ship-added", event_id, retry=3000)
 
 
 def test_a_client_resuming_with_last_event_id_loses_nothing(pair: list[Server]) -> None:
@@ -126,7 +126,9 @@ def _stop_while_streaming(b: Server) -> None:
         next(lines)
         b.process.send_signal(signal.SIGTERM)
         events = list(read_events(lines))  # ends: the server closed the stream
-    assert events == [ReceivedEvent("server shutting down; reconnect", "shutdown")]
+    assert [(event.event, event.data) for event in events] == [
+        ("shutdown", "server shutting down; reconnect")
+    ]
     # uvicorn stops cleanly, then re-raises the signal it caught (hence -SIGTERM).
     assert b.process.wait(timeout=10) == -signal.SIGTERM
     log = b.log.read_text()

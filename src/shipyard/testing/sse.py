@@ -7,7 +7,8 @@
         first = next(events)
         assert (first.event, first.data) == ("ship-added", "Nautilus")
 
-Comments (heartbeats) are skipped; ``retry`` is kept on the event that follows it.
+Comments (heartbeats) are skipped. As in a browser's ``EventSource``, an event's ``id`` is
+the last id the stream sent (it carries over), and ``retry`` the last reconnection delay.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def read_events(lines: Iterable[str]) -> Iterator[ReceivedEvent]:
         if line == "":
             if data:
                 yield ReceivedEvent("\n".join(data), event, event_id, retry)
-            data, event, retry = [], "message", None
+            data, event = [], "message"
             continue
         if line.startswith(":"):
             continue
