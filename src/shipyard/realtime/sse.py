@@ -90,8 +90,9 @@ class EventStream(Response):
         retry_ms: int | None = 3000,
         shutdown: asyncio.Event | None = None,
         headers: Mapping[str, str] | None = None,
+        status_code: int = 200,
     ) -> None:
-        self.status_code = 200
+        self.status_code = status_code
         self.background = None
         self.events = events
         self.heartbeat = heartbeat
