@@ -23,7 +23,9 @@ pytestmark = pytest.mark.browser
 
 MARKER = "set before the notice was sent"
 COUNT_OPEN_STREAMS = """
-document.addEventListener("htmx:sseOpen", () => { window.openStreams = (window.openStreams || 0) + 1; });
+document.addEventListener("htmx:sseOpen", () => {
+  window.openStreams = (window.openStreams || 0) + 1;
+});
 """
 """Counts the event streams htmx opened (each is subscribed before its response starts)."""
 
