@@ -212,3 +212,18 @@ async def _foreign_origin(server: Server) -> int:
 
 def test_a_websocket_from_a_foreign_origin_is_refused(pair: list[Server]) -> None:
     assert asyncio.run(_foreign_origin(pair[0])) == 403
+
+
+async def _oversized(server: Server) -> tuple[int | None, str | None]:
+    ws_url = server.url.replace("http://", "ws://") + "/realtime/ws"
+    async with websockets.connect(ws_url) as socket:  # no Origin: not a browser
+        await socket.send(json.dumps({"type": "ping", "pad": "x" * 70_000}))
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(socket.recv(), 10)
+        return socket.close_code, socket.close_reason
+
+
+def test_an_oversized_websocket_message_closes_with_1009(pair: list[Server]) -> None:
+    code, reason = asyncio.run(_oversized(pair[0]))
+    assert code == 1009
+    assert reason == "messages are limited to 65536 bytes"
