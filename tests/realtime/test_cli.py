@@ -1,5 +1,6 @@
 """``shipyard realtime publish`` reaches subscribers of another process (Redis), and
-refuses what it cannot do with one ``error:`` line and exit code 1."""
+refuses what it cannot do with one ``error:`` line and exit code 1;
+``shipyard notifications prune`` deletes only notifications read long ago."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from shipyard.cli.main import cli
-from shipyard.config.models import RealtimeSettings
+from shipyard.config.models import DatabaseSettings, RealtimeSettings
+from shipyard.core.clock import utc_now
+from shipyard.db import Database
+from shipyard.notifications.store import notifications_table
 from shipyard.realtime.redis import RedisBroker
+from shipyard.testing.schema import create_tables
 from shipyard.testing.services import redis_url, require_port
 
 APP_SOURCE = """
@@ -90,3 +97,34 @@ def test_an_unreachable_broker_is_one_line(project: str, monkeypatch: pytest.Mon
     code, output = publish(project, "topic:fleet", "x")
     assert code == 1
     assert "error: could not publish through the redis broker" in output
+
+
+async def _seed_notifications(url: str) -> None:
+    database = Database(DatabaseSettings(url=SecretStr(url)), Path.cwd())
+    old, now = utc_now() - timedelta(days=100), utc_now()
+    rows = [(old, old), (old, now), (old, None)]  # read long ago, read today, unread
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(create_tables)
+        async with database.sessionmaker() as session, session.begin():
+            for created, read in rows:
+                await session.execute(
+                    insert(notifications_table).values(
+                        user_id=1, kind="k", title="t", body="", created_at=created, read_at=read
+                    )
+                )
+    finally:
+        await database.dispose()
+
+
+def test_prune_deletes_only_notifications_read_long_ago(
+    project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'prune.db'}"
+    monkeypatch.setenv("SHIPYARD_DATABASE__URL", url)
+    asyncio.run(_seed_notifications(url))
+    result = CliRunner().invoke(cli, ["notifications", "prune", "--days", "90", "--app", project])
+    assert result.exit_code == 0, result.output
+    assert "deleted 1 notification(s) read more than 90 days ago" in result.output
+    again = CliRunner().invoke(cli, ["notifications", "prune", "--days", "0", "--app", project])
+    assert again.exit_code == 2  # --days must be at least 1

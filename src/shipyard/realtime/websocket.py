@@ -32,7 +32,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from shipyard.auth.identity import Identity
 from shipyard.core.services import Service
 from shipyard.realtime.access import connection_identity, origin_allowed, refused_channels
-from shipyard.realtime.broker import SubscriberTooSlow
+from shipyard.realtime.broker import SubscriberTooSlow, Subscription
 from shipyard.realtime.channels import CHANNEL
 from shipyard.realtime.hub import Realtime, get_realtime
 from shipyard.realtime.sse import LAST_EVENT_ID
@@ -119,12 +119,11 @@ class RealtimeSocket:
                 }
             )
             return
-        subscription = self.realtime.broker.subscribe(channel, last_event_id=last_id)
-        await subscription.__aenter__()
+        subscription = self.realtime.broker.subscribe(channel, last_event_id=last_id).open()
         self.subscriptions[channel] = asyncio.create_task(self._forward(subscription))
         self.send({"type": "subscribed", "channel": channel})
 
-    async def _forward(self, subscription: Any) -> None:
+    async def _forward(self, subscription: Subscription) -> None:
         try:
             async for event in subscription:
                 self.send(
@@ -139,7 +138,7 @@ class RealtimeSocket:
         except SubscriberTooSlow:
             self.slow.set()
         finally:
-            await subscription.__aexit__(None, None, None)
+            await subscription.aclose()
 
     def unsubscribe(self, message: dict[str, Any]) -> None:
         """The built-in ``unsubscribe`` message."""
