@@ -3,6 +3,7 @@ in the notification centre (the migrations created its table) and is mailed on r
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -47,7 +48,7 @@ async def test_a_notice_lands_in_the_centre_and_the_mailbox(
     bell = await member.get("/notifications/bell")
     assert 'id="bell-count">1<' in bell.text
     await get_jobs(started_app).drain()
-    [mail] = list(mail_dir.glob("*.eml"))
-    assert "Harbour notice: Tide turns <at> six" in mail.read_text()
+    [mail] = await asyncio.to_thread(lambda: [path.read_text() for path in mail_dir.glob("*.eml")])
+    assert "Harbour notice: Tide turns <at> six" in mail
     too_long = await member.post("/live/notify", data={"csrf_token": token, "message": "x" * 201})
     assert too_long.status_code == 422
