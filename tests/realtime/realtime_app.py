@@ -40,6 +40,8 @@ class DockedMail(Mail):
 class Docked(Notification):
     """A ship docked; mailed too when ``mail`` is set."""
 
+    label = "Ship dockings"
+
     ship: str
     mail: bool = False
 

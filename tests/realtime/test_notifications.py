@@ -32,6 +32,8 @@ from shipyard.notifications import (
     notify,
     unread_count,
 )
+from shipyard.notifications.notification import NOTIFICATION_TYPES
+from shipyard.notifications.preferences import optouts_table, set_optouts
 from shipyard.notifications.store import notifications_table
 from shipyard.realtime import RealtimeExtension, channel_rules, get_realtime
 from shipyard.testing.schema import create_app_schema
@@ -105,29 +107,36 @@ def test_notifications_without_realtime_is_a_check_error(tmp_path: Path) -> None
     assert "notifications.E001" in findings
 
 
+OWNED = {notifications_table.name, optouts_table.name}
+
+
 def _only_notifications(obj: Any, name: str | None, kind: str, reflected: bool, other: Any) -> bool:
     table = obj if kind == "table" else getattr(obj, "table", None)
-    return table is not None and table.name == notifications_table.name
+    return table is not None and table.name in OWNED
 
 
 def test_the_migration_matches_the_table(tmp_path: Path) -> None:
-    migration = importlib.import_module(
-        "shipyard.notifications.migrations.notifications_0001_table"
-    )
+    migrations = [
+        importlib.import_module(f"shipyard.notifications.migrations.{name}")
+        for name in ("notifications_0001_table", "notifications_0002_optouts")
+    ]
     assert NOTIFICATION_MIGRATIONS.tables == {
-        notifications_table.name: frozenset(column.name for column in notifications_table.columns)
+        table.name: frozenset(column.name for column in table.columns)
+        for table in (notifications_table, optouts_table)
     }
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.begin() as connection:
         with Operations.context(MigrationContext.configure(connection)):
-            migration.upgrade()
+            for migration in migrations:
+                migration.upgrade()
         context = MigrationContext.configure(
             connection, opts={"include_object": _only_notifications, "compare_type": True}
         )
         assert compare_metadata(context, framework_metadata) == []
         with Operations.context(MigrationContext.configure(connection)):
-            migration.downgrade()
-        assert not sa.inspect(connection).has_table(notifications_table.name)
+            for migration in reversed(migrations):
+                migration.downgrade()
+        assert not any(sa.inspect(connection).has_table(name) for name in OWNED)
     engine.dispose()
 
 
@@ -149,3 +158,18 @@ async def test_channel_rules(tmp_path: Path) -> None:
     assert not await rules.permits(None, "record:ship:1")
     with pytest.raises(ShipyardError, match="only ever open to their own user"):
         rules.allow("user", lambda identity, channel: True)
+
+
+async def test_channels_a_user_turned_off_are_skipped(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RealtimeExtension(), NotificationsExtension())
+    kind = Docked.type_name()
+    assert NOTIFICATION_TYPES[kind] is Docked  # it has a label: users may turn it off
+    async with app.router.lifespan_context(app):
+        ann = await _user(app, "ann@example.test")
+        bob = await _user(app, "bob@example.test")
+        async with get_database(app).sessionmaker() as session, session.begin():
+            await set_optouts(session, ann.id, [kind], {(kind, "mail"), ("other", "live")})
+        ann_delivery, bob_delivery = await notify(app, [ann, bob], Docked(ship="X", mail=True))
+    assert ann_delivery.channels == ("database", "live")
+    assert ann_delivery.mail_job is None
+    assert bob_delivery.channels == ("database", "live", "mail")

@@ -91,3 +91,31 @@ def test_the_centre_is_per_user_and_checks_csrf(pair: list[Server]) -> None:
         assert "0 unread" in ann.get("/notifications").text
         anonymous = httpx.get(f"{a.url}/notifications/stream", timeout=TIMEOUT)
         assert anonymous.status_code == 401
+
+
+def test_preferences_are_saved_per_user(pair: list[Server]) -> None:
+    a, _ = pair
+    ann, _, csrf = _login(a, "carl@example.test")
+    kind = "tests.realtime.realtime_app.Docked"
+    with closing(ann):
+        page = ann.get("/notifications/settings")
+        assert page.status_code == 200
+        assert f'value="{kind}|database"' in page.text
+        assert "Ship dockings" in page.text
+        assert "checked" in page.text
+        forged = ann.post("/notifications/settings", data={"on": [f"{kind}|live"]})
+        assert forged.status_code == 403  # no CSRF token
+        saved = ann.post(
+            "/notifications/settings",
+            data={"csrf_token": csrf, "on": [f"{kind}|live", f"{kind}|mail", "evil|x"]},
+        )
+        assert saved.status_code == 303
+        after = ann.get("/notifications/settings").text
+        assert after.count(" checked") == 2  # live and mail; database turned off
+        notified = httpx.post(
+            f"{a.url}/test/notify",
+            params={"email": "carl@example.test", "ship": "Argo"},
+            timeout=TIMEOUT,
+        )
+        assert notified.json()["id"] == 0  # not stored: carl turned the centre off
+        assert "Argo" not in ann.get("/notifications").text

@@ -39,6 +39,7 @@ class HarbourNotice(Notification):
     """A message from the harbour master; mailed too when ``by_mail`` is set."""
 
     kind = "showcase.harbour-notice"
+    label = "Harbour notices"
 
     message: str
     by_mail: bool = False

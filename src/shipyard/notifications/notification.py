@@ -24,13 +24,15 @@
 Channels: ``database`` stores it for the notification centre (unread until marked
 read), ``live`` pushes it to the user's open pages (their ``user:<id>`` channel: the
 bell updates), ``mail`` queues :meth:`Notification.to_mail` through the jobs system.
-A notification is a pydantic model: validated when made, its fields its data.
+A notification is a pydantic model: validated when made, its fields its data. A type
+with a ``label`` is listed on the preferences page, where each user may turn its
+channels off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,6 +44,15 @@ if TYPE_CHECKING:
 
 Channel = Literal["database", "live", "mail"]
 CHANNELS: tuple[Channel, ...] = ("database", "live", "mail")
+CHANNEL_LABELS: dict[Channel, str] = {
+    "database": "In the notification centre",
+    "live": "Live on open pages",
+    "mail": "By mail",
+}
+
+NOTIFICATION_TYPES: dict[str, type[Notification]] = {}
+"""Every notification type with a ``label``, by stored name: the preferences page lists
+them (a type without a label cannot be turned off by users)."""
 
 
 class Notification(BaseModel):
@@ -51,6 +62,14 @@ class Notification(BaseModel):
 
     kind: ClassVar[str] = ""
     """The type's stored name; defaults to ``module.QualName``."""
+    label: ClassVar[str] = ""
+    """What users see on the preferences page; a type with one can be turned off per channel."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.__dict__.get("label"):
+            NOTIFICATION_TYPES[cls.type_name()] = cls
 
     @classmethod
     def type_name(cls) -> str:

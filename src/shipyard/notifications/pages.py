@@ -7,6 +7,8 @@
   rendered again: one at once, then one per change on the user's channel (a new
   notification, one marked read in another tab). The layout's bell listens to it with
   htmx's SSE extension (``sse-swap="bell"``).
+- ``GET {prefix}/settings``, ``POST {prefix}/settings``: the preferences page, one checkbox
+  per notification type (those with a ``label``) and channel; unchecked means turned off.
 - ``POST {prefix}/{id}/read``, ``POST {prefix}/read-all``: mark read (CSRF-checked like
   every unsafe request), announce it on the user's channel (every open tab's bell
   updates), then answer htmx with the bell fragment and a browser with a redirect back.
@@ -26,12 +28,15 @@ from markupsafe import Markup
 from shipyard.auth.deps import CurrentUser
 from shipyard.core.problems import HTTPProblem
 from shipyard.db.extension import get_database
+from shipyard.notifications.notification import CHANNEL_LABELS, CHANNELS, NOTIFICATION_TYPES
+from shipyard.notifications.preferences import opted_out, set_optouts
 from shipyard.notifications.store import latest, mark_all_read, mark_read, unread_count
 from shipyard.realtime.channels import user_channel
 from shipyard.realtime.events import Event
 from shipyard.realtime.hub import get_realtime
 from shipyard.realtime.sse import EventStream
 from shipyard.web import PageRouter, render
+from shipyard.web.flash import flash
 from shipyard.web.htmx import htmx, htmx_redirect
 from shipyard.web.render import render_to_string
 
@@ -95,6 +100,24 @@ def notification_pages() -> PageRouter:
             retry_ms=realtime.settings.retry_ms,
             shutdown=realtime.shutdown.event,
         )
+
+    @router.get("/settings", name="notifications_settings")
+    async def settings(request: Request, user: CurrentUser) -> Response:
+        async with get_database(request.app).sessionmaker() as session:
+            off = await opted_out(session, user.id)
+        context = {"types": NOTIFICATION_TYPES, "channels": CHANNEL_LABELS, "off": off}
+        return render(request, "notifications/settings.html", context)
+
+    @router.post("/settings", name="notifications_settings_save")
+    async def save_settings(request: Request, user: CurrentUser) -> Response:
+        form = await request.form()
+        on = {str(value) for value in form.getlist("on")}
+        pairs = {(kind, channel) for kind in NOTIFICATION_TYPES for channel in CHANNELS}
+        off = {pair for pair in pairs if f"{pair[0]}|{pair[1]}" not in on}
+        async with get_database(request.app).sessionmaker() as session, session.begin():
+            await set_optouts(session, user.id, NOTIFICATION_TYPES, off)
+        flash(request, "Notification settings saved.", "success")
+        return htmx_redirect(request, str(request.url_for("notifications_settings").path))
 
     @router.post("/{notification_id}/read", name="notifications_read")
     async def read_one(

@@ -1,10 +1,11 @@
 """Sending a notification: :func:`notify` delivers it on each channel ``via`` picks.
 
-The ``database`` row is written in a transaction of its own and committed before the
-``live`` event goes out, so the page that reacts to the event (the bell re-reading its
-count) already sees it. ``mail`` is queued as a job (sent with retries by a worker).
-Each delivery is recorded in the returned :class:`Delivery` and, when capturing is on
-(:func:`capture_notifications`), kept for tests.
+Channels the user turned off for the type (the preferences page, for types with a
+``label``) are dropped first. The ``database`` row is written in a transaction of its own
+and committed before the ``live`` event goes out, so the page that reacts to the event
+(the bell re-reading its count) already sees it. ``mail`` is queued as a job (sent with
+retries by a worker). Each delivery is recorded in the returned :class:`Delivery` and,
+when capturing is on (:func:`capture_notifications`), kept for tests.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from starlette.applications import Starlette
 from shipyard.auth.models import User
 from shipyard.core.services import Service
 from shipyard.db.extension import get_database
-from shipyard.notifications.notification import CHANNELS, Channel, Notification
+from shipyard.notifications.notification import (
+    CHANNELS,
+    NOTIFICATION_TYPES,
+    Channel,
+    Notification,
+)
+from shipyard.notifications.preferences import opted_out
 from shipyard.notifications.store import store
 from shipyard.realtime.channels import user_channel
 from shipyard.realtime.events import Event
@@ -61,8 +68,14 @@ async def notify(
 ) -> list[Delivery]:
     """Deliver ``notification`` to ``users`` on the channels its ``via`` picks for each."""
     deliveries = []
+    kind = notification.type_name()
     for user in [users] if isinstance(users, User) else users:
-        channels = tuple(channel for channel in CHANNELS if channel in notification.via(user))
+        wanted = notification.via(user)
+        if kind in NOTIFICATION_TYPES:
+            async with get_database(app).sessionmaker() as session:
+                off = await opted_out(session, user.id)
+            wanted = [channel for channel in wanted if (kind, channel) not in off]
+        channels = tuple(channel for channel in CHANNELS if channel in wanted)
         delivery = Delivery(user.id, notification, channels)
         if "database" in channels:
             async with get_database(app).sessionmaker() as session, session.begin():

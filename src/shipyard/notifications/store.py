@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.core.clock import utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.model import UtcDateTime, framework_metadata
+from shipyard.notifications.preferences import optouts_table
 
 notifications_table = Table(
     "shipyard_notifications",
@@ -45,9 +46,12 @@ notifications_table = Table(
 Index(None, notifications_table.c.user_id, notifications_table.c.read_at)
 
 NOTIFICATION_MIGRATIONS = MigrationBranch.declare(
-    "shipyard_notifications", Path(__file__).parent / "migrations", notifications_table
+    "shipyard_notifications",
+    Path(__file__).parent / "migrations",
+    notifications_table,
+    optouts_table,
 )
-"""The migrations of ``shipyard_notifications``."""
+"""The migrations of ``shipyard_notifications`` and ``shipyard_notification_optouts``."""
 
 
 @dataclass(frozen=True)
