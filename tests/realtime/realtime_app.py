@@ -22,7 +22,14 @@ from shipyard.config.models import DatabaseSettings, RateLimitSettings, Realtime
 from shipyard.db import DbSession
 from shipyard.mail import Mail
 from shipyard.notifications import Channel, Notification, NotificationsExtension, notify
-from shipyard.realtime import Event, RealtimeExtension, channel_rules, get_realtime
+from shipyard.realtime import (
+    Event,
+    RealtimeExtension,
+    RealtimeSocket,
+    channel_rules,
+    get_realtime,
+    on_message,
+)
 from shipyard.security.csrf import csrf_token
 from shipyard.testing.services import postgres_url, redis_url
 
@@ -115,3 +122,16 @@ app = App(
 app.include_router(router)
 app.add_template_dir(ROOT / "templates")
 channel_rules(app).allow("topic", lambda identity, channel: True)
+
+
+@on_message(app, "echo")
+async def echo(socket: RealtimeSocket, message: dict[str, object]) -> None:
+    """Send the message back, with who sent it."""
+    who = socket.identity.user.email if socket.identity else None
+    socket.send({"type": "echo", "text": message.get("text"), "from": who})
+
+
+@on_message(app, "explode")
+async def explode(socket: RealtimeSocket, message: dict[str, object]) -> None:
+    """A handler with a bug."""
+    raise RuntimeError("boom")

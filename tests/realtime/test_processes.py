@@ -176,6 +176,8 @@ async def _websocket_exchange(
             {"type": "subscribe", "channel": "topic:fleet"},
             "not json",
             {"type": "launch"},
+            {"type": "echo", "text": "ahoy"},
+            {"type": "explode"},
         ):
             await socket.send(message if isinstance(message, str) else json.dumps(message))
             answers.append(json.loads(await asyncio.wait_for(socket.recv(), 10)))
@@ -198,8 +200,13 @@ def test_websocket_same_origin_with_the_session_cookie(pair: list[Server]) -> No
     assert answers[2] == {"type": "subscribed", "channel": "topic:fleet"}
     assert answers[3] == {"type": "error", "detail": "messages are JSON objects"}
     assert answers[4] == {"type": "error", "detail": "unknown message type 'launch'"}
-    assert answers[5]["type"] == "event"
-    assert answers[5]["data"] == "over the socket"
+    assert answers[5] == {"type": "echo", "text": "ahoy", "from": "ann@example.test"}
+    assert answers[6] == {
+        "type": "error",
+        "detail": "the server could not handle a 'explode' message",
+    }
+    assert answers[7]["type"] == "event"
+    assert answers[7]["data"] == "over the socket"
 
 
 async def _foreign_origin(server: Server) -> int:

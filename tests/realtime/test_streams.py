@@ -140,3 +140,20 @@ def test_a_forged_last_event_id_is_refused(forged: str) -> None:
     connection = HTTPConnection({**SCOPE, "headers": [(b"last-event-id", forged.encode())]})
     with pytest.raises(InvalidLastEventId):
         last_event_id(connection)
+
+
+async def test_a_client_gone_during_a_heartbeat_ends_the_stream_quietly() -> None:
+    source = Source()
+
+    async def refuse(message: MutableMapping[str, Any]) -> None:
+        if message.get("body", b"").startswith(b": keep-alive"):
+            raise OSError("connection reset")
+
+    async def never() -> dict[str, Any]:
+        await asyncio.Event().wait()
+        return {}
+
+    stream = EventStream(source.events(), heartbeat=0.01, retry_ms=None)
+    await stream(SCOPE, never, refuse)
+    assert stream.ended_by == "disconnect"
+    assert source.closed

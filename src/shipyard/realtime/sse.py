@@ -119,7 +119,7 @@ class EventStream(Response):
                 await write(f"retry: {self.retry_ms}\n\n".encode())
             async with anyio.create_task_group() as group:
                 group.start_soon(self._pump, write, group.cancel_scope)
-                group.start_soon(self._beat, write)
+                group.start_soon(self._beat, write, group.cancel_scope)
                 group.start_soon(self._watch_client, receive, group.cancel_scope)
                 if self.shutdown is not None:
                     group.start_soon(self._watch_shutdown, self.shutdown, group.cancel_scope)
@@ -141,6 +141,10 @@ class EventStream(Response):
         try:
             async for event in self.events:
                 await write(format_event(event))
+        except OSError:  # the client went away while we wrote
+            self.ended_by = self.ended_by or "disconnect"
+            scope.cancel()
+            return
         except Exception as error:  # the response has started: end it, and say why in the log
             logger.warning("an event stream ended on %s: %s", type(error).__name__, error)
             self.ended_by = self.ended_by or "error"
@@ -149,10 +153,15 @@ class EventStream(Response):
         self.ended_by = self.ended_by or "source"
         scope.cancel()
 
-    async def _beat(self, write: Writer) -> None:
+    async def _beat(self, write: Writer, scope: anyio.CancelScope) -> None:
         while True:
             await anyio.sleep(self.heartbeat)
-            await write(b": keep-alive\n\n")
+            try:
+                await write(b": keep-alive\n\n")
+            except OSError:  # the client went away: a heartbeat is how we learn it
+                self.ended_by = self.ended_by or "disconnect"
+                scope.cancel()
+                return
 
     async def _watch_client(self, receive: Receive, scope: anyio.CancelScope) -> None:
         while True:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,6 +37,8 @@ from shipyard.realtime.broker import SubscriberTooSlow, Subscription
 from shipyard.realtime.channels import CHANNEL
 from shipyard.realtime.hub import Realtime, get_realtime
 from shipyard.realtime.sse import LAST_EVENT_ID
+
+logger = logging.getLogger("shipyard.realtime")
 
 CLOSE_POLICY = 1008
 """Refused: a foreign ``Origin``."""
@@ -169,8 +172,12 @@ class RealtimeSocket:
             handler = handlers.get(kind)
             if handler is None:
                 self.error(f"unknown message type {kind[:40]!r}")
-            else:
+                return
+            try:
                 await handler(self, message)
+            except Exception:  # the app's handler failed: log it, keep the socket
+                logger.exception("the WebSocket handler of %r failed", kind)
+                self.error(f"the server could not handle a {kind[:40]!r} message")
 
     def close_subscriptions(self) -> None:
         """Cancel every forwarding task."""
