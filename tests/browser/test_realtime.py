@@ -88,3 +88,26 @@ def test_a_ship_added_in_one_tab_appears_in_the_others_fleet_feed(
     screenshot(watcher, "realtime-fleet-feed")
     signed_in.assert_no_csp_violations()
     second_tab.assert_no_csp_violations()
+
+
+def test_the_centre_and_its_settings_work_without_script_errors(
+    signed_in: WatchedPage, screenshot: Screenshot
+) -> None:
+    page = signed_in.page
+    message = f"Fog at {uuid.uuid4().hex[:6]}"
+    page.goto("/live")
+    page.get_by_label("Message").fill(message)
+    page.get_by_role("button", name="Send me a notice").click()
+    page.goto("/notifications")
+    expect(page.locator("#notification-list")).to_contain_text(f"Harbour notice: {message}")
+    screenshot(page, "realtime-centre")
+    page.get_by_role("link", name="Notification settings").click()
+    mail = page.get_by_label("Harbour notices: By mail")
+    expect(mail).to_be_checked()
+    mail.uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#flash-messages")).to_contain_text("Notification settings saved")
+    expect(page.get_by_label("Harbour notices: By mail")).not_to_be_checked()
+    expect(page.get_by_label("Harbour notices: Live on open pages")).to_be_checked()
+    screenshot(page, "realtime-settings")
+    signed_in.assert_no_csp_violations()
