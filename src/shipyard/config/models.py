@@ -39,6 +39,7 @@ from shipyard.config.sections.core import (
     ServerSettings,
 )
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
+from shipyard.config.sections.notifications import NotificationSettings
 from shipyard.config.sections.observability import (
     HealthSettings,
     LoggingSettings,
@@ -71,6 +72,7 @@ __all__ = [
     "LoggingSettings",
     "MailSettings",
     "MetricsSettings",
+    "NotificationSettings",
     "RateLimitSettings",
     "RealtimeSettings",
     "Section",
@@ -108,6 +110,7 @@ class Settings(Section):
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
     realtime: RealtimeSettings = RealtimeSettings()
+    notifications: NotificationSettings = NotificationSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
     metrics: MetricsSettings = MetricsSettings()

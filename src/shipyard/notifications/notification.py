@@ -23,7 +23,8 @@
 
 Channels: ``database`` stores it for the notification centre (unread until marked
 read), ``live`` pushes it to the user's open pages (their ``user:<id>`` channel: the
-bell updates), ``mail`` queues :meth:`Notification.to_mail` through the jobs system.
+bell updates), ``mail`` queues :meth:`Notification.to_mail` through the jobs system,
+``webhook`` queues a signed POST of :meth:`Notification.to_webhook` (:mod:`.webhook`).
 A notification is a pydantic model: validated when made, its fields its data. A type
 with a ``label`` is listed on the preferences page, where each user may turn its
 channels off.
@@ -41,13 +42,15 @@ from shipyard.errors import ShipyardError
 if TYPE_CHECKING:
     from shipyard.auth.models import User
     from shipyard.mail.mailable import Mail
+    from shipyard.notifications.webhook import Webhook
 
-Channel = Literal["database", "live", "mail"]
-CHANNELS: tuple[Channel, ...] = ("database", "live", "mail")
+Channel = Literal["database", "live", "mail", "webhook"]
+CHANNELS: tuple[Channel, ...] = ("database", "live", "mail", "webhook")
 CHANNEL_LABELS: dict[Channel, str] = {
     "database": "In the notification centre",
     "live": "Live on open pages",
     "mail": "By mail",
+    "webhook": "To a webhook",
 }
 
 NOTIFICATION_TYPES: dict[str, type[Notification]] = {}
@@ -97,4 +100,11 @@ class Notification(BaseModel):
         raise ShipyardError(
             f"{type(self).__name__} goes through the mail channel but has no to_mail()",
             hint="override to_mail(user) to return a Mail, or drop 'mail' from via()",
+        )
+
+    def to_webhook(self, user: User) -> Webhook:
+        """The URL and payload of the ``webhook`` channel; a type that uses it overrides this."""
+        raise ShipyardError(
+            f"{type(self).__name__} goes through the webhook channel but has no to_webhook()",
+            hint="override to_webhook(user) to return a Webhook, or drop 'webhook' from via()",
         )

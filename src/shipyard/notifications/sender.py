@@ -4,21 +4,25 @@ Channels the user turned off for the type (the preferences page, for types with 
 ``label``) are dropped first. The ``database`` row is written in a transaction of its own
 and committed before the ``live`` event goes out, so the page that reacts to the event
 (the bell re-reading its count) already sees it. ``mail`` is queued as a job (sent with
-retries by a worker). Each delivery is recorded in the returned :class:`Delivery` and,
-when capturing is on (:func:`capture_notifications`), kept for tests.
+retries by a worker), ``webhook`` too (:mod:`.webhook`). Each delivery is recorded in the
+returned :class:`Delivery` and, when capturing is on (:func:`capture_notifications`),
+kept for tests.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 
 from shipyard.auth.models import User
 from shipyard.core.services import Service
 from shipyard.db.extension import get_database
+from shipyard.jobs.extension import get_jobs
 from shipyard.notifications.notification import (
     CHANNELS,
     NOTIFICATION_TYPES,
@@ -27,9 +31,13 @@ from shipyard.notifications.notification import (
 )
 from shipyard.notifications.preferences import opted_out
 from shipyard.notifications.store import store
+from shipyard.notifications.webhook import SendWebhook, webhook_secret
 from shipyard.realtime.channels import user_channel
 from shipyard.realtime.events import Event
 from shipyard.realtime.hub import publish
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
 
 LIVE_EVENT = "notification"
 """The name of the event published on the user's channel."""
@@ -44,6 +52,7 @@ class Delivery:
     channels: tuple[Channel, ...]
     stored_id: int | None = None
     mail_job: str | None = None
+    webhook_job: str | None = None
 
 
 class SentNotifications(list[Delivery]):
@@ -64,7 +73,7 @@ def capture_notifications(app: Starlette) -> Iterator[SentNotifications]:
 
 
 async def notify(
-    app: Starlette, users: User | Iterable[User], notification: Notification
+    app: AppBase, users: User | Iterable[User], notification: Notification
 ) -> list[Delivery]:
     """Deliver ``notification`` to ``users`` on the channels its ``via`` picks for each."""
     deliveries = []
@@ -88,7 +97,13 @@ async def notify(
                     notification.url(),
                 )
         if "mail" in channels:
-            delivery.mail_job = await notification.to_mail(user).queue(app)  # type: ignore[arg-type]
+            delivery.mail_job = await notification.to_mail(user).queue(app)
+        if "webhook" in channels:
+            webhook = notification.to_webhook(user)
+            webhook_secret(app.settings)  # refused now rather than by every retry
+            delivery.webhook_job = await get_jobs(app).enqueue(
+                SendWebhook(url=webhook.url, payload=webhook.payload, key=uuid.uuid4().hex)
+            )
         if "live" in channels:
             await publish(
                 app,
