@@ -234,3 +234,21 @@ def test_an_oversized_websocket_message_closes_with_1009(pair: list[Server]) -> 
     code, reason = asyncio.run(_oversized(pair[0]))
     assert code == 1009
     assert reason == "messages are limited to 65536 bytes"
+
+
+async def _socket_through_shutdown(server: Server) -> int | None:
+    ws_url = server.url.replace("http://", "ws://") + "/realtime/ws"
+    async with websockets.connect(ws_url) as socket:
+        await socket.send(json.dumps({"type": "subscribe", "channel": "topic:fleet"}))
+        assert json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "subscribed"
+        server.process.send_signal(signal.SIGTERM)
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(socket.recv(), 10)
+        return socket.close_code
+
+
+def test_stopping_a_server_closes_its_websockets_with_1012(tmp_path: Path) -> None:
+    _require("redis")
+    with servers(tmp_path, "redis", count=1) as (server,):
+        assert asyncio.run(_socket_through_shutdown(server)) == 1012
+        assert server.process.wait(timeout=10) == -signal.SIGTERM
