@@ -93,4 +93,11 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/ready",
     ),
+    Capability(
+        "Deployment",
+        "shipyard scaffold deployment writes a slim non-root Dockerfile, Compose, Kubernetes, "
+        "systemd, nginx, Prometheus alerts and a Grafana dashboard fitted to the settings "
+        "(this app's are in deploy/); shipyard check --deploy is the going-live checklist.",
+        "available",
+    ),
 )

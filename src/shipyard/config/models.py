@@ -44,6 +44,7 @@ from shipyard.config.sections.observability import (
     HealthSettings,
     LoggingSettings,
     MetricsSettings,
+    TracingSettings,
 )
 from shipyard.config.sections.realtime import RealtimeSettings
 from shipyard.config.sections.web import (
@@ -83,6 +84,7 @@ __all__ = [
     "SigningKeySettings",
     "ThrottleSettings",
     "TokenSettings",
+    "TracingSettings",
     "WebSettings",
 ]
 
@@ -114,6 +116,7 @@ class Settings(Section):
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
     metrics: MetricsSettings = MetricsSettings()
+    tracing: TracingSettings = TracingSettings()
 
     @property
     def is_production(self) -> bool:
