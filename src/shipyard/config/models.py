@@ -39,12 +39,14 @@ from shipyard.config.sections.core import (
     ServerSettings,
 )
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
+from shipyard.config.sections.notifications import NotificationSettings
 from shipyard.config.sections.observability import (
     HealthSettings,
     LoggingSettings,
     MetricsSettings,
     TracingSettings,
 )
+from shipyard.config.sections.realtime import RealtimeSettings
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -71,7 +73,9 @@ __all__ = [
     "LoggingSettings",
     "MailSettings",
     "MetricsSettings",
+    "NotificationSettings",
     "RateLimitSettings",
+    "RealtimeSettings",
     "Section",
     "SecurityHeadersSettings",
     "ServerSettings",
@@ -107,6 +111,8 @@ class Settings(Section):
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
+    realtime: RealtimeSettings = RealtimeSettings()
+    notifications: NotificationSettings = NotificationSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
     metrics: MetricsSettings = MetricsSettings()
