@@ -41,7 +41,9 @@ def _valid(project: Project) -> Project:
 def test_check_ok(runner: CliRunner, project: Project) -> None:
     result = runner.invoke(app, ["check", "--root", str(_valid(project).root)], env=ENV)
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "configuration OK (profile development)"
+    first, *rest = result.output.strip().splitlines()
+    assert first == "configuration OK (profile development)"
+    assert "shipyard check --deploy" in " ".join(rest)  # loading is not going-live fitness
 
 
 def test_check_ok_json_with_profile(runner: CliRunner, project: Project) -> None:

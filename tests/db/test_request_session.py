@@ -20,6 +20,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 from starlette.types import Message
+from tests.db.wire import record_sqlite_statements
 
 from shipyard import App, Settings
 from shipyard.auth import CurrentIdentity, Identity, OptionalIdentity, create_user
@@ -152,28 +153,23 @@ async def credential(app: App, kind: str, user_id: int) -> dict[str, str]:
 
 @pytest.mark.parametrize("kind", ["session", "jwt", "api_key"])
 async def test_an_authenticated_request_uses_one_connection_and_loads_the_user_once(
-    tmp_path: Path, kind: str
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with started(tmp_path) as (app, user_id):
         headers = await credential(app, kind, user_id)
         await call(app, "GET", "/me", headers)  # the API key's first use is recorded
         engine = get_database(app).engine.sync_engine
         checkouts: list[object] = []
-        statements: list[str] = []
 
         def count_checkout(*_: object) -> None:
             checkouts.append(None)
 
-        def count_statement(_c: object, _cur: object, statement: str, *_: object) -> None:
-            statements.append(" ".join(statement.split()))
-
+        statements = record_sqlite_statements(monkeypatch)
         event.listen(engine.pool, "checkout", count_checkout)
-        event.listen(engine, "before_cursor_execute", count_statement)
         try:
             sent = await call(app, "GET", "/me", headers)
         finally:
             event.remove(engine.pool, "checkout", count_checkout)
-            event.remove(engine, "before_cursor_execute", count_statement)
         assert sent.status == 200, sent.body
         assert len(checkouts) == 1, statements
         user_queries = [s for s in statements if "FROM users" in s]

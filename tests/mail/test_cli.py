@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from shipyard.cli.main import cli
 
-from .smtp_server import PASSWORD, USERNAME, smtp_server
+from .smtp_server import PASSWORD, USERNAME, Server, smtp_server
 
 APP_SOURCE = """
 from pathlib import Path
@@ -50,47 +50,49 @@ def use_smtp(monkeypatch: pytest.MonkeyPatch, port: int, **smtp: str) -> None:
         monkeypatch.setenv(f"SHIPYARD_MAIL__SMTP__{key.upper()}", value)
 
 
-def test_send_test_delivers_through_starttls_with_login(
-    project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def login_server(tmp_path: Path) -> Iterator[Server]:
+    """A STARTTLS server that asks for a login (its CA is in ``ca_file``)."""
     with smtp_server(tmp_path, security="starttls", auth=True) as server:
         assert server.ca_file is not None
-        use_smtp(
-            monkeypatch,
-            server.port,
-            security="starttls",
-            username=USERNAME,
-            password=PASSWORD,
-            ca_file=str(server.ca_file),
-        )
-        code, output = send_test(project, "you@example.com")
+        yield server
+
+
+def use_login_server(monkeypatch: pytest.MonkeyPatch, server: Server, password: str) -> None:
+    """Point the app's SMTP settings at ``login_server``, logging in with ``password``."""
+    use_smtp(
+        monkeypatch,
+        server.port,
+        security="starttls",
+        username=USERNAME,
+        password=password,
+        ca_file=str(server.ca_file),
+    )
+
+
+def test_send_test_delivers_through_starttls_with_login(
+    project: str, login_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_login_server(monkeypatch, login_server, PASSWORD)
+    code, output = send_test(project, "you@example.com")
     assert code == 0, output
-    assert f"through the smtp (127.0.0.1:{server.port}) backend" in output
-    [envelope] = server.received.envelopes
+    assert f"through the smtp (127.0.0.1:{login_server.port}) backend" in output
+    [envelope] = login_server.received.envelopes
     assert envelope.rcpt_tos == ["you@example.com"]
     assert isinstance(envelope.content, bytes)
     assert message_from_bytes(envelope.content)["Subject"] == "Test mail from Fleet"
 
 
 def test_a_wrong_password_fails_with_the_setting_named(
-    project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: str, login_server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with smtp_server(tmp_path, security="starttls", auth=True) as server:
-        assert server.ca_file is not None
-        use_smtp(
-            monkeypatch,
-            server.port,
-            security="starttls",
-            username=USERNAME,
-            password="wrong",
-            ca_file=str(server.ca_file),
-        )
-        code, output = send_test(project, "you@example.com")
+    use_login_server(monkeypatch, login_server, "wrong")
+    code, output = send_test(project, "you@example.com")
     assert code == 1
     assert "error:" in output
     assert "mail.smtp.password" in output
     assert "Traceback" not in output
-    assert server.received.envelopes == []
+    assert login_server.received.envelopes == []
 
 
 def test_nothing_listening_fails_naming_host_and_port(

@@ -15,6 +15,7 @@ from tests.observability.test_logs import Shout, routes
 
 from shipyard import App
 from shipyard.core.checks import run_checks
+from shipyard.jobs import get_jobs
 
 ClientFor = Callable[[App], httpx.AsyncClient]
 TOKEN = "scrape-" + "t" * 32
@@ -78,6 +79,21 @@ async def test_jobs_are_counted_by_queue_name_and_event(
     for event in ("enqueued", "started", "succeeded"):
         key = (("event", event), ("job", Shout.job_name()), ("queue", "default"))
         assert after[key] - before.get(key, 0.0) == 1
+
+
+async def test_queue_depth_is_read_from_the_jobs_backend(
+    make_app: AppFactory, client_for: ClientFor, restore_logging: None
+) -> None:
+    app = routes(make_app(profile="development", jobs={"backend": "memory"}))
+    async with app.router.lifespan_context(app):
+        client = client_for(app)
+        jobs = get_jobs(app)
+        for _ in range(2):
+            await jobs.enqueue(Shout(word="hi"), queue="mail")
+        await jobs.enqueue(Shout(word="later"), delay=3600)
+        depth = samples((await client.get("/metrics")).text, "shipyard_jobs_queue_depth")
+    assert depth[(("queue", "mail"), ("state", "queued"))] == 2
+    assert depth[(("queue", "default"), ("state", "scheduled"))] == 1
 
 
 @pytest.mark.parametrize(

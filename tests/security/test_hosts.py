@@ -303,3 +303,17 @@ async def test_changed_settings_take_effect_without_a_restart(shop: App) -> None
         assert await status(shop, "new.example") == 200
         assert await status(shop, "shop.example") == 400
     assert await status(shop, "shop.example") == 200
+
+
+async def test_probes_and_the_scrape_answer_any_host_and_nothing_else_does(
+    make_app: AppFactory, spy: SpyBackend
+) -> None:
+    """Kubelet, a container HEALTHCHECK and Prometheus address the process by its IP."""
+    app = make_app(spy, profile="production", app=PRODUCTION)
+    for host in ("10.1.2.3:8000", "127.0.0.1:8000"):
+        assert await status(app, host, "/up") == 200
+        assert await status(app, host, "/metrics") == 404  # the token is still needed
+        assert await status(app, host, "/where") == 400
+        assert await status(app, host, "/up/") == 400  # the exact paths only
+    quiet = make_app(spy, profile="production", app=PRODUCTION, health={"enabled": False})
+    assert await status(quiet, "10.1.2.3", "/up") == 400

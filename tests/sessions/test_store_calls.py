@@ -21,14 +21,13 @@ import pytest
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from redis.asyncio.connection import AbstractConnection
-from sqlalchemy import event
 from starlette.types import Message
 from tests.db.settings import sqlite_settings
+from tests.db.wire import record_sqlite_statements
 
 from shipyard import App, PageRouter
 from shipyard.config.holder import override_settings
 from shipyard.core.clock import utc_now
-from shipyard.db.extension import get_database
 from shipyard.security import flash, get_flashed_messages, get_session, rotate_session_id
 from shipyard.sessions import SESSION_BACKEND, SessionBackend, SessionRecord, clear_session
 from shipyard.sessions.middleware import SessionCookie
@@ -78,12 +77,23 @@ class Stack:
     client: httpx.AsyncClient
     store: CountingStore
     backend: str
-    wire: list[str]
-    """What reached the server: SQL statements on the sessions table, or Redis round trips."""
+    sent: list[str]
+    """What reached the server: every SQL statement, or a line per Redis round trip."""
 
     def reset(self) -> None:
         self.store.calls.clear()
-        self.wire.clear()
+        self.sent.clear()
+
+    @property
+    def wire(self) -> list[str]:
+        """The statements on the sessions table (``UPSERT`` for an upsert), or round trips."""
+        if self.backend != "database":
+            return list(self.sent)
+        return [
+            "UPSERT" if s.startswith("INSERT") and "ON CONFLICT" in s else s.split(None, 1)[0]
+            for s in self.sent
+            if "shipyard_sessions" in s
+        ]
 
     @property
     def session_id(self) -> str:
@@ -152,7 +162,8 @@ def _redis() -> str:
     return url
 
 
-def _count_redis_round_trips(monkeypatch: pytest.MonkeyPatch, wire: list[str]) -> None:
+def _count_redis_round_trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    wire: list[str] = []
     original = AbstractConnection.send_packed_command
 
     async def counted(self: AbstractConnection, command: Any, check_health: bool = True) -> None:
@@ -160,6 +171,7 @@ def _count_redis_round_trips(monkeypatch: pytest.MonkeyPatch, wire: list[str]) -
         await original(self, command, check_health)
 
     monkeypatch.setattr(AbstractConnection, "send_packed_command", counted)
+    return wire
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -183,28 +195,19 @@ async def stack(
     app.add_template_dir(tmp_path / "templates")
     for router in routes():
         app.include_router(router)
-    wire: list[str] = []
     async with app.router.lifespan_context(app):
         real = SESSION_BACKEND.get(app)
         store = CountingStore(real)
         SESSION_BACKEND.provide(app, store)
         if backend == "database":
-            engine = get_database(app).engine.sync_engine
-
-            @event.listens_for(engine, "before_cursor_execute")
-            def record(*args: Any) -> None:
-                statement: str = args[2]
-                if "shipyard_sessions" in statement:
-                    upsert = statement.startswith("INSERT") and "ON CONFLICT" in statement
-                    wire.append("UPSERT" if upsert else statement.split(None, 1)[0])
-
+            sent = record_sqlite_statements(monkeypatch)
         else:
-            _count_redis_round_trips(monkeypatch, wire)
+            sent = _count_redis_round_trips(monkeypatch)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             assert (await client.post("/login")).status_code == 200
             assert (await client.get("/read")).text == "<p>ada</p>"
-            yielded = Stack(app, client, store, backend, wire)
+            yielded = Stack(app, client, store, backend, sent)
             yielded.reset()
             yield yielded
         SESSION_BACKEND.provide(app, real)

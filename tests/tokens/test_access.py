@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from pydantic import ValidationError
 
-from shipyard.auth.tokens import AccessTokenCodec, InvalidAccessToken, KeySet
+from shipyard.auth.tokens import AccessTokenCodec, InvalidAccessToken, KeySet, access
 from shipyard.auth.tokens.keys import DERIVED_KID
 from shipyard.config.models import TokenSettings
 from shipyard.core.clock import utc_now
@@ -196,6 +197,42 @@ def test_missing_claims_are_rejected() -> None:
     no_kid = jwt.encode(valid_payload(tokens), HS_SECRET, algorithm="HS256")
     with pytest.raises(InvalidAccessToken, match="unknown signing key"):
         tokens.decode(no_kid)
+
+
+def test_a_verified_token_is_remembered_until_it_expires() -> None:
+    tokens = codec(leeway=0)
+    token = tokens.encode(1, ttl=timedelta(seconds=2)).token
+    first = tokens.decode(token)
+    assert tokens.decode(token) is first
+    time.sleep(2.1)
+    with pytest.raises(InvalidAccessToken, match="expired"):
+        tokens.decode(token)
+
+
+def test_a_remembered_token_is_verified_again_when_its_key_changes() -> None:
+    tokens = codec(keys=[{"kid": "a", "secret": HS_SECRET, "current": True}])
+    token = tokens.encode(1).token
+    tokens.decode(token)
+    tokens.keys = codec(keys=[{"kid": "a", "secret": "t" * 48, "current": True}]).keys
+    with pytest.raises(InvalidAccessToken, match="invalid token"):
+        tokens.decode(token)
+
+
+def test_the_memo_of_verified_tokens_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access, "VERIFIED_MEMO", 2)
+    tokens = codec()
+    issued = [tokens.encode(1).token for _ in range(3)]
+    verified: list[str] = []
+    real_decode = jwt.decode
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        verified.append(token)
+        return real_decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting)
+    for token in [*issued, issued[2], issued[0]]:
+        tokens.decode(token)
+    assert verified == [*issued, issued[0]]  # the third is remembered, the first forgotten
 
 
 def test_rotation_keeps_old_tokens_valid_until_the_key_is_removed() -> None:

@@ -73,11 +73,18 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "Mail",
         "Mail classes with HTML and text templates, SMTP with failover, queued delivery sent "
-        "exactly once, a previewer (development). Notifications are coming.",
+        "exactly once, a previewer (development), notifications.",
         "available",
         "/_shipyard/mail",
     ),
-    Capability("Realtime", "Server-sent events, WebSockets, pub/sub.", "coming"),
+    Capability(
+        "Realtime & notifications",
+        "Server-Sent Events and WebSockets over a pub/sub broker (memory, Redis, PostgreSQL "
+        "LISTEN/NOTIFY) across processes, resume with Last-Event-ID; notifications by mail, "
+        "in-app and live, with a live bell.",
+        "available",
+        "/live",
+    ),
     Capability(
         "Caching",
         "Memory, Redis and database backends with tags and stampede protection; cached "
@@ -92,5 +99,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         "warnings, Prometheus metrics, liveness and readiness probes. Tracing is coming.",
         "available",
         "/ready",
+    ),
+    Capability(
+        "Deployment",
+        "shipyard scaffold deployment writes a slim non-root Dockerfile, Compose, Kubernetes, "
+        "systemd, nginx, Prometheus alerts and a Grafana dashboard fitted to the settings "
+        "(this app's are in deploy/); shipyard check --deploy is the going-live checklist.",
+        "available",
     ),
 )

@@ -9,9 +9,12 @@ from shipyard.auth import AuthExtension
 from shipyard.auth.tokens import TokensExtension
 from shipyard.jobs.cron import cron
 from shipyard.jobs.dashboard import JobsDashboard
+from shipyard.notifications import NotificationsExtension
+from shipyard.realtime import RealtimeExtension
 
 from app import models  # noqa: F401  (registers the models for migrations and the shell)
 from app.jobs.tasks import FleetCensus
+from app.live import open_public_topics
 from app.routes import register_routes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +28,9 @@ def create_app(*, profile: str | None = None) -> App:
     API has one OpenAPI document per version (``/openapi/v1.json``, ``/openapi/v2.json``)
     and an interactive cookbook at ``/api/cookbook``. Background jobs: the sample jobs of
     ``app/jobs``, a cron schedule counting the fleet every ten minutes, and Shipyard's jobs
-    dashboard under ``/admin/jobs`` (permission ``jobs:admin``).
+    dashboard under ``/admin/jobs`` (permission ``jobs:admin``). Realtime: event streams and
+    a WebSocket under ``/realtime`` (``topic:fleet`` is public), the notification centre
+    under ``/notifications`` and its live bell in the navigation.
     """
     application = App(
         root=ROOT,
@@ -36,8 +41,11 @@ def create_app(*, profile: str | None = None) -> App:
             ApiVersioning(),
             CookbookExtension(path="/api/cookbook", title="Shipyard showcase API cookbook"),
             JobsDashboard("/admin/jobs"),
+            RealtimeExtension(prefix="/realtime"),
+            NotificationsExtension(prefix="/notifications"),
         ],
     )
+    open_public_topics(application)
     cron(application, "*/10 * * * *", FleetCensus(), name="fleet-census")
     register_routes(application)
     return application

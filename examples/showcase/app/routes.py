@@ -2,7 +2,7 @@
 
 from shipyard import App
 
-from app import design, home
+from app import design, home, live
 from app.jobs import pages as jobs_pages
 from app.ports import api as ports_api
 from app.ports import pages as ports_pages
@@ -17,6 +17,7 @@ def register_routes(app: App) -> None:
     app.include_router(design.pages)
     app.include_router(ships_pages.pages)
     app.include_router(jobs_pages.pages)
+    app.include_router(live.pages)
     for router in ships_api.routers():
         app.include_router(router)
     app.include_router(ports_api.router)

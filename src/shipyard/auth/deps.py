@@ -21,7 +21,8 @@ from shipyard.auth.identity import Identity
 from shipyard.auth.models import User
 from shipyard.auth.redirects import login_redirect_url
 from shipyard.core.openapi import declares_problems, requires_authentication
-from shipyard.db.session import DbSession
+from shipyard.db.extension import get_database
+from shipyard.db.request import request_session
 from shipyard.web.htmx import htmx, htmx_redirect
 from shipyard.web.negotiation import wants_html
 
@@ -46,16 +47,29 @@ def authentication_required(request: Request) -> AuthenticationRequired:
     return AuthenticationRequired(response.status_code, headers=headers)
 
 
-async def optional_user(request: Request, db: DbSession) -> Identity | None:
+async def _request_identity(request: Request) -> Identity | None:
+    """Resolve in the request's shared session (committed as the response starts).
+
+    Outside the database middleware (a connection it does not serve), in a session of
+    the request's own, committed here: the ``User`` is then detached from the route's.
+    """
+    shared = request_session(request.scope)
+    if shared is not None:
+        return await resolve_identity(request, shared)
+    async with get_database(request.app).sessionmaker() as db, db.begin():
+        return await resolve_identity(request, db)
+
+
+async def optional_user(request: Request) -> Identity | None:
     """The request's Identity, or None when nobody (active) is authenticated."""
-    return await resolve_identity(request, db)
+    return await _request_identity(request)
 
 
 @requires_authentication
 @declares_problems(401)
-async def current_user(request: Request, db: DbSession) -> Identity:
+async def current_user(request: Request) -> Identity:
     """The request's Identity; a login redirect, ``HX-Redirect`` or 401 otherwise."""
-    identity = await resolve_identity(request, db)
+    identity = await _request_identity(request)
     if identity is None:
         raise authentication_required(request)
     return identity

@@ -7,14 +7,17 @@ User class the app uses (``AuthExtension(user_model=...)`` sets a subclass).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from starlette.applications import Starlette
 
-from shipyard.auth.models import User, normalize_email
+from shipyard.auth.models import Role, User, normalize_email, user_roles
 from shipyard.auth.pages_config import ACCOUNT_PAGES
 from shipyard.auth.passwords import (
     burn_verification_time,
@@ -25,6 +28,7 @@ from shipyard.auth.passwords import (
 from shipyard.auth.revocation import revoke_credentials
 from shipyard.config.models import AuthSettings
 from shipyard.core.clock import utc_now
+from shipyard.db.direct import DirectSelect, adopt, adoptable, column_keys
 from shipyard.errors import ShipyardError
 
 if TYPE_CHECKING:
@@ -53,10 +57,62 @@ async def load_user(session: AsyncSession, app: Starlette, user_id: int) -> User
     """The app's account ``user_id`` with its roles, in one query (what authenticators load).
 
     The roles come joined instead of in a second ``SELECT`` (their default loading), so
-    an authenticated request pays one statement for its user, permissions included.
+    an authenticated request pays one statement for its user, permissions included. The
+    statement runs on the driver (:mod:`shipyard.db.direct`) and the rows become the
+    ``User`` and ``Role`` objects the ORM would have loaded, in ``session``; a user model
+    the direct path cannot build (polymorphic loading) and a user ``session`` already
+    holds go through ``session.get``.
     """
     model = user_model(app)
-    return await session.get(model, user_id, options=[joinedload(model.roles)])
+    direct = _direct_user_query(model)
+    if direct is None or direct.key(user_id) in session.sync_session.identity_map:
+        return await session.get(model, user_id, options=[joinedload(model.roles)])
+    rows = await direct.query.all(await session.connection(), user_id=user_id)
+    if not rows:
+        return None
+    split = len(direct.user_keys)
+    roles = [
+        adopt(session, Role, dict(zip(_ROLE_KEYS, row[split:], strict=True)))
+        for row in rows
+        if row[split] is not None
+    ]
+    values = dict(zip(direct.user_keys, rows[0][:split], strict=True))
+    return adopt(session, model, values, roles=roles)
+
+
+_ROLE_COLUMNS = column_keys(Role)
+_ROLE_KEYS = tuple(key for key, _ in _ROLE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class _DirectUserQuery:
+    """A user model's row joined with its roles' rows, read by :func:`load_user`."""
+
+    model: type[User]
+    user_keys: tuple[str, ...]
+    query: DirectSelect
+
+    def key(self, user_id: int) -> Any:
+        """The identity-map key of user ``user_id``."""
+        return sa_inspect(self.model).identity_key_from_primary_key((user_id,))
+
+
+@functools.cache
+def _direct_user_query(model: type[User]) -> _DirectUserQuery | None:
+    if not adoptable(model):
+        return None
+    user_columns = column_keys(model)
+    users = sa_inspect(model).local_table
+    roles = Role.__table__
+    statement = (
+        select(*(column for _, column in user_columns), *(column for _, column in _ROLE_COLUMNS))
+        .select_from(users)
+        .outerjoin(user_roles, user_roles.c.user_id == users.c.id)
+        .outerjoin(roles, roles.c.id == user_roles.c.role_id)
+        .where(users.c.id == bindparam("user_id"))
+    )
+    keys = tuple(key for key, _ in user_columns)
+    return _DirectUserQuery(model, keys, DirectSelect(statement))
 
 
 async def find_by_email(session: AsyncSession, email: str, model: type[User] = User) -> User | None:

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from shipyard.cli.errors import handle_errors
-from shipyard.core.checks import Level, run_checks
+from shipyard.core.checks import Finding, Level, run_checks
 from shipyard.core.discovery import load_app
 
 console = Console(highlight=False)
@@ -57,6 +57,17 @@ def check(
     if not findings:
         console.print("[green]No issues found.[/]")
         return
+    if deploy:
+        _print_checklist(findings)
+    else:
+        _print_table(findings)
+    serious = [finding for finding in findings if finding.at_least(level)]
+    console.print(f"{len(findings)} finding(s), {len(serious)} at or above {level}.")
+    if serious:
+        raise typer.Exit(1)
+
+
+def _print_table(findings: list[Finding]) -> None:
     table = Table()
     for column in ("Id", "Level", "Finding", "Fix"):
         table.add_column(column, overflow="fold")
@@ -65,7 +76,15 @@ def check(
         level_cell = f"[{style}]{finding.level}[/]"
         table.add_row(escape(finding.id), level_cell, escape(finding.message), escape(finding.hint))
     console.print(table)
-    serious = [finding for finding in findings if finding.at_least(level)]
-    console.print(f"{len(findings)} finding(s), {len(serious)} at or above {level}.")
-    if serious:
-        raise typer.Exit(1)
+
+
+def _print_checklist(findings: list[Finding]) -> None:
+    """``--deploy``: what is left before going live, one box each with its fix."""
+    console.print(f"Before going live ({len(findings)} left):")
+    for finding in findings:
+        style = _STYLE[finding.level]
+        console.print(
+            f"[ ] [{style}]{finding.level}[/] {escape(finding.id)}: {escape(finding.message)}"
+        )
+        if finding.hint:
+            console.print(f"    fix: {escape(finding.hint)}")

@@ -77,6 +77,10 @@ def check(
         typer.echo(json.dumps({"ok": True, "profile": chosen, "errors": []}))
     else:
         _console().print(Text(f"configuration OK (profile {chosen})", style="green"))
+        _console().print(
+            "The settings load; whether they are fit to go live is `shipyard check --deploy`'s "
+            "question (console mail, SQLite, per-process rate limits, proxies, CSP...)."
+        )
 
 
 @app.command()

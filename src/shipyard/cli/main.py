@@ -18,7 +18,9 @@ from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
 from shipyard.cli import jobs as jobs_commands
 from shipyard.cli import mail as mail_commands
+from shipyard.cli import notifications as notifications_commands
 from shipyard.cli import project, server
+from shipyard.cli import realtime as realtime_commands
 from shipyard.cli import roles as roles_commands
 from shipyard.cli import scaffold as scaffold_commands
 from shipyard.cli import users as users_commands
@@ -43,6 +45,8 @@ def build_cli() -> typer.Typer:
     root.add_typer(cache_commands.app, name="cache")
     root.add_typer(jobs_commands.app, name="jobs")
     root.add_typer(mail_commands.app, name="mail")
+    root.add_typer(notifications_commands.app, name="notifications")
+    root.add_typer(realtime_commands.app, name="realtime")
     root.add_typer(users_commands.app, name="users")
     root.add_typer(roles_commands.app, name="roles")
     project.register(root)

@@ -13,6 +13,7 @@ import subprocess  # nosec B404  # runs the project's own `shipyard db` commands
 import sys
 import tempfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,11 @@ from rich.markup import escape
 
 from shipyard.cli.errors import handle_errors
 from shipyard.errors import ShipyardError
+from shipyard.scaffold.deployment.targets import (
+    TARGET_NAMES,
+    deployment_notes,
+    deployment_plan,
+)
 from shipyard.scaffold.fields import KINDS, MODIFIERS
 from shipyard.scaffold.plan import Plan
 from shipyard.scaffold.resources import Kind, ResourceGenerator, job_plan, page_plan
@@ -299,3 +305,46 @@ def destroy_page(name: NameArgument, directory: DirectoryOption = Path()) -> Non
     plan = page_plan(directory.resolve(), name, remove=True)
     _say(f"destroying page {name} in {plan.root}")
     plan.destroy(_say)
+
+
+class DeploymentChoice(StrEnum):
+    """What ``scaffold deployment`` writes: one target, or ``all`` of them."""
+
+    docker = "docker"
+    compose = "compose"
+    kubernetes = "kubernetes"
+    systemd = "systemd"
+    proxy = "proxy"
+    monitoring = "monitoring"
+    all = "all"
+
+
+@scaffold.command(
+    "deployment",
+    epilog="Example: shipyard scaffold deployment all (then read docs/deployment.md)",
+)
+@handle_errors
+def deployment(
+    target: Annotated[
+        DeploymentChoice,
+        typer.Argument(
+            help="docker (Dockerfile, .dockerignore), compose (compose.yaml), kubernetes "
+            "(deploy/kubernetes/), systemd (deploy/systemd/), proxy (deploy/nginx/), "
+            "monitoring (deploy/prometheus/, deploy/grafana/) or all."
+        ),
+    ],
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Deployment files that fit the app's production settings.
+
+    The database (PostgreSQL or SQLite), what Redis backs (sessions, jobs, rate limits,
+    token denylist), the jobs worker, the port, health and metrics paths, shutdown
+    timeouts, body limit and trusted proxies come from the production profile.
+    """
+    targets = tuple(name for name in TARGET_NAMES if target.value in (name, "all"))
+    plan, profile = deployment_plan(directory.resolve(), targets)
+    if _write_plan(plan, f"deployment {target.value}", dry_run=dry_run, force=force):
+        for note in deployment_notes(profile, targets):
+            _say(f"note: {note}")

@@ -76,10 +76,14 @@ def load(
     profile: str | None = None,
     settings_class: type[Settings] = Settings,
     environ: Mapping[str, str] | None = None,
+    *,
+    production_rules: bool = True,
 ) -> LoadedSettings:
     """Like :func:`load_settings`, also returning where each value came from.
 
     Installed plugins' settings sections are added to ``settings_class`` first.
+    ``production_rules=False`` reads a production profile without refusing its unsafe
+    values (``shipyard scaffold deployment`` reads it before the secrets exist).
     """
     settings_class = with_plugin_sections(settings_class)
     root = root.resolve()
@@ -116,7 +120,8 @@ def load(
         found = problems_from(exc, settings_class, merged.sources, root)
         problems.extend(problem for problem in found if problem.key not in reported)
     else:
-        problems.extend(production_problems(settings, merged.sources, root))
+        if production_rules:
+            problems.extend(production_problems(settings, merged.sources, root))
     if problems:
         raise ConfigError(problems, profile=chosen)
     return LoadedSettings(settings, _provenance(settings, merged.sources), chosen)

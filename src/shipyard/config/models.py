@@ -40,11 +40,14 @@ from shipyard.config.sections.core import (
     ServerSettings,
 )
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
+from shipyard.config.sections.notifications import NotificationSettings
 from shipyard.config.sections.observability import (
     HealthSettings,
     LoggingSettings,
     MetricsSettings,
+    TracingSettings,
 )
+from shipyard.config.sections.realtime import RealtimeSettings
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -72,7 +75,9 @@ __all__ = [
     "LoggingSettings",
     "MailSettings",
     "MetricsSettings",
+    "NotificationSettings",
     "RateLimitSettings",
+    "RealtimeSettings",
     "Section",
     "SecurityHeadersSettings",
     "ServerSettings",
@@ -81,6 +86,7 @@ __all__ = [
     "SigningKeySettings",
     "ThrottleSettings",
     "TokenSettings",
+    "TracingSettings",
     "WebSettings",
 ]
 
@@ -108,9 +114,12 @@ class Settings(Section):
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
+    realtime: RealtimeSettings = RealtimeSettings()
+    notifications: NotificationSettings = NotificationSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
     metrics: MetricsSettings = MetricsSettings()
+    tracing: TracingSettings = TracingSettings()
 
     @property
     def is_production(self) -> bool:

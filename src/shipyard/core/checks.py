@@ -59,7 +59,7 @@ class Finding:
 
 
 def core_checks(app: AppBase, *, deploy: bool) -> Iterator[Finding]:
-    """The core's checks: the production settings rules, as findings."""
+    """The core's checks: the production settings rules, as findings, and the proxy's."""
     if not deploy:
         return
     settings = app.settings.model_copy(update={"profile": "production"})
@@ -69,6 +69,30 @@ def core_checks(app: AppBase, *, deploy: bool) -> Iterator[Finding]:
             "error",
             f"{problem.key}: {problem.message}",
             "the production profile refuses to start with this setting",
+        )
+    yield from _proxy_findings(app)
+
+
+def _proxy_findings(app: AppBase) -> Iterator[Finding]:
+    """Whom the server believes about the client's address and scheme (X-Forwarded-*)."""
+    server = app.settings.server
+    if not server.proxy_headers:
+        yield Finding(
+            "core.W001",
+            "warning",
+            "server.proxy_headers is false: behind a reverse proxy the app sees the proxy's "
+            "address as every client's (rate limits, logs) and plain http",
+            "set server.proxy_headers = true and server.forwarded_allow_ips to the proxy's "
+            "address; silence core.W001 if clients reach the app directly",
+        )
+    elif "*" in (ip.strip() for ip in server.forwarded_allow_ips.split(",")):
+        yield Finding(
+            "core.I001",
+            "info",
+            'server.forwarded_allow_ips is "*": anyone who reaches the app\'s port can '
+            "claim another client address with X-Forwarded-For",
+            "fine when only the proxy can reach the port (a private network, a published "
+            "port bound to 127.0.0.1); otherwise list the proxy's addresses",
         )
 
 

@@ -20,7 +20,7 @@ provides the service and how, instead of an ``AttributeError`` from ``app.state`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection
@@ -47,6 +47,7 @@ class Service(Generic[T]):
         hint: str | None = None,
     ) -> None:
         self.name = name
+        self._accepted: object = None
         self.attribute = f"shipyard_{name}"
         self.kind = kind
         self.label = label
@@ -59,7 +60,12 @@ class Service(Generic[T]):
     def find(self, app: Starlette) -> T | None:
         """The app's object, or None when it has none (yet)."""
         value = getattr(app.state, self.attribute, None)
-        return value if isinstance(value, self.kind) else None
+        if value is not None and value is self._accepted:
+            return cast(T, value)  # checked already: a Protocol's isinstance is slow
+        if not isinstance(value, self.kind):
+            return None
+        self._accepted = value
+        return value
 
     def get(self, app: Starlette) -> T:
         """The app's object; a :class:`ShipyardError` naming the fix when it is missing."""

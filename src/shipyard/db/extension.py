@@ -11,7 +11,8 @@ disposes of the pool. :func:`get_database` finds it again from any FastAPI/Starl
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends
@@ -56,8 +57,11 @@ class DatabaseExtension(Extension):
                 "db.W001",
                 "warning",
                 "the database is SQLite: one machine, one writer at a time",
-                "set database.url to a PostgreSQL URL (postgresql+asyncpg://...) to go live",
+                "set database.url to a PostgreSQL URL (postgresql+asyncpg://...) to go live; "
+                "to keep SQLite: one machine, its file on a persistent disk (var/ is a volume "
+                "in the scaffolded deployments), backups (sqlite3 .backup), few processes",
             )
+            yield from _sqlite_processes(app)
         yield from _migration_findings(app)
 
     def readiness_checks(self, app: AppBase) -> Iterable[ReadinessCheck]:
@@ -131,3 +135,22 @@ def get_database(app: Starlette) -> Database:
 
 DatabaseDep = Annotated[Database, Depends(DATABASE.dependency)]
 """The :class:`Database` of the app serving the request, as a dependency."""
+
+
+def _sqlite_processes(app: AppBase) -> Iterator[Finding]:
+    """``db.W004``: several processes writing one SQLite file wait on each other's lock."""
+    settings = app.settings
+    processes = settings.server.workers or os.cpu_count() or 1
+    if settings.jobs.backend == "database":
+        processes += 1  # `shipyard jobs worker` writes the jobs table
+    if processes > 1:
+        yield Finding(
+            "db.W004",
+            "warning",
+            f"about {processes} processes write the SQLite file (server.workers = "
+            f"{settings.server.workers}, jobs.backend = {settings.jobs.backend!r}): each write "
+            f"waits for the others' lock up to database.busy_timeout "
+            f"({settings.database.busy_timeout:g} s), then answers 503",
+            "use PostgreSQL, or keep writes short and set server.workers = 1 with a "
+            "database.busy_timeout of a few seconds",
+        )

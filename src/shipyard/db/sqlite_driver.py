@@ -234,6 +234,17 @@ class LoopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = (BUSY_TIMEOUT_KEY,)
     _cursor_cls = LoopCursor
 
+    async def fetch_all(self, operation: str, parameters: tuple[Any, ...]) -> list[Any]:
+        """Every row of one read, run as this connection's cursors run statements.
+
+        For :class:`shipyard.db.direct.DirectSelect`: no cursor object, no SQLAlchemy.
+        """
+        try:
+            _, rows, _, _ = await LoopCursor(self)._run(operation, parameters, False)
+        except Exception as error:
+            self._handle_exception(error)
+        return rows
+
     def _raw(self) -> sqlite3.Connection | None:
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         return driver._connection

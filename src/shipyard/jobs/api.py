@@ -31,6 +31,7 @@ from shipyard.jobs.job import Job
 from shipyard.jobs.registry import JobRegistry, registry
 from shipyard.jobs.retry import RetryPolicy
 from shipyard.jobs.runner import Runner
+from shipyard.jobs.tracecontext import META_KEY, current_trace_context
 
 if TYPE_CHECKING:
     from shipyard.jobs.cron.schedule import CronSchedule
@@ -143,6 +144,7 @@ class Jobs:
                 hint="define `class MyJob(Job)` and enqueue MyJob(arg=...)",
             )
         policy = self.retry_policy_for(job.job_name())
+        carried = current_trace_context()
         return JobRecord(
             id=uuid.uuid4().hex,
             name=job.job_name(),
@@ -154,6 +156,7 @@ class Jobs:
             timeout=timeout if timeout is not None else job.timeout,
             unique_key=unique_key,
             created_at=self.clock(),
+            meta={} if carried is None else {META_KEY: carried},
         )
 
     async def store(self, records: Sequence[JobRecord]) -> list[str]:

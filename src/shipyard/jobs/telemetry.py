@@ -9,7 +9,9 @@ with the run's outcome; two instruments count what happens:
 * ``shipyard.jobs.duration`` (histogram, seconds): each finished run, by ``queue``,
   ``job`` and ``outcome`` (``succeeded`` or ``failed``).
 
-Providers default to the global ones OpenTelemetry's SDK or auto-instrumentation set up.
+A run of a job enqueued while a span was recording continues that span's trace
+(:mod:`shipyard.jobs.tracecontext`). Providers default to the global ones
+OpenTelemetry's SDK (or ``tracing`` settings, or auto-instrumentation) set up.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from opentelemetry.context import Context
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from shipyard.jobs.events import JobEvent, JobEvents
+from shipyard.jobs.tracecontext import parent_context
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
@@ -67,6 +70,7 @@ class JobTelemetry:
         job = event.job
         span = self.tracer.start_span(
             f"job {job.name}",
+            context=parent_context(job.meta),
             kind=SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "shipyard",

@@ -33,6 +33,7 @@ from jinja2 import Environment, TemplateNotFound
 from pydantic import BaseModel, ConfigDict, Field
 
 from shipyard.core.services import Service
+from shipyard.core.tracing import span
 from shipyard.errors import ShipyardError
 from shipyard.mail.backends import get_mailer
 from shipyard.mail.message import Attachment, Message, send_all
@@ -147,7 +148,9 @@ class Mail(BaseModel):
 
     async def send(self, app: AppBase) -> None:
         """Render and send now through the app's mailer."""
-        await get_mailer(app).send(self.render(app))
+        name = type(self).__name__
+        with span(f"mail {name}", {"shipyard.mail": name}):
+            await get_mailer(app).send(self.render(app))
 
     async def queue(
         self, app: AppBase, *, delay: float | None = None, session: AsyncSession | None = None
@@ -168,7 +171,9 @@ def message_id_for(key: str, from_address: str) -> str:
 
 async def send_mails(app: AppBase, mails: Iterable[Mail]) -> None:
     """Render and send several mails in one batch (one SMTP connection)."""
-    await send_all(get_mailer(app), [mail.render(app) for mail in mails])
+    messages = [mail.render(app) for mail in mails]
+    with span("mail batch", {"shipyard.mail.count": str(len(messages))}):
+        await send_all(get_mailer(app), messages)
 
 
 def _render_optional(env: Environment, name: str, context: dict[str, Any]) -> str | None:

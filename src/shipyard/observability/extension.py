@@ -7,13 +7,15 @@ the app, so each is set up before its server or worker logs a line. It fills the
 outermost middleware slot (``request_context``), adds the liveness and readiness routes
 when ``health.enabled`` and, when ``metrics.enabled``, the scrape route and the counting
 of job events (of a jobs extension registered before it: it comes last in ``App``). At
-start-up, once the database is up, it times the engine's statements (slow SQL, N+1).
+start-up, once the database is up, it times the engine's statements (slow SQL, N+1) and,
+when tracing is wanted (``tracing``), starts OpenTelemetry
+(:mod:`shipyard.observability.tracing`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from shipyard.core.checks import Finding
 from shipyard.db.extension import DATABASE
@@ -23,6 +25,13 @@ from shipyard.observability.health import health_router
 from shipyard.observability.logs import configure_logging
 from shipyard.observability.requests import RequestContextMiddleware
 from shipyard.observability.sql import watch_statements
+from shipyard.observability.tracing import (
+    add_trace_ids,
+    start_tracing,
+    trace_libraries,
+    trace_statements,
+    tracing_wanted,
+)
 
 if TYPE_CHECKING:
     from shipyard.core.app import AppBase
@@ -32,9 +41,13 @@ class ObservabilityExtension(Extension):
     """Structured logs with request context, the access line, ``/up`` and ``/ready``."""
 
     name = "observability"
+    tracer_provider: Any = None
+    """The OpenTelemetry provider spans go to, once tracing started (``tracing``)."""
+    _stop_job_tracing: Callable[[], None] | None = None
 
     def setup(self, app: AppBase) -> None:
-        configure_logging(app.settings)
+        traced = tracing_wanted(app.settings)
+        configure_logging(app.settings, extra=[add_trace_ids] if traced else [])
         recorder = None
         if app.settings.metrics.enabled:
             from shipyard.observability import metrics
@@ -57,8 +70,28 @@ class ObservabilityExtension(Extension):
         watching = options.slow_query_ms is not None or app.settings.app.debug
         if database is not None and watching:
             watch_statements(database.engine.sync_engine, app.settings)
+        if tracing_wanted(app.settings):
+            self._start_tracing(app)
+
+    def _start_tracing(self, app: AppBase) -> None:
+        """Install the tracer provider; trace the app's statements and job runs."""
+        self.tracer_provider = start_tracing(app.settings)
+        trace_libraries()
+        database = DATABASE.find(app)
+        if database is not None and app.settings.tracing.statements:
+            trace_statements(database.engine.sync_engine, database.backend)
+        jobs = app.find_extension(JobsExtension)
+        if jobs is not None:
+            from shipyard.jobs.telemetry import instrument_jobs
+
+            self._stop_job_tracing = instrument_jobs(jobs.events)
 
     async def shutdown(self, app: AppBase) -> None:
+        if self._stop_job_tracing is not None:
+            self._stop_job_tracing()
+            self._stop_job_tracing = None
+        if self.tracer_provider is not None:
+            self.tracer_provider.force_flush()
         if app.settings.metrics.enabled:
             from shipyard.observability.metrics import mark_process_gone
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -94,10 +94,13 @@ class Redactor:
                 hidden = self.sensitive(key)
             if hidden:
                 event[key] = MASK
-            elif isinstance(value, Mapping):
+            elif type(value) not in PLAIN_TYPES and isinstance(value, Mapping):
                 event[key] = self.masked(value)
         return event
 
+
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+"""Field value types that hold no nested fields (skipped without an ABC check)."""
 
 FORMATTER_FIELDS = ("message", "color_message")
 """Record attributes a formatter (or uvicorn) adds, repeating the event: not logged."""
@@ -174,8 +177,13 @@ class _Configured:
 _configured = _Configured()
 
 
-def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
-    """Route every logger through one structured pipeline (see the module docstring)."""
+def configure_logging(
+    settings: Settings, stream: TextIO | None = None, *, extra: Sequence[Processor] = ()
+) -> None:
+    """Route every logger through one structured pipeline (see the module docstring).
+
+    ``extra`` processors run on every line before redaction (tracing adds the trace ids).
+    """
     options = settings.logging
     if not options.configure:
         return
@@ -183,6 +191,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     renderer = _renderer(chosen_format(settings), output)
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
+        *extra,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         Redactor(options.redact),

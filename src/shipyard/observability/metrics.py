@@ -10,6 +10,8 @@ app's own ``Counter(...)`` shows up on the same page:
   started, succeeded, failed, retried, dead);
 * ``shipyard_job_duration_seconds`` (histogram) by ``queue`` and ``job``;
 * ``shipyard_db_pool_connections`` (gauge) by ``state`` (``in_use``, ``idle``);
+* ``shipyard_jobs_queue_depth`` (gauge) by ``queue`` and ``state``, read from the jobs
+  backend at each scrape;
 * ``shipyard_cache_operations_total`` (counter) by ``backend`` and ``result`` (``hit``,
   ``miss``, ``set``, ``computation``), from the caches of this process.
 
@@ -27,7 +29,7 @@ from __future__ import annotations
 import hmac
 import os
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -47,12 +49,17 @@ from prometheus_client.registry import Collector
 
 from shipyard.cache.registry import CACHES
 from shipyard.db.extension import DATABASE
+from shipyard.jobs.backend import QueueStats
 from shipyard.jobs.events import JobEvent
+from shipyard.jobs.extension import JOBS as JOBS_SERVICE
+from shipyard.observability.logs import get_logger
 
 if TYPE_CHECKING:
     from prometheus_client import Metric
 
     from shipyard.core.app import AppBase
+
+logger = get_logger(__name__)
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "<unmatched>"
@@ -190,13 +197,47 @@ def allowed(app: AppBase, request: Request) -> bool:
     return hmac.compare_digest(sent.encode(), expected.encode())
 
 
+class QueueDepth(Collector):
+    """``shipyard_jobs_queue_depth``: jobs per queue and state, read from the backend.
+
+    Read at scrape time from the jobs backend all workers share, so every worker answers
+    the same figure (nothing to add up across processes).
+    """
+
+    def __init__(self, stats: Sequence[QueueStats]) -> None:
+        self.stats = stats
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "shipyard_jobs_queue_depth", "Jobs per queue and state.", labels=["queue", "state"]
+        )
+        for queue in self.stats:
+            for state, count in sorted(queue.counts.items()):
+                family.add_metric([queue.queue, state], count)
+        yield family
+
+
+async def queue_depth(app: AppBase) -> bytes:
+    """The queue-depth family for an app with jobs (nothing if its backend fails)."""
+    jobs = JOBS_SERVICE.find(app)
+    if jobs is None:
+        return b""
+    try:
+        stats = await jobs.backend.stats()
+    except Exception:  # a scrape must not fail because the jobs backend is down
+        logger.warning("could not read the job queues' depth", exc_info=True)
+        return b""
+    registry = CollectorRegistry()
+    registry.register(QueueDepth(stats))
+    return generate_latest(registry)
+
+
 async def scrape(request: Request) -> Response:
     """The metrics page, to a scraper the settings allow (404 to anyone else)."""
     if not allowed(request.app, request):
         raise HTTPException(status_code=404)
-    return Response(
-        exposition(), media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
-    )
+    page = exposition() + await queue_depth(request.app)
+    return Response(page, media_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
 
 
 def metrics_router(app: AppBase) -> APIRouter:

@@ -154,8 +154,9 @@ class RequestContextMiddleware:
                     await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - started
+            route = _route_template(scope)
             if recorder is not None:
-                recorder.finished(scope["method"], _route_template(scope), status, seconds)
+                recorder.finished(scope["method"], route, status, seconds)
             elapsed_ms = seconds * 1000
             slow = options.slow_ms is not None and elapsed_ms > options.slow_ms
             if options.access_log or slow:
@@ -163,7 +164,7 @@ class RequestContextMiddleware:
                     fields = {
                         "status": status,
                         "duration_ms": round(elapsed_ms, 2),
-                        "route": _route_template(scope),
+                        "route": route,
                         "user_id": _user_id(scope),
                         "client": client_ip(scope, options.trusted_proxies),
                     }

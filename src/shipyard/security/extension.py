@@ -9,7 +9,7 @@ sees the session. It also gives templates ``csrf_field()``, ``csp_nonce()`` and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from starlette.middleware.cors import CORSMiddleware
@@ -22,6 +22,7 @@ from shipyard.security.hosts_middleware import AllowedHostsMiddleware
 from shipyard.security.templating import register_security_globals
 
 if TYPE_CHECKING:
+    from shipyard.config.models import SecurityHeadersSettings
     from shipyard.core.app import AppBase
 
 
@@ -51,10 +52,44 @@ class SecurityExtension(Extension):
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         headers = app.settings.security
-        if deploy and headers.enabled and headers.hsts is False:
+        if not deploy:
+            return
+        if not headers.enabled:
+            yield Finding(
+                "security.W003",
+                "warning",
+                "security.enabled is false: no CSP, HSTS, frame or referrer headers",
+                "remove security.enabled = false (tune single headers instead)",
+            )
+            return
+        if headers.hsts is False:
             yield Finding(
                 "security.W001",
                 "warning",
                 "security.hsts is false: browsers may reach the site over plain HTTP",
                 "remove security.hsts (it defaults to on in production) once HTTPS works",
             )
+        yield from _csp_findings(headers)
+
+
+UNSAFE_SOURCES = ("'unsafe-inline'", "'unsafe-eval'", "*")
+"""CSP sources that let injected scripts run; the strict preset uses nonces instead."""
+
+
+def _csp_findings(headers: SecurityHeadersSettings) -> Iterator[Finding]:
+    """The content security policy must stay strict in production (``security.W002``)."""
+    scripts = headers.csp.get("script-src", headers.csp.get("default-src", "")).split()
+    unsafe = [source for source in UNSAFE_SOURCES if source in scripts]
+    if headers.csp_preset == "development" or unsafe:
+        found = (
+            f"script-src allows {', '.join(unsafe)}"
+            if unsafe
+            else 'security.csp_preset is "development"'
+        )
+        yield Finding(
+            "security.W002",
+            "warning",
+            f"the content security policy is not strict: {found}, so an injected script runs",
+            "remove security.csp_preset (strict in production) and the unsafe sources; load "
+            "scripts from files or give inline ones the CSP nonce",
+        )

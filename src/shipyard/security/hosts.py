@@ -56,6 +56,8 @@ class HostMatcher:
     any_host: bool
     exact: frozenset[str]
     suffixes: tuple[str, ...]
+    probe_paths: frozenset[str] = frozenset()
+    """Paths served whatever the Host (health probes and the metrics scrape, see below)."""
     _named: dict[str | None, bool] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -65,7 +67,7 @@ class HostMatcher:
         domains = [pattern for pattern in patterns if pattern.startswith(".")]
         exact = {pattern for pattern in patterns if not pattern.startswith(".")}
         exact.update(domain[1:] for domain in domains)
-        return cls(ANY_HOST in exact, frozenset(exact), tuple(domains))
+        return cls(ANY_HOST in exact, frozenset(exact), tuple(domains), probe_paths(settings))
 
     def names(self, value: str | None) -> bool:
         """True if the raw ``Host`` header ``value`` matches a pattern other than ``*``."""
@@ -81,3 +83,19 @@ class HostMatcher:
     def allows(self, value: str | None) -> bool:
         """True if the raw ``Host`` header ``value`` names a host the app serves."""
         return self.any_host or self.names(value)
+
+
+def probe_paths(settings: Settings) -> frozenset[str]:
+    """The liveness, readiness and metrics paths: answered for any ``Host``.
+
+    Orchestrators, load balancers and Prometheus address a process by its IP (a pod's,
+    ``127.0.0.1`` in a container's ``HEALTHCHECK``), not by the site's name, and these
+    answers build nothing from ``Host`` (Rails exempts ``/up`` the same way). Metrics
+    still need their token in production.
+    """
+    paths: set[str] = set()
+    if settings.health.enabled:
+        paths.update((settings.health.up_path, settings.health.ready_path))
+    if settings.metrics.enabled:
+        paths.add(settings.metrics.path)
+    return frozenset(paths)

@@ -5,7 +5,8 @@ CSRF and every handler: nothing the app builds from the request (redirects, pagi
 links, the ``Location`` of a created resource) can point at a forged host. The answer is
 the app's error page for browsers and problem JSON otherwise; a WebSocket is closed
 (code 1008) before it is accepted. ``X-Forwarded-Host`` is never read: a proxy must pass
-the original ``Host`` header on (see docs/sessions-and-security.md).
+the original ``Host`` header on (see docs/sessions-and-security.md). The health probes and
+the metrics path answer any host: probes and scrapers address the process by its IP.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ class AllowedHostsMiddleware:
             await self.app(scope, receive, send)
             return
         header = host_header(scope)
-        if self.matchers(scope["app"].settings).allows(header):
+        matcher = self.matchers(scope["app"].settings)
+        if matcher.allows(header) or (
+            scope["type"] == "http" and scope["path"] in matcher.probe_paths
+        ):
             await self.app(scope, receive, send)
             return
         logger.warning(

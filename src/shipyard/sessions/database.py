@@ -16,13 +16,14 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Column, String, Table, Text, delete, select, update
+from sqlalchemy import Column, String, Table, Text, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shipyard.core.clock import utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.database import Database
+from shipyard.db.direct import DirectSelect
 from shipyard.db.model import UtcDateTime, framework_metadata
 from shipyard.db.request import current_request_session
 from shipyard.sessions.backends import SessionRecord
@@ -38,6 +39,13 @@ SESSIONS_MIGRATIONS = MigrationBranch.declare(
     "shipyard_sessions", Path(__file__).parent / "migrations", sessions_table
 )
 """The migrations of ``shipyard_sessions``."""
+
+_LIVE_SESSION = DirectSelect(
+    select(sessions_table.c.payload, sessions_table.c.expires_at).where(
+        sessions_table.c.id == bindparam("id"), sessions_table.c.expires_at > bindparam("now")
+    )
+)
+"""A session's payload and expiry while it is live: read on every request that uses it."""
 
 
 class DatabaseSessionBackend:
@@ -61,12 +69,9 @@ class DatabaseSessionBackend:
             yield connection
 
     async def load(self, session_id: str) -> SessionRecord | None:
-        query = select(sessions_table.c.payload, sessions_table.c.expires_at).where(
-            sessions_table.c.id == session_id, sessions_table.c.expires_at > utc_now()
-        )
         async with self._connection() as connection:
-            row = (await connection.execute(query)).first()
-        return None if row is None else SessionRecord(row.payload, row.expires_at)
+            row = await _LIVE_SESSION.first(connection, id=session_id, now=utc_now())
+        return None if row is None else SessionRecord(row[0], row[1])
 
     async def save(self, session_id: str, payload: str, expires_at: datetime) -> None:
         dialect = sqlite if self.database.backend == "sqlite" else postgresql

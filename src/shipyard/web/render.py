@@ -23,6 +23,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from shipyard.core.tracing import span
 from shipyard.errors import ShipyardError
 from shipyard.web.htmx.request import htmx
 from shipyard.web.lazy_response import LazyHTMLResponse
@@ -104,9 +105,10 @@ def render_to_string(
     template = templates.env.get_template(template_name)
     values = templates.context(request, context)
     names = _block_names(block)
-    if names:
-        return Markup(render_blocks(template, names, values))  # noqa: S704  # nosec B704
-    return Markup(template.render(values))  # noqa: S704  # nosec B704
+    with span(f"render {template_name}", {"shipyard.template": template_name}):
+        if names:
+            return Markup(render_blocks(template, names, values))  # noqa: S704  # nosec B704
+        return Markup(template.render(values))  # noqa: S704  # nosec B704
 
 
 def render(

@@ -36,6 +36,7 @@ from shipyard.web.htmx import htmx, oob, with_oob
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.live import announce_ship
 from app.ships.forms import ShipForm, ShipFormDep
 from app.ships.models import Ship
 from app.ships.permissions import REQUIRED
@@ -86,6 +87,7 @@ async def create_ship(request: Request, form: ShipFormDep, session: DbSession) -
     ship = Ship(name=form.data.name)
     session.add(ship)
     await session.flush()
+    await announce_ship(request, ship.name)
     flash(request, f"Ship {ship.name} added.", "success")
     if not htmx(request):
         return RedirectResponse(request.url_for("ships").path, status.HTTP_303_SEE_OTHER)

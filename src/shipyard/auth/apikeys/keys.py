@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipyard.auth.apikeys.models import ApiKey
@@ -27,6 +27,7 @@ from shipyard.auth.models import User
 from shipyard.auth.scopes import format_scopes
 from shipyard.config.models import ApiKeySettings
 from shipyard.core.clock import utc_now
+from shipyard.db.direct import DirectSelect, adopt, column_keys
 
 IDENT_LENGTH = 8
 MAX_KEY_LENGTH = 128
@@ -40,6 +41,17 @@ class CreatedApiKey:
 
     key: str
     record: ApiKey
+
+
+_KEY_COLUMNS = column_keys(ApiKey)
+_KEY_NAMES = tuple(name for name, _ in _KEY_COLUMNS)
+_HASH_INDEX = _KEY_NAMES.index("key_hash")
+_CANDIDATES = DirectSelect(
+    select(*(column for _, column in _KEY_COLUMNS)).where(
+        ApiKey.__table__.c.prefix == bindparam("prefix")
+    )
+)
+"""The keys sharing a visible prefix (one, but for a collision): read for every keyed request."""
 
 
 def hash_api_key(key: str) -> str:
@@ -123,9 +135,19 @@ async def check_api_key(
     ):
         return None
     digest = hash_api_key(key)
-    candidates = await session.scalars(select(ApiKey).where(ApiKey.prefix == key[:prefix_length]))
-    found = next((c for c in candidates if hmac.compare_digest(c.key_hash, digest)), None)
-    if found is None or not found.is_usable(moment):
+    rows = await _CANDIDATES.all(await session.connection(), prefix=key[:prefix_length])
+    values = next(
+        (
+            dict(zip(_KEY_NAMES, row, strict=True))
+            for row in rows
+            if hmac.compare_digest(row[_HASH_INDEX], digest)
+        ),
+        None,
+    )
+    if values is None:
+        return None
+    found = adopt(session, ApiKey, values)
+    if not found.is_usable(moment):
         return None
     await _touch(session, found, moment, settings.touch_interval)
     return found

@@ -29,6 +29,9 @@ MAX_TOKEN_LENGTH = 8192
 
 REQUIRED_CLAIMS = ("sub", "jti", "aud", "iss", "iat", "exp")
 
+VERIFIED_MEMO = 4096
+"""How many verified tokens a codec remembers (oldest forgotten first)."""
+
 
 @dataclass(frozen=True)
 class IssuedAccessToken:
@@ -58,6 +61,7 @@ class AccessTokenCodec:
     def __init__(self, keys: KeySet, settings: TokenSettings) -> None:
         self.keys = keys
         self.settings = settings
+        self._verified: dict[str, tuple[AccessClaims, object]] = {}
 
     def encode(
         self,
@@ -90,7 +94,33 @@ class AccessTokenCodec:
         return IssuedAccessToken(token, jti, expires.replace(microsecond=0))
 
     def decode(self, token: str) -> AccessClaims:
-        """The verified claims; :class:`InvalidAccessToken` says why a token is refused."""
+        """The verified claims; :class:`InvalidAccessToken` says why a token is refused.
+
+        A token verified before is not parsed and verified again while it has not
+        expired and the very key that verified it is still in the key set (a bounded
+        memo of :data:`VERIFIED_MEMO` tokens): its signature and claims cannot have
+        changed. Revocation is not the codec's business: the denylist is consulted on
+        every request.
+        """
+        known = self._verified.get(token)
+        if known is not None and self._still_valid(*known):
+            return known[0]
+        claims = self._verify(token)
+        verified = self._verified
+        if len(verified) >= VERIFIED_MEMO:
+            del verified[next(iter(verified))]
+        verified[token] = (claims, self.keys.verifying_key(claims.kid))
+        return claims
+
+    def _still_valid(self, claims: AccessClaims, key: object) -> bool:
+        """Unexpired (with the leeway, on PyJWT's clock), its very key still in the set."""
+        now = datetime.now(UTC).timestamp()
+        return (
+            claims.expires_at.timestamp() > now - self.settings.leeway
+            and self.keys.verifying_key(claims.kid) is key
+        )
+
+    def _verify(self, token: str) -> AccessClaims:
         if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidAccessToken("token too long")
         try:

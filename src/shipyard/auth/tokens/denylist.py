@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipyard.auth.tokens.models import RevokedToken
 from shipyard.core.clock import utc_now
+from shipyard.db.direct import DirectSelect
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -40,6 +41,14 @@ class Denylist(Protocol):
         """Release connections."""
 
 
+_LIVE_REVOCATION = DirectSelect(
+    select(RevokedToken.jti).where(
+        RevokedToken.jti == bindparam("jti"), RevokedToken.expires_at > bindparam("now")
+    )
+)
+"""A token's revocation while the token lives: read for every request with a JWT."""
+
+
 class DatabaseDenylist:
     """Revoked ids as rows of ``shipyard_revoked_tokens`` in the app's database."""
 
@@ -59,10 +68,8 @@ class DatabaseDenylist:
         )
 
     async def contains(self, session: AsyncSession, jti: str) -> bool:
-        query = select(RevokedToken.jti).where(
-            RevokedToken.jti == jti, RevokedToken.expires_at > utc_now()
-        )
-        return (await session.scalar(query)) is not None
+        row = await _LIVE_REVOCATION.first(await session.connection(), jti=jti, now=utc_now())
+        return row is not None
 
     async def purge_expired(self, session: AsyncSession) -> int:
         """Delete the rows of tokens that have expired anyway; returns how many went."""

@@ -1,5 +1,5 @@
-"""The ``logging``, ``health`` and ``metrics`` sections: what is logged and how, the probe
-endpoints, and the Prometheus scrape path."""
+"""The ``logging``, ``health``, ``metrics`` and ``tracing`` sections: what is logged and
+how, the probe endpoints, the Prometheus scrape path, and OpenTelemetry traces."""
 
 from __future__ import annotations
 
@@ -93,3 +93,24 @@ class MetricsSettings(Section):
         description="Bearer token the scraper must send. Without one, production serves no "
         "metrics (404) and other profiles serve them to anyone.",
     )
+
+
+class TracingSettings(Section):
+    """OpenTelemetry traces: requests, SQL statements and jobs, exported over OTLP."""
+
+    enabled: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="`auto`: trace when OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ form) "
+        "is set; `on` needs the `otel` extra.",
+    )
+    sample_ratio: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Share of new traces recorded; a request that arrives inside a sampled "
+        "trace (W3C traceparent) follows its parent's decision.",
+    )
+    service_name: str | None = Field(
+        default=None, description="`service.name` of the spans; the app's name by default."
+    )
+    statements: bool = Field(default=True, description="A span per SQL statement.")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import ValidationError
 
+from shipyard.core.tracing import span
 from shipyard.errors import ShipyardError
 from shipyard.jobs.context import JobContext
 from shipyard.jobs.job import Job
@@ -84,7 +85,8 @@ class SendMail(Job):
                 subject=message.subject,
             )
             try:
-                await ctx.mail.send(message)
+                with span(f"mail {self.mail}", {"shipyard.mail": self.mail}):
+                    await ctx.mail.send(message)
             except Exception as error:
                 await finish_attempt(session, self.key, error=f"{type(error).__name__}: {error}")
                 raise

@@ -1,0 +1,1 @@
+"""Migrations of the ``shipyard_notifications`` table (its own Alembic branch)."""

@@ -1,0 +1,126 @@
+"""Sending a notification: :func:`notify` delivers it on each channel ``via`` picks.
+
+Channels the user turned off for the type (the preferences page, for types with a
+``label``) are dropped first. The ``database`` row is written in a transaction of its own
+and committed before the ``live`` event goes out, so the page that reacts to the event
+(the bell re-reading its count) already sees it. ``mail`` is queued as a job (sent with
+retries by a worker), ``webhook`` too (:mod:`.webhook`). Each delivery is recorded in the
+returned :class:`Delivery` and, when capturing is on (:func:`capture_notifications`),
+kept for tests.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+
+from shipyard.auth.models import User
+from shipyard.core.services import Service
+from shipyard.db.extension import get_database
+from shipyard.jobs.extension import get_jobs
+from shipyard.notifications.notification import (
+    CHANNELS,
+    NOTIFICATION_TYPES,
+    Channel,
+    Notification,
+)
+from shipyard.notifications.preferences import opted_out
+from shipyard.notifications.store import store
+from shipyard.notifications.webhook import SendWebhook, webhook_secret
+from shipyard.realtime.channels import user_channel
+from shipyard.realtime.events import Event
+from shipyard.realtime.hub import publish
+
+if TYPE_CHECKING:
+    from shipyard.core.app import AppBase
+
+LIVE_EVENT = "notification"
+"""The name of the event published on the user's channel."""
+
+
+@dataclass
+class Delivery:
+    """What :func:`notify` did for one user: the channels used, the stored id, the mail job."""
+
+    user_id: int
+    notification: Notification
+    channels: tuple[Channel, ...]
+    stored_id: int | None = None
+    mail_job: str | None = None
+    webhook_job: str | None = None
+
+
+class SentNotifications(list[Delivery]):
+    """Deliveries kept while capturing (tests)."""
+
+
+SENT = Service("sent_notifications", SentNotifications, "notification capture")
+
+
+@contextmanager
+def capture_notifications(app: Starlette) -> Iterator[SentNotifications]:
+    """Keep every delivery made while the block runs (they are still delivered)."""
+    sent = SENT.provide(app, SentNotifications())
+    try:
+        yield sent
+    finally:
+        SENT.withdraw(app, sent)
+
+
+async def notify(
+    app: AppBase, users: User | Iterable[User], notification: Notification
+) -> list[Delivery]:
+    """Deliver ``notification`` to ``users`` on the channels its ``via`` picks for each."""
+    deliveries = []
+    kind = notification.type_name()
+    for user in [users] if isinstance(users, User) else users:
+        wanted = notification.via(user)
+        if kind in NOTIFICATION_TYPES:
+            async with get_database(app).sessionmaker() as session:
+                off = await opted_out(session, user.id)
+            wanted = [channel for channel in wanted if (kind, channel) not in off]
+        channels = tuple(channel for channel in CHANNELS if channel in wanted)
+        delivery = Delivery(user.id, notification, channels)
+        if "database" in channels:
+            async with get_database(app).sessionmaker() as session, session.begin():
+                delivery.stored_id = await store(
+                    session,
+                    user.id,
+                    notification.type_name(),
+                    notification.title(),
+                    notification.body(),
+                    notification.url(),
+                )
+        if "mail" in channels:
+            delivery.mail_job = await notification.to_mail(user).queue(app)
+        if "webhook" in channels:
+            webhook = notification.to_webhook(user)
+            webhook_secret(app.settings)  # refused now rather than by every retry
+            delivery.webhook_job = await get_jobs(app).enqueue(
+                SendWebhook(url=webhook.url, payload=webhook.payload, key=uuid.uuid4().hex)
+            )
+        if "live" in channels:
+            await publish(
+                app,
+                user_channel(user.id),
+                Event.json(
+                    {
+                        "id": delivery.stored_id,
+                        "kind": notification.type_name(),
+                        "title": notification.title(),
+                        "body": notification.body(),
+                        "url": notification.url(),
+                    },
+                    LIVE_EVENT,
+                ),
+            )
+        captured = SENT.find(app)
+        if captured is not None:
+            captured.append(delivery)
+        deliveries.append(delivery)
+    return deliveries
