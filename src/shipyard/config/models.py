@@ -17,6 +17,7 @@ from pydantic import Field
 from shipyard.config.sections.accounts import (
     ApiKeySettings,
     AuthSettings,
+    AuthzSettings,
     MailSettings,
     RateLimitSettings,
     SigningKeySettings,
@@ -59,6 +60,7 @@ __all__ = [
     "ApiSettings",
     "AppSettings",
     "AuthSettings",
+    "AuthzSettings",
     "ConfigSettings",
     "CorsSettings",
     "CsrfSettings",
@@ -101,6 +103,7 @@ class Settings(Section):
     cors: CorsSettings = CorsSettings()
     ratelimit: RateLimitSettings = RateLimitSettings()
     auth: AuthSettings = AuthSettings()
+    authz: AuthzSettings = AuthzSettings()
     mail: MailSettings = MailSettings()
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()

@@ -1,0 +1,131 @@
+"""The policy registry's decisions without HTTP: missing policies and actions, ``before``,
+inactive users, token scopes, the ``missing_policy`` setting, registration mistakes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from tests.authz.policies.models import NotePolicy, PolicyBoard, PolicyNote, PolicyTag
+
+from shipyard.auth import Identity, User
+from shipyard.auth.models import Role
+from shipyard.authz import Policy, authorize, can, can_any, policies, scoped
+from shipyard.core.problems import HTTPProblem
+from shipyard.errors import ShipyardError
+
+
+def identity(
+    user_id: int = 1, *, roles: dict[str, list[str]] | None = None, active: bool = True,
+    scopes: set[str] | None = None,
+) -> Identity:
+    user = User(id=user_id, email=f"u{user_id}@example.com", password_hash="x", is_active=active)
+    user.roles = [
+        Role(name=name, permissions=permissions, is_active=True)
+        for name, permissions in (roles or {}).items()
+    ]
+    return Identity(user, "session" if scopes is None else "jwt",
+                    None if scopes is None else frozenset(scopes))
+
+
+@pytest.fixture
+def allow_missing() -> Iterator[None]:
+    policies.missing = "allow"
+    yield
+    policies.missing = "deny"
+
+
+def where(statement: Any) -> str:
+    return str(statement.compile()).partition("WHERE")[2].strip()
+
+
+def note(owner: int | None) -> PolicyNote:
+    return PolicyNote(id=7, title="t", secret="s", owner_id=owner)
+
+
+def test_rules_answer_per_action_and_owner() -> None:
+    ann, bob = identity(1), identity(2)
+    assert can(ann, "view", note(1)) and can(ann, "update", note(1))
+    assert not can(bob, "view", note(1)) and not can(bob, "delete", note(1))
+    assert not can(None, "view", note(1))
+    assert can(ann, "create", PolicyNote) and not can(None, "create", PolicyNote)
+
+
+def test_before_hook_and_roles() -> None:
+    admin = identity(3, roles={"notes-admin": ["notes:*"]})
+    assert can(admin, "delete", note(1)) and can(admin, "anything_at_all", note(1))
+    editor = identity(1, roles={"editor": []})
+    assert can(editor, "publish", note(1))
+    assert not can(identity(1), "publish", note(1))
+    assert can_any(identity(1), ["publish", "update"], note(1))
+    assert not can_any(identity(2), ["publish", "update"], note(1))
+
+
+def test_missing_action_and_missing_policy_deny_by_default() -> None:
+    board = PolicyBoard(id=1, name="b", owner_id=1)
+    assert not can(identity(1), "delete", board)  # BoardPolicy has no delete
+    assert not can(identity(1), "view", PolicyTag(id=1, label="x"))
+    assert where(scoped(select(PolicyTag), identity(1))) == "false"
+
+
+def test_missing_policy_setting_allow(allow_missing: None) -> None:
+    assert can(identity(1), "view", PolicyTag(id=1, label="x"))
+    assert can(identity(1), "delete", PolicyBoard(id=1, name="b", owner_id=1))
+
+
+def test_inactive_users_may_do_nothing() -> None:
+    admin = identity(3, roles={"notes-admin": ["notes:*"]}, active=False)
+    assert not can(admin, "view", note(3))
+
+
+def test_token_scopes_narrow_policies() -> None:
+    reader = identity(1, scopes={"policy_notes:read"})
+    assert can(reader, "view", note(1))
+    assert not can(reader, "update", note(1))
+    writer = identity(1, scopes={"policy_notes:*"})
+    assert can(writer, "update", note(1))
+    # a token never exceeds its user: scopes do not add what the rules refuse
+    assert not can(identity(2, scopes={"*"}), "update", note(1))
+    assert where(scoped(select(PolicyNote), identity(1, scopes={"policy_boards:read"}))) == "false"
+    assert "owner_id" in where(scoped(select(PolicyNote), identity(1, scopes={"policy_notes:read"})))
+
+
+def test_authorize_raises_the_policy_status() -> None:
+    with pytest.raises(HTTPProblem) as hidden:
+        authorize(identity(2), "update", note(1))
+    assert hidden.value.status_code == 404
+    assert hidden.value.detail == "There is no policynote 7."
+    with pytest.raises(HTTPProblem) as refused:
+        authorize(identity(2), "update", PolicyBoard(id=4, name="b", owner_id=1))
+    assert refused.value.status_code == 403
+    authorize(identity(1), "update", note(1))
+
+
+def test_denials_are_logged_as_events(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="shipyard.authz"):
+        can(identity(2), "update", note(1))
+    (record,) = [item for item in caplog.records if item.getMessage() == "authorization denied"]
+    fields: Any = record.__dict__
+    assert (fields["user_id"], fields["action"], fields["model"]) == (2, "update", "PolicyNote")
+    assert fields["object_id"] is None or fields["object_id"] == 7
+    assert fields["reason"] == "NotePolicy.update"
+
+
+def test_registration_mistakes() -> None:
+    with pytest.raises(ShipyardError, match="already has the policy"):
+
+        class Again(Policy[PolicyNote]):
+            pass
+
+    with pytest.raises(ShipyardError, match="403 or 404"):
+
+        class Wrong(Policy[PolicyTag], register=False):
+            deny_status = 500
+
+    with pytest.raises(ShipyardError, match="invalid action"):
+        can(identity(1), "Drop Table", note(1))
+    assert NotePolicy.actions() == ["create", "delete", "publish", "update", "view"]
+    assert policies.policy_for(PolicyTag) is None
