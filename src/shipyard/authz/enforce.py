@@ -61,8 +61,8 @@ def authorize(identity: Identity | None, action: str, obj: Any) -> None:
 
 
 def can(identity: Identity | None, action: str, obj: Any) -> bool:
-    """True if ``identity`` may ``action`` on ``obj`` (a row, or a model class)."""
-    return policies.decide(identity, action, obj).allowed
+    """True if ``identity`` may ``action`` on ``obj`` (a row, or a model class); not logged."""
+    return policies.decide(identity, action, obj, log=False).allowed
 
 
 def can_any(identity: Identity | None, actions: Iterable[str], obj: Any) -> bool:
@@ -78,9 +78,13 @@ def _statement_model(statement: Select[Any]) -> type[Any]:
     raise ShipyardError("scoped() needs a select of a mapped model or of its columns")
 
 
-def scoped(statement: Select[Any], identity: Identity | None, model: type[Any] | None = None) -> Select[Any]:
-    """``statement`` narrowed to the rows of ``model`` (default: its first entity) ``identity`` may see.
+def scoped(
+    statement: Select[Any], identity: Identity | None, model: type[Any] | None = None
+) -> Select[Any]:
+    """``statement`` narrowed to the rows of ``model`` that ``identity`` may see.
 
+    ``model`` defaults to the statement's first entity (``select(Ship)``,
+    ``select(Ship.id, Ship.name)``).
     A model without a policy: no rows (``authz.missing_policy = "allow"``: all rows). A
     token whose scopes do not cover ``<resource>:read``: no rows.
     """

@@ -67,7 +67,7 @@ class Policy(Generic[ModelT]):
         if not cls.resource:
             cls.resource = str(getattr(cls.model, "__tablename__", cls.model.__name__.lower()))
         if register:
-            from shipyard.authz.registry import policies  # noqa: PLC0415 (registry imports us)
+            from shipyard.authz.registry import policies
 
             policies.register(cls)
 

@@ -74,10 +74,15 @@ class PolicyRegistry:
         """Every registered model and its policy, by model name."""
         return sorted(self._by_model.items(), key=lambda item: item[0].__name__)
 
-    def decide(self, identity: Identity | None, action: str, obj: Any) -> Decision:
-        """Whether ``identity`` may ``action`` on ``obj`` (a row, or a model class)."""
+    def decide(
+        self, identity: Identity | None, action: str, obj: Any, *, log: bool = True
+    ) -> Decision:
+        """Whether ``identity`` may ``action`` on ``obj`` (a row, or a model class).
+
+        ``log=False`` for questions (``can``) rather than enforcement: no denial event.
+        """
         decision = self._decide(identity, action, obj)
-        if not decision.allowed and self.log_denials:
+        if not decision.allowed and log and self.log_denials:
             logger.info(
                 "authorization denied",
                 extra={

@@ -57,7 +57,10 @@ def policy_router() -> APIRouter:
         session: DbSession, identity: OptionalIdentity, selected: str = ""
     ) -> dict[str, Any]:
         choices = await reference_choices(
-            session, PolicyNote.id, PolicyNote.title, selected=selected,
+            session,
+            PolicyNote.id,
+            PolicyNote.title,
+            selected=selected,
             restrict=scope_for(identity),
         )
         return {"options": [list(item) for item in choices.options]}
@@ -79,7 +82,12 @@ def app(settings: Settings, tmp_path: Any) -> App:
     return app
 
 
-ANN, BOB, ADMIN, EDITOR = "ann@example.com", "bob@example.com", "admin@example.com", "ed@example.com"
+ANN, BOB, ADMIN, EDITOR = (
+    "ann@example.com",
+    "bob@example.com",
+    "admin@example.com",
+    "ed@example.com",
+)
 
 
 @pytest.fixture
@@ -96,7 +104,7 @@ def people(run: Run) -> dict[str, int]:
         from shipyard.auth import User
 
         rows = await session.execute(select(User.email, User.id))
-        return {email: id for email, id in rows}
+        return dict(rows)
 
     result: dict[str, int] = run(ids)
     return result

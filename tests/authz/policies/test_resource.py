@@ -17,7 +17,9 @@ def titles(response: Any) -> list[str]:
 
 def test_lists_show_only_the_scope(client: TestClient, rows: dict[str, list[int]]) -> None:
     assert titles(client.get("/api/notes?limit=10&sort=title", headers=as_(ANN))) == [
-        "a1", "a2", "a3"
+        "a1",
+        "a2",
+        "a3",
     ]
     assert titles(client.get("/api/notes?sort=title", headers=as_(BOB))) == ["b1"]
     assert titles(client.get("/api/notes")) == []
@@ -37,7 +39,8 @@ def test_by_id_outside_the_scope_is_the_same_404_as_missing(
         assert response.json()["detail"] == f"There is no note {theirs}."
     assert missing.json()["detail"] == "There is no note 999999."
     mine = client.get(f"/api/notes/{theirs}", headers=as_(ANN))
-    assert mine.status_code == 200 and mine.json()["title"] == "a1"
+    assert mine.status_code == 200
+    assert mine.json()["title"] == "a1"
 
 
 def test_filters_sorts_and_fields_cannot_reach_other_rows(
@@ -117,9 +120,11 @@ def test_writes_check_the_policy_and_writable_fields(
     moved = client.patch(
         f"/api/notes/{rows['ann'][0]}", json={"owner_id": people[BOB]}, headers=ann
     )
-    assert moved.status_code == 422 and "owner_id" in moved.json()["detail"]
+    assert moved.status_code == 422
+    assert "owner_id" in moved.json()["detail"]
     renamed = client.patch(f"/api/notes/{rows['ann'][0]}", json={"title": "A1"}, headers=ann)
-    assert renamed.status_code == 200 and renamed.json()["title"] == "A1"
+    assert renamed.status_code == 200
+    assert renamed.json()["title"] == "A1"
     assert client.post("/api/notes", json={"title": "anon"}).status_code == 401
     assert client.delete(f"/api/notes/{rows['ann'][1]}", headers=ann).status_code == 204
     handed = client.patch(

@@ -76,6 +76,4 @@ def unwritable(names: Iterable[str], fields: Collection[str] | None) -> HTTPProb
         }
         for name in refused
     ]
-    return VALIDATION.exception(
-        f"You may not set {', '.join(refused)}.", extra={"errors": errors}
-    )
+    return VALIDATION.exception(f"You may not set {', '.join(refused)}.", extra={"errors": errors})

@@ -181,7 +181,9 @@ class Resource(Generic[ModelT, OutT, CreateT, UpdateT]):
         self._check(principal, "view", row)
         return self._out(row)
 
-    async def create(self, session: AsyncSession, data: CreateT, *, principal: Any = NOBODY) -> OutT:
+    async def create(
+        self, session: AsyncSession, data: CreateT, *, principal: Any = NOBODY
+    ) -> OutT:
         """Insert a row from ``data``; 409 problem when a constraint refuses it."""
         self._check_writable(principal, data.model_dump(exclude_unset=True))
         row = self.model(**data.model_dump())
