@@ -15,7 +15,7 @@ from tests.authz.policies.models import PolicyBoard, PolicyNote, notes
 from tests.authz.test_has_permission import add_user
 
 from shipyard import App, Settings
-from shipyard.auth import OptionalIdentity, register_authenticator
+from shipyard.auth import OptionalIdentity, User, register_authenticator
 from shipyard.authz import Authorize, RequireScopes, create_role, scope_for, scoped
 from shipyard.db import DbSession
 from shipyard.forms.choices import reference_choices
@@ -101,10 +101,8 @@ def people(run: Run) -> dict[str, int]:
     add_user(run, EDITOR, "editor")
 
     async def ids(session: AsyncSession) -> dict[str, int]:
-        from shipyard.auth import User
-
         rows = await session.execute(select(User.email, User.id))
-        return dict(rows)
+        return {row.email: row.id for row in rows}
 
     result: dict[str, int] = run(ids)
     return result
