@@ -21,6 +21,7 @@ from shipyard.authz.dependencies import (
 )
 from shipyard.authz.enforce import (
     authorize,
+    authorize_new,
     can,
     can_any,
     readable_fields,
@@ -63,6 +64,7 @@ __all__ = [
     "allows_any",
     "assign_role",
     "authorize",
+    "authorize_new",
     "can",
     "can_any",
     "create_role",

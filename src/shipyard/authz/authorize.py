@@ -29,6 +29,7 @@ from shipyard.api.resource.access import not_found
 from shipyard.auth.deps import authentication_required, optional_user
 from shipyard.auth.identity import Identity
 from shipyard.authz.enforce import denial, hides, label_of, readable_fields, scoped, writable_fields
+from shipyard.authz.policy import Policy
 from shipyard.authz.registry import policies
 from shipyard.core.openapi import declares_problems
 from shipyard.core.problems import AUTHENTICATION_REQUIRED
@@ -111,10 +112,16 @@ class Authorize(Generic[ModelT]):
 
 
 class PolicyAccess:
-    """The policy of ``model`` as a Resource's ``access=``: scope, checks and field rules."""
+    """A policy as a Resource's ``access=``: scope, checks and field rules.
 
-    def __init__(self, model: type[Any]) -> None:
-        self.model = model
+    ``PolicyAccess(ShipPolicy)`` or ``PolicyAccess(Ship)`` (the registered policy is looked
+    up at each request, so it may be declared later).
+    """
+
+    def __init__(self, model_or_policy: type[Any]) -> None:
+        if issubclass(model_or_policy, Policy):
+            model_or_policy = model_or_policy.model
+        self.model: type[Any] = model_or_policy
 
     @property
     def principal(self) -> Any:

@@ -60,6 +60,14 @@ def authorize(identity: Identity | None, action: str, obj: Any) -> None:
         raise denial(decision, action, obj)
 
 
+def authorize_new(identity: Identity | None, obj: Any) -> None:
+    """Let the policy fill in a new row (``on_create``: an owner), then authorize ``create``."""
+    policy = policies.policy_for(model_of(obj))
+    if policy is not None:
+        policy.on_create(identity, obj)
+    authorize(identity, "create", obj)
+
+
 def can(identity: Identity | None, action: str, obj: Any) -> bool:
     """True if ``identity`` may ``action`` on ``obj`` (a row, or a model class); not logged."""
     return policies.decide(identity, action, obj, log=False).allowed

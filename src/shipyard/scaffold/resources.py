@@ -166,6 +166,7 @@ class ResourceGenerator:
             "skipped": [field for field in fields if not field.in_form],
             "columns": [f for f in fields if f.in_form and f.kind != "text"][:4] or fields[:1],
             "refs": [field for field in fields if field.target],
+            "owner": next((field for field in fields if field.target == USER), None),
             "targets": list(targets.values()),
             "enums": [field for field in fields if field.kind == "enum"],
             "sortable": [field for field in fields if field.sortable],
@@ -242,7 +243,7 @@ class ResourceGenerator:
         modules = ["__init__", "models"]
         test_modules = ["__init__", "factories"]
         if kind in ("crud", "api"):
-            modules += ["schemas", "api", *(["permissions"] if self.auth else [])]
+            modules += ["schemas", "api", *(["permissions", "policy"] if self.auth else [])]
             test_modules.append("test_api")
         files = [(f"app/feature/{name}.py.jinja", f"{feature}/{name}.py") for name in modules]
         if kind == "crud":
