@@ -9,11 +9,13 @@
   ``prev_cursor``, ...) whose ships also have ``updated_at``.
 - ``GET/PATCH/DELETE /api/ships/{id}`` and ``POST /api/ships`` in both versions.
 
-Reading is public. Adding, changing and deleting need ``ships:create``,
-``ships:update`` and ``ships:delete`` (``app/ships/permissions.py``, as the pages do),
-with a bearer JWT (``POST /auth/token``), an ``X-API-Key`` or a login session: 401
-problem JSON without credentials, 403 without the permission. A taken name is a 409
-problem.
+Adding, changing and deleting need ``ships:create``, ``ships:update`` and
+``ships:delete`` (``app/ships/permissions.py``, as the pages do), with a bearer JWT
+(``POST /auth/token``), an ``X-API-Key`` or a login session: 401 problem JSON without
+credentials, 403 without the permission. ``ShipPolicy`` (``app/ships/policy.py``) then
+decides per ship: everyone sees the unowned fleet, a ship someone added is theirs alone
+(another user's is a 404 by id and never in a list, whatever the filter, sort, fields or
+cursor). A taken name is a 409 problem.
 """
 
 from __future__ import annotations
@@ -27,10 +29,13 @@ from shipyard.api.query import Listing, ListQuery
 from shipyard.api.resource import Resource, partial_model
 from shipyard.api.resource.partial import page_content
 from shipyard.api.versioning import VersionedRouter, versions
+from shipyard.auth import OptionalIdentity
+from shipyard.authz import PolicyAccess
 from shipyard.db import DbSession
 
 from app.ships.models import Ship
 from app.ships.permissions import REQUIRED
+from app.ships.policy import ShipPolicy
 from app.ships.schemas import ShipCreate, ShipRead, ShipReadV2, ShipUpdate
 
 PREFIX = "/api/ships"
@@ -54,6 +59,7 @@ ships_v1 = Resource(
     schema_create=ShipCreate,
     schema_update=ShipUpdate,
     label="ship",
+    access=PolicyAccess(ShipPolicy),
 )
 ships_v2 = Resource(
     Ship,
@@ -62,6 +68,7 @@ ships_v2 = Resource(
     schema_create=ShipCreate,
     schema_update=ShipUpdate,
     label="ship",
+    access=PolicyAccess(ShipPolicy),
 )
 
 list_v1 = VersionedRouter(prefix=PREFIX, tags=["ship"])
@@ -72,10 +79,12 @@ list_v1 = VersionedRouter(prefix=PREFIX, tags=["ship"])
 async def list_ships_v1(
     request: Request,
     session: DbSession,
-    query: Annotated[ListQuery, Depends(ships_v1.listing.dependency)],
+    query: Annotated[ListQuery, Depends(ships_v1.query_dependency)],
+    identity: OptionalIdentity,
 ) -> JSONResponse:
-    """Ships, oldest first unless sorted: a JSON array, further pages in ``Link``."""
-    page = await ships_v1.list(session, query, request)
+    """The ships the caller may see, oldest first unless sorted: a JSON array, further
+    pages in ``Link``."""
+    page = await ships_v1.list(session, query, request, principal=identity)
     response = JSONResponse(page_content(page)["items"])
     set_link_header(response, page.links)
     return response

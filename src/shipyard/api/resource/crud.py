@@ -116,6 +116,17 @@ class Resource(Generic[ModelT, OutT, CreateT, UpdateT]):
         python_type: type[Any] = self.primary_key.type.python_type
         return python_type
 
+    @property
+    def query_dependency(self) -> Any:
+        """The dependency parsing the list query as the caller may ask it (field rules).
+
+        ``Depends(ships.query_dependency)`` in a hand-written list route: with ``access``,
+        a sort, filter or field the caller may not read is refused like an unknown one.
+        """
+        if self.access is None:
+            return self.listing.dependency
+        return self.listing.dependency_for(self.access.principal, self.access.readable_fields)
+
     def select(self) -> Select[Any]:
         """``SELECT model`` with the declared loader options; lists and reads start here."""
         return select(self.model).options(*self.load)

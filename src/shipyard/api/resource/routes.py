@@ -126,12 +126,6 @@ def build_router(
     session_param = _param("session", DbSession)
     access = resource.access
     who = [] if access is None else [_param("principal", Annotated[Any, Depends(access.principal)])]
-    listing = resource.listing
-    query_dependency = (
-        listing.dependency
-        if access is None
-        else listing.dependency_for(access.principal, access.readable_fields)
-    )
 
     def add(
         operation: CrudOperation, path: str, endpoint: Callable[..., Any], **kwargs: Any
@@ -155,7 +149,7 @@ def build_router(
         set_link_header(response, page.links)
         return response
 
-    query_param = _param("query", Annotated[ListQuery, Depends(query_dependency)])
+    query_param = _param("query", Annotated[ListQuery, Depends(resource.query_dependency)])
     _with_signature(list_items, _param("request", Request), session_param, query_param, *who)
     item_model = partial_model(out) if resource.listing.selectable else out
     add(
