@@ -11,11 +11,17 @@ import pytest
 from sqlalchemy import select
 from tests.authz.policies.models import NotePolicy, PolicyBoard, PolicyNote, PolicyTag
 
-from shipyard.auth import Identity, User
-from shipyard.auth.models import Role
+from shipyard.auth import Identity
 from shipyard.authz import Policy, authorize, can, can_any, policies, scoped
 from shipyard.core.problems import HTTPProblem
 from shipyard.errors import ShipyardError
+from shipyard.testing import (
+    assert_can,
+    assert_cannot,
+    assert_policy_matrix,
+    identity_with,
+    policy_matrix,
+)
 
 
 def identity(
@@ -25,13 +31,14 @@ def identity(
     active: bool = True,
     scopes: set[str] | None = None,
 ) -> Identity:
-    user = User(id=user_id, email=f"u{user_id}@example.com", password_hash="x", is_active=active)
-    user.roles = [
-        Role(name=name, permissions=permissions, is_active=True)
-        for name, permissions in (roles or {}).items()
-    ]
-    return Identity(
-        user, "session" if scopes is None else "jwt", None if scopes is None else frozenset(scopes)
+    permissions = [item for granted in (roles or {}).values() for item in granted]
+    return identity_with(
+        permissions,
+        user_id=user_id,
+        roles=list(roles or {}),
+        active=active,
+        scopes=scopes,
+        method="session" if scopes is None else "jwt",
     )
 
 
@@ -141,3 +148,32 @@ def test_registration_mistakes() -> None:
         can(identity(1), "Drop Table", note(1))
     assert NotePolicy.actions() == ["create", "delete", "publish", "update", "view"]
     assert policies.policy_for(PolicyTag) is None
+
+
+def test_testing_helpers_report_decisions() -> None:
+    assert_can(identity(1), "update", note(1))
+    assert_cannot(None, "view", note(1))
+    with pytest.raises(AssertionError, match=r"user 2 may not update: NotePolicy\.update"):
+        assert_can(identity(2), "update", note(1))
+    people = {
+        "owner": identity(1),
+        "editor": identity(1, roles={"editor": []}),
+        "other": identity(2),
+        "admin": identity(3, roles={"notes-admin": ["notes:*"]}),
+        "anonymous": None,
+    }
+    every = {"create", "delete", "publish", "update", "view"}
+    assert_policy_matrix(
+        note(1),
+        people,
+        {
+            "owner": {"create", "delete", "update", "view"},
+            "editor": every,
+            "other": {"create"},
+            "admin": every,
+            "anonymous": set(),
+        },
+    )
+    with pytest.raises(AssertionError, match="policy matrix differs"):
+        assert_policy_matrix(note(1), {"other": identity(2)}, {"other": {"view"}})
+    assert policy_matrix(PolicyTag(id=1, label="x"), {"anyone": identity(1)}) == {"anyone": set()}

@@ -13,7 +13,8 @@ class Ship(IdMixin, TimestampMixin, Model):
     """A ship in the harbour, known by its unique name.
 
     ``owner_id`` is the user who added it; the fleet (seeded, or added by a manager) has
-    no owner and everyone sees it. ``ShipPolicy`` (``app/ships/policy.py``) decides who sees and changes which ship.
+    no owner and everyone sees it. ``ShipPolicy`` (``app/ships/policy.py``) decides who
+    sees and changes which ship.
     """
 
     __tablename__ = "ships"

@@ -49,7 +49,6 @@ TEMPLATE = "ships/index.html"
 pages = PageRouter(prefix="/ships", tags=["ships"], dependencies=[Depends(optional_user)])
 
 
-
 def allowed(action: str) -> Any:
     """The ship named by the path, if the caller may ``action`` it (else 404, or login)."""
     return Depends(Authorize(ShipPolicy.model, action, param="ship_id"))
@@ -124,6 +123,9 @@ async def delete_ship(
     await session.flush()
     flash(request, f"Ship {ship.name} deleted.", "info")
     response = render(
-        request, TEMPLATE, {"count": await _count(session, identity), "swap_oob": True}, block="count"
+        request,
+        TEMPLATE,
+        {"count": await _count(session, identity), "swap_oob": True},
+        block="count",
     )
     return with_oob(response, flash_oob(request))
