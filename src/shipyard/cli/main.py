@@ -18,6 +18,7 @@ from shipyard.cli import db as db_commands
 from shipyard.cli import jobs as jobs_commands
 from shipyard.cli import mail as mail_commands
 from shipyard.cli import project, server
+from shipyard.cli import policies as policies_commands
 from shipyard.cli import roles as roles_commands
 from shipyard.cli import scaffold as scaffold_commands
 from shipyard.cli import users as users_commands
@@ -47,6 +48,7 @@ def build_cli() -> typer.Typer:
     server.register(root)
     check_command.register(root)
     scaffold_commands.register(root)
+    policies_commands.register(root)
     return root
 
 
