@@ -17,8 +17,8 @@ from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
 from shipyard.cli import jobs as jobs_commands
 from shipyard.cli import mail as mail_commands
-from shipyard.cli import project, server
 from shipyard.cli import policies as policies_commands
+from shipyard.cli import project, server
 from shipyard.cli import roles as roles_commands
 from shipyard.cli import scaffold as scaffold_commands
 from shipyard.cli import users as users_commands
