@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import select
 from tests.authz.policies.models import NotePolicy, PolicyBoard, PolicyNote, PolicyTag
 
+from shipyard import App, Settings
 from shipyard.auth import Identity
 from shipyard.authz import Policy, authorize, can, can_any, policies, scoped
+from shipyard.core.checks import run_checks
 from shipyard.core.problems import HTTPProblem
 from shipyard.errors import ShipyardError
 from shipyard.testing import (
@@ -177,3 +179,16 @@ def test_testing_helpers_report_decisions() -> None:
     with pytest.raises(AssertionError, match="policy matrix differs"):
         assert_policy_matrix(note(1), {"other": identity(2)}, {"other": {"view"}})
     assert policy_matrix(PolicyTag(id=1, label="x"), {"anyone": identity(1)}) == {"anyone": set()}
+
+
+def test_missing_policy_allow_is_flagged_for_deploy(tmp_path: Any) -> None:
+    allowing = Settings.model_validate({"profile": "test", "authz": {"missing_policy": "allow"}})
+    try:
+        app = App(settings=allowing, root=tmp_path)
+        assert policies.missing == "allow"  # the extension applied the setting
+        ids = {finding.id for finding in run_checks(app, deploy=True)}
+        assert "authz.W001" in ids
+        assert "authz.W001" not in {finding.id for finding in run_checks(app, deploy=False)}
+    finally:
+        App(settings=Settings.model_validate({"profile": "test"}), root=tmp_path)
+    assert policies.missing == "deny"
