@@ -185,7 +185,7 @@ def test_missing_policy_allow_is_flagged_for_deploy(tmp_path: Any) -> None:
     allowing = Settings.model_validate({"profile": "test", "authz": {"missing_policy": "allow"}})
     try:
         app = App(settings=allowing, root=tmp_path)
-        assert policies.missing == "allow"  # the extension applied the setting
+        assert str(policies.missing) == "allow"  # the extension applied the setting
         ids = {finding.id for finding in run_checks(app, deploy=True)}
         assert "authz.W001" in ids
         assert "authz.W001" not in {finding.id for finding in run_checks(app, deploy=False)}
