@@ -264,6 +264,9 @@ async def test_api_create_with_a_jwt_from_the_token_endpoint(
     )
 
     assert response.status_code == 201
+    # ops's ship is theirs (ShipPolicy): listed for their token, not for anonymous visitors
+    assert await _names(client) == []
+    client.headers["Authorization"] = f"Bearer {token}"
     assert await _names(client) == ["Fram"]
 
 

@@ -24,6 +24,7 @@ async def test_home_lists_capabilities_with_their_status(client: AsyncClient) ->
     assert statuses["Jobs"] == "available"
     assert statuses["Generators"] == "available"
     assert statuses["Deployment"] == "available"
+    assert statuses["Policies"] == "available"
     assert 'href="/ports"' in response.text
     assert '<strong id="ship-count">0</strong>' in response.text
 

@@ -47,7 +47,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/#accounts",
     ),
-    Capability("OAuth2 and policies", "Social login, object-level permissions.", "coming"),
+    Capability(
+        "Policies",
+        "Per-model authorization policies: actions, list scopes enforced by every query path "
+        "(filters, sorting, fields, cursors), field rules, token scopes, can() in templates.",
+        "available",
+        "/ships",
+    ),
+    Capability("OAuth2", "Social login with external identity providers.", "coming"),
     Capability(
         "Versioned JSON APIs",
         "Typed CRUD resources, cursor pagination, sorting, filtering, field selection, "

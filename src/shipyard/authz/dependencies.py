@@ -15,7 +15,7 @@ from fastapi import Depends
 from shipyard.auth.deps import current_user
 from shipyard.auth.identity import Identity
 from shipyard.authz.checks import allows_all, allows_any
-from shipyard.authz.permissions import validate_required
+from shipyard.authz.permissions import grants, validate_required
 from shipyard.core.openapi import declares_problems
 from shipyard.core.problems import PERMISSION_DENIED, HTTPProblem
 
@@ -74,3 +74,37 @@ class HasPermission(HasAllPermissions):
         super().__init__(permission)
 
     wording = "the permission"
+
+
+@declares_problems(403)
+class RequireScopes:
+    """Require a token (JWT, API key) whose scopes cover each permission; returns the Identity.
+
+    A login session is unrestricted (no scopes) and passes; it only limits what a token
+    may do, so combine it with ``HasPermission`` or a policy for what the *user* may do.
+    """
+
+    def __init__(self, *scopes: str) -> None:
+        if not scopes:
+            raise TypeError("RequireScopes needs at least one scope")
+        self.scopes = [validate_required(scope) for scope in scopes]
+
+    async def __call__(self, identity: Annotated[Identity, Depends(current_user)]) -> Identity:
+        if identity.scopes is not None:
+            missing = [scope for scope in self.scopes if not grants(identity.scopes, scope)]
+            if missing:
+                raise HTTPProblem(
+                    403,
+                    "Insufficient scope",
+                    f"This token's scopes do not cover {', '.join(missing)}.",
+                    type=PERMISSION_DENIED.slug,
+                    extra={"required_scopes": missing},
+                    headers={
+                        "WWW-Authenticate": f'Bearer error="insufficient_scope", '
+                        f'scope="{" ".join(missing)}"'
+                    },
+                )
+        return identity
+
+    def __repr__(self) -> str:
+        return f"RequireScopes({', '.join(map(repr, self.scopes))})"

@@ -1,35 +1,59 @@
-"""The ``can("posts:create")`` template global.
+"""The ``can`` and ``can_any`` template globals.
 
-It answers for the Identity already resolved for the request (``request.state.identity``,
-set when a dependency such as ``current_user``, ``optional_user`` or ``HasPermission``
-ran); it never queries. A page for anonymous visitors that wants ``can`` to see a signed-in
-user must depend on ``optional_user``.
+``can("posts:create")`` asks the permission; ``can("update", post)`` asks the post's
+policy; ``can_any(["update", "delete"], post)`` any of the actions. They answer for the
+Identity already resolved for the request (``request.state.identity``, set when a
+dependency such as ``current_user``, ``optional_user`` or ``HasPermission`` ran) and
+never query: the user's roles are loaded with the identity, so a list of rows costs no
+query per row. A page for anonymous visitors that wants them to see a signed-in user
+must depend on ``optional_user``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from shipyard.auth.identity import resolved_identity
+from shipyard.auth.identity import Identity, resolved_identity
+from shipyard.authz import enforce
 from shipyard.authz.checks import allows
 from shipyard.web.templates import register_template_global
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+_PERMISSION_ONLY: Any = object()
 
-@pass_context
-def can(context: Context, permission: str) -> bool:
-    """True if the request's resolved identity holds ``permission``."""
+
+def _identity(context: Context) -> tuple[bool, Identity | None]:
     request = context.get("request")
     if request is None:
+        return False, None
+    return True, resolved_identity(request)
+
+
+@pass_context
+def can(context: Context, what: str, obj: Any = _PERMISSION_ONLY) -> bool:
+    """``can("posts:create")``: the permission; ``can("update", post)``: the policy."""
+    known, identity = _identity(context)
+    if not known:
         return False
-    return allows(resolved_identity(request), permission)
+    if obj is _PERMISSION_ONLY:
+        return allows(identity, what)
+    return enforce.can(identity, what, obj)
+
+
+@pass_context
+def can_any(context: Context, actions: Iterable[str], obj: Any) -> bool:
+    """True if the request's identity may do at least one of ``actions`` on ``obj``."""
+    known, identity = _identity(context)
+    return known and enforce.can_any(identity, actions, obj)
 
 
 def register_authz_globals(app: FastAPI) -> None:
-    """Add ``can`` to the templates of ``app``."""
+    """Add ``can`` and ``can_any`` to the templates of ``app``."""
     register_template_global(app, "can", can)
+    register_template_global(app, "can_any", can_any)

@@ -19,6 +19,7 @@ from shipyard.cli import db as db_commands
 from shipyard.cli import jobs as jobs_commands
 from shipyard.cli import mail as mail_commands
 from shipyard.cli import notifications as notifications_commands
+from shipyard.cli import policies as policies_commands
 from shipyard.cli import project, server
 from shipyard.cli import realtime as realtime_commands
 from shipyard.cli import roles as roles_commands
@@ -53,6 +54,7 @@ def build_cli() -> typer.Typer:
     server.register(root)
     check_command.register(root)
     scaffold_commands.register(root)
+    policies_commands.register(root)
     return root
 
 

@@ -30,7 +30,13 @@ from shipyard.scaffold.deployment.targets import (
 )
 from shipyard.scaffold.fields import KINDS, MODIFIERS
 from shipyard.scaffold.plan import Plan
-from shipyard.scaffold.resources import Kind, ResourceGenerator, job_plan, page_plan
+from shipyard.scaffold.resources import (
+    Kind,
+    ResourceGenerator,
+    job_plan,
+    page_plan,
+    policy_plan,
+)
 
 FIELDS_HELP = (
     f"Fields as name:type[:argument...][:modifier...]. Types: {', '.join(KINDS)}. "
@@ -285,6 +291,20 @@ def page(
     """A page in the app's layout (route, template, test and a navigation link)."""
     plan = page_plan(directory.resolve(), name)
     _write_plan(plan, f"page {name}", dry_run=dry_run, force=force)
+
+
+@scaffold.command("policy", epilog="Example: shipyard scaffold policy Post")
+@handle_errors
+def policy(
+    name: NameArgument,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """An authorization policy for a model of the project (app/<package>/policy.py): owner
+    rules when the model references User, else signed-in users (docs/policies.md)."""
+    plan = policy_plan(directory.resolve(), name)
+    _write_plan(plan, f"policy {name}", dry_run=dry_run, force=force)
 
 
 @destroy.command("job", epilog="Example: shipyard destroy job SendDigest user_id:integer")

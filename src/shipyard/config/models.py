@@ -17,6 +17,7 @@ from pydantic import Field
 from shipyard.config.sections.accounts import (
     ApiKeySettings,
     AuthSettings,
+    AuthzSettings,
     MailSettings,
     RateLimitSettings,
     SigningKeySettings,
@@ -63,6 +64,7 @@ __all__ = [
     "ApiSettings",
     "AppSettings",
     "AuthSettings",
+    "AuthzSettings",
     "CacheSettings",
     "ConfigSettings",
     "CorsSettings",
@@ -110,6 +112,7 @@ class Settings(Section):
     cors: CorsSettings = CorsSettings()
     ratelimit: RateLimitSettings = RateLimitSettings()
     auth: AuthSettings = AuthSettings()
+    authz: AuthzSettings = AuthzSettings()
     mail: MailSettings = MailSettings()
     tokens: TokenSettings = TokenSettings()
     api: ApiSettings = ApiSettings()

@@ -13,19 +13,24 @@ htmx endpoint as radio buttons, the chosen row always among them. The macro
         choices = await search_choices(session, User.id, User.email, q, selected=author_id)
         return choices_fragment(request, "author_id", choices, required=True)
 
+``restrict=`` narrows every query (the options, the search and the lookup of the chosen
+row) to the rows the user may see: ``restrict=scope_for(identity)`` from
+``shipyard.authz`` applies the referenced model's policy scope, so a select never offers,
+and a crafted ``selected=`` never reveals, a row outside it.
+
 Queries are built with SQLAlchemy (bound parameters, ``LIKE`` wildcards escaped) and
 limited; :data:`SearchText` and :data:`SelectedId` refuse long or odd input with a 422.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import BigInteger, SmallInteger, String, cast, select
+from sqlalchemy import BigInteger, Select, SmallInteger, String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -53,6 +58,8 @@ SelectedId = Annotated[
     Query(max_length=19, pattern=r"^[0-9]*$", description="The row chosen so far, if any."),
 ]
 """The chosen row's id as the radio buttons send it: digits, or empty (else 422)."""
+Restrict = Callable[[Select[Any]], Select[Any]]
+"""Narrows a select of the referenced table to the rows the user may see."""
 
 
 @dataclass(frozen=True)
@@ -88,14 +95,16 @@ async def reference_choices(
     label: InstrumentedAttribute[Any],
     *,
     selected: object = None,
+    restrict: Restrict | None = None,
 ) -> ReferenceChoices:
     """What a form shows for a reference: every row of a small table, else a search."""
     chosen = _chosen(key, selected)
-    rows = await _options(session, key, label, limit=SELECT_LIMIT + 1)
+    rows = await _options(session, key, label, limit=SELECT_LIMIT + 1, restrict=restrict)
     if len(rows) <= SELECT_LIMIT:
         return ReferenceChoices(rows, chosen)
+    first = rows[:SEARCH_LIMIT]
     return ReferenceChoices(
-        await _with_selected(session, key, label, rows[:SEARCH_LIMIT], chosen), chosen, True
+        await _with_selected(session, key, label, first, chosen, restrict), chosen, True
     )
 
 
@@ -106,13 +115,17 @@ async def search_choices(
     q: str,
     *,
     selected: object = None,
+    restrict: Restrict | None = None,
 ) -> ReferenceChoices:
     """The rows whose label contains ``q`` (ignoring case), the chosen one first."""
     chosen = _chosen(key, selected)
     text = label if isinstance(label.type, String) else cast(label, String)
     condition = text.icontains(q, autoescape=True) if q else None
-    rows = await _options(session, key, label, limit=SEARCH_LIMIT, where=condition)
-    return ReferenceChoices(await _with_selected(session, key, label, rows, chosen), chosen, True)
+    rows = await _options(
+        session, key, label, limit=SEARCH_LIMIT, where=condition, restrict=restrict
+    )
+    found = await _with_selected(session, key, label, rows, chosen, restrict)
+    return ReferenceChoices(found, chosen, True)
 
 
 def choices_fragment(
@@ -130,10 +143,13 @@ async def _options(
     *,
     limit: int,
     where: Any = None,
+    restrict: Restrict | None = None,
 ) -> list[tuple[Any, str]]:
     statement = select(key, label).order_by(label, key).limit(limit)
     if where is not None:
         statement = statement.where(where)
+    if restrict is not None:
+        statement = restrict(statement)
     return [(row[0], str(row[1])) for row in await session.execute(statement)]
 
 
@@ -143,9 +159,10 @@ async def _with_selected(
     label: InstrumentedAttribute[Any],
     rows: list[tuple[Any, str]],
     chosen: int | None,
+    restrict: Restrict | None,
 ) -> list[tuple[Any, str]]:
     """``rows`` with the chosen row first (looked up when the page left it out)."""
     if chosen is None or any(row[0] == chosen for row in rows):
         return rows
-    found = await _options(session, key, label, limit=1, where=key == chosen)
+    found = await _options(session, key, label, limit=1, where=key == chosen, restrict=restrict)
     return [*found, *rows]

@@ -166,6 +166,7 @@ class ResourceGenerator:
             "skipped": [field for field in fields if not field.in_form],
             "columns": [f for f in fields if f.in_form and f.kind != "text"][:4] or fields[:1],
             "refs": [field for field in fields if field.target],
+            "owner": next((field for field in fields if field.target == USER), None),
             "targets": list(targets.values()),
             "enums": [field for field in fields if field.kind == "enum"],
             "sortable": [field for field in fields if field.sortable],
@@ -242,7 +243,7 @@ class ResourceGenerator:
         modules = ["__init__", "models"]
         test_modules = ["__init__", "factories"]
         if kind in ("crud", "api"):
-            modules += ["schemas", "api", *(["permissions"] if self.auth else [])]
+            modules += ["schemas", "api", *(["permissions", "policy"] if self.auth else [])]
             test_modules.append("test_api")
         files = [(f"app/feature/{name}.py.jinja", f"{feature}/{name}.py") for name in modules]
         if kind == "crud":
@@ -358,4 +359,49 @@ def page_plan(root: Path, name: str, *, remove: bool = False) -> Plan:
     plan.edit(ROUTES, lambda text: _register(text, page_import, route, remove=remove))
     link = f"<a href=\"{{{{ url_for('{module}') }}}}\">{context['title']}</a>"
     plan.edit(LAYOUT, lambda text: edits.nav_link(text, link, remove=remove))
+    return plan
+
+
+@dataclass(frozen=True)
+class PolicyOwner:
+    """The ``<name>_id`` column of a model that references ``User``: its owner."""
+
+    name: str
+
+    @property
+    def column(self) -> str:
+        return f"{self.name}_id"
+
+
+OWNER_PATTERN = re.compile(
+    r'^    (\w+)_id: Mapped\[[^\]]*\]\s*=\s*mapped_column\(\s*ForeignKey\(\s*"users\.id"',
+    re.MULTILINE,
+)
+
+
+def policy_plan(root: Path, model: str) -> Plan:
+    """``scaffold policy Post``: ``app/<package>/policy.py`` for a model of the project.
+
+    An owner policy when the model references ``User`` (its first ``<name>_id`` foreign
+    key to ``users.id``), otherwise signed-in users may add, change and delete.
+    """
+    _check_project(root)
+    target = find_target(root, model)
+    if target is USER:
+        raise ShipyardError(
+            "User is Shipyard's model", hint="scaffold a policy for your own models"
+        )
+    package = target.module.split(".")[1]
+    models = (root / "app" / package / "models.py").read_text(encoding="utf-8")
+    start = re.search(CLASS_PATTERN.format(model=model), models, re.MULTILINE)
+    body = models[start.end() if start else 0 :]
+    following = re.search(r"^class ", body, re.MULTILINE)
+    owner = OWNER_PATTERN.search(body[: following.start()] if following else body)
+    context = {
+        "r": resource_names(model, plural=package),
+        "owner": PolicyOwner(owner.group(1)) if owner else None,
+    }
+    plan = Plan(root)
+    policy = _environment().get_template("app/feature/policy.py.jinja").render(context)
+    plan.create(f"app/{package}/policy.py", policy)
     return plan

@@ -9,17 +9,20 @@
   ``prev_cursor``, ...) whose ships also have ``updated_at``.
 - ``GET/PATCH/DELETE /api/ships/{id}`` and ``POST /api/ships`` in both versions.
 
-The lists are cached (``shipyard.cache``) for a minute, per version, query and page:
-a hit costs no query. Any committed change to a ship (here, from the pages, the shell)
-invalidates them at once through the ``table:ships`` tag (``model_tag(Ship)``); items and
-lists carry an ``ETag`` and answer ``304`` to ``If-None-Match``, and a stale ``If-Match``
-on ``PATCH``/``DELETE`` is a ``412``.
+Adding, changing and deleting need ``ships:create``, ``ships:update`` and
+``ships:delete`` (``app/ships/permissions.py``, as the pages do), with a bearer JWT
+(``POST /auth/token``), an ``X-API-Key`` or a login session: 401 problem JSON without
+credentials, 403 without the permission. ``ShipPolicy`` (``app/ships/policy.py``) then
+decides per ship: everyone sees the unowned fleet, a ship someone added is theirs alone
+(another user's is a 404 by id and never in a list, whatever the filter, sort, fields or
+cursor). A taken name is a 409 problem.
 
-Reading is public. Adding, changing and deleting need ``ships:create``,
-``ships:update`` and ``ships:delete`` (``app/ships/permissions.py``, as the pages do),
-with a bearer JWT (``POST /auth/token``), an ``X-API-Key`` or a login session: 401
-problem JSON without credentials, 403 without the permission. A taken name is a 409
-problem.
+The lists are cached (``shipyard.cache``) for a minute, per version, query, page and
+caller (what a caller may see depends on who asks: ``vary_on_user``): a hit costs no
+query. Any committed change to a ship (here, from the pages, the shell) invalidates them
+at once through the ``table:ships`` tag (``model_tag(Ship)``); items and lists carry an
+``ETag`` and answer ``304`` to ``If-None-Match``, and a stale ``If-Match`` on
+``PATCH``/``DELETE`` is a ``412``.
 """
 
 from __future__ import annotations
@@ -33,11 +36,14 @@ from shipyard.api.query import Listing, ListQuery
 from shipyard.api.resource import Resource, partial_model
 from shipyard.api.resource.partial import page_content
 from shipyard.api.versioning import VersionedRouter, versions
+from shipyard.auth import OptionalIdentity
+from shipyard.authz import PolicyAccess
 from shipyard.cache import cache, conditional, model_tag
 from shipyard.db import DbSession
 
 from app.ships.models import Ship
 from app.ships.permissions import REQUIRED
+from app.ships.policy import ShipPolicy
 from app.ships.schemas import ShipCreate, ShipRead, ShipReadV2, ShipUpdate
 
 PREFIX = "/api/ships"
@@ -61,6 +67,7 @@ ships_v1 = Resource(
     schema_create=ShipCreate,
     schema_update=ShipUpdate,
     label="ship",
+    access=PolicyAccess(ShipPolicy),
 )
 ships_v2 = Resource(
     Ship,
@@ -69,11 +76,12 @@ ships_v2 = Resource(
     schema_create=ShipCreate,
     schema_update=ShipUpdate,
     label="ship",
+    access=PolicyAccess(ShipPolicy),
 )
 
 list_v1 = VersionedRouter(prefix=PREFIX, tags=["ship"])
-cached_list = cache(ttl=60, tags=[model_tag(Ship)])
-"""Both versions' lists: cached a minute, dropped when a change to ships commits."""
+cached_list = cache(ttl=60, tags=[model_tag(Ship)], vary_on_user=True)
+"""Both versions' lists: cached a minute per caller, dropped when a change to ships commits."""
 
 
 @list_v1.get("", response_model=list[partial_model(ShipRead)], operation_id="ship_list_v1")  # type: ignore[misc]
@@ -82,10 +90,12 @@ cached_list = cache(ttl=60, tags=[model_tag(Ship)])
 async def list_ships_v1(
     request: Request,
     session: DbSession,
-    query: Annotated[ListQuery, Depends(ships_v1.listing.dependency)],
+    query: Annotated[ListQuery, Depends(ships_v1.query_dependency)],
+    identity: OptionalIdentity,
 ) -> Response:
-    """Ships, oldest first unless sorted: a JSON array, further pages in ``Link``."""
-    page = await ships_v1.list(session, query, request)
+    """The ships the caller may see, oldest first unless sorted: a JSON array, further
+    pages in ``Link``."""
+    page = await ships_v1.list(session, query, request, principal=identity)
     response = JSONResponse(page_content(page)["items"])
     set_link_header(response, page.links)
     return conditional(request, response)

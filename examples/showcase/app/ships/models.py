@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from shipyard.db import IdMixin, Model, TimestampMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 NAME_MAX_LENGTH = 100
 
 
 class Ship(IdMixin, TimestampMixin, Model):
-    """A ship in the harbour, known by its unique name."""
+    """A ship in the harbour, known by its unique name.
+
+    ``owner_id`` is the user who added it; the fleet (seeded, or added by a manager) has
+    no owner and everyone sees it. ``ShipPolicy`` (``app/ships/policy.py``) decides who
+    sees and changes which ship.
+    """
 
     __tablename__ = "ships"
 
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), unique=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, default=None
+    )

@@ -10,24 +10,27 @@ Everything is one template, ``ships/index.html``, whose blocks serve as fragment
   whole page when loaded directly, boosted, or restored from history.
 - ``DELETE /ships/{id}``: removes the row; the counter and flash come out of band.
 
-Anyone can look; adding and deleting need the permissions the JSON API needs
-(``ships:create``, ``ships:delete``; ``app/ships/permissions.py``). Anonymous: an htmx
-request gets ``HX-Redirect`` to the login page, a browser a 303 there with ``next``.
-Logged in without the permission: 403, the error page for a browser, the error fragment
-in the flash area for htmx. Ship ids in URLs are row ids (``RowId``): ``/ships/abc``,
-``/ships/0`` or ``/ships/9223372036854775808`` are a 404 before any query. Every page
-resolves the optional identity, so the template shows the form and the delete buttons
-only to users who may use them (``can()``).
+Adding and deleting need the permissions the JSON API needs (``ships:create``,
+``ships:delete``; ``app/ships/permissions.py``), and ``ShipPolicy``
+(``app/ships/policy.py``) decides per ship: the page lists the fleet and the caller's own
+ships (its scope), and another user's ship is a 404 at ``/ships/{id}`` and on delete,
+exactly like a missing one (``Authorize`` loads it). Anonymous: an htmx request gets
+``HX-Redirect`` to the login page, a browser a 303 there with ``next``. Logged in without
+the permission: 403, the error page for a browser, the error fragment in the flash area
+for htmx. Ship ids in URLs are row ids: ``/ships/abc``, ``/ships/0`` or
+``/ships/9223372036854775808`` are a 404 before any query. Every page resolves the
+optional identity, so the template shows the form and the delete buttons only to users
+who may use them (``can("ships:create")``, ``can("delete", ship)``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 from fastapi.responses import RedirectResponse, Response
-from shipyard import RowId
-from shipyard.auth import optional_user
+from shipyard.auth import Identity, OptionalIdentity, optional_user
+from shipyard.authz import Authorize, authorize_new, scoped
 from shipyard.db import DbSession, utc_now
 from shipyard.forms import FormResult, form_response
 from shipyard.web import PageRouter, render, render_to_string
@@ -40,18 +43,27 @@ from app.live import announce_ship
 from app.ships.forms import ShipForm, ShipFormDep
 from app.ships.models import Ship
 from app.ships.permissions import REQUIRED
+from app.ships.policy import ShipPolicy
 
 TEMPLATE = "ships/index.html"
 
 pages = PageRouter(prefix="/ships", tags=["ships"], dependencies=[Depends(optional_user)])
 
 
-async def _count(session: AsyncSession) -> int:
-    return await session.scalar(select(func.count()).select_from(Ship)) or 0
+def allowed(action: str) -> Any:
+    """The ship named by the path, if the caller may ``action`` it (else 404, or login)."""
+    return Depends(Authorize(ShipPolicy.model, action, param="ship_id"))
 
 
-async def _context(session: AsyncSession, selected: Ship | None = None) -> dict[str, Any]:
-    ships = list(await session.scalars(select(Ship).order_by(Ship.id)))
+async def _count(session: AsyncSession, identity: Identity | None) -> int:
+    counted = scoped(select(func.count(Ship.id)), identity, Ship)
+    return await session.scalar(counted) or 0
+
+
+async def _context(
+    session: AsyncSession, identity: Identity | None, selected: Ship | None = None
+) -> dict[str, Any]:
+    ships = list(await session.scalars(scoped(select(Ship).order_by(Ship.id), identity)))
     return {
         "ships": ships,
         "count": len(ships),
@@ -61,37 +73,33 @@ async def _context(session: AsyncSession, selected: Ship | None = None) -> dict[
     }
 
 
-async def _ship_or_404(session: AsyncSession, ship_id: int) -> Ship:
-    ship = await session.get(Ship, ship_id)
-    if ship is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"there is no ship {ship_id}")
-    return ship
-
-
 @pages.get("", name="ships")
-async def list_ships(request: Request, session: DbSession) -> Response:
-    """Every ship, the counter, the details panel and the "Add a ship" form."""
-    context = await _context(session)
+async def list_ships(request: Request, session: DbSession, identity: OptionalIdentity) -> Response:
+    """The ships the caller may see, the counter, the details panel and the form."""
+    context = await _context(session, identity)
     return render(request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)})
 
 
 @pages.post("", name="create_ship_page", dependencies=REQUIRED["create"])
-async def create_ship(request: Request, form: ShipFormDep, session: DbSession) -> Response:
+async def create_ship(
+    request: Request, form: ShipFormDep, session: DbSession, identity: OptionalIdentity
+) -> Response:
     """Add a ship from the form; 422 with the form re-rendered when the input is wrong."""
     if form.is_valid:
         taken = await session.scalar(select(Ship.id).where(Ship.name == form.data.name))
         if taken is not None:
             form.add_error("name", f"A ship named {form.data.name!r} already exists.")
     if not form.is_valid:
-        return form_response(request, TEMPLATE, await _context(session), form)
+        return form_response(request, TEMPLATE, await _context(session, identity), form)
     ship = Ship(name=form.data.name)
+    authorize_new(identity, ship)  # the new ship belongs to whoever adds it
     session.add(ship)
     await session.flush()
     await announce_ship(request, ship.name)
     flash(request, f"Ship {ship.name} added.", "success")
     if not htmx(request):
         return RedirectResponse(request.url_for("ships").path, status.HTTP_303_SEE_OTHER)
-    context = {"count": await _count(session), "swap_oob": True}
+    context = {"count": await _count(session, identity), "swap_oob": True}
     response = render(
         request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)}, block=["form", "count"]
     )
@@ -100,21 +108,32 @@ async def create_ship(request: Request, form: ShipFormDep, session: DbSession) -
 
 
 @pages.get("/{ship_id}", name="ship_detail")
-async def ship_detail(request: Request, ship_id: RowId, session: DbSession) -> Response:
+async def ship_detail(
+    request: Request,
+    ship: Annotated[Ship, allowed("view")],
+    session: DbSession,
+    identity: OptionalIdentity,
+) -> Response:
     """One ship's details: the fragment for htmx swaps, the whole page otherwise."""
-    ship = await _ship_or_404(session, ship_id)
-    context = {**await _context(session, ship), "form": FormResult.blank(ShipForm)}
+    context = {**await _context(session, identity, ship), "form": FormResult.blank(ShipForm)}
     return render(request, TEMPLATE, context, fragment="detail")
 
 
 @pages.delete("/{ship_id}", name="delete_ship", dependencies=REQUIRED["delete"])
-async def delete_ship(request: Request, ship_id: RowId, session: DbSession) -> Response:
+async def delete_ship(
+    request: Request,
+    ship: Annotated[Ship, allowed("delete")],
+    session: DbSession,
+    identity: OptionalIdentity,
+) -> Response:
     """Remove a ship: an empty body (the row goes), the counter and flash out of band."""
-    ship = await _ship_or_404(session, ship_id)
     await session.delete(ship)
     await session.flush()
     flash(request, f"Ship {ship.name} deleted.", "info")
     response = render(
-        request, TEMPLATE, {"count": await _count(session), "swap_oob": True}, block="count"
+        request,
+        TEMPLATE,
+        {"count": await _count(session, identity), "swap_oob": True},
+        block="count",
     )
     return with_oob(response, flash_oob(request))

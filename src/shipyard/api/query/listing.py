@@ -13,19 +13,19 @@ from __future__ import annotations
 import inspect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm.interfaces import ORMOption
 
 from shipyard.api.query import filtering, selection, sorting
 from shipyard.api.query.coerce import parse_bool
 from shipyard.api.query.errors import QueryErrors
-from shipyard.api.query.fields import Fields
-from shipyard.api.query.filtering import Filter, FilterableSpec
+from shipyard.api.query.fields import Fields, ResolvedField
+from shipyard.api.query.filtering import Filter, FilterableSpec, FilterField
 from shipyard.api.query.sorting import SortTerm
 from shipyard.core.openapi import declares_problems
 from shipyard.errors import ShipyardError
@@ -146,8 +146,16 @@ class Listing:
         """The dependency: ``Depends(listing)`` (documented like :attr:`dependency`)."""
         return self.parse(request.query_params.multi_items())
 
-    def parse(self, params: Sequence[tuple[str, str]]) -> ListQuery:
-        """Validate the query parameters ``params``; HTTPProblem 400 listing each mistake."""
+    def parse(
+        self, params: Sequence[tuple[str, str]], readable: Collection[str] | None = None
+    ) -> ListQuery:
+        """Validate the query parameters ``params``; HTTPProblem 400 listing each mistake.
+
+        ``readable`` (field names; None: all) hides the other fields: sorting, filtering
+        on or selecting one is the same 400 as for an unknown field, and the default sort
+        and selection leave them out.
+        """
+        allowed = _Allowed.of(self, readable)
         errors = QueryErrors()
         counts = Counter(name for name, _ in params)
         for name, count in counts.items():
@@ -155,9 +163,9 @@ class Listing:
                 errors.add(name, f"{name} is given {count} times; give it once", kind="repeated")
         errors.raise_if_any()  # repeated parameters make the rest ambiguous
         raw = dict(params)
-        sort = self._sort(raw.get("sort"), errors)
-        filters = filtering.parse(params, self.filterable, errors)
-        fields = self._fields(raw.get("fields"), errors)
+        sort = self._sort(raw.get("sort"), allowed, errors)
+        filters = filtering.parse(params, allowed.filterable, errors)
+        fields = self._fields(raw.get("fields"), allowed, errors)
         q = self._q(raw.get("q"), errors)
         limit = self._limit(raw.get("limit"), errors)
         offset = self._offset(raw.get("offset"), raw.get("cursor"), errors)
@@ -166,7 +174,7 @@ class Listing:
             errors.add("cursor", "cursor is too long; use one this API returned", kind="invalid")
         with_total = self._flag("total", raw.get("total"), errors)
         errors.raise_if_any()
-        sort_fields = [self.sortable.get(term.name) for term in sort]
+        sort_fields = [allowed.sortable.get(term.name) for term in sort]
         joins = {field.join for field in sort_fields if field and field.join}
         joins |= {item.field.join for item in filters if item.field.join}
         options = selection.load_options(
@@ -190,16 +198,21 @@ class Listing:
             options=tuple(options),
         )
 
-    def _sort(self, raw: str | None, errors: QueryErrors) -> tuple[SortTerm, ...]:
+    def _sort(
+        self, raw: str | None, allowed: _Allowed, errors: QueryErrors
+    ) -> tuple[SortTerm, ...]:
         if raw is None:
-            return self.default_sort
-        terms = sorting.parse_terms(raw, self.sortable, errors)
+            if allowed.sortable is self.sortable:
+                return self.default_sort
+            visible = [term for term in self.default_sort if term.name in allowed.sortable]
+            return sorting.with_tiebreaker(visible, self.fields.primary_key)
+        terms = sorting.parse_terms(raw, allowed.sortable, errors)
         return sorting.with_tiebreaker(terms or [], self.fields.primary_key)
 
-    def _fields(self, raw: str | None, errors: QueryErrors) -> tuple[str, ...]:
+    def _fields(self, raw: str | None, allowed: _Allowed, errors: QueryErrors) -> tuple[str, ...]:
         if raw is None:
-            return tuple(self.selectable)
-        return selection.parse(raw, self.selectable, self.fields.joins, errors) or ()
+            return tuple(allowed.selectable)
+        return selection.parse(raw, allowed.selectable, self.fields.joins, errors) or ()
 
     def _q(self, raw: str | None, errors: QueryErrors) -> str | None:
         text = (raw or "").strip()
@@ -254,11 +267,25 @@ class Listing:
             errors.add(name, str(exc), kind="invalid_value")
             return False
 
-    def _dependency(self) -> Callable[..., Any]:
+    def dependency_for(
+        self, principal: Callable[..., Any], readable: Callable[[Any], Collection[str] | None]
+    ) -> Callable[..., Any]:
+        """Like :attr:`dependency`, parsing with the fields ``readable(principal)`` allows.
+
+        ``principal`` is the dependency resolving the caller (a policy's identity).
+        """
+        return self._dependency(principal, readable)
+
+    def _dependency(
+        self,
+        principal: Callable[..., Any] | None = None,
+        readable: Callable[[Any], Collection[str] | None] | None = None,
+    ) -> Callable[..., Any]:
         """A dependency whose signature documents every parameter in the OpenAPI schema."""
 
-        async def dependency(request: Request, **_: Any) -> ListQuery:
-            return self.parse(request.query_params.multi_items())
+        async def dependency(request: Request, **values: Any) -> ListQuery:
+            fields = readable(values["principal"]) if readable is not None else None
+            return self.parse(request.query_params.multi_items(), fields)
 
         documented = {
             "sort": f"Sort by: {', '.join(self.sortable)}; '-' for descending.",
@@ -291,5 +318,35 @@ class Listing:
                     annotation=str | None,
                 )
             )
+        if principal is not None:
+            parameters.append(
+                inspect.Parameter(
+                    "principal", inspect.Parameter.KEYWORD_ONLY, default=Depends(principal)
+                )
+            )
         dependency.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         return dependency
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    """The allowlists of a listing as one caller sees them (unreadable fields removed)."""
+
+    sortable: dict[str, ResolvedField]
+    filterable: dict[str, FilterField]
+    selectable: dict[str, ResolvedField]
+
+    @classmethod
+    def of(cls, listing: Listing, readable: Collection[str] | None) -> _Allowed:
+        if readable is None:
+            return cls(listing.sortable, listing.filterable, listing.selectable)
+        return cls(
+            {name: item for name, item in listing.sortable.items() if visible(name, readable)},
+            {name: item for name, item in listing.filterable.items() if visible(name, readable)},
+            {name: item for name, item in listing.selectable.items() if visible(name, readable)},
+        )
+
+
+def visible(name: str, readable: Collection[str] | None) -> bool:
+    """True if the field ``name`` (``author.name``: its first part) is in ``readable``."""
+    return readable is None or name.partition(".")[0] in readable

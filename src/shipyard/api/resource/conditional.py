@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from fastapi.encoders import jsonable_encoder
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from shipyard.api.resource.access import NOBODY
 from shipyard.cache.http import precondition_failed, strong_etag
 from shipyard.core.problems import register_problem_type
 
@@ -32,21 +34,36 @@ PRECONDITION_FAILED = register_problem_type(
 )
 
 
-def item_response(resource: Resource[Any, Any, Any, Any], item: Any) -> JSONResponse:
-    """``item`` as JSON (the ``schema_out`` fields), with its strong ``ETag``."""
-    content = TypeAdapter(resource.schema_out).dump_python(item, mode="json")
+def item_response(
+    resource: Resource[Any, Any, Any, Any], item: Any, principal: Any = NOBODY
+) -> JSONResponse:
+    """``item`` as JSON (the ``schema_out`` fields ``principal`` may read), with its strong
+    ``ETag`` (of what this caller sees)."""
+    shown = resource.shown(item, principal)
+    if shown is item:
+        content = TypeAdapter(resource.schema_out).dump_python(item, mode="json")
+    else:
+        content = jsonable_encoder(shown)
     response = JSONResponse(content)
     response.headers["ETag"] = strong_etag(bytes(response.body))
     return response
 
 
 async def require_current(
-    request: Request, resource: Resource[Any, Any, Any, Any], session: AsyncSession, id: Any
+    request: Request,
+    resource: Resource[Any, Any, Any, Any],
+    session: AsyncSession,
+    id: Any,
+    principal: Any = NOBODY,
 ) -> None:
-    """Refuse (412) a write whose ``If-Match`` does not name the item's current ETag."""
+    """Refuse (412) a write whose ``If-Match`` does not name the item's current ETag.
+
+    The item is read through ``principal``'s scope (a row it cannot see is a 404 first).
+    """
     if "if-match" not in request.headers:
         return
-    current = item_response(resource, await resource.get(session, id)).headers["etag"]
+    item = await resource.get(session, id, principal=principal)
+    current = item_response(resource, item, principal).headers["etag"]
     if precondition_failed(request.headers, current):
         raise PRECONDITION_FAILED.exception(
             f"The {resource.label} {id} changed since the version you sent in If-Match.",

@@ -27,12 +27,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
+from fastapi.encoders import jsonable_encoder
 from fastapi.params import Depends as DependsParam
 from starlette.responses import JSONResponse
 
 from shipyard.api.pagination import Page
 from shipyard.api.pagination.links import set_link_header
 from shipyard.api.query import ListQuery
+from shipyard.api.resource.access import NOBODY
 from shipyard.api.resource.conditional import item_response, require_current
 from shipyard.api.resource.partial import page_content, partial_model
 from shipyard.api.versioning import VersionedRouter
@@ -84,6 +86,21 @@ def _unchanged(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return endpoint
 
 
+def _shown(
+    resource: Resource[Any, Any, Any, Any],
+    item: Any,
+    principal: Any,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Any:
+    """``item``, or a JSON response of its readable fields when the caller may not see all."""
+    shown = resource.shown(item, principal)
+    if shown is item:
+        return item
+    return JSONResponse(jsonable_encoder(shown), status_code=status_code, headers=headers)
+
+
 def build_router(
     resource: Resource[Any, Any, Any, Any],
     prefix: str,
@@ -124,6 +141,8 @@ def build_router(
     unique = resource.unique_fields
     id_param = _id_parameter(resource)
     session_param = _param("session", DbSession)
+    access = resource.access
+    who = [] if access is None else [_param("principal", Annotated[Any, Depends(access.principal)])]
 
     def add(
         operation: CrudOperation, path: str, endpoint: Callable[..., Any], **kwargs: Any
@@ -139,14 +158,16 @@ def build_router(
             **kwargs,
         )
 
-    async def list_items(request: Request, session: Any, query: ListQuery) -> Response:
-        page = await resource.list(session, query, request)
+    async def list_items(
+        request: Request, session: Any, query: ListQuery, principal: Any = NOBODY
+    ) -> Response:
+        page = await resource.list(session, query, request, principal=principal)
         response = JSONResponse(page_content(page))
         set_link_header(response, page.links)
         return conditional(request, response)
 
-    query_param = _param("query", Annotated[ListQuery, Depends(resource.listing.dependency)])
-    _with_signature(list_items, _param("request", Request), session_param, query_param)
+    query_param = _param("query", Annotated[ListQuery, Depends(resource.query_dependency)])
+    _with_signature(list_items, _param("request", Request), session_param, query_param, *who)
     item_model = partial_model(out) if resource.listing.selectable else out
     add(
         "list",
@@ -158,10 +179,13 @@ def build_router(
         responses=_problems(400, 422),
     )
 
-    async def get_item(request: Request, id: Any, session: Any) -> Response:
-        return conditional(request, item_response(resource, await resource.get(session, id)))
+    async def get_item(
+        request: Request, id: Any, session: Any, principal: Any = NOBODY
+    ) -> Response:
+        item = await resource.get(session, id, principal=principal)
+        return conditional(request, item_response(resource, item, principal))
 
-    _with_signature(get_item, _param("request", Request), id_param, session_param)
+    _with_signature(get_item, _param("request", Request), id_param, session_param, *who)
     add(
         "get",
         "/{id}",
@@ -172,13 +196,15 @@ def build_router(
         responses=_problems(404, 422) | {304: {"description": "If-None-Match names the ETag"}},
     )
 
-    async def create_item(request: Request, response: Response, body: Any, session: Any) -> Any:
-        created = await resource.create(session, body)
+    async def create_item(
+        request: Request, response: Response, body: Any, session: Any, principal: Any = NOBODY
+    ) -> Any:
+        created = await resource.create(session, body, principal=principal)
         created_id = getattr(created, resource.id_key, None)
         if "get" in chosen and created_id is not None:
             location = request.url_for(f"{label}_get{suffix}", id=str(created_id))
             response.headers["Location"] = location.path
-        return created
+        return _shown(resource, created, principal, status_code=201, headers=response.headers)
 
     _with_signature(
         create_item,
@@ -186,6 +212,7 @@ def build_router(
         _param("response", Response),
         _param("body", Annotated[resource.schema_create, Body()]),
         session_param,
+        *who,
     )
     add(
         "create",
@@ -199,9 +226,12 @@ def build_router(
         openapi_extra=_unique_extra(unique, resource.schema_create),
     )
 
-    async def update_item(request: Request, id: Any, body: Any, session: Any) -> Response:
-        await require_current(request, resource, session, id)
-        return item_response(resource, await resource.update(session, id, body))
+    async def update_item(
+        request: Request, id: Any, body: Any, session: Any, principal: Any = NOBODY
+    ) -> Response:
+        await require_current(request, resource, session, id, principal)
+        updated = await resource.update(session, id, body, principal=principal)
+        return item_response(resource, updated, principal)
 
     _with_signature(
         update_item,
@@ -209,6 +239,7 @@ def build_router(
         id_param,
         _param("body", Annotated[resource.schema_update, Body()]),
         session_param,
+        *who,
     )
     add(
         "update",
@@ -221,12 +252,14 @@ def build_router(
         openapi_extra=_unique_extra(unique, resource.schema_update),
     )
 
-    async def delete_item(request: Request, id: Any, session: Any) -> Response:
-        await require_current(request, resource, session, id)
-        await resource.delete(session, id)
+    async def delete_item(
+        request: Request, id: Any, session: Any, principal: Any = NOBODY
+    ) -> Response:
+        await require_current(request, resource, session, id, principal)
+        await resource.delete(session, id, principal=principal)
         return Response(status_code=204)
 
-    _with_signature(delete_item, _param("request", Request), id_param, session_param)
+    _with_signature(delete_item, _param("request", Request), id_param, session_param, *who)
     add(
         "delete",
         "/{id}",

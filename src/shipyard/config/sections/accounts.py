@@ -62,6 +62,21 @@ class AuthSettings(Section):
     )
 
 
+class AuthzSettings(Section):
+    """Object-level authorization: what happens when no policy answers (docs/policies.md)."""
+
+    missing_policy: Literal["deny", "allow"] = Field(
+        default="deny",
+        description="A model without a policy, or a policy without the action asked: deny "
+        "(the default, least privilege) or allow (a warning is logged each time).",
+    )
+    log_denials: bool = Field(
+        default=True,
+        description="Log each denial as a structured `authorization denied` event "
+        "(who, action, object, reason).",
+    )
+
+
 class SmtpSettings(Section):
     """The SMTP server the smtp mail backend sends through (docs/mail.md)."""
 
