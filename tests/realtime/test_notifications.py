@@ -21,6 +21,7 @@ from shipyard.config.models import DatabaseSettings, JobsSettings, MailSettings
 from shipyard.db.extension import get_database
 from shipyard.db.model import framework_metadata
 from shipyard.errors import ShipyardError
+from shipyard.jobs import get_jobs
 from shipyard.mail import MemoryMailer, get_mailer
 from shipyard.notifications import (
     NOTIFICATION_MIGRATIONS,
@@ -34,17 +35,18 @@ from shipyard.notifications import (
 )
 from shipyard.notifications.notification import NOTIFICATION_TYPES
 from shipyard.notifications.preferences import optouts_table, set_optouts
+from shipyard.notifications.sender import DeliverNotification
 from shipyard.notifications.store import notifications_table
 from shipyard.realtime import RealtimeExtension, channel_rules, get_realtime
 from shipyard.testing.schema import create_app_schema
 
 
-def make_app(tmp_path: Path, *extensions: Any) -> App:
+def make_app(tmp_path: Path, *extensions: Any, inline: bool = True) -> App:
     settings = Settings.model_validate(
         {
             "profile": "test",
             "database": DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/app.db"),
-            "jobs": JobsSettings(backend="memory", inline=True),
+            "jobs": JobsSettings(backend="memory", inline=inline),
             "mail": MailSettings(backend="memory"),
         }
     )
@@ -173,3 +175,49 @@ async def test_channels_a_user_turned_off_are_skipped(tmp_path: Path) -> None:
     assert ann_delivery.channels == ("database", "live")
     assert ann_delivery.mail_job is None
     assert bob_delivery.channels == ("database", "live", "mail")
+
+
+class QueuedDocking(Docked):
+    """Delivered by a worker: ``notify`` only enqueues it."""
+
+    queued = True
+
+
+async def test_a_queued_notification_is_delivered_by_a_job(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RealtimeExtension(), NotificationsExtension(), inline=False)
+    async with app.router.lifespan_context(app):
+        ann = await _user(app, "ann@example.test")
+        bob = await _user(app, "bob@example.test")
+        jobs = get_jobs(app)
+        async with get_realtime(app).broker.subscribe(f"user:{bob.id}") as live:
+            with capture_notifications(app) as sent:
+                assert await notify(app, [ann, bob], QueuedDocking(ship="Argo", mail=True)) == []
+                async with get_database(app).sessionmaker() as session:
+                    assert await unread_count(session, ann.id) == 0  # nothing yet
+                assert await jobs.drain() >= 2  # the delivery, then the mails it queued
+            assert [(d.user_id, d.channels) for d in sent] == [
+                (ann.id, ("database", "live", "mail")),
+                (bob.id, ("database", "live", "mail")),
+            ]
+            assert '"title":"Argo docked"' in (await anext(live)).data
+        async with get_database(app).sessionmaker() as session:
+            assert await unread_count(session, ann.id) == 1
+            assert await unread_count(session, bob.id) == 1
+        mailer = get_mailer(app)
+        assert isinstance(mailer, MemoryMailer)
+        assert sorted(m.recipients for m in mailer.outbox) == [
+            ("ann@example.test",),
+            ("bob@example.test",),
+        ]
+
+
+async def test_a_queued_delivery_of_an_unknown_type_fails_naming_the_fix(tmp_path: Path) -> None:
+    app = make_app(tmp_path, RealtimeExtension(), NotificationsExtension(), inline=False)
+    async with app.router.lifespan_context(app):
+        jobs = get_jobs(app)
+        job_id = await jobs.enqueue(DeliverNotification(kind="gone.Type", data={}, user_ids=[1]))
+        await jobs.drain()
+        record = await jobs.backend.get(job_id)
+    assert record is not None
+    assert record.last_error is not None
+    assert "no notification type 'gone.Type'" in record.last_error

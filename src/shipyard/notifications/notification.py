@@ -53,6 +53,8 @@ CHANNEL_LABELS: dict[Channel, str] = {
     "webhook": "To a webhook",
 }
 
+NOTIFICATION_CLASSES: dict[str, type[Notification]] = {}
+"""Every notification type by stored name: a queued delivery finds its class here."""
 NOTIFICATION_TYPES: dict[str, type[Notification]] = {}
 """Every notification type with a ``label``, by stored name: the preferences page lists
 them (a type without a label cannot be turned off by users)."""
@@ -67,10 +69,14 @@ class Notification(BaseModel):
     """The type's stored name; defaults to ``module.QualName``."""
     label: ClassVar[str] = ""
     """What users see on the preferences page; a type with one can be turned off per channel."""
+    queued: ClassVar[bool] = False
+    """True: :func:`~shipyard.notifications.notify` hands the whole delivery (every
+    channel) to a job, run by a worker with the jobs system's retries."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
+        NOTIFICATION_CLASSES[cls.type_name()] = cls
         if cls.__dict__.get("label"):
             NOTIFICATION_TYPES[cls.type_name()] = cls
 

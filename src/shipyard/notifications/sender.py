@@ -4,9 +4,10 @@ Channels the user turned off for the type (the preferences page, for types with 
 ``label``) are dropped first. The ``database`` row is written in a transaction of its own
 and committed before the ``live`` event goes out, so the page that reacts to the event
 (the bell re-reading its count) already sees it. ``mail`` is queued as a job (sent with
-retries by a worker), ``webhook`` too (:mod:`.webhook`). Each delivery is recorded in the
-returned :class:`Delivery` and, when capturing is on (:func:`capture_notifications`),
-kept for tests.
+retries by a worker), ``webhook`` too (:mod:`.webhook`). A type marked ``queued`` hands
+the whole delivery to a :class:`DeliverNotification` job instead. Each delivery is
+recorded in the returned :class:`Delivery` and, when capturing is on
+(:func:`capture_notifications`), kept for tests.
 """
 
 from __future__ import annotations
@@ -15,16 +16,21 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from starlette.applications import Starlette
 
 from shipyard.auth.models import User
+from shipyard.auth.users import user_model
 from shipyard.core.services import Service
 from shipyard.db.extension import get_database
+from shipyard.errors import ShipyardError
+from shipyard.jobs import Job, JobContext
 from shipyard.jobs.extension import get_jobs
 from shipyard.notifications.notification import (
     CHANNELS,
+    NOTIFICATION_CLASSES,
     NOTIFICATION_TYPES,
     Channel,
     Notification,
@@ -75,10 +81,59 @@ def capture_notifications(app: Starlette) -> Iterator[SentNotifications]:
 async def notify(
     app: AppBase, users: User | Iterable[User], notification: Notification
 ) -> list[Delivery]:
-    """Deliver ``notification`` to ``users`` on the channels its ``via`` picks for each."""
+    """Deliver ``notification`` to ``users`` on the channels its ``via`` picks for each.
+
+    A ``queued`` type is not delivered here: one :class:`DeliverNotification` job is
+    enqueued for all the users and the answer is empty (the worker's run delivers).
+    """
+    recipients = [users] if isinstance(users, User) else list(users)
+    if notification.queued:
+        await get_jobs(app).enqueue(
+            DeliverNotification(
+                kind=notification.type_name(),
+                data=notification.model_dump(mode="json"),
+                user_ids=[user.id for user in recipients],
+            )
+        )
+        return []
+    return await deliver(app, recipients, notification)
+
+
+class DeliverNotification(Job):
+    """A queued notification's delivery, on every channel, in a worker (with retries).
+
+    A retry after a partial delivery repeats the channels that had succeeded (the stored
+    row, the live event); mail and webhooks are jobs of their own, each sent once.
+    """
+
+    name = "shipyard.deliver-notification"
+
+    kind: str
+    data: dict[str, Any]
+    user_ids: list[int]
+
+    async def run(self, ctx: JobContext) -> None:
+        app: AppBase = ctx.app
+        cls = NOTIFICATION_CLASSES.get(self.kind)
+        if cls is None:
+            raise ShipyardError(
+                f"no notification type {self.kind!r} in this worker",
+                hint="import the module that defines it in the app the worker runs",
+            )
+        model = user_model(app)
+        async with get_database(app).sessionmaker() as session:
+            found = await session.scalars(select(model).where(model.id.in_(self.user_ids)))
+            users = list(found)
+        await deliver(app, users, cls.model_validate(self.data))
+
+
+async def deliver(
+    app: AppBase, users: Iterable[User], notification: Notification
+) -> list[Delivery]:
+    """Deliver now, on each channel (what :func:`notify` does for a type not ``queued``)."""
     deliveries = []
     kind = notification.type_name()
-    for user in [users] if isinstance(users, User) else users:
+    for user in users:
         wanted = notification.via(user)
         if kind in NOTIFICATION_TYPES:
             async with get_database(app).sessionmaker() as session:
