@@ -96,6 +96,17 @@ async def test_queue_depth_is_read_from_the_jobs_backend(
     assert depth[(("queue", "default"), ("state", "scheduled"))] == 1
 
 
+async def test_a_scrape_without_the_jobs_tables_still_answers(
+    make_app: AppFactory, client_for: ClientFor, restore_logging: None
+) -> None:
+    app = routes(make_app(profile="development", jobs={"backend": "database"}))
+    async with app.router.lifespan_context(app):  # no migrations: no shipyard_jobs table
+        response = await client_for(app).get("/metrics")
+    assert response.status_code == 200
+    assert "shipyard_jobs_queue_depth" not in response.text
+    assert "shipyard_http_requests_total" in response.text
+
+
 @pytest.mark.parametrize(
     ("headers", "status"),
     [

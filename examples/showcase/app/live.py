@@ -34,6 +34,11 @@ class HarbourNoticeMail(Mail):
 
     message: str
 
+    @classmethod
+    def preview(cls) -> HarbourNoticeMail:
+        """Sample data for the mail previewer (``/_shipyard/mail``)."""
+        return cls(to="sailor@example.com", message="Storm warning: all ships stay in port")
+
 
 class HarbourNotice(Notification):
     """A message from the harbour master; mailed too when ``by_mail`` is set."""

@@ -224,8 +224,12 @@ async def queue_depth(app: AppBase) -> bytes:
         return b""
     try:
         stats = await jobs.backend.stats()
-    except Exception:  # a scrape must not fail because the jobs backend is down
-        logger.warning("could not read the job queues' depth", exc_info=True)
+    except Exception as error:  # a scrape must not fail because the jobs backend is down
+        logger.warning(  # one line, no traceback: a scraper asks every few seconds
+            "could not read the job queues' depth",
+            error=f"{type(error).__name__}: {error}".splitlines()[0],
+            hint="is the jobs backend reachable, and its tables made (shipyard db upgrade)?",
+        )
         return b""
     registry = CollectorRegistry()
     registry.register(QueueDepth(stats))
