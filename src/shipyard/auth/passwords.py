@@ -24,6 +24,9 @@ from shipyard.auth.hashpool import run_hashing
 from shipyard.config.models import AuthSettings
 
 COMMON_PASSWORDS_FILE = "common_passwords.txt.gz"
+UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105  # nosec B105 - matches no password at all
+"""The ``password_hash`` of an account nobody can log in to (never an Argon2 hash): the
+in-memory users that policy checks and overviews build."""
 
 
 @cache

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from shipyard.auth.identity import Identity
 from shipyard.auth.models import Role, User
+from shipyard.auth.passwords import UNUSABLE_PASSWORD_HASH
 from shipyard.authz.registry import policies
 
 
@@ -35,7 +36,7 @@ def _rule(policy: object, action: str) -> str:
 
 
 def _role_identity(role: Role) -> Identity:
-    user = User(id=0, email="role@overview.invalid", password_hash="")
+    user = User(id=0, email="role@overview.invalid", password_hash=UNUSABLE_PASSWORD_HASH)
     user.is_active = True
     user.roles = [role]
     return Identity(user, "session")

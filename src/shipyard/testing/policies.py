@@ -22,6 +22,7 @@ from typing import Any
 
 from shipyard.auth.identity import Identity, Method
 from shipyard.auth.models import Role, User
+from shipyard.auth.passwords import UNUSABLE_PASSWORD_HASH
 from shipyard.authz.policy import model_of
 from shipyard.authz.registry import policies
 
@@ -36,7 +37,9 @@ def identity_with(
     method: Method = "session",
 ) -> Identity:
     """An Identity of an unsaved user holding ``permissions`` (one role) and ``roles``."""
-    user = User(id=user_id, email=f"user{user_id}@example.test", password_hash="")
+    user = User(
+        id=user_id, email=f"user{user_id}@example.test", password_hash=UNUSABLE_PASSWORD_HASH
+    )
     user.is_active = active
     granted = [Role(name=f"test role of user {user_id}", permissions=list(permissions))]
     granted += [Role(name=name, permissions=[]) for name in roles]
@@ -53,13 +56,15 @@ def _who(identity: Identity | None) -> str:
 def assert_can(identity: Identity | None, action: str, obj: Any) -> None:
     """Fail, with the registry's reason, unless ``identity`` may ``action`` on ``obj``."""
     decision = policies.decide(identity, action, obj, log=False)
-    assert decision.allowed, f"{_who(identity)} may not {action}: {decision.reason}"
+    if not decision.allowed:
+        raise AssertionError(f"{_who(identity)} may not {action}: {decision.reason}")
 
 
 def assert_cannot(identity: Identity | None, action: str, obj: Any) -> None:
     """Fail if ``identity`` may ``action`` on ``obj``."""
     decision = policies.decide(identity, action, obj, log=False)
-    assert not decision.allowed, f"{_who(identity)} may {action} ({decision.reason})"
+    if decision.allowed:
+        raise AssertionError(f"{_who(identity)} may {action} ({decision.reason})")
 
 
 def policy_matrix(
@@ -87,4 +92,5 @@ def assert_policy_matrix(
         for name, allowed in actual.items()
         if allowed != expected.get(name, set())
     }
-    assert not wrong, f"policy matrix differs: {wrong}"
+    if wrong:
+        raise AssertionError(f"policy matrix differs: {wrong}")
