@@ -12,6 +12,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,12 +29,14 @@ class WorkerPool:
         self.logs = logs
         self.concurrency = concurrency
         self.slots: list[subprocess.Popen[bytes]] = []
+        self.born: list[float] = []
         self.started: list[subprocess.Popen[bytes]] = []
         self.kills = 0
 
     def start(self) -> None:
         """Start every slot's worker."""
         self.slots = [self._spawn() for _ in range(self.size)]
+        self.born = [time.monotonic()] * self.size
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         log = self.logs / f"worker-{len(self.started)}.log"
@@ -47,13 +50,20 @@ class WorkerPool:
         return process
 
     def kill_and_restart(self, rng: random.Random) -> int:
-        """SIGKILL the worker of a random slot and start a new one there; returns its pid."""
-        slot = rng.randrange(self.size)
+        """SIGKILL a slot's worker and start a new one there; returns the victim's pid.
+
+        The victim is a random one of the slots whose worker has lived longest: a worker
+        killed while it is still starting holds no job, and kills that only ever hit
+        starting workers would prove nothing.
+        """
+        oldest = sorted(range(self.size), key=self.born.__getitem__)[: max(1, self.size // 2)]
+        slot = rng.choice(oldest)
         victim = self.slots[slot]
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         self.kills += 1
         self.slots[slot] = self._spawn()
+        self.born[slot] = time.monotonic()
         return victim.pid
 
     def crashed(self) -> list[str]:
