@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from benchmarks.otlp_sink import start_sink
 from shipyard import App, Settings
 from shipyard.testing.schema import create_app_schema
 
@@ -73,6 +74,22 @@ def shipyard_quiet_app() -> FastAPI:
     return _shipyard({"logging": {"access_log": False}, "metrics": {"enabled": False}})
 
 
+def shipyard_traced_app() -> FastAPI:
+    """:func:`shipyard_app` with OpenTelemetry on, every request sampled (spans exported
+    over OTLP/HTTP to a sink in the same process, :mod:`benchmarks.otlp_sink`)."""
+    return _traced(1.0)
+
+
+def shipyard_traced_10_app() -> FastAPI:
+    """:func:`shipyard_traced_app` sampling one request in ten."""
+    return _traced(0.1)
+
+
+def _traced(ratio: float) -> FastAPI:
+    tracing = {"enabled": "on", "sample_ratio": ratio, "endpoint": start_sink()}
+    return _shipyard({"tracing": tracing})
+
+
 def _shipyard(sections: dict[str, Any]) -> FastAPI:
     root = Path(tempfile.gettempdir()) / "shipyard-benchmark"
     root.mkdir(exist_ok=True)
@@ -114,6 +131,8 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "fastapi": fastapi_app,
     "shipyard": shipyard_app,
     "shipyard_quiet": shipyard_quiet_app,
+    "shipyard_traced": shipyard_traced_app,
+    "shipyard_traced_10": shipyard_traced_10_app,
     "starlette": starlette_app,
     "litestar": litestar_app,
 }
