@@ -21,13 +21,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from benchmarks.otlp_sink import start_sink
+from benchmarks.payload import PATH, PAYLOAD
 from shipyard import App, Settings
 from shipyard.testing.schema import create_app_schema
 
-PAYLOAD: dict[str, Any] = {"message": "hello", "items": [1, 2, 3]}
-"""The body every app returns from ``GET /json``."""
-
-PATH = "/json"
+__all__ = ["FACTORIES", "PATH", "PAYLOAD"]
 
 LOADTEST_RATELIMIT = {
     "ip": "1000000000/minute",
@@ -131,8 +129,6 @@ FACTORIES: dict[str, Callable[[], Any]] = {
     "fastapi": fastapi_app,
     "shipyard": shipyard_app,
     "shipyard_quiet": shipyard_quiet_app,
-    "shipyard_traced": shipyard_traced_app,
-    "shipyard_traced_10": shipyard_traced_10_app,
     "starlette": starlette_app,
     "litestar": litestar_app,
 }
