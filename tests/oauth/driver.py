@@ -2,7 +2,7 @@
 
 The app is a TestClient; the provider is a real HTTP server reached with its own
 ``httpx.Client`` (its own cookies, as a browser keeps per site). :func:`authorize` posts
-the app's "Continue with" form, follows the provider's redirects and fills its forms
+the app's "Continue with" link, follows the provider's redirects and fills its forms
 (login, consent, authorize) until the provider sends the browser back to the app, and
 returns that callback URL without calling it.
 """
@@ -14,7 +14,7 @@ from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-from tests.auth.support import AuthHarness
+from tests.auth.support import HTML, AuthHarness
 
 _FORM = re.compile(r"<form[^>]*action=\"([^\"]*)\"[^>]*>(.*?)</form>", re.S)
 _INPUT = re.compile(r"<input([^>]*)>")
@@ -22,12 +22,14 @@ _ATTR = re.compile(r'(\w+)="([^"]*)"')
 
 
 def start(
-    harness: AuthHarness, provider: str, *, next_path: str = "", intent: str = "login",
-    csrf_from: str = "/account/login",
+    harness: AuthHarness, provider: str, *, next_path: str = "", intent: str = "login"
 ) -> httpx.Response:
-    """The app's answer to the "Continue with" (or "Connect") form."""
-    data = {"next": next_path, "intent": intent}
-    return harness.post_form(f"/auth/oauth/{provider}/start", data, csrf_from=csrf_from)
+    """The app's answer to the "Continue with" (or "Connect") link."""
+    params = {"next": next_path, "intent": intent}
+    response: httpx.Response = harness.client.get(
+        f"/auth/oauth/{provider}/start", params=params, headers=HTML, follow_redirects=False
+    )
+    return response
 
 
 def _form(page: str) -> tuple[str, dict[str, str]]:
@@ -45,9 +47,8 @@ def follow_provider(
     browser: httpx.Client, url: str, login: str, *, deny: bool = False, max_steps: int = 12
 ) -> str:
     """From the authorization URL to the callback URL the provider redirects back to."""
-    app_host = None
     for _ in range(max_steps):
-        response = browser.get(url) if app_host is None else browser.get(url)
+        response = browser.get(url)
         while response.is_redirect:
             target = urljoin(str(response.url), response.headers["location"])
             if urlsplit(target).netloc != urlsplit(str(response.url)).netloc:

@@ -60,7 +60,7 @@ def test_link_github_from_the_account_page_then_unlink(oauth: AuthHarness) -> No
     assert oauth.log_in("ada@example.com").status_code in (200, 303)
     page = oauth.client.get("/account/", headers=HTML).text
     assert "Connected accounts" in page and "Not connected" in page
-    response = sign_in(oauth, "github", "ada-gh", intent="link", csrf_from="/account/")
+    response = sign_in(oauth, "github", "ada-gh", intent="link")
     assert response.headers["location"] == "/account/"
     [link] = links(oauth)
     assert link.provider == "github" and link.email == "ada-gh@example.test"
@@ -87,7 +87,7 @@ def test_the_last_way_to_sign_in_cannot_be_unlinked(oauth: AuthHarness, github) 
 def test_unlink_revokes_the_github_grant(oauth: AuthHarness, github) -> None:  # type: ignore[no-untyped-def]
     oauth.create_user("rev@example.com")
     oauth.log_in("rev@example.com")
-    sign_in(oauth, "github", "rev-gh", intent="link", csrf_from="/account/")
+    sign_in(oauth, "github", "rev-gh", intent="link")
     revoked = len(github.revoked)
     oauth.post_form("/auth/oauth/github/unlink", {}, csrf_from="/account/")
     assert len(github.revoked) == revoked + 1

@@ -1,7 +1,10 @@
 """The sign-in routes: start (to the provider), callback (back from it), unlink.
 
-``POST /{provider}/start`` (CSRF-checked form: ``next``, ``intent`` = login or link)
-stores the pending sign-in in the session and sends the browser to the provider.
+``GET /{provider}/start`` (query: ``next``, ``intent`` = login or link) stores the pending
+sign-in in the session and sends the browser to the provider. A link, not a form: the
+strict CSP's ``form-action 'self'`` would block a form's redirect to the provider, and
+starting needs no CSRF token (the state binds the callback to this browser's session, and
+a forced start can only sign the browser's own provider account in or link it).
 ``GET /{provider}/callback`` (rate-limited like the login form) claims it by ``state``,
 checks the provider's ``iss`` (RFC 9207) and error, exchanges the code and acts on the
 identity. Anything wrong ends on a friendly page in the app's layout (logged with the
@@ -66,19 +69,20 @@ def _account_path(request: Request) -> str:
     return request.url_for("auth_account").path
 
 
-@oauth_pages.post("/{provider}/start", name="oauth_start", dependencies=[AUTH_LIMIT])
-async def start(request: Request, provider: str, identity: OptionalIdentity) -> Response:
+@oauth_pages.get("/{provider}/start", name="oauth_start", dependencies=[AUTH_LIMIT])
+async def start(
+    request: Request, provider: str, identity: OptionalIdentity, next: str = "", intent: str = ""
+) -> Response:
     """Send the browser to the provider; ``intent=link`` needs a signed-in user."""
-    form = await request.form()
-    intent: Intent = "link" if form.get("intent") == "link" else "login"
+    chosen_intent: Intent = "link" if intent == "link" else "login"
     try:
         chosen = _provider(request, provider)
-        if intent == "link" and identity is None:
+        if chosen_intent == "link" and identity is None:
             raise authentication_required(request)
-        default = _account_path(request) if intent == "link" else ""
-        next_path = safe_next(str(form.get("next") or ""), default)
-        user_id = identity.user.id if intent == "link" and identity is not None else None
-        state, pending = await begin(request, chosen.name, next_path, intent, user_id)
+        default = _account_path(request) if chosen_intent == "link" else ""
+        next_path = safe_next(next, default)
+        user_id = identity.user.id if chosen_intent == "link" and identity is not None else None
+        state, pending = await begin(request, chosen.name, next_path, chosen_intent, user_id)
         directory = DIRECTORY.get(request.app)
         url = await authorization_url(
             directory, chosen, _callback_url(request, chosen), state, pending
