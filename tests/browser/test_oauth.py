@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
@@ -19,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine
 from tests.browser.conftest import Screenshot, watched_page
 from tests.oauth.conftest import providers
-from tests.oauth.github import FakeGitHub, running_github
+from tests.oauth.github import running_github
 from tests.oauth.oidc import running_provider
 
 from shipyard import App, Settings
@@ -49,19 +48,27 @@ def oauth_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 "database": {"url": f"sqlite+aiosqlite:///{database}"},
                 "mail": {"backend": "memory"},
                 "security": {"csp_preset": "strict"},
-                "auth": {"login_redirect": "/account/", "logout_redirect": "/account/login",
-                         "argon2_time_cost": 1, "argon2_memory_cost": 8},
+                "auth": {
+                    "login_redirect": "/account/",
+                    "logout_redirect": "/account/login",
+                    "argon2_time_cost": 1,
+                    "argon2_memory_cost": 8,
+                },
                 "oauth": {"providers": providers(oidc, github)},
             }
         )
-        app = App(settings=settings, root=folder,
-                  extensions=[AuthExtension(prefix="/account"), OAuthExtension()])
+        app = App(
+            settings=settings,
+            root=folder,
+            extensions=[AuthExtension(prefix="/account"), OAuthExtension()],
+        )
         engine = create_engine(f"sqlite:///{database}")
         with engine.begin() as connection:
             create_tables(connection)
         engine.dispose()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                               log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 15
@@ -119,6 +126,8 @@ def test_sign_up_sign_out_sign_in_link_and_unlink(
         page.locator("#connected-github").get_by_role("button", name="Disconnect").click()
         expect(page.locator("#connected-github")).to_contain_text("Not connected")
         expect(page.locator(".flash-success")).to_contain_text("GitHub is disconnected.")
-        expect(page.locator("#connected-local").get_by_role("button", name="Disconnect")).to_be_disabled()
+        expect(
+            page.locator("#connected-local").get_by_role("button", name="Disconnect")
+        ).to_be_disabled()
         screenshot(page, "oauth-account-unlinked")
         watched.assert_no_csp_violations()

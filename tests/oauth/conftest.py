@@ -66,8 +66,9 @@ def make_oauth(
 ) -> Iterator[Callable[..., AuthHarness]]:
     opened: list[AuthHarness] = []
 
-    def factory(url: str | None = None, oauth: dict[str, Any] | None = None,
-                **sections: Any) -> AuthHarness:
+    def factory(
+        url: str | None = None, oauth: dict[str, Any] | None = None, **sections: Any
+    ) -> AuthHarness:
         settings = Settings.model_validate(
             {
                 "profile": "test",
@@ -78,8 +79,11 @@ def make_oauth(
                 **sections,
             }
         )
-        app = App(settings=settings, root=tmp_path,
-                  extensions=[AuthExtension(prefix="/account"), OAuthExtension()])
+        app = App(
+            settings=settings,
+            root=tmp_path,
+            extensions=[AuthExtension(prefix="/account"), OAuthExtension()],
+        )
         demo_routes(app)
         harness = AuthHarness.start(app)
         opened.append(harness)

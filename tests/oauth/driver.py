@@ -71,20 +71,22 @@ def follow_provider(
 
 
 def authorize(
-    harness: AuthHarness, provider: str, login: str, *, deny: bool = False, **options: str
+    harness: AuthHarness, provider: str, login: str, *, next_path: str = "", intent: str = "login"
 ) -> str:
     """The callback URL (path and query, for the TestClient) after signing in as ``login``."""
-    started = start(harness, provider, **options)
+    started = start(harness, provider, next_path=next_path, intent=intent)
     assert started.status_code == 303, started.text
     with httpx.Client(timeout=10) as browser:
-        callback = follow_provider(browser, started.headers["location"], login, deny=deny)
+        callback = follow_provider(browser, started.headers["location"], login)
     parts = urlsplit(callback)
     return f"{parts.path}?{parts.query}"
 
 
-def sign_in(harness: AuthHarness, provider: str, login: str, **options: str) -> httpx.Response:
+def sign_in(
+    harness: AuthHarness, provider: str, login: str, *, next_path: str = "", intent: str = "login"
+) -> httpx.Response:
     """The whole sign-in; the app's answer to the callback (not followed)."""
-    callback = authorize(harness, provider, login, **options)
+    callback = authorize(harness, provider, login, next_path=next_path, intent=intent)
     response: httpx.Response = harness.client.get(
         callback, headers={"Accept": "text/html"}, follow_redirects=False
     )

@@ -27,14 +27,19 @@ from urllib.parse import urlencode
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
-from starlette.responses import Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
 from shipyard.testing.services import free_port
 
 CLIENT_ID = "github-test-client"
-CLIENT_SECRET = "github-test-secret"  # noqa: S105  # a test server's
+CLIENT_SECRET = "github-test-secret"  # a test server's
 
 
 @dataclass
@@ -54,8 +59,12 @@ class FakeGitHub:
                 "id": 1000 + len(self.users),
                 "name": login.title(),
                 "emails": [
-                    {"email": f"{login}@example.test", "primary": True, "verified": True,
-                     "visibility": "public"}
+                    {
+                        "email": f"{login}@example.test",
+                        "primary": True,
+                        "verified": True,
+                        "visibility": "public",
+                    }
                 ],
             }
         return self.users[login]
@@ -93,8 +102,11 @@ class FakeGitHub:
         form = await request.form()
         redirect_uri, state = str(form["redirect_uri"]), str(form.get("state", ""))
         if form.get("decision") == "deny":
-            query = {"error": "access_denied", "error_description": "The user has denied "
-                     "your application access.", "state": state}
+            query = {
+                "error": "access_denied",
+                "error_description": "The user has denied your application access.",
+                "state": state,
+            }
             return RedirectResponse(f"{redirect_uri}?{urlencode(query)}", status_code=302)
         code = secrets.token_hex(10)
         self.codes[code] = {
@@ -112,18 +124,27 @@ class FakeGitHub:
         grant = self.codes.pop(str(form.get("code", "")), None)
         answer: dict[str, str]
         if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
-            answer = {"error": "incorrect_client_credentials",
-                      "error_description": "The client_id and/or client_secret passed are "
-                      "incorrect."}
-        elif grant is None or grant["redirect_uri"] != form.get("redirect_uri") or not _pkce_ok(
-            grant.get("challenge"), form.get("code_verifier")
+            answer = {
+                "error": "incorrect_client_credentials",
+                "error_description": "The client_id and/or client_secret passed are incorrect.",
+            }
+        elif (
+            grant is None
+            or grant["redirect_uri"] != form.get("redirect_uri")
+            or not _pkce_ok(grant.get("challenge"), form.get("code_verifier"))
         ):
-            answer = {"error": "bad_verification_code",
-                      "error_description": "The code passed is incorrect or expired."}
+            answer = {
+                "error": "bad_verification_code",
+                "error_description": "The code passed is incorrect or expired.",
+            }
         else:
             token = "gho_" + secrets.token_hex(16)
             self.tokens[token] = grant["login"]
-            answer = {"access_token": token, "token_type": "bearer", "scope": "read:user,user:email"}
+            answer = {
+                "access_token": token,
+                "token_type": "bearer",
+                "scope": "read:user,user:email",
+            }
         if "application/json" in request.headers.get("accept", ""):
             return JSONResponse(answer)
         return PlainTextResponse(urlencode(answer), media_type="application/x-www-form-urlencoded")
@@ -137,9 +158,7 @@ class FakeGitHub:
         if login is None:
             return JSONResponse({"message": "Requires authentication"}, status_code=401)
         user = self.user(login)
-        return JSONResponse(
-            {"login": login, "id": user["id"], "name": user["name"], "email": None}
-        )
+        return JSONResponse({"login": login, "id": user["id"], "name": user["name"], "email": None})
 
     async def get_emails(self, request: Request) -> Response:
         login = self._login(request)

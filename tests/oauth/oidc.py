@@ -23,7 +23,7 @@ from shipyard.testing.services import free_port, running_server, unavailable
 
 PROVIDER_DIR = Path(__file__).parent / "provider"
 CLIENT_ID = "shipyard-test"
-CLIENT_SECRET = "shipyard-test-secret"  # noqa: S105  # a test server's
+CLIENT_SECRET = "shipyard-test-secret"  # a test server's
 KEY_ID = "test-key-1"
 
 

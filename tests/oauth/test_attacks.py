@@ -111,16 +111,21 @@ def test_unknown_provider(oauth: AuthHarness) -> None:
 
 
 def test_provider_down_is_a_friendly_page(make_oauth: Callable[..., AuthHarness]) -> None:
-    down = {"kind": "oidc", "client_id": "x", "client_secret": "y",
-            "discovery_url": f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"}
+    down = {
+        "kind": "oidc",
+        "client_id": "x",
+        "client_secret": "y",
+        "discovery_url": f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration",
+    }
     harness = make_oauth(oauth={"providers": {"down": down}})
     refused(harness.client.get("/auth/oauth/down/start", headers=HTML), 502)
 
 
 def test_the_callback_is_rate_limited(make_oauth: Callable[..., AuthHarness]) -> None:
     harness = make_oauth(ratelimit={"named": {"auth": "3/minute"}})
-    answers = [callback(harness, "/auth/oauth/local/callback?state=x").status_code
-               for _ in range(4)]
+    answers = [
+        callback(harness, "/auth/oauth/local/callback?state=x").status_code for _ in range(4)
+    ]
     assert answers == [400, 400, 400, 429]
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from tests.auth.support import HTML, AuthHarness
 from tests.oauth.driver import sign_in
+from tests.oauth.github import FakeGitHub
 
 from shipyard.auth.oauth import LinkedIdentity
 
@@ -33,7 +34,8 @@ def test_sign_up_with_the_openid_provider_then_sign_in_again(oauth: AuthHarness)
     assert not user.password_hash.startswith("$argon2")
     [link] = links(oauth)
     assert (link.provider, link.subject, link.user_id) == ("local", "grace", user.id)
-    assert link.tokens is not None and "access_token" not in link.tokens  # encrypted
+    assert link.tokens is not None
+    assert "access_token" not in link.tokens
     oauth.post_form("/account/logout", {}, csrf_from="/account/")
     assert me(oauth) is None
     again = sign_in(oauth, "local", "grace", next_path="/private")
@@ -59,11 +61,13 @@ def test_link_github_from_the_account_page_then_unlink(oauth: AuthHarness) -> No
     oauth.create_user("ada@example.com")
     assert oauth.log_in("ada@example.com").status_code in (200, 303)
     page = oauth.client.get("/account/", headers=HTML).text
-    assert "Connected accounts" in page and "Not connected" in page
+    assert "Connected accounts" in page
+    assert "Not connected" in page
     response = sign_in(oauth, "github", "ada-gh", intent="link")
     assert response.headers["location"] == "/account/"
     [link] = links(oauth)
-    assert link.provider == "github" and link.email == "ada-gh@example.test"
+    assert link.provider == "github"
+    assert link.email == "ada-gh@example.test"
     page = oauth.client.get("/account/", headers=HTML).text
     assert "Connected as ada-gh@example.test" in page
     oauth.post_form("/account/logout", {}, csrf_from="/account/")
@@ -74,7 +78,7 @@ def test_link_github_from_the_account_page_then_unlink(oauth: AuthHarness) -> No
     assert links(oauth) == []
 
 
-def test_the_last_way_to_sign_in_cannot_be_unlinked(oauth: AuthHarness, github) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_way_to_sign_in_cannot_be_unlinked(oauth: AuthHarness) -> None:
     sign_in(oauth, "github", "solo")
     page = oauth.client.get("/account/", headers=HTML).text
     assert "only way to log in" in page
@@ -84,7 +88,7 @@ def test_the_last_way_to_sign_in_cannot_be_unlinked(oauth: AuthHarness, github) 
     assert "only way to log in" in oauth.client.get("/account/", headers=HTML).text
 
 
-def test_unlink_revokes_the_github_grant(oauth: AuthHarness, github) -> None:  # type: ignore[no-untyped-def]
+def test_unlink_revokes_the_github_grant(oauth: AuthHarness, github: FakeGitHub) -> None:
     oauth.create_user("rev@example.com")
     oauth.log_in("rev@example.com")
     sign_in(oauth, "github", "rev-gh", intent="link")
@@ -96,5 +100,6 @@ def test_unlink_revokes_the_github_grant(oauth: AuthHarness, github) -> None:  #
 def test_the_login_and_register_pages_offer_the_providers(oauth: AuthHarness) -> None:
     for path in ("/account/login", "/account/register"):
         page = oauth.client.get(path, headers=HTML).text
-        assert "Continue with Local ID" in page and "Continue with GitHub" in page
+        assert "Continue with Local ID" in page
+        assert "Continue with GitHub" in page
         assert "<script" not in page.split("oauth-buttons", 1)[1].split("</div>", 1)[0]

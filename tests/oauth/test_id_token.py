@@ -28,7 +28,7 @@ def provider_of(oidc: OidcProvider) -> Provider:
     settings = OAuthProviderSettings(
         kind="oidc",
         client_id=oidc_server.CLIENT_ID,
-        client_secret=oidc_server.CLIENT_SECRET,  # type: ignore[arg-type]
+        client_secret=oidc_server.CLIENT_SECRET,
         discovery_url=oidc.discovery_url,
     )
     return Provider("local", settings)
@@ -36,23 +36,36 @@ def provider_of(oidc: OidcProvider) -> Provider:
 
 def claims(oidc: OidcProvider, **changes: Any) -> dict[str, Any]:
     now = int(time.time())
-    base = {"iss": oidc.issuer, "aud": oidc_server.CLIENT_ID, "sub": "ada", "iat": now,
-            "exp": now + 600, "nonce": NONCE}
+    base = {
+        "iss": oidc.issuer,
+        "aud": oidc_server.CLIENT_ID,
+        "sub": "ada",
+        "iat": now,
+        "exp": now + 600,
+        "nonce": NONCE,
+    }
     base.update(changes)
     return {key: value for key, value in base.items() if value is not None}
 
 
-def signed(oidc: OidcProvider, payload: dict[str, Any], key: Any = None,
-           header: dict[str, Any] | None = None) -> str:
-    return jwt.encode(header or {"alg": "RS256", "kid": oidc_server.KEY_ID}, payload,
-                      key or oidc.key)
+def signed(
+    oidc: OidcProvider,
+    payload: dict[str, Any],
+    key: Any = None,
+    header: dict[str, Any] | None = None,
+) -> str:
+    return jwt.encode(
+        header or {"alg": "RS256", "kid": oidc_server.KEY_ID}, payload, key or oidc.key
+    )
 
 
-def verify(oidc: OidcProvider, token: str, directory: ProviderDirectory | None = None,
-           nonce: str = NONCE) -> dict[str, Any]:
+def verify(
+    oidc: OidcProvider, token: str, directory: ProviderDirectory | None = None, nonce: str = NONCE
+) -> dict[str, Any]:
     directory = directory or ProviderDirectory(max_age=3600, timeout=5)
-    return asyncio.run(verify_id_token(directory, provider_of(oidc), token, nonce=nonce,
-                                       max_age=600))
+    return asyncio.run(
+        verify_id_token(directory, provider_of(oidc), token, nonce=nonce, max_age=600)
+    )
 
 
 def test_a_genuine_token_verifies(oidc: OidcProvider) -> None:

@@ -24,8 +24,16 @@ def test_github_then_an_oidc_provider(tmp_path: Path) -> None:
     settings = (root / "config" / "settings.toml").read_text()
     assert 'client_secret = "secret://env/COMPANY_ID_CLIENT_SECRET"' in settings
     assert "discovery_url" in settings
-    run_in(root, "pytest", "-q", "-p", "no:cacheprovider", "tests/test_oauth_github.py",
-           "tests/test_oauth_company_id.py", env={"SHIPYARD_PROFILE": "test"})
+    run_in(
+        root,
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/test_oauth_github.py",
+        "tests/test_oauth_company_id.py",
+        env={"SHIPYARD_PROFILE": "test"},
+    )
     check_quality(root, tmp_path)
 
 
