@@ -4,7 +4,8 @@
 ``http://testserver/auth/oauth/local/callback``. ``github`` (session): the local GitHub.
 ``oauth`` (per test): an :class:`~tests.auth.support.AuthHarness` on an app with
 ``AuthExtension`` and ``OAuthExtension`` offering ``local`` (OIDC) and ``github``, on
-SQLite; ``make_oauth`` builds more (other settings, PostgreSQL).
+SQLite; ``oauth_db`` the same on each backend (SQLite, PostgreSQL); ``make_oauth``
+builds more (other settings).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 import pytest
 from tests.auth.conftest import FAST_ARGON2
 from tests.auth.support import AuthHarness, demo_routes
+from tests.db.backends import BACKENDS, backend_url
+from tests.db.conftest import postgres_database_url, postgres_databases
 from tests.oauth import github as github_server
 from tests.oauth import oidc as oidc_server
 from tests.oauth.github import FakeGitHub, running_github
@@ -24,6 +27,8 @@ from tests.oauth.oidc import OidcProvider, running_provider
 from shipyard import App, Settings
 from shipyard.auth import AuthExtension
 from shipyard.auth.oauth import OAuthExtension
+
+__all__ = ["postgres_database_url", "postgres_databases"]
 
 CALLBACK = "http://testserver/auth/oauth/local/callback"
 
@@ -96,4 +101,13 @@ def make_oauth(
 
 @pytest.fixture
 def oauth(make_oauth: Callable[..., AuthHarness]) -> AuthHarness:
+    """The app on SQLite."""
     return make_oauth()
+
+
+@pytest.fixture(params=BACKENDS)
+def oauth_db(
+    request: pytest.FixtureRequest, make_oauth: Callable[..., AuthHarness], tmp_path: Path
+) -> AuthHarness:
+    """The app on each database backend (SQLite, the throwaway PostgreSQL one)."""
+    return make_oauth(backend_url(request, tmp_path / "oauth.db"))

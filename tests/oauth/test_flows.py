@@ -24,7 +24,8 @@ def me(harness: AuthHarness) -> str | None:
     return email
 
 
-def test_sign_up_with_the_openid_provider_then_sign_in_again(oauth: AuthHarness) -> None:
+def test_sign_up_with_the_openid_provider_then_sign_in_again(oauth_db: AuthHarness) -> None:
+    oauth = oauth_db
     response = sign_in(oauth, "local", "grace")
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/"
@@ -57,7 +58,8 @@ def test_sign_up_with_github(oauth: AuthHarness) -> None:
     assert oauth.user("octocat@example.test").is_verified
 
 
-def test_link_github_from_the_account_page_then_unlink(oauth: AuthHarness) -> None:
+def test_link_github_from_the_account_page_then_unlink(oauth_db: AuthHarness) -> None:
+    oauth = oauth_db
     oauth.create_user("ada@example.com")
     assert oauth.log_in("ada@example.com").status_code in (200, 303)
     page = oauth.client.get("/account/", headers=HTML).text
