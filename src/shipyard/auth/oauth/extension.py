@@ -5,7 +5,8 @@ unlink routes under ``prefix`` (default ``/auth/oauth``), publishes the provider
 directory (discovery documents and keys, cached), puts ``oauth_providers`` in every
 template's context (the login and register pages show a "Continue with ..." button per
 provider), adds the connected-accounts section to the account page and brings the
-``shipyard_oauth`` migration branch (the linked-identities table).
+``shipyard_oauth`` migration branch (the linked-identities table). Checks: ``oauth.W001``
+(no providers), ``oauth.E001`` (deploy: a provider reached without TLS).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from shipyard.auth.oauth.models import OAUTH_MIGRATIONS
 from shipyard.auth.oauth.pages import connected_section, oauth_pages
 from shipyard.auth.oauth.providers import app_providers
 from shipyard.auth.sections import register_account_section
+from shipyard.core.checks import Finding
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.web.templates import register_context_processor
@@ -59,3 +61,25 @@ class OAuthExtension(Extension):
 
     def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
         return (OAUTH_MIGRATIONS,)
+
+    def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
+        providers = app_providers(app)
+        if not providers:
+            yield Finding(
+                "oauth.W001",
+                "warning",
+                "OAuthExtension is on but oauth.providers is empty: no sign-in button shows",
+                "add [oauth.providers.<name>] (shipyard scaffold oauth2 github) or drop the "
+                "extension",
+            )
+        if deploy:
+            for provider in providers.values():
+                plain = [url for url in provider.endpoint_bases if not url.startswith("https://")]
+                if plain:
+                    yield Finding(
+                        "oauth.E001",
+                        "error",
+                        f"oauth.providers.{provider.name} talks to {plain[0]} without TLS: "
+                        "codes, tokens and keys would travel in the clear",
+                        "use the provider's https:// URL",
+                    )

@@ -76,6 +76,13 @@ class Provider:
         return self.settings.discovery_url or ""
 
     @property
+    def endpoint_bases(self) -> tuple[str, ...]:
+        """The URLs the app reaches the provider under (its discovery URL or GitHub's)."""
+        if self.is_oidc:
+            return (self.discovery_url,)
+        return (self.settings.github_url, self.settings.github_api_url)
+
+    @property
     def github_authorize_url(self) -> str:
         """GitHub's authorization page."""
         return f"{self.settings.github_url.rstrip('/')}/login/oauth/authorize"
