@@ -145,3 +145,34 @@ def test_rotated_keys_are_fetched_again(oidc: OidcProvider) -> None:
     old = RSAKey.generate_key(2048, parameters={"kid": "retired"})
     directory.remember(provider, metadata, KeySet([old]))
     assert verify(oidc, signed(oidc, claims(oidc)), directory)["sub"] == "ada"
+
+
+def test_microsoft_multi_tenant_issuer_is_filled_from_tid() -> None:
+    """Entra's ``common`` discovery names the issuer ``…/{tenantid}/v2.0``."""
+    key = RSAKey.generate_key(2048, parameters={"kid": "entra"})
+    settings = OAuthProviderSettings(kind="microsoft", client_id="app-id", client_secret="s")
+    provider = Provider("microsoft", settings)
+    template = "https://login.microsoftonline.com/{tenantid}/v2.0"
+    directory = ProviderDirectory(max_age=3600, timeout=5)
+    metadata = {"issuer": template, "id_token_signing_alg_values_supported": ["RS256"]}
+    directory.remember(provider, metadata, KeySet([key]))
+    now = int(time.time())
+    tid = "9188040d-6c67-4c5b-b112-36a304b66dad"
+    good = {
+        "iss": template.format(tenantid=tid),
+        "tid": tid,
+        "aud": "app-id",
+        "sub": "x",
+        "iat": now,
+        "exp": now + 600,
+        "nonce": NONCE,
+    }
+    header = {"alg": "RS256", "kid": "entra"}
+
+    def check(payload: dict[str, Any]) -> dict[str, Any]:
+        token = jwt.encode(header, payload, key)
+        return asyncio.run(verify_id_token(directory, provider, token, nonce=NONCE, max_age=600))
+
+    assert check(good)["tid"] == tid
+    with pytest.raises(InvalidIdToken, match="iss"):
+        check({**good, "tid": "another-tenant"})
