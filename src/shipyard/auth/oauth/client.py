@@ -72,7 +72,7 @@ async def authorization_url(
     pending: PendingSignIn,
 ) -> str:
     """The provider's authorization URL for this sign-in."""
-    extra: dict[str, str] = {}
+    extra: dict[str, str] = dict(provider.settings.authorize_params)
     if provider.is_oidc:
         endpoint = (await directory.metadata(provider))["authorization_endpoint"]
         extra["nonce"] = pending.nonce

@@ -11,6 +11,18 @@ from shipyard.config.sections.base import Section
 
 ProviderKind = Literal["github", "google", "microsoft", "oidc"]
 PROVIDER_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+RESERVED_PARAMS = frozenset(
+    {
+        "client_id",
+        "redirect_uri",
+        "response_type",
+        "scope",
+        "state",
+        "nonce",
+        "code_challenge",
+        "code_challenge_method",
+    }
+)
 
 
 class OAuthProviderSettings(Section):
@@ -32,6 +44,11 @@ class OAuthProviderSettings(Section):
         description="Scopes asked for; null: openid email profile (OIDC kinds), "
         "read:user user:email (github).",
     )
+    authorize_params: dict[str, str] = Field(
+        default_factory=dict,
+        description='Extra authorization parameters, e.g. {access_type = "offline", prompt = '
+        '"consent"} for a Google refresh token.',
+    )
     discovery_url: str | None = Field(
         default=None,
         description="The OpenID configuration URL (…/.well-known/openid-configuration); "
@@ -49,6 +66,14 @@ class OAuthProviderSettings(Section):
     github_api_url: str = Field(
         default="https://api.github.com", description="github: the REST API's base URL."
     )
+
+    @field_validator("authorize_params")
+    @classmethod
+    def _not_reserved(cls, value: dict[str, str]) -> dict[str, str]:
+        taken = sorted(RESERVED_PARAMS & value.keys())
+        if taken:
+            raise ValueError(f"{', '.join(taken)}: set by the sign-in flow itself")
+        return value
 
     @model_validator(mode="after")
     def _oidc_has_discovery(self) -> OAuthProviderSettings:
