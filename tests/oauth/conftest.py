@@ -27,6 +27,7 @@ from tests.oauth.oidc import OidcProvider, running_provider
 from shipyard import App, Settings
 from shipyard.auth import AuthExtension
 from shipyard.auth.oauth import OAuthExtension
+from shipyard.core.clock import Clock, utc_now
 
 __all__ = ["postgres_database_url", "postgres_databases"]
 
@@ -72,7 +73,10 @@ def make_oauth(
     opened: list[AuthHarness] = []
 
     def factory(
-        url: str | None = None, oauth: dict[str, Any] | None = None, **sections: Any
+        url: str | None = None,
+        oauth: dict[str, Any] | None = None,
+        clock: Clock = utc_now,
+        **sections: Any,
     ) -> AuthHarness:
         settings = Settings.model_validate(
             {
@@ -87,7 +91,7 @@ def make_oauth(
         app = App(
             settings=settings,
             root=tmp_path,
-            extensions=[AuthExtension(prefix="/account"), OAuthExtension()],
+            extensions=[AuthExtension(prefix="/account"), OAuthExtension(clock=clock)],
         )
         demo_routes(app)
         harness = AuthHarness.start(app)

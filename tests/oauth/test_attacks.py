@@ -10,6 +10,7 @@ from tests.auth.support import HTML, AuthHarness
 from tests.oauth.driver import authorize, follow_provider, sign_in, start
 from tests.oauth.test_flows import links, me
 
+from shipyard.core.clock import ManualClock, utc_now
 from shipyard.testing.services import free_port
 
 
@@ -35,6 +36,15 @@ def test_state_is_single_use(oauth: AuthHarness) -> None:
     oauth.post_form("/account/logout", {}, csrf_from="/account/")
     assert "expired or was already used" in refused(callback(oauth, url))
     assert me(oauth) is None
+
+
+def test_state_expires(make_oauth: Callable[..., AuthHarness]) -> None:
+    clock = ManualClock(utc_now())
+    harness = make_oauth(clock=clock)
+    url = authorize(harness, "local", "slowpoke")
+    clock.advance(harness.app.settings.oauth.state_max_age + 1)
+    assert "expired" in refused(callback(harness, url))
+    assert me(harness) is None
 
 
 def test_state_from_another_browser(oauth: AuthHarness) -> None:

@@ -19,6 +19,7 @@ from joserfc.jwk import KeySet
 
 from shipyard.auth.oauth.errors import PROVIDER_TROUBLE, OAuthFailure
 from shipyard.auth.oauth.providers import Provider
+from shipyard.core.clock import Clock, utc_now
 from shipyard.core.services import Service
 
 REFETCH_INTERVAL = 10.0
@@ -35,12 +36,21 @@ class _Cached:
 
 @dataclass(slots=True)
 class ProviderDirectory:
-    """The cache of discovery documents and key sets, by discovery URL."""
+    """The cache of discovery documents and key sets, by discovery URL.
+
+    ``clock`` is the time the sign-in flow goes by (state expiry, ID token times); tests
+    move a :class:`~shipyard.core.clock.ManualClock` instead of sleeping.
+    """
 
     max_age: float
     timeout: float
+    clock: Clock = utc_now
     _entries: dict[str, _Cached] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    def now(self) -> float:
+        """The clock's time as a POSIX timestamp."""
+        return self.clock().timestamp()
 
     async def metadata(self, provider: Provider) -> dict[str, Any]:
         """The provider's OpenID configuration (fetched when missing or stale)."""

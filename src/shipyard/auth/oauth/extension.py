@@ -22,6 +22,7 @@ from shipyard.auth.oauth.pages import connected_section, oauth_pages
 from shipyard.auth.oauth.providers import app_providers
 from shipyard.auth.sections import register_account_section
 from shipyard.core.checks import Finding
+from shipyard.core.clock import Clock, utc_now
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.web.templates import register_context_processor
@@ -38,22 +39,29 @@ def _providers_context(request: Request) -> dict[str, Any]:
 
 
 class OAuthExtension(Extension):
-    """Sign-in, sign-up and account linking with external OAuth2 / OpenID providers."""
+    """Sign-in, sign-up and account linking with external OAuth2 / OpenID providers.
+
+    ``clock`` is the time sign-ins go by (tests pass a ``ManualClock``).
+    """
 
     name = "oauth"
 
-    def __init__(self, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, prefix: str = DEFAULT_PREFIX, *, clock: Clock = utc_now) -> None:
         if not prefix.startswith("/") or prefix.endswith("/") or "//" in prefix:
             raise ShipyardError(
                 f"OAuthExtension prefix {prefix!r} is not a path like '/auth/oauth'",
                 hint="start it with '/' and do not end it with '/'",
             )
         self.prefix = prefix
+        self.clock = clock
 
     def setup(self, app: AppBase) -> None:
         oauth = app.settings.oauth
         DIRECTORY.provide(
-            app, ProviderDirectory(max_age=oauth.metadata_max_age, timeout=oauth.http_timeout)
+            app,
+            ProviderDirectory(
+                max_age=oauth.metadata_max_age, timeout=oauth.http_timeout, clock=self.clock
+            ),
         )
         app.include_router(oauth_pages, prefix=self.prefix)
         register_context_processor(app, _providers_context)

@@ -10,7 +10,6 @@ A session holds at most :data:`MAX_PENDING` of them; the oldest go first.
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -38,9 +37,14 @@ class PendingSignIn:
 
 
 async def begin(
-    request: HTTPConnection, provider: str, next_path: str, intent: Intent, user_id: int | None
+    request: HTTPConnection,
+    provider: str,
+    next_path: str,
+    intent: Intent,
+    user_id: int | None,
+    now: float,
 ) -> tuple[str, PendingSignIn]:
-    """A new state and its pending sign-in, stored in the session."""
+    """A new state and its pending sign-in (started at ``now``), stored in the session."""
     session = await load_session(request)
     pending: dict[str, Any] = dict(session.get(SESSION_KEY) or {})
     state = secrets.token_urlsafe(32)
@@ -51,7 +55,7 @@ async def begin(
         next=next_path,
         intent=intent,
         user_id=user_id,
-        started=time.time(),
+        started=now,
     )
     pending[state] = asdict(entry)
     while len(pending) > MAX_PENDING:
@@ -62,7 +66,7 @@ async def begin(
 
 
 async def claim(
-    request: HTTPConnection, state: str | None, provider: str, max_age: int
+    request: HTTPConnection, state: str | None, provider: str, max_age: int, now: float
 ) -> PendingSignIn:
     """The pending sign-in of ``state``, removed from the session; OAuthFailure if none."""
     if not state:
@@ -75,7 +79,7 @@ async def claim(
     if not isinstance(stored, dict):
         raise OAuthFailure("state unknown to this session (reused, forged or expired)", START_AGAIN)
     entry = PendingSignIn(**stored)
-    if time.time() - entry.started > max_age:
+    if now - entry.started > max_age:
         raise OAuthFailure("state expired", START_AGAIN)
     if entry.provider != provider:
         raise OAuthFailure(

@@ -12,7 +12,6 @@ is present and ``nonce`` is the one this sign-in sent.
 from __future__ import annotations
 
 import hmac
-import time
 from typing import Any
 
 from joserfc import jwt
@@ -40,9 +39,11 @@ async def verify_id_token(
     *,
     nonce: str,
     max_age: int,
-    now: float | None = None,
 ) -> dict[str, Any]:
-    """The claims of ``token`` once signature and claims check out, else InvalidIdToken."""
+    """The claims of ``token`` once signature and claims check out, else InvalidIdToken.
+
+    Times are compared with the directory's clock.
+    """
     metadata = await directory.metadata(provider)
     try:
         header = extract_compact(token.encode()).headers()
@@ -58,7 +59,7 @@ async def verify_id_token(
         claims = dict(jwt.decode(token, keys, algorithms=sorted(allowed)).claims)
     except (JoseError, ValueError) as exc:
         raise InvalidIdToken(f"signature not verified: {type(exc).__name__} {exc}") from exc
-    _check_claims(claims, metadata["issuer"], provider.client_id, nonce, max_age, now)
+    _check_claims(claims, metadata["issuer"], provider.client_id, nonce, max_age, directory.now())
     return claims
 
 
@@ -73,9 +74,8 @@ def _check_claims(
     client_id: str,
     nonce: str,
     max_age: int,
-    now: float | None,
+    moment: float,
 ) -> None:
-    moment = time.time() if now is None else now
     if "{tenantid}" in issuer:  # Microsoft's multi-tenant endpoints
         issuer = issuer.replace("{tenantid}", str(claims.get("tid", "")))
     if claims.get("iss") != issuer:

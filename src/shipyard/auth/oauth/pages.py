@@ -82,8 +82,10 @@ async def start(
         default = _account_path(request) if chosen_intent == "link" else ""
         next_path = safe_next(next, default)
         user_id = identity.user.id if chosen_intent == "link" and identity is not None else None
-        state, pending = await begin(request, chosen.name, next_path, chosen_intent, user_id)
         directory = DIRECTORY.get(request.app)
+        state, pending = await begin(
+            request, chosen.name, next_path, chosen_intent, user_id, directory.now()
+        )
         url = await authorization_url(
             directory, chosen, _callback_url(request, chosen), state, pending
         )
@@ -108,8 +110,10 @@ async def _finish(request: Request, name: str, db: AsyncSession, identity: Ident
     provider = _provider(request, name)
     query = request.query_params
     settings = request.app.settings.oauth
-    pending = await claim(request, query.get("state"), provider.name, settings.state_max_age)
     directory = DIRECTORY.get(request.app)
+    pending = await claim(
+        request, query.get("state"), provider.name, settings.state_max_age, directory.now()
+    )
     issuer = query.get("iss")
     if issuer is not None and provider.is_oidc:
         expected = (await directory.metadata(provider))["issuer"]
