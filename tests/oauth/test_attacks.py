@@ -8,6 +8,7 @@ import httpx
 import pytest
 from tests.auth.support import HTML, AuthHarness
 from tests.oauth.driver import authorize, follow_provider, sign_in, start
+from tests.oauth.github import FakeGitHub
 from tests.oauth.test_flows import links, me
 
 from shipyard.core.clock import ManualClock, utc_now
@@ -153,3 +154,28 @@ def test_identity_linked_to_another_account_cannot_be_linked_again(oauth: AuthHa
     text = refused(sign_in(oauth, "local", "first", intent="link"), 409)
     assert "another account" in text
     assert len(links(oauth)) == 1
+
+
+def test_a_disabled_account_cannot_sign_in_with_its_provider(oauth: AuthHarness) -> None:
+    assert sign_in(oauth, "local", "gone").status_code == 303
+    oauth.post_form("/account/logout", {}, csrf_from="/account/")
+    oauth.update_user("gone@example.test", is_active=False)
+    assert "disabled" in refused(sign_in(oauth, "local", "gone"), 403)
+    assert me(oauth) is None
+
+
+def test_github_without_any_email_cannot_sign_up(oauth: AuthHarness, github: FakeGitHub) -> None:
+    github.users["hidden"] = {"id": 4242, "name": "Hidden", "emails": []}
+    assert "did not share an email" in refused(sign_in(oauth, "github", "hidden"))
+    assert me(oauth) is None
+
+
+def test_an_unverified_github_email_is_not_used(
+    oauth: AuthHarness, github: FakeGitHub
+) -> None:
+    unverified = [{"email": "owner@example.com", "primary": True, "verified": False}]
+    github.users["claims-owner"] = {"id": 4343, "name": "X", "emails": unverified}
+    oauth.create_user("owner@example.com")
+    refused(sign_in(oauth, "github", "claims-owner"), 400)
+    assert me(oauth) is None
+    assert links(oauth) == []
