@@ -83,7 +83,7 @@ class OAuthProviderSettings(Section):
 
 
 class OAuthSettings(Section):
-    """Sign-in with external providers (docs/oauth.md); needs ``OAuthExtension``."""
+    """Sign-in with external providers (docs/oauth.md); needs OAuthExtension."""
 
     providers: dict[str, OAuthProviderSettings] = Field(
         default_factory=dict,
