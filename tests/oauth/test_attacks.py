@@ -170,9 +170,7 @@ def test_github_without_any_email_cannot_sign_up(oauth: AuthHarness, github: Fak
     assert me(oauth) is None
 
 
-def test_an_unverified_github_email_is_not_used(
-    oauth: AuthHarness, github: FakeGitHub
-) -> None:
+def test_an_unverified_github_email_is_not_used(oauth: AuthHarness, github: FakeGitHub) -> None:
     unverified = [{"email": "owner@example.com", "primary": True, "verified": False}]
     github.users["claims-owner"] = {"id": 4343, "name": "X", "emails": unverified}
     oauth.create_user("owner@example.com")
