@@ -33,6 +33,7 @@ from shipyard.notifications import (
     notify,
     unread_count,
 )
+from shipyard.notifications.deliveries import deliveries_table
 from shipyard.notifications.notification import NOTIFICATION_TYPES
 from shipyard.notifications.preferences import optouts_table, set_optouts
 from shipyard.notifications.sender import DeliverNotification
@@ -109,7 +110,7 @@ def test_notifications_without_realtime_is_a_check_error(tmp_path: Path) -> None
     assert "notifications.E001" in findings
 
 
-OWNED = {notifications_table.name, optouts_table.name}
+OWNED = {notifications_table.name, optouts_table.name, deliveries_table.name}
 
 
 def _only_notifications(obj: Any, name: str | None, kind: str, reflected: bool, other: Any) -> bool:
@@ -120,11 +121,15 @@ def _only_notifications(obj: Any, name: str | None, kind: str, reflected: bool, 
 def test_the_migration_matches_the_table(tmp_path: Path) -> None:
     migrations = [
         importlib.import_module(f"shipyard.notifications.migrations.{name}")
-        for name in ("notifications_0001_table", "notifications_0002_optouts")
+        for name in (
+            "notifications_0001_table",
+            "notifications_0002_optouts",
+            "notifications_0003_deliveries",
+        )
     ]
     assert NOTIFICATION_MIGRATIONS.tables == {
         table.name: frozenset(column.name for column in table.columns)
-        for table in (notifications_table, optouts_table)
+        for table in (notifications_table, optouts_table, deliveries_table)
     }
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.begin() as connection:
@@ -215,7 +220,9 @@ async def test_a_queued_delivery_of_an_unknown_type_fails_naming_the_fix(tmp_pat
     app = make_app(tmp_path, RealtimeExtension(), NotificationsExtension(), inline=False)
     async with app.router.lifespan_context(app):
         jobs = get_jobs(app)
-        job_id = await jobs.enqueue(DeliverNotification(kind="gone.Type", data={}, user_ids=[1]))
+        job_id = await jobs.enqueue(
+            DeliverNotification(kind="gone.Type", data={}, user_ids=[1], batch="b")
+        )
         await jobs.drain()
         record = await jobs.backend.get(job_id)
     assert record is not None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from shipyard.core.checks import Finding
 from shipyard.extension import Extension
 from shipyard.notifications.pages import notification_pages
+from shipyard.notifications.retention import schedule_pruning
 from shipyard.notifications.store import NOTIFICATION_MIGRATIONS
 from shipyard.realtime.extension import RealtimeExtension
 
@@ -34,6 +35,7 @@ class NotificationsExtension(Extension):
 
     def setup(self, app: AppBase) -> None:
         app.include_router(notification_pages(), prefix=self.prefix)
+        schedule_pruning(app)
 
     def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
         return [NOTIFICATION_MIGRATIONS]

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.core.clock import utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.model import UtcDateTime, framework_metadata
+from shipyard.notifications.deliveries import deliveries_table
 from shipyard.notifications.preferences import optouts_table
 
 notifications_table = Table(
@@ -50,8 +51,10 @@ NOTIFICATION_MIGRATIONS = MigrationBranch.declare(
     Path(__file__).parent / "migrations",
     notifications_table,
     optouts_table,
+    deliveries_table,
 )
-"""The migrations of ``shipyard_notifications`` and ``shipyard_notification_optouts``."""
+"""The migrations of ``shipyard_notifications``, ``shipyard_notification_optouts`` and
+``shipyard_notification_deliveries``."""
 
 
 @dataclass(frozen=True)
