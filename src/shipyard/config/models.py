@@ -49,6 +49,7 @@ from shipyard.config.sections.observability import (
     TracingSettings,
 )
 from shipyard.config.sections.realtime import RealtimeSettings
+from shipyard.config.sections.uploads import UploadSettings
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -89,6 +90,7 @@ __all__ = [
     "ThrottleSettings",
     "TokenSettings",
     "TracingSettings",
+    "UploadSettings",
     "WebSettings",
 ]
 
@@ -118,6 +120,7 @@ class Settings(Section):
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
     realtime: RealtimeSettings = RealtimeSettings()
+    uploads: UploadSettings = UploadSettings()
     notifications: NotificationSettings = NotificationSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
