@@ -42,7 +42,7 @@ _ZIP_BASED = re.compile(
 _MARKUP = re.compile(rb"<\s*(script|html|body|iframe|svg|\?php)\b|javascript:", re.IGNORECASE)
 _TEXT_MARKUP = (
     (re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<svg\b", re.I | re.S), "image/svg+xml"),
-    (re.compile(rb"^\s*(<!doctype\s+html|<html\b)", re.IGNORECASE), "text/html"),
+    (re.compile(rb"^\s*(<!doctype\s+html|<(html|head|body|script|iframe)\b)", re.I), "text/html"),
 )
 _SCAN_CHUNK = 1024 * 1024
 _ZIP_ENTRY = re.compile(re.escape(b"PK\x03\x04"))
@@ -54,6 +54,9 @@ def sniff(head: bytes) -> str:
         return EMPTY
     if head.startswith(_EXECUTABLE_MAGIC) and not _is_java_class(head):
         return EXECUTABLE
+    for pattern, media_type in _TEXT_MARKUP:
+        if pattern.match(head):
+            return media_type
     try:
         matches = puremagic.magic_string(head)
     except puremagic.PureError:
@@ -74,12 +77,7 @@ def _text_type(head: bytes) -> str:
         head[:-4].decode("utf-8") if len(head) == HEAD_SIZE else head.decode("utf-8")
     except UnicodeDecodeError:
         return BINARY
-    if b"\x00" in head:
-        return BINARY
-    for pattern, media_type in _TEXT_MARKUP:
-        if pattern.match(head):
-            return media_type
-    return TEXT
+    return BINARY if b"\x00" in head else TEXT
 
 
 def is_zip_based(media_type: str) -> bool:

@@ -21,9 +21,9 @@ def safe_filename(raw: str | None, *, fallback: str = FALLBACK) -> str:
     name = unicodedata.normalize("NFC", raw or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(
-        " " if char.isspace() else char
+        " " if _is_space(char) else char
         for char in name
-        if unicodedata.category(char) not in _DROPPED_CATEGORIES
+        if _is_space(char) or unicodedata.category(char) not in _DROPPED_CATEGORIES
     )
     name = " ".join(name.split()).strip(". ")
     if not name:
@@ -35,3 +35,7 @@ def safe_filename(raw: str | None, *, fallback: str = FALLBACK) -> str:
         else:
             name = name[:MAX_LENGTH]
     return name
+
+
+def _is_space(char: str) -> bool:
+    return char in "\t\n\r" or unicodedata.category(char) == "Zs"
