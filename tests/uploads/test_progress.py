@@ -1,0 +1,77 @@
+"""Progress events published on the upload's channel: receiving, scanning, done; failed."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from shipyard.realtime import get_realtime
+from shipyard.realtime.broker import Subscription
+from shipyard.uploads import progress_channel
+from tests.uploads.conftest import MakeClient, png
+
+
+@asynccontextmanager
+async def _watching(client: Any, upload_id: str) -> AsyncIterator[Subscription]:
+    app = client._transport.app
+    async with app.router.lifespan_context(app):
+        subscription = get_realtime(app).broker.subscribe(progress_channel(upload_id)).open()
+        try:
+            yield subscription
+        finally:
+            await subscription.aclose()
+
+
+async def _states(subscription: Subscription) -> list[dict[str, Any]]:
+    states = []
+    while subscription.pending():
+        states.append(json.loads((await anext(subscription)).data))
+    return states
+
+
+async def test_an_upload_reports_receiving_scanning_processing_done(
+    make_client: MakeClient, clamd_address: str
+) -> None:
+    upload_id = secrets.token_urlsafe(16)
+    content = png(b"\0" * 200_000)
+    async with make_client(clamd=clamd_address, progress_interval=0) as client:
+        async with _watching(client, upload_id) as subscription:
+            response = await client.post(
+                "/upload", files={"f": ("a.png", content)}, headers={"X-Upload-Id": upload_id}
+            )
+            assert response.status_code == 200
+            states = await _states(subscription)
+    names = [state["state"] for state in states]
+    assert names[0] == "receiving"
+    assert names[-3:] == ["scanning", "processing", "done"]
+    total = int(response.request.headers["content-length"])
+    assert {state["total"] for state in states} == {total}
+    received = [state["received"] for state in states if state["state"] == "receiving"]
+    assert received == sorted(received) and received[-1] == total
+
+
+async def test_a_refused_upload_reports_failed_with_the_reason(make_client: MakeClient) -> None:
+    upload_id = secrets.token_urlsafe(16)
+    async with make_client() as client, _watching(client, upload_id) as subscription:
+        await client.post(
+            "/photos", files={"f": ("a.png", b"MZ" + b"\0" * 99)}, headers={"X-Upload-Id": upload_id}
+        )
+        states = await _states(subscription)
+    assert states[-1]["state"] == "failed"
+    assert "is a program" in states[-1]["message"]
+
+
+async def test_a_malformed_upload_id_publishes_nothing_and_cannot_be_watched(
+    make_client: MakeClient,
+) -> None:
+    async with make_client() as client, _watching(client, "x" * 16) as subscription:
+        response = await client.post(
+            "/upload", files={"f": ("a.png", png())}, headers={"X-Upload-Id": "../bad id"}
+        )
+        assert response.status_code == 200
+        assert subscription.pending() == 0
+        stream = await client.get("/uploads/progress/short")
+    assert stream.status_code == 400
