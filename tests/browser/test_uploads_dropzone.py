@@ -111,7 +111,7 @@ def test_an_upload_can_be_cancelled_then_retried(browser: Browser, dropzone_url:
         page = watched.page
         page.goto("/dropzone")
         held: list[Route] = []
-        page.route("**/photos", held.append)  # the upload stays in flight
+        page.route("**/photos", lambda route: held.append(route))  # the upload stays in flight
         drop(page, {"green.png": ("image/png", solid_png((30, 160, 60)))})
         item = page.locator(".dropzone-file")
         expect(item).to_have_attribute("data-state", "sending")

@@ -92,7 +92,16 @@
     var over = state === "done" || state === "failed" || state === "cancelled";
     this.cancelButton.hidden = over;
     this.retryButton.hidden = !(state === "failed" || state === "cancelled");
-    if (over && this.events) { this.events.close(); this.events = null; }
+    if (state === "cancelled") { this.stopListening(); }
+    /* The server's last events may come after the response: wait for them a while. */
+    else if (over && this.events) { window.setTimeout(this.stopListening.bind(this, this.events), 5000); }
+  };
+
+  Item.prototype.stopListening = function (events) {
+    if (this.events && (!events || events === this.events)) {
+      this.events.close();
+      this.events = null;
+    }
   };
 
   /* Subscribe to the server's progress of upload `id`, then call `ready` (once the
@@ -108,6 +117,7 @@
     this.events.addEventListener("progress", function (event) {
       var data = JSON.parse(event.data);
       self.node.setAttribute("data-server-state", data.state);
+      if (data.state === "done" || data.state === "failed") { self.stopListening(); }
       if (data.state === "failed") { self.show("failed", data.message); return; }
       if (data.state === "receiving" && data.total) {
         self.bar.max = data.total;
