@@ -11,14 +11,16 @@ not one of those accepted, or whose structure gives it away (see :mod:`.detect`)
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from fastapi import UploadFile
 from starlette.datastructures import Headers
 
-from shipyard.uploads.detect import EMPTY, EXECUTABLE, problems
+from shipyard.uploads.detect import EMPTY, EXECUTABLE, HEAD_SIZE, problems, sniff
 from shipyard.uploads.errors import UploadRefused
+from shipyard.uploads.filenames import safe_filename
 from shipyard.uploads.sizes import human_size, parse_size
 
 
@@ -41,6 +43,29 @@ class UploadedFile(UploadFile):
         self.sha256 = sha256
         self.detected_type = content_type
         self.scanned = False
+
+    @classmethod
+    def from_local(cls, file: BinaryIO, filename: str, *, field: str = "file") -> UploadedFile:
+        """An :class:`UploadedFile` of a local ``file`` (read once, 1 MiB at a time)."""
+        hasher = hashlib.sha256()
+        head = b""
+        size = 0
+        file.seek(0)
+        while chunk := file.read(1024 * 1024):
+            if not head:
+                head = chunk[:HEAD_SIZE]
+            hasher.update(chunk)
+            size += len(chunk)
+        file.seek(0)
+        return cls(
+            file,
+            field=field,
+            filename=safe_filename(filename),
+            size=size,
+            sha256=hasher.hexdigest(),
+            content_type=sniff(head),
+            headers=Headers(),
+        )
 
     @property
     def content_type(self) -> str:  # type: ignore[override]  # never None here
