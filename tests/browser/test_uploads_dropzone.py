@@ -8,11 +8,9 @@ import re
 import struct
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
-
 from tests.browser.conftest import Screenshot, watched_page
 from tests.uploads.server import serve
 

@@ -24,11 +24,11 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.uploads.upload_app import make_app
 
 from shipyard import Settings
 from shipyard.config.sections.uploads import UploadSettings
 from shipyard.testing.services import unavailable
-from tests.uploads.upload_app import make_app
 
 SIGNATURES = Path(__file__).resolve().parent / "clamav"
 CLAMD = shutil.which("clamd") or "/usr/sbin/clamd"
@@ -79,7 +79,7 @@ def clamd_address() -> Iterator[str]:
         for path in (home, *home.iterdir()):
             os.chown(path, owner["user"], owner["group"])
     log = (home / "clamd.out").open("wb")
-    process = subprocess.Popen(  # noqa: S603  # the test's own daemon
+    process = subprocess.Popen(  # the test's own daemon
         [CLAMD, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, **owner
     )
     try:

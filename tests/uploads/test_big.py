@@ -10,7 +10,6 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-
 from tests.uploads.server import serve
 
 SIZE = 1024**3

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.uploads.conftest import EICAR, png
 from typer.testing import CliRunner
 
 from shipyard.cli.main import cli
-from tests.uploads.conftest import EICAR, png
 
 APP_SOURCE = """
 from pathlib import Path
@@ -59,7 +59,9 @@ def test_the_scan_uses_the_apps_clamd(
     infected.write_bytes(EICAR)
     clean = tmp_path / "notes.txt"
     clean.write_bytes(b"all clear")
-    result = CliRunner().invoke(cli, ["uploads", "check", str(clean), str(infected), "--app", project])
+    result = CliRunner().invoke(
+        cli, ["uploads", "check", str(clean), str(infected), "--app", project]
+    )
     assert result.exit_code == 1, result.output
     assert re.search(r"notes.txt: text/plain, 9 bytes, sha256 [0-9a-f]{64}: clean", result.output)
     assert "the virus scan found Eicar-Test-Signature" in result.output

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.uploads.conftest import MakeClient, png
 
 from shipyard.uploads import safe_filename
-from tests.uploads.conftest import MakeClient, png
 
 
 @pytest.mark.parametrize(

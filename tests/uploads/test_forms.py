@@ -29,9 +29,7 @@ async def test_a_program_as_photo_is_an_inline_error(make_client: MakeClient) ->
             "/form", data={"caption": "x"}, files={"photo": ("boat.png", EXE, "image/png")}
         )
     assert response.status_code == 422
-    assert "boat.png is a program, not one of the accepted types" in _error(
-        response.text, "photo"
-    )
+    assert "boat.png is a program, not one of the accepted types" in _error(response.text, "photo")
 
 
 async def test_a_photo_over_the_form_limit_is_an_inline_error(make_client: MakeClient) -> None:

@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
 from tests.uploads.conftest import MakeClient, open_spool_files, png
 
 
@@ -60,7 +59,9 @@ async def test_a_declared_content_length_over_the_limit_is_refused_before_readin
     make_client: MakeClient,
 ) -> None:
     async with make_client(max_request_size=100) as client:
-        body = b"--b\r\nContent-Disposition: form-data; name=a\r\n\r\n" + b"x" * 200 + b"\r\n--b--\r\n"
+        body = (
+            b"--b\r\nContent-Disposition: form-data; name=a\r\n\r\n" + b"x" * 200 + b"\r\n--b--\r\n"
+        )
         response = await client.post(
             "/upload", content=body, headers={"content-type": "multipart/form-data; boundary=b"}
         )
@@ -72,9 +73,7 @@ async def test_a_route_overrides_the_settings(make_client: MakeClient) -> None:
     """/photos allows 64 KB and two files whatever the settings say."""
     async with make_client(max_file_size=10**9, max_files=100) as client:
         big = await client.post("/photos", files={"f": ("a.png", png(b"\0" * 70_000))})
-        three = await client.post(
-            "/photos", files=[("f", (f"{n}.png", png())) for n in range(3)]
-        )
+        three = await client.post("/photos", files=[("f", (f"{n}.png", png())) for n in range(3)])
         two = await client.post("/photos", files=[("f", (f"{n}.png", png())) for n in range(2)])
     assert big.status_code == 413
     assert "64 KB" in big.json()["detail"]

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from tests.uploads.conftest import MakeClient, png
+
 from shipyard.realtime import get_realtime
 from shipyard.realtime.broker import Subscription
 from shipyard.uploads import progress_channel
-from tests.uploads.conftest import MakeClient, png
 
 
 @asynccontextmanager
@@ -37,27 +38,30 @@ async def test_an_upload_reports_receiving_scanning_processing_done(
 ) -> None:
     upload_id = secrets.token_urlsafe(16)
     content = png(b"\0" * 200_000)
-    async with make_client(clamd=clamd_address, progress_interval=0) as client:
-        async with _watching(client, upload_id) as subscription:
-            response = await client.post(
-                "/upload", files={"f": ("a.png", content)}, headers={"X-Upload-Id": upload_id}
-            )
-            assert response.status_code == 200
-            states = await _states(subscription)
+    settings = {"clamd": clamd_address, "progress_interval": 0}
+    async with make_client(**settings) as client, _watching(client, upload_id) as subscription:
+        response = await client.post(
+            "/upload", files={"f": ("a.png", content)}, headers={"X-Upload-Id": upload_id}
+        )
+        assert response.status_code == 200
+        states = await _states(subscription)
     names = [state["state"] for state in states]
     assert names[0] == "receiving"
     assert names[-3:] == ["scanning", "processing", "done"]
     total = int(response.request.headers["content-length"])
     assert {state["total"] for state in states} == {total}
     received = [state["received"] for state in states if state["state"] == "receiving"]
-    assert received == sorted(received) and received[-1] == total
+    assert received == sorted(received)
+    assert received[-1] == total
 
 
 async def test_a_refused_upload_reports_failed_with_the_reason(make_client: MakeClient) -> None:
     upload_id = secrets.token_urlsafe(16)
     async with make_client() as client, _watching(client, upload_id) as subscription:
         await client.post(
-            "/photos", files={"f": ("a.png", b"MZ" + b"\0" * 99)}, headers={"X-Upload-Id": upload_id}
+            "/photos",
+            files={"f": ("a.png", b"MZ" + b"\0" * 99)},
+            headers={"X-Upload-Id": upload_id},
         )
         states = await _states(subscription)
     assert states[-1]["state"] == "failed"

@@ -8,12 +8,12 @@ import logging
 import tempfile
 
 import pytest
+from tests.uploads.conftest import EICAR, MARKER, MakeClient, png
 
 from shipyard import Settings
 from shipyard.config.sections.uploads import UploadSettings
 from shipyard.uploads import Clamd, ScannerUnavailable
 from shipyard.uploads.scan import scanner_down_policy
-from tests.uploads.conftest import EICAR, MARKER, MakeClient, png
 
 UNREACHABLE = "unix:/nonexistent/clamd.sock"
 
@@ -25,8 +25,9 @@ async def test_eicar_is_refused_and_logged(
     async with make_client(clamd=clamd_address) as client:
         response = await client.post("/upload", files={"f": ("readme.txt", EICAR, "text/plain")})
     assert response.status_code == 422
-    assert "readme.txt was refused: the virus scan found Eicar-Test-Signature" in (
-        response.json()["detail"]
+    assert (
+        "readme.txt was refused: the virus scan found Eicar-Test-Signature"
+        in (response.json()["detail"])
     )
     [record] = [r for r in caplog.records if "ClamAV found" in r.getMessage()]
     assert hashlib.sha256(EICAR).hexdigest() in record.getMessage()

@@ -6,10 +6,11 @@ from __future__ import annotations
 import io
 import zipfile
 
+import httpx
 import pytest
+from tests.uploads.conftest import MakeClient, png
 
 from shipyard.uploads.detect import sniff
-from tests.uploads.conftest import MakeClient, png
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 200 + b"\xff\xd9"
 GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
@@ -25,8 +26,10 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
-async def _photo(client: object, name: str, content: bytes, claimed: str = "image/png") -> tuple[int, str]:
-    response = await client.post("/photos", files={"f": (name, content, claimed)})  # type: ignore[attr-defined]
+async def _photo(
+    client: httpx.AsyncClient, name: str, content: bytes, claimed: str = "image/png"
+) -> tuple[int, str]:
+    response = await client.post("/photos", files={"f": (name, content, claimed)})
     body = response.json()
     return response.status_code, body.get("detail") or body["files"][0]["content_type"]
 
