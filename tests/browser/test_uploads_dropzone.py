@@ -14,6 +14,8 @@ from playwright.sync_api import Browser, Page, Route, expect
 from tests.browser.conftest import Screenshot, watched_page
 from tests.uploads.server import serve
 
+pytestmark = pytest.mark.browser
+
 
 def solid_png(rgb: tuple[int, int, int], size: int = 48) -> bytes:
     """A real ``size`` x ``size`` PNG of one colour."""
