@@ -3,9 +3,9 @@
 python-multipart's low-level ``MultipartParser`` cuts the stream into parts through
 callbacks; this module turns its events into form fields (in memory, each capped) and
 :class:`~shipyard.uploads.files.UploadedFile` s (anonymous temp files, written and hashed
-in a worker thread 1 MiB at a time, so a 1 GB upload holds about 1 MiB of memory). Every
-limit of :class:`~shipyard.uploads.limits.UploadLimits` is checked at the byte that
-crosses it; a refusal (:class:`~shipyard.uploads.errors.UploadRefused`) closes, and so
+in a worker thread 1 MiB at a time while the next MiB arrives, so a 1 GB upload holds
+about 2 MiB of memory). Every limit of :class:`~shipyard.uploads.limits.UploadLimits` is
+checked at the byte that crosses it; a refusal (:class:`~shipyard.uploads.errors.UploadRefused`) closes, and so
 deletes, every temp file the request made. A body that is not valid multipart (no
 boundary, a part without ``Content-Disposition``, no closing boundary, a part header
 block over ``max_header_size``) is a 400.
@@ -13,6 +13,8 @@ block over ``max_header_size``) is a 400.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -61,7 +63,9 @@ class _Part:
         self.file: BinaryIO | None = None
         self.hasher = hashlib.sha256()
         self.head = b""
-        self.pending = bytearray()
+        self.pending: list[bytes] = []
+        self.pending_size = 0
+        self.writing: asyncio.Future[None] | None = None
 
     def header(self, kind: str, data: bytes) -> None:
         self.header_bytes += len(data)
@@ -111,14 +115,32 @@ class _Part:
             )
         if len(self.head) < HEAD_SIZE:
             self.head += data[: HEAD_SIZE - len(self.head)]
-        self.pending += data
+        self.pending.append(data)
+        self.pending_size += len(data)
 
     async def flush(self, *, at_least: int = 0) -> None:
-        if self.file is not None and self.pending and len(self.pending) >= at_least:
-            data, self.pending = bytes(self.pending), bytearray()
-            await anyio.to_thread.run_sync(_write, self.file, self.hasher, data)
+        """Hand the gathered bytes to a worker thread once there are ``at_least``.
 
-    def close(self) -> None:
+        The write runs while the next bytes arrive; only one is in flight at a time.
+        """
+        if self.file is None or not self.pending or self.pending_size < at_least:
+            return
+        data = b"".join(self.pending)
+        self.pending, self.pending_size = [], 0
+        await self.settle()
+        write = anyio.to_thread.run_sync(_write, self.file, self.hasher, data)
+        self.writing = asyncio.ensure_future(write)
+
+    async def settle(self) -> None:
+        """Wait for the write in flight."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            await writing
+
+    async def close(self) -> None:
+        if self.writing is not None:
+            with anyio.CancelScope(shield=True), contextlib.suppress(Exception):
+                await self.settle()
         if self.file is not None:
             self.file.close()
 
@@ -160,7 +182,11 @@ class _Reader:
     def callbacks(self) -> Any:
         def queue(kind: str) -> Callable[..., None]:
             def on(data: bytes | None = None, start: int = 0, end: int = 0) -> None:
-                self.events.append((kind, b"" if data is None else data[start:end]))
+                if data is None:
+                    data = b""
+                elif start or end != len(data):
+                    data = data[start:end]
+                self.events.append((kind, data))
 
             return on
 
@@ -205,6 +231,7 @@ class _Reader:
             part.add(data)
         else:  # part_end
             await part.flush()
+            await part.settle()
             self.part = None
             item = part.item()
             if item is not None:
@@ -220,9 +247,9 @@ class _Reader:
             if self.fields > self.limits.max_fields:
                 raise too_large(f"At most {self.limits.max_fields} fields may be sent at once.")
 
-    def close(self) -> None:
+    async def close(self) -> None:
         if self.part is not None:
-            self.part.close()
+            await self.part.close()
         for _, value in self.items:
             if isinstance(value, UploadFile):
                 value.file.close()
@@ -283,12 +310,12 @@ async def read_upload(
         if not reader.finished:
             raise malformed("the body ended before its closing boundary")
     except MultipartParseError as exc:
-        reader.close()
+        await reader.close()
         raise malformed(str(exc)) from None
     except ClientDisconnect:
-        reader.close()
+        await reader.close()
         raise UploadRefused(400, "The client went away during the upload.", unread=True) from None
     except BaseException:
-        reader.close()
+        await reader.close()
         raise
     return FormData(reader.items)
