@@ -73,3 +73,25 @@ def test_a_1gb_upload_keeps_the_server_rss_under_50mb_more(tmp_path: Path) -> No
     assert file["sha256"] == expected.hexdigest()
     growth = rss.peak - baseline
     assert growth < 50 * 1024 * 1024, f"the server grew by {growth / 2**20:.1f} MiB"
+
+
+def test_an_upload_over_the_limit_is_answered_413_before_it_is_all_sent(tmp_path: Path) -> None:
+    """A real server answers at the byte over the limit and closes; the client gets the
+    problem, not a reset, and the server goes on serving."""
+    sent = 0
+
+    def body() -> Iterator[bytes]:
+        nonlocal sent
+        for chunk in multipart(200 * len(CHUNK)):
+            sent += len(chunk)
+            yield chunk
+
+    with serve(tmp_path) as (url, _), httpx.Client(timeout=60) as client:
+        headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"}
+        response = client.post(f"{url}/photos", content=body(), headers=headers)
+        assert response.status_code == 413
+        assert response.headers["connection"] == "close"
+        assert "big.bin is over the limit of 64 KB per file" in response.json()["detail"]
+        assert sent < 50 * len(CHUNK)
+        again = client.post(f"{url}/photos", files={"f": ("a.gif", b"GIF89a" + b"\0" * 7 + b";")})
+        assert again.status_code == 200, again.text
