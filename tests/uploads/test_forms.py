@@ -49,3 +49,15 @@ async def test_other_fields_still_validate(make_client: MakeClient) -> None:
     assert _error(response.text, "caption")
     assert blank.status_code == 200
     assert 'type="file"' in blank.text
+
+
+async def test_a_model_with_uploaded_files_streams_them_with_the_settings_limits(
+    make_client: MakeClient,
+) -> None:
+    """form_of(NoteForm) without uploads=: the UploadedFile fields make it use Upload()."""
+    files = [("attachments", ("a.txt", b"hello")), ("attachments", ("b.bin", png()))]
+    async with make_client(max_files=2) as client:
+        response = await client.post("/notes", data={"note": "x"}, files=files)
+        three = await client.post("/notes", files=[*files, ("attachments", ("c", b"c"))])
+    assert response.json() == {"types": ["text/plain", "image/png"]}
+    assert three.status_code == 413

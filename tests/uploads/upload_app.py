@@ -43,6 +43,14 @@ PhotoFormDep = Annotated[
 ]
 
 
+class NoteForm(BaseModel):
+    note: str = ""
+    attachments: list[UploadedFile] = Field(default_factory=list)
+
+
+NoteFormDep = Annotated[FormResult[NoteForm], Depends(form_of(NoteForm))]
+
+
 def described(uploads: Uploads) -> dict[str, Any]:
     return {
         "files": [
@@ -87,6 +95,13 @@ async def form_page(request: Request, form: PhotoFormDep) -> Response:
         photo = form.data.photo
         return HTMLResponse(f"<p id=saved>{photo.filename} {photo.content_type}</p>")
     return form_response(request, "upload_form.html", {}, form)
+
+
+@router.post("/notes")
+async def notes(form: NoteFormDep) -> dict[str, Any]:
+    if not form.is_valid:
+        return {"errors": form.errors}
+    return {"types": [file.content_type for file in form.data.attachments]}
 
 
 @router.get("/dropzone", response_class=HTMLResponse)
