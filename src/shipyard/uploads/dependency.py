@@ -125,18 +125,10 @@ class Upload:
         if self.validate:
             for file in uploads.files:
                 file.validate(types=self.types, allow_empty=self.allow_empty)
-        address = request.app.settings.uploads.clamd
-        if self.scan and address and uploads.files:
+        scanner = Clamd.configured(request.app.settings.uploads) if self.scan else None
+        if scanner is not None and uploads.files:
             await uploads.progress.state("scanning")
-            await self._scan(
-                request,
-                Clamd(
-                    address,
-                    timeout=request.app.settings.uploads.scan_timeout,
-                    chunk_size=request.app.settings.uploads.scan_chunk_size,
-                ),
-                uploads.files,
-            )
+            await self._scan(request, scanner, uploads.files)
 
     async def _scan(self, request: Request, scanner: Clamd, files: list[UploadedFile]) -> None:
         for file in files:

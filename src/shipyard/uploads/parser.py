@@ -5,8 +5,9 @@ callbacks; this module turns its events into form fields (in memory, each capped
 :class:`~shipyard.uploads.files.UploadedFile` s (anonymous temp files, written and hashed
 in a worker thread 1 MiB at a time while the next MiB arrives, so a 1 GB upload holds
 about 2 MiB of memory). Every limit of :class:`~shipyard.uploads.limits.UploadLimits` is
-checked at the byte that crosses it; a refusal (:class:`~shipyard.uploads.errors.UploadRefused`) closes, and so
-deletes, every temp file the request made. A body that is not valid multipart (no
+checked at the byte that crosses it; a refusal
+(:class:`~shipyard.uploads.errors.UploadRefused`) closes, and so deletes, every temp file
+the request made. A body that is not valid multipart (no
 boundary, a part without ``Content-Disposition``, no closing boundary, a part header
 block over ``max_header_size``) is a 400.
 """

@@ -24,6 +24,7 @@ import anyio.abc
 import anyio.to_thread
 
 from shipyard.config.models import Settings
+from shipyard.config.sections.uploads import UploadSettings
 from shipyard.errors import ShipyardError
 
 logger = logging.getLogger("shipyard.uploads")
@@ -70,6 +71,15 @@ class Clamd:
                 f"clamd address {address!r} is neither unix: nor tcp://",
                 hint='write it like "tcp://127.0.0.1:3310" or "unix:/run/clamav/clamd.ctl"',
             )
+
+    @classmethod
+    def configured(cls, settings: UploadSettings) -> Clamd | None:
+        """The scanner ``uploads.clamd`` names, None when it is not set."""
+        if settings.clamd is None:
+            return None
+        return cls(
+            settings.clamd, timeout=settings.scan_timeout, chunk_size=settings.scan_chunk_size
+        )
 
     async def _connect(self) -> anyio.abc.ByteStream:
         if self._path is not None:
