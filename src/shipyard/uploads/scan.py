@@ -51,7 +51,9 @@ class ScanResult:
 class Clamd:
     """A clamd at ``unix:/path`` or ``tcp://host:port``."""
 
-    def __init__(self, address: str, *, timeout: float = 60.0, chunk_size: int = 65536) -> None:
+    def __init__(
+        self, address: str, *, timeout: float = 60.0, chunk_size: int = 1024 * 1024
+    ) -> None:
         self.address = address
         self.timeout = timeout
         self.chunk_size = chunk_size

@@ -51,7 +51,7 @@ class UploadSettings(Section):
         "as the scanner being unreachable.",
     )
     scan_chunk_size: int = Field(
-        default=64 * 1024,
+        default=1024 * 1024,
         ge=1024,
         le=16 * 1024 * 1024,
         description="Bytes per INSTREAM chunk sent to clamd (under its StreamMaxLength).",
