@@ -24,6 +24,8 @@ async def test_a_file_under_the_limits_is_received_with_its_facts(
     assert file["size"] == len(content)
     assert file["sha256"] == hashlib.sha256(content).hexdigest()
     assert response.json()["fields"] == {"note": "hi"}
+    assert file["spooled_at"].startswith(f"{spool}/")  # uploads.temp_dir, already unlinked
+    assert file["spooled_at"].endswith("(deleted)")
     assert open_spool_files(spool) == []
 
 

@@ -62,6 +62,7 @@ def described(uploads: Uploads) -> dict[str, Any]:
                 "size": file.size,
                 "sha256": file.sha256,
                 "scanned": file.scanned,
+                "spooled_at": os.readlink(f"/proc/self/fd/{file.file.fileno()}"),
             }
             for file in uploads.files
         ],
