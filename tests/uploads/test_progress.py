@@ -6,12 +6,16 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 from tests.uploads.conftest import MakeClient, png
+from tests.uploads.server import serve
 
 from shipyard.realtime import get_realtime
 from shipyard.realtime.broker import Subscription
+from shipyard.testing.sse import read_events
 from shipyard.uploads import progress_channel
 
 
@@ -79,3 +83,26 @@ async def test_a_malformed_upload_id_publishes_nothing_and_cannot_be_watched(
         assert subscription.pending() == 0
         stream = await client.get("/uploads/progress/short")
     assert stream.status_code == 400
+
+
+def test_a_browser_follows_its_upload_over_server_sent_events(tmp_path: Path) -> None:
+    """On a real server: the stream opened first, the upload sent, its events arrive."""
+    upload_id = secrets.token_urlsafe(16)
+    with (
+        serve(tmp_path) as (url, _),
+        httpx.Client(base_url=url, timeout=20) as client,
+        client.stream("GET", f"/uploads/progress/{upload_id}") as stream,
+    ):
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        events = read_events(stream.iter_lines())
+        response = client.post(
+            "/photos", files={"f": ("a.png", png())}, headers={"X-Upload-Id": upload_id}
+        )
+        assert response.status_code == 200
+        states = []
+        for event in events:
+            assert event.event == "progress"
+            states.append(json.loads(event.data)["state"])
+            if states[-1] == "done":
+                break
+    assert states == ["receiving", "processing", "done"]
