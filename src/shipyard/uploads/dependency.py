@@ -22,6 +22,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Iterable
 
+import anyio.to_thread
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
@@ -123,8 +124,11 @@ class Upload:
 
     async def _check(self, request: Request, uploads: Uploads) -> None:
         if self.validate:
-            for file in uploads.files:
-                file.validate(types=self.types, allow_empty=self.allow_empty)
+            for file in uploads.files:  # reads the file's ends (images: all of it)
+                check = functools.partial(
+                    file.validate, types=self.types, allow_empty=self.allow_empty
+                )
+                await anyio.to_thread.run_sync(check)
         scanner = Clamd.configured(request.app.settings.uploads) if self.scan else None
         if scanner is not None and uploads.files:
             await uploads.progress.state("scanning")

@@ -73,8 +73,9 @@ def _is_java_class(head: bytes) -> bool:
 
 
 def _text_type(head: bytes) -> str:
+    sample = head[:-3] if len(head) == HEAD_SIZE else head  # a character cut at the end
     try:
-        head[:-4].decode("utf-8") if len(head) == HEAD_SIZE else head.decode("utf-8")
+        sample.decode("utf-8")
     except UnicodeDecodeError:
         return BINARY
     return BINARY if b"\x00" in head else TEXT
@@ -112,7 +113,8 @@ def problems(file: BinaryIO, size: int, media_type: str) -> list[str]:
 
 
 def _contains(file: BinaryIO, pattern: re.Pattern[bytes]) -> bool:
-    """True if ``pattern`` (at most 16 bytes long) occurs in ``file``, read 1 MiB at a time."""
+    """True if ``pattern`` occurs in ``file``, read 1 MiB at a time (matches of up to 16
+    bytes across two reads are found too)."""
     file.seek(0)
     previous = b""
     while chunk := file.read(_SCAN_CHUNK):
