@@ -20,13 +20,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from benchmarks.otlp_sink import start_sink
+from benchmarks.payload import PATH, PAYLOAD
 from shipyard import App, Settings
 from shipyard.testing.schema import create_app_schema
 
-PAYLOAD: dict[str, Any] = {"message": "hello", "items": [1, 2, 3]}
-"""The body every app returns from ``GET /json``."""
-
-PATH = "/json"
+__all__ = ["FACTORIES", "PATH", "PAYLOAD"]
 
 LOADTEST_RATELIMIT = {
     "ip": "1000000000/minute",
@@ -71,6 +70,22 @@ def shipyard_app() -> FastAPI:
 def shipyard_quiet_app() -> FastAPI:
     """:func:`shipyard_app` without the access line and the metrics (what they cost)."""
     return _shipyard({"logging": {"access_log": False}, "metrics": {"enabled": False}})
+
+
+def shipyard_traced_app() -> FastAPI:
+    """:func:`shipyard_app` with OpenTelemetry on, every request sampled (spans exported
+    over OTLP/HTTP to a sink in the same process, :mod:`benchmarks.otlp_sink`)."""
+    return _traced(1.0)
+
+
+def shipyard_traced_10_app() -> FastAPI:
+    """:func:`shipyard_traced_app` sampling one request in ten."""
+    return _traced(0.1)
+
+
+def _traced(ratio: float) -> FastAPI:
+    tracing = {"enabled": "on", "sample_ratio": ratio, "endpoint": start_sink()}
+    return _shipyard({"tracing": tracing})
 
 
 def _shipyard(sections: dict[str, Any]) -> FastAPI:

@@ -73,5 +73,5 @@ class Probe:
 
 JSON = Probe(JSON_PATH, json_problem, with_session=False)
 PAGE = Probe(PAGE_PATH, html_problem, with_session=True)
-PROBES = {"frameworks": JSON, "servers": JSON, "pages": PAGE}
+PROBES = {"frameworks": JSON, "servers": JSON, "pages": PAGE, "observability": JSON}
 """Group name -> probe."""

@@ -67,12 +67,21 @@ import httpx
 import psutil
 from rich.console import Console
 
-from benchmarks import auth, django_page, listing, pages, pagination_db, report
+from benchmarks import (
+    auth,
+    django_page,
+    instrumentator_apps,
+    listing,
+    pages,
+    pagination_db,
+    report,
+)
 from benchmarks import cache as cache_bench
 from benchmarks.apps import FACTORIES
 from benchmarks.apps import PATH as JSON_PATH
 from benchmarks.jobs import cli as jobs_cli
 from benchmarks.page_data import SCRATCH_ENV
+from benchmarks.peer_env import peer_python
 from benchmarks.probes import PROBES, Probe, session_problem
 from benchmarks.processes import log_tail, spawn_logged, stop_group
 from benchmarks.wrk import WrkOutputError, WrkResult, parse
@@ -105,6 +114,8 @@ class Case:
     workers: int
     module: str = "benchmarks.apps"
     """The module holding the ``<framework>_app`` factory."""
+    peer_env: bool = False
+    """Served from the peer environment (:mod:`benchmarks.peer_env`), not this one."""
 
 
 def gunicorn_workers(cpus: int) -> int:
@@ -149,7 +160,15 @@ def all_cases(server: str, server_cpus: int) -> list[Case]:
         Case("cache", "cache-" + name.replace("_", "-"), name, server, 1, cache_bench.__name__)
         for name in cache_bench.FACTORIES
     ]
-    return frameworks + servers + page_cases + auth_cases + list_cases + cache_cases
+    observability = [
+        Case("observability", "obs-" + name.replace("_", "-"), name, server, 1)
+        for name in ("shipyard_quiet", "shipyard", "shipyard_traced", "shipyard_traced_10")
+    ] + [
+        Case("observability", "obs-peer-" + name.replace("_", "-"), name, server, 1,
+             instrumentator_apps.__name__, peer_env=True)
+        for name in ("fastapi", "fastapi_instrumented")
+    ]  # fmt: skip
+    return frameworks + servers + page_cases + auth_cases + list_cases + cache_cases + observability
 
 
 GROUPS = {
@@ -165,6 +184,11 @@ GROUPS = {
         f"Pagination: GET {listing.PATH}?{listing.QUERY}, 1,000,000 rows, one worker",
         "list-fastapi",
     ),
+    "observability": (
+        "Logs, metrics and tracing: GET /json, one worker (the peer pair on FastAPI 0.120, "
+        "the last before Starlette 1, which the instrumentator requires)",
+        "obs-shipyard-quiet",
+    ),
     "cache": (
         f"Caching: GET {cache_bench.PATH}, a {cache_bench.LIMIT}-row query cached on memory and "
         "Redis, one worker",
@@ -172,7 +196,7 @@ GROUPS = {
     ),
 }
 """Group name -> (table title, baseline case name)."""
-OWN_SECTIONS = ("pages", "auth", "pagination")
+OWN_SECTIONS = ("pages", "auth", "pagination", "observability")
 """Groups written to a region of ``--output`` of their own when they run alone."""
 JOBS = "jobs"
 """The group measured by :mod:`benchmarks.jobs` (no server, its own region, always)."""
@@ -203,6 +227,7 @@ def server_command(case: Case, port: int) -> list[str]:
     (``--preload``), without access log, as production deploys Django.
     """
     target = f"{case.module}:{case.framework}_app"
+    python = str(peer_python()) if case.peer_env else sys.executable
     if case.server == "gunicorn":
         return [
             sys.executable, "-m", "gunicorn", f"{target}()",
@@ -212,8 +237,8 @@ def server_command(case: Case, port: int) -> list[str]:
     common = ["--host", HOST, "--port", str(port), "--workers", str(case.workers)]
     common += ["--factory", "--no-access-log", "--log-level", "warning", "--loop", "uvloop"]
     if case.server == "uvicorn":
-        return [sys.executable, "-m", "uvicorn", target, *common, "--http", "httptools"]
-    return [sys.executable, "-m", "granian", target, *common, "--interface", "asgi", "--http", "1"]
+        return [python, "-m", "uvicorn", target, *common, "--http", "httptools"]
+    return [python, "-m", "granian", target, *common, "--interface", "asgi", "--http", "1"]
 
 
 @dataclass(frozen=True)
@@ -415,7 +440,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--cases",
         default="frameworks,servers,jobs",
         help="comma-separated case or group names: frameworks, servers, pages, auth, "
-        "pagination, jobs "
+        "pagination, cache, observability, jobs "
         "(frameworks,servers,jobs)",
     )
     parser.add_argument(

@@ -120,7 +120,7 @@ def test_an_older_database_is_adopted_and_gets_the_new_indexes(project: Project)
 
     asyncio.run(build())
     out = project.ok("db", "upgrade")
-    assert "applied shipyard_jobs_0003" in out
+    assert "applied shipyard_jobs_0004" in out
 
     async def indexes() -> set[str]:
         try:

@@ -39,6 +39,7 @@ from tests.jobs.contract_base import (
     FakeClock,
     record,
 )
+from tests.jobs.contract_workers import WorkersContract
 
 from shipyard.core.clock import Clock
 from shipyard.jobs.backend import JobBackend
@@ -54,7 +55,7 @@ __all__ = [
 ]
 
 
-class BackendContract(AdminContract, ContractHelpers):
+class BackendContract(AdminContract, WorkersContract, ContractHelpers):
     """The shared backend test suite; subclasses provide the ``make_backend`` fixture."""
 
     # -- enqueue and get --------------------------------------------------------------

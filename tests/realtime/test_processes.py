@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import websockets
+from prometheus_client.parser import text_string_to_metric_families
 from tests.realtime.servers import Server, servers
 from websockets.typing import Origin
 
@@ -160,9 +162,20 @@ def test_a_user_cannot_subscribe_to_another_users_channel(pair: list[Server]) ->
             assert next(read_events(lines)).data == "for bob"
 
 
+def open_connections(server: Server) -> dict[str, float]:
+    """``shipyard_realtime_connections`` of a server's scrape, by kind."""
+    page = httpx.get(server.url + "/metrics", timeout=TIMEOUT).text
+    return {
+        sample.labels["kind"]: sample.value
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+        if sample.name == "shipyard_realtime_connections"
+    }
+
+
 async def _websocket_exchange(
     server: Server, cookie: str, other_user: int
-) -> list[dict[str, object]]:
+) -> tuple[list[dict[str, object]], dict[str, float]]:
     ws_url = server.url.replace("http://", "ws://") + "/realtime/ws"
     async with websockets.connect(
         ws_url,
@@ -183,7 +196,7 @@ async def _websocket_exchange(
             answers.append(json.loads(await asyncio.wait_for(socket.recv(), 10)))
         await asyncio.to_thread(publish, server, "topic:fleet", "over the socket")
         answers.append(json.loads(await asyncio.wait_for(socket.recv(), 10)))
-        return answers
+        return answers, await asyncio.to_thread(open_connections, server)
 
 
 def test_websocket_same_origin_with_the_session_cookie(pair: list[Server]) -> None:
@@ -192,7 +205,13 @@ def test_websocket_same_origin_with_the_session_cookie(pair: list[Server]) -> No
         ann_id = client.get("/test/login", params={"email": "ann@example.test"}).json()["id"]
         bob = httpx.get(f"{a.url}/test/login", params={"email": "bob@example.test"})
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    answers = asyncio.run(_websocket_exchange(a, cookie, bob.json()["id"]))
+    answers, while_open = asyncio.run(_websocket_exchange(a, cookie, bob.json()["id"]))
+    assert while_open["websocket"] >= 1
+    for _ in range(100):  # the server notices the close a moment after the client
+        if open_connections(a)["websocket"] == 0:
+            break
+        time.sleep(0.05)
+    assert open_connections(a)["websocket"] == 0
     assert ann_id != bob.json()["id"]
     assert answers[0] == {"type": "pong"}
     assert answers[1]["type"] == "error"

@@ -11,6 +11,7 @@ import pytest
 from starlette.requests import HTTPConnection
 
 from shipyard.realtime import Event, EventStream, last_event_id
+from shipyard.realtime.connections import OPEN
 from shipyard.realtime.sse import InvalidLastEventId, format_event
 from shipyard.testing.sse import ReceivedEvent, read_events
 
@@ -68,10 +69,13 @@ class Source:
 async def test_a_gone_client_cancels_and_closes_the_source() -> None:
     source, client = Source(), Client()
     stream = EventStream(source.events(), heartbeat=3600, retry_ms=1500)
+    before = OPEN["sse"]
     task = asyncio.create_task(stream(SCOPE, client.receive, client.send))
     await client.wait_for("data: plain")
+    assert OPEN["sse"] == before + 1  # what the metrics scrape reports
     client.gone.set()
     await task
+    assert OPEN["sse"] == before
     assert source.closed
     assert stream.ended_by == "disconnect"
     assert client.text.startswith("retry: 1500\n\n")

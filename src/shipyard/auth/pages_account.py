@@ -21,6 +21,7 @@ from shipyard.auth.forms import (
 from shipyard.auth.links import Purpose, claim_matches, read_token
 from shipyard.auth.models import User, normalize_email
 from shipyard.auth.passwords import password_problems, verify_password
+from shipyard.auth.sections import account_sections
 from shipyard.auth.sessionauth import login
 from shipyard.auth.throttling import throttled_form
 from shipyard.auth.users import email_taken, find_by_email, set_password, user_model
@@ -68,7 +69,8 @@ account_pages = PageRouter()
 
 @account_pages.get("/", name="auth_account")
 async def account(request: Request, user: CurrentUser) -> Response:
-    return render(request, "auth/account.html", {"user": user})
+    sections = await account_sections(request, user)
+    return render(request, "auth/account.html", {"user": user, "sections": sections})
 
 
 @account_pages.get("/verify", name="auth_verify")

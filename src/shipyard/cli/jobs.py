@@ -27,6 +27,7 @@ from shipyard.jobs.api import Jobs
 from shipyard.jobs.backend import JobBackend, State
 from shipyard.jobs.cron.upcoming import ScheduleRow, upcoming
 from shipyard.jobs.extension import get_jobs
+from shipyard.jobs.heartbeat import live_workers
 from shipyard.jobs.worker import Worker
 
 T = TypeVar("T")
@@ -111,6 +112,26 @@ def worker(
         await runner.run(install_signals=True)
 
     with_jobs(app_spec, profile, work)
+
+
+@app.command(epilog="Example: shipyard jobs workers")
+@handle_errors
+def workers(app_spec: AppOption = None, profile: ProfileOption = None) -> None:
+    """Show the workers alive now (those that beat within 3 heartbeat intervals)."""
+    beats = with_jobs(app_spec, profile, live_workers)
+    if not beats:
+        console.print("no worker is alive: start one with `shipyard jobs worker`")
+        raise typer.Exit(1)
+    table = Table("worker", "queues", "running", "up since", "last beat")
+    for beat in beats:
+        table.add_row(
+            escape(beat.name),
+            escape(", ".join(beat.queues)),
+            str(beat.running),
+            f"{beat.started_at:%Y-%m-%d %H:%M:%S}",
+            f"{beat.beat_at:%H:%M:%S}",
+        )
+    console.print(table)
 
 
 @app.command("list", epilog="Example: shipyard jobs list --state dead --state failed")

@@ -29,6 +29,7 @@ from shipyard.scaffold.deployment.targets import (
     deployment_plan,
 )
 from shipyard.scaffold.fields import KINDS, MODIFIERS
+from shipyard.scaffold.oauth2.plan import next_steps, oauth2_plan
 from shipyard.scaffold.plan import Plan
 from shipyard.scaffold.resources import (
     Kind,
@@ -305,6 +306,44 @@ def policy(
     rules when the model references User, else signed-in users (docs/policies.md)."""
     plan = policy_plan(directory.resolve(), name)
     _write_plan(plan, f"policy {name}", dry_run=dry_run, force=force)
+
+
+class ProviderChoice(StrEnum):
+    """The provider kinds ``scaffold oauth2`` knows."""
+
+    github = "github"
+    google = "google"
+    microsoft = "microsoft"
+    oidc = "oidc"
+
+
+@scaffold.command(
+    "oauth2",
+    epilog="Example: shipyard scaffold oauth2 github (then read docs/oauth.md)",
+)
+@handle_errors
+def oauth2(
+    kind: Annotated[ProviderChoice, typer.Argument(help="github, google, microsoft or oidc.")],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="The provider's name in settings and URLs (default: kind)."),
+    ] = None,
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="The site's URL, for the callback URL printed.")
+    ] = "http://127.0.0.1:8000",
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Sign-in with a provider: OAuthExtension in app/main.py, its settings block (secret
+    from an environment variable), a test; prints where to create the client and the
+    callback URL to register (docs/oauth.md)."""
+    plan = oauth2_plan(directory.resolve(), kind.value, name)
+    if not _write_plan(plan, f"oauth2 {kind.value}", dry_run=dry_run, force=force):
+        return
+    _say("next steps:")
+    for number, step in enumerate(next_steps(kind.value, name, base_url.rstrip("/")), 1):
+        _say(f"  {number}. {step}")
 
 
 @destroy.command("job", epilog="Example: shipyard destroy job SendDigest user_id:integer")

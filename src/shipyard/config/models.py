@@ -42,6 +42,7 @@ from shipyard.config.sections.core import (
 )
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
 from shipyard.config.sections.notifications import NotificationSettings
+from shipyard.config.sections.oauth import OAuthProviderSettings, OAuthSettings
 from shipyard.config.sections.observability import (
     HealthSettings,
     LoggingSettings,
@@ -79,6 +80,8 @@ __all__ = [
     "MailSettings",
     "MetricsSettings",
     "NotificationSettings",
+    "OAuthProviderSettings",
+    "OAuthSettings",
     "RateLimitSettings",
     "RealtimeSettings",
     "Section",
@@ -114,6 +117,7 @@ class Settings(Section):
     cors: CorsSettings = CorsSettings()
     ratelimit: RateLimitSettings = RateLimitSettings()
     auth: AuthSettings = AuthSettings()
+    oauth: OAuthSettings = OAuthSettings()
     authz: AuthzSettings = AuthzSettings()
     mail: MailSettings = MailSettings()
     tokens: TokenSettings = TokenSettings()

@@ -73,6 +73,10 @@ class AppBase(FastAPI):
         # True when the app itself passed debug=True (it gets Starlette's traceback page).
         self.debug_requested: bool = bool(fastapi_options.get("debug", False))
         fastapi_options.setdefault("debug", current.app.debug and not current.is_production)
+        fastapi_options["telemetry"] = {  # FastAPI's own spans, when a tracer provider is set
+            "operation_spans": current.tracing.operation_spans,
+            **(fastapi_options.get("telemetry") or {}),
+        }
         # The lifespan yields state (a mapping) or None, both of which Starlette accepts.
         super().__init__(lifespan=self._lifespan, **fastapi_options)  # type: ignore[arg-type]
         self._user_lifespan = lifespan

@@ -12,12 +12,14 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 State = Literal["scheduled", "queued", "running", "succeeded", "failed", "dead", "cancelled"]
 FINISHED: tuple[State, ...] = ("succeeded", "dead", "cancelled")
 """States a job ends in: ``finished_at`` is set, nothing runs it again unless retried."""
+WORKER_FORGOTTEN = timedelta(days=1)
+"""A worker silent this long past a ``workers()`` query's window is deleted (it died)."""
 
 
 @dataclass
@@ -48,6 +50,40 @@ class JobRecord:
     created_at: datetime | None = None
     finished_at: datetime | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WorkerBeat:
+    """A worker's last sign of life (:mod:`shipyard.jobs.heartbeat`)."""
+
+    name: str
+    """The worker's name: ``host:pid:random``, unique per process."""
+    queues: tuple[str, ...]
+    started_at: datetime
+    beat_at: datetime
+    running: int = 0
+    """Jobs it was running at that beat."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The beat as JSON-ready values (what the Redis backend stores)."""
+        return {
+            "name": self.name,
+            "queues": list(self.queues),
+            "started_at": self.started_at.isoformat(),
+            "beat_at": self.beat_at.isoformat(),
+            "running": self.running,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WorkerBeat:
+        """The beat :meth:`as_json` wrote."""
+        return cls(
+            name=str(data["name"]),
+            queues=tuple(str(queue) for queue in data["queues"]),
+            started_at=datetime.fromisoformat(data["started_at"]),
+            beat_at=datetime.fromisoformat(data["beat_at"]),
+            running=int(data["running"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -120,6 +156,18 @@ class JobBackend(Protocol):
 
     async def stats(self) -> builtins.list[QueueStats]:
         """Counts per queue and state."""
+        ...
+
+    async def beat(self, worker: WorkerBeat) -> None:
+        """Record a worker's heartbeat (the first one adds the worker)."""
+        ...
+
+    async def workers(self, *, since: datetime) -> builtins.list[WorkerBeat]:
+        """Workers whose last beat is at or after ``since``, most recent first."""
+        ...
+
+    async def retire(self, worker: str) -> None:
+        """Forget a worker that stopped (a dead one just stops beating)."""
         ...
 
     async def retry(self, job_id: str) -> bool:

@@ -46,7 +46,14 @@ from shipyard.core.clock import Clock, utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.database import Database
 from shipyard.db.model import UtcDateTime, framework_metadata
-from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
+from shipyard.jobs.backend import (
+    FINISHED,
+    WORKER_FORGOTTEN,
+    JobRecord,
+    QueueStats,
+    State,
+    WorkerBeat,
+)
 
 PENDING: tuple[State, ...] = ("scheduled", "queued", "running", "failed")
 """States that hold a unique key."""
@@ -118,8 +125,18 @@ Index(
     sqlite_where=_PENDING_WHERE,
     postgresql_where=_PENDING_WHERE,
 )
+workers_table = Table(
+    "shipyard_job_workers",
+    framework_metadata,
+    Column("name", String(200), primary_key=True),
+    Column("queues", JSON, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("beat_at", UtcDateTime(), nullable=False),
+    Column("running", Integer, nullable=False),
+)
+"""One row per live worker, refreshed by its heartbeat (:mod:`shipyard.jobs.heartbeat`)."""
 JOBS_MIGRATIONS = MigrationBranch.declare(
-    "shipyard_jobs", Path(__file__).parent / "migrations", jobs_table
+    "shipyard_jobs", Path(__file__).parent / "migrations", jobs_table, workers_table
 )
 """The migrations of ``shipyard_jobs``."""
 
@@ -355,6 +372,38 @@ class DatabaseBackend:
         for row in rows:
             counts.setdefault(row.queue, {})[row.state] = int(row.total)
         return [QueueStats(queue, counts[queue]) for queue in sorted(counts)]
+
+    async def beat(self, worker: WorkerBeat) -> None:
+        values = {
+            "queues": list(worker.queues),
+            "started_at": worker.started_at,
+            "beat_at": worker.beat_at,
+            "running": worker.running,
+        }
+        table = workers_table
+        async with self.database.engine.begin() as connection:
+            found = await connection.execute(
+                update(table).where(table.c.name == worker.name).values(**values)
+            )
+            if not found.rowcount:  # its first beat (names are unique per process)
+                await connection.execute(table.insert().values(name=worker.name, **values))
+
+    async def workers(self, *, since: datetime) -> builtins.list[WorkerBeat]:
+        table = workers_table
+        query = select(table).where(table.c.beat_at >= since).order_by(table.c.beat_at.desc())
+        async with self.database.engine.begin() as connection:
+            await connection.execute(  # long silent: died without retiring
+                delete(table).where(table.c.beat_at < since - WORKER_FORGOTTEN)
+            )
+            rows = (await connection.execute(query)).all()
+        return [
+            WorkerBeat(row.name, tuple(row.queues), row.started_at, row.beat_at, row.running)
+            for row in rows
+        ]
+
+    async def retire(self, worker: str) -> None:
+        async with self.database.engine.begin() as connection:
+            await connection.execute(delete(workers_table).where(workers_table.c.name == worker))
 
     async def purge(
         self, *, states: Sequence[State], finished_before: datetime | None = None

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from shipyard.core.checks import Finding
 from shipyard.core.clock import Clock, utc_now
+from shipyard.core.health import ReadinessCheck
 from shipyard.core.services import Service
 from shipyard.db.extension import DATABASE, get_database
 from shipyard.extension import Extension
@@ -35,6 +36,7 @@ from shipyard.jobs.cron.schedule import CronSchedule
 from shipyard.jobs.database import JOBS_MIGRATIONS, DatabaseBackend
 from shipyard.jobs.eventlog import log_event
 from shipyard.jobs.events import JobEventCallback, JobEvents
+from shipyard.jobs.heartbeat import worker_readiness
 from shipyard.jobs.mail import MAIL_MIGRATIONS, JobsMailQueue
 from shipyard.jobs.memory import MemoryBackend
 from shipyard.jobs.retention import retention_schedules
@@ -121,6 +123,10 @@ class JobsExtension(Extension):
 
     def migrations(self, app: AppBase) -> Iterable[MigrationBranch]:
         return (JOBS_MIGRATIONS, MAIL_MIGRATIONS)
+
+    def readiness_checks(self, app: AppBase) -> Iterable[ReadinessCheck]:
+        if app.settings.jobs.ready_requires_worker:
+            yield worker_readiness(lambda: JOBS.find(app))
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         if deploy and self.backend is None and app.settings.jobs.backend == "memory":

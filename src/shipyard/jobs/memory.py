@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from shipyard.core.clock import Clock, utc_now
-from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
+from shipyard.jobs.backend import (
+    FINISHED,
+    WORKER_FORGOTTEN,
+    JobRecord,
+    QueueStats,
+    State,
+    WorkerBeat,
+)
 
 PENDING: tuple[State, ...] = ("queued", "scheduled", "failed", "running")
 """States in which a job holds its unique key."""
@@ -27,6 +34,7 @@ class MemoryBackend:
     def __init__(self, *, clock: Clock = utc_now) -> None:
         self.clock = clock
         self._jobs: dict[str, JobRecord] = {}
+        self._workers: dict[str, WorkerBeat] = {}
         self._lock = asyncio.Lock()
 
     # -- writing ----------------------------------------------------------------------
@@ -176,6 +184,18 @@ class MemoryBackend:
         for job in self._jobs.values():
             counts.setdefault(job.queue, Counter())[job.state] += 1
         return [QueueStats(queue, dict(counts[queue])) for queue in sorted(counts)]
+
+    async def beat(self, worker: WorkerBeat) -> None:
+        self._workers[worker.name] = worker
+
+    async def workers(self, *, since: datetime) -> builtins.list[WorkerBeat]:
+        for beat in [b for b in self._workers.values() if b.beat_at < since - WORKER_FORGOTTEN]:
+            del self._workers[beat.name]  # long silent: died without retiring
+        alive = [beat for beat in self._workers.values() if beat.beat_at >= since]
+        return sorted(alive, key=lambda beat: beat.beat_at, reverse=True)
+
+    async def retire(self, worker: str) -> None:
+        self._workers.pop(worker, None)
 
     async def finished_since(self, since: datetime) -> dict[str, dict[State, int]]:
         counts: dict[str, dict[State, int]] = {}

@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any, get_args
 from shipyard.core.clock import Clock, utc_now
 from shipyard.errors import ShipyardError
 from shipyard.jobs import redis_lua
-from shipyard.jobs.backend import FINISHED, JobRecord, QueueStats, State
+from shipyard.jobs.backend import (
+    FINISHED,
+    WORKER_FORGOTTEN,
+    JobRecord,
+    QueueStats,
+    State,
+    WorkerBeat,
+)
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -225,6 +232,27 @@ class RedisBackend:
                 QueueStats(name, {state: int(next(counts)) for state in STATES}) for name in queues
             ]
             return [stats for stats in result if any(stats.counts.values())]
+
+    async def beat(self, worker: WorkerBeat) -> None:
+        with self._reaching():
+            await self.client.hset(  # type: ignore[misc]
+                self.prefix + "workers", worker.name, json.dumps(worker.as_json())
+            )
+
+    async def workers(self, *, since: datetime) -> builtins.list[WorkerBeat]:
+        key = self.prefix + "workers"
+        with self._reaching():
+            stored: dict[str | bytes, str | bytes] = await self.client.hgetall(key)  # type: ignore[misc]
+            beats = [WorkerBeat.from_json(json.loads(value)) for value in _pairs(stored).values()]
+            gone = [beat.name for beat in beats if beat.beat_at < since - WORKER_FORGOTTEN]
+            if gone:  # long silent: died without retiring
+                await self.client.hdel(key, *gone)  # type: ignore[misc]
+        alive = [beat for beat in beats if beat.beat_at >= since]
+        return sorted(alive, key=lambda beat: beat.beat_at, reverse=True)
+
+    async def retire(self, worker: str) -> None:
+        with self._reaching():
+            await self.client.hdel(self.prefix + "workers", worker)  # type: ignore[misc]
 
     async def finished_since(self, since: datetime) -> dict[str, dict[State, int]]:
         with self._reaching():

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from shipyard.jobs.backend import JobRecord
 from shipyard.jobs.cron.scheduler import CronScheduler
+from shipyard.jobs.heartbeat import beat_until_cancelled
 
 if TYPE_CHECKING:
     from shipyard.jobs.api import Jobs
@@ -92,6 +93,10 @@ class Worker:
         )
         scheduler = self.scheduler
         scheduling = asyncio.create_task(scheduler.run(), name="cron") if scheduler else None
+        beating = asyncio.create_task(
+            beat_until_cancelled(self.jobs, self.name, tuple(self.queues), lambda: self.running),
+            name="heartbeat",
+        )
         try:
             while not self._stopping.is_set():
                 try:
@@ -106,6 +111,8 @@ class Worker:
                 scheduler.stop()
                 await scheduling
             await self._finish()
+            beating.cancel()
+            await asyncio.gather(beating, return_exceptions=True)
             if install_signals:
                 for signum in SIGNALS:
                     loop.remove_signal_handler(signum)

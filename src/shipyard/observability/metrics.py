@@ -13,7 +13,9 @@ app's own ``Counter(...)`` shows up on the same page:
 * ``shipyard_jobs_queue_depth`` (gauge) by ``queue`` and ``state``, read from the jobs
   backend at each scrape;
 * ``shipyard_cache_operations_total`` (counter) by ``backend`` and ``result`` (``hit``,
-  ``miss``, ``set``, ``computation``), from the caches of this process.
+  ``miss``, ``set``, ``computation``), from the caches of this process;
+* ``shipyard_realtime_connections`` (gauge) by ``kind`` (``sse``, ``websocket``): the
+  event streams and WebSockets this process holds open.
 
 ``route`` is the route template (``/ships/{ship_id}``), never the raw path, and a request
 no route matched counts as ``<unmatched>``; unusual methods count as ``OTHER``: what a
@@ -53,6 +55,7 @@ from shipyard.jobs.backend import QueueStats
 from shipyard.jobs.events import JobEvent
 from shipyard.jobs.extension import JOBS as JOBS_SERVICE
 from shipyard.observability.logs import get_logger
+from shipyard.realtime.connections import OPEN as OPEN_CONNECTIONS
 
 if TYPE_CHECKING:
     from prometheus_client import Metric
@@ -176,6 +179,22 @@ CACHE_STATS = CacheCollector()
 REGISTRY.register(CACHE_STATS)
 
 
+class RealtimeCollector(Collector):
+    """The event streams and WebSockets open in this process, read at scrape time."""
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "shipyard_realtime_connections", "Open realtime connections.", labels=["kind"]
+        )
+        for kind, count in sorted(OPEN_CONNECTIONS.items()):
+            family.add_metric([kind], count)
+        yield family
+
+
+REALTIME_CONNECTIONS = RealtimeCollector()
+REGISTRY.register(REALTIME_CONNECTIONS)
+
+
 def exposition() -> bytes:
     """The text every scrape gets: this process's metrics, or every worker's added up."""
     if os.environ.get(MULTIPROCESS_ENV):
@@ -183,6 +202,7 @@ def exposition() -> bytes:
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         registry.register(POOLS)
         registry.register(CACHE_STATS)
+        registry.register(REALTIME_CONNECTIONS)
         return generate_latest(registry)
     return generate_latest(REGISTRY)
 

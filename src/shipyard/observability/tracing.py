@@ -48,10 +48,13 @@ INSTALL_HINT = "pip install 'shipyard[otel]' (OpenTelemetry's SDK and OTLP expor
 
 
 def tracing_wanted(settings: Settings) -> bool:
-    """True when ``tracing.enabled`` is ``on``, or ``auto`` with an OTLP endpoint set."""
+    """True when ``tracing.enabled`` is ``on``, or ``auto`` with an OTLP endpoint set
+    (``tracing.endpoint`` or the standard environment variables)."""
     wanted = settings.tracing.enabled
     if wanted == "auto":
-        return any(os.environ.get(name) for name in ENDPOINT_VARIABLES)
+        return bool(settings.tracing.endpoint) or any(
+            os.environ.get(name) for name in ENDPOINT_VARIABLES
+        )
     return wanted == "on"
 
 
@@ -86,7 +89,10 @@ def start_tracing(settings: Settings, *, exporter: Any = None) -> Any:
     provider = TracerProvider(
         resource=resource, sampler=ParentBased(TraceIdRatioBased(options.sample_ratio))
     )
-    provider.add_span_processor(BatchSpanProcessor(exporter or OTLPSpanExporter()))
+    if exporter is None:
+        endpoint = options.endpoint and options.endpoint.rstrip("/") + "/v1/traces"
+        exporter = OTLPSpanExporter(endpoint=endpoint)
+    provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     return trace.get_tracer_provider()
 

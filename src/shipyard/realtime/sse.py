@@ -33,6 +33,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from shipyard.errors import ShipyardError
+from shipyard.realtime.connections import counted
 from shipyard.realtime.events import Event
 
 logger = logging.getLogger("shipyard.realtime")
@@ -105,6 +106,10 @@ class EventStream(Response):
         """Why the stream ended: ``source``, ``disconnect``, ``shutdown`` or ``error``."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with counted("sse"):
+            await self._stream(receive, send)
+
+    async def _stream(self, receive: Receive, send: Send) -> None:
         await send(
             {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
         )

@@ -35,6 +35,7 @@ from shipyard.core.services import Service
 from shipyard.realtime.access import connection_identity, origin_allowed, refused_channels
 from shipyard.realtime.broker import SubscriberTooSlow, Subscription
 from shipyard.realtime.channels import CHANNEL
+from shipyard.realtime.connections import counted
 from shipyard.realtime.hub import Realtime, get_realtime
 from shipyard.realtime.sse import LAST_EVENT_ID
 
@@ -223,19 +224,20 @@ async def realtime_websocket(websocket: WebSocket) -> None:
         code, reason = close
 
     try:
-        async with anyio.create_task_group() as group:
+        with counted("websocket"):
+            async with anyio.create_task_group() as group:
 
-            async def until(job: Awaitable[None]) -> None:
-                with contextlib.suppress(WebSocketDisconnect, OSError):
-                    await job
-                group.cancel_scope.cancel()
+                async def until(job: Awaitable[None]) -> None:
+                    with contextlib.suppress(WebSocketDisconnect, OSError):
+                        await job
+                    group.cancel_scope.cancel()
 
-            group.start_soon(until, read())
-            group.start_soon(until, write())
-            group.start_soon(until, watch(socket.slow, (CLOSE_TOO_SLOW, "client too slow")))
-            group.start_soon(
-                until, watch(realtime.shutdown.event, (CLOSE_RESTART, "server shutting down"))
-            )
+                group.start_soon(until, read())
+                group.start_soon(until, write())
+                group.start_soon(until, watch(socket.slow, (CLOSE_TOO_SLOW, "client too slow")))
+                group.start_soon(
+                    until, watch(realtime.shutdown.event, (CLOSE_RESTART, "server shutting down"))
+                )
     finally:
         socket.close_subscriptions()
     if code:

@@ -22,6 +22,7 @@ from shipyard.core.discovery import load_app
 from shipyard.db.database import Database
 from shipyard.db.migrations import run_coroutine
 from shipyard.jobs import get_jobs
+from shipyard.jobs.backend import WorkerBeat
 from shipyard.testing.schema import create_schema
 
 APP_SOURCE = """
@@ -190,3 +191,23 @@ def test_worker_command_runs_jobs_and_stops_on_sigterm(project: str, tmp_path: P
             process.kill()
     assert process.returncode == 0, err
     assert "concurrency 10, 2 cron schedule(s)" in out  # its own and pruning
+
+
+def test_workers_lists_the_live_workers_and_fails_when_there_are_none(project: str) -> None:
+    code, output = shipyard("workers", "--app", project)
+    assert code == 1
+    assert "no worker is alive" in output
+    assert "shipyard jobs worker" in output
+    app = load_app(project)
+
+    async def beat() -> None:
+        async with app.router.lifespan_context(app):
+            jobs = get_jobs(app)
+            now = jobs.clock()
+            await jobs.backend.beat(WorkerBeat("box:42:abc", ("default", "mail"), now, now, 2))
+
+    run_coroutine(beat)
+    code, output = shipyard("workers", "--app", project)
+    assert code == 0, output
+    assert "box:42:abc" in output
+    assert "default, mail" in output

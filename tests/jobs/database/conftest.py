@@ -18,7 +18,7 @@ from tests.db.conftest import postgres_database_url, postgres_databases
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.core.clock import Clock, utc_now
-from shipyard.jobs.database import DatabaseBackend, jobs_table
+from shipyard.jobs.database import DatabaseBackend, jobs_table, workers_table
 
 __all__ = ["postgres_database_url", "postgres_databases"]
 
@@ -46,6 +46,7 @@ async def backends(jobs_db_url: str, tmp_path: Path) -> AsyncIterator[BackendMak
             await create_schema(backend.database)
             async with backend.database.engine.begin() as connection:
                 await connection.execute(delete(jobs_table))
+                await connection.execute(delete(workers_table))
         made.append(backend)
         return backend
 

@@ -68,6 +68,15 @@ class JobsSettings(Section):
         gt=0,
         description="Seconds between polls when the queue is empty (database backend).",
     )
+    heartbeat_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How often a worker records that it is alive; 3 missed beats = gone.",
+    )
+    ready_requires_worker: bool = Field(
+        default=False,
+        description="/ready answers 503 while no jobs worker is alive (jobs.worker check).",
+    )
     grace_period: float = Field(
         default=30.0, ge=0, description="On SIGTERM, how long running jobs may finish."
     )

@@ -1,0 +1,1 @@
+"""Migrations of the linked-identities table (branch ``shipyard_oauth``)."""
