@@ -50,6 +50,7 @@ from shipyard.config.sections.observability import (
     TracingSettings,
 )
 from shipyard.config.sections.realtime import RealtimeSettings
+from shipyard.config.sections.uploads import UploadSettings
 from shipyard.config.sections.web import (
     CorsSettings,
     CsrfSettings,
@@ -92,6 +93,7 @@ __all__ = [
     "ThrottleSettings",
     "TokenSettings",
     "TracingSettings",
+    "UploadSettings",
     "WebSettings",
 ]
 
@@ -122,6 +124,7 @@ class Settings(Section):
     api: ApiSettings = ApiSettings()
     jobs: JobsSettings = JobsSettings()
     realtime: RealtimeSettings = RealtimeSettings()
+    uploads: UploadSettings = UploadSettings()
     notifications: NotificationSettings = NotificationSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()
