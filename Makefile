@@ -37,7 +37,8 @@ demo: $(RUNTIME_STAMP)  ## Install Shipyard, migrate and seed the showcase, serv
 	cd $(SHOWCASE) && ../../$(BIN)/shipyard db upgrade
 	cd $(SHOWCASE) && ../../$(BIN)/shipyard db seed
 	@echo "Serving the showcase at http://127.0.0.1:8000 (Ctrl+C stops it)"
-	cd $(SHOWCASE) && ../../$(BIN)/shipyard dev
+	cd $(SHOWCASE) && { scripts/harbour_id.sh > var/harbour-id.log 2>&1 & harbour=$$!; \
+		trap 'kill $$harbour 2>/dev/null' EXIT; ../../$(BIN)/shipyard dev; }
 
 test: $(DEV_STAMP)  ## Install the development dependencies, run the whole suite, report coverage
 	$(BIN)/coverage erase

@@ -177,3 +177,13 @@ def test_an_unverified_github_email_is_not_used(oauth: AuthHarness, github: Fake
     refused(sign_in(oauth, "github", "claims-owner"), 400)
     assert me(oauth) is None
     assert links(oauth) == []
+
+
+def test_the_callback_url_follows_base_url_not_the_host_header(
+    make_oauth: Callable[..., AuthHarness],
+) -> None:
+    harness = make_oauth(app={"base_url": "https://fleet.example"})
+    started = start(harness, "github")  # on the test client's own host
+    assert started.status_code in (302, 303, 307), started.text
+    sent = httpx.URL(started.headers["location"]).params["redirect_uri"]
+    assert sent == "https://fleet.example/auth/oauth/github/callback"

@@ -6,6 +6,7 @@ from shipyard import App
 from shipyard.api.cookbook import CookbookExtension
 from shipyard.api.versioning import ApiVersioning
 from shipyard.auth import AuthExtension
+from shipyard.auth.oauth import OAuthExtension
 from shipyard.auth.tokens import TokensExtension
 from shipyard.jobs.cron import cron
 from shipyard.jobs.dashboard import JobsDashboard
@@ -24,7 +25,9 @@ def create_app(*, profile: str | None = None) -> App:
     """Build the app from config/ for ``profile`` (default: SHIPYARD_PROFILE, development).
 
     Accounts: the account pages under ``/account`` and the token endpoints (issue,
-    refresh, revoke) under ``/auth/token``; ``X-API-Key`` works too. The versioned JSON
+    refresh, revoke) under ``/auth/token``; ``X-API-Key`` works too; in development,
+    "Continue with Harbour ID" signs in with a local OpenID provider (``make demo``
+    starts it: ``scripts/harbour_id.sh``). The versioned JSON
     API has one OpenAPI document per version (``/openapi/v1.json``, ``/openapi/v2.json``)
     and an interactive cookbook at ``/api/cookbook``. Background jobs: the sample jobs of
     ``app/jobs``, a cron schedule counting the fleet every ten minutes, and Shipyard's jobs
@@ -37,6 +40,7 @@ def create_app(*, profile: str | None = None) -> App:
         profile=profile,
         extensions=[
             AuthExtension(prefix="/account"),
+            OAuthExtension(),
             TokensExtension(prefix="/auth/token"),
             ApiVersioning(),
             CookbookExtension(path="/api/cookbook", title="Shipyard showcase API cookbook"),

@@ -30,6 +30,7 @@ from shipyard.auth.oauth.errors import START_AGAIN, OAuthFailure
 from shipyard.auth.oauth.flow import Intent, begin, claim
 from shipyard.auth.oauth.providers import Provider, app_providers, find_provider
 from shipyard.auth.redirects import safe_next
+from shipyard.core.urls import absolute_url_for
 from shipyard.db.request import request_session
 from shipyard.db.session import DbSession
 from shipyard.ratelimit import RateLimit
@@ -62,6 +63,11 @@ def _provider(request: Request, name: str) -> Provider:
 
 
 def _callback_url(request: Request, provider: Provider) -> str:
+    """Under ``app.base_url`` when set (a forged ``Host`` cannot move it); else, in
+    development, on the host the browser used, so its session cookie comes back."""
+    app = request.app
+    if app.settings.app.base_url is not None:
+        return absolute_url_for(app, "oauth_callback", provider=provider.name)
     return str(request.url_for("oauth_callback", provider=provider.name))
 
 
