@@ -10,6 +10,7 @@ or without this extension.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
@@ -17,9 +18,15 @@ from shipyard.core.app import AppBase
 from shipyard.core.checks import Finding
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
-from shipyard.realtime.hub import get_realtime
+from shipyard.realtime.events import Event
+from shipyard.realtime.hub import REALTIME, get_realtime
 from shipyard.realtime.sse import EventStream, last_event_id
-from shipyard.uploads.progress import UPLOAD_ID, progress_channel
+from shipyard.uploads.progress import (
+    PROGRESS_PUBLISHER,
+    UPLOAD_ID,
+    ProgressPublisher,
+    progress_channel,
+)
 from shipyard.uploads.scan import Clamd
 from shipyard.web.templates import register_template_global
 
@@ -51,6 +58,13 @@ class UploadsExtension(Extension):
         )
         app.include_router(router, prefix=self.prefix)
         register_template_global(app, "uploads_prefix", self.prefix)
+
+        async def send(channel: str, data: dict[str, Any]) -> None:
+            realtime = REALTIME.find(app)
+            if realtime is not None:  # no realtime extension: nobody could listen
+                await realtime.publish(channel, Event.json(data, "progress"))
+
+        PROGRESS_PUBLISHER.provide(app, ProgressPublisher(send))
 
     def checks(self, app: AppBase, *, deploy: bool) -> Iterable[Finding]:
         settings = app.settings.uploads

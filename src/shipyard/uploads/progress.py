@@ -7,19 +7,32 @@ characters) and listens to ``GET <prefix>/progress/<id>`` (an event stream, see
 ``state`` one of ``receiving``, ``scanning``, ``processing``, ``done`` or ``failed``
 (then with a ``message``). ``receiving`` events are at most one per
 ``uploads.progress_interval`` seconds. The id is the capability: only who chose it
-knows it. Without the realtime extension, or without an id, nothing is published.
+knows it. The :class:`~shipyard.uploads.extension.UploadsExtension` provides the
+publisher (:data:`PROGRESS_PUBLISHER`, on the realtime broker): without it, or without
+an id, nothing is published. This module does not import ``shipyard.realtime``, so forms
+(a lower layer) can read uploads.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 
-from shipyard.realtime.events import Event
-from shipyard.realtime.hub import REALTIME, Realtime
+from shipyard.core.services import Service
+
+
+class ProgressPublisher:
+    """Publishes one ``progress`` event's JSON data on a channel: ``send(channel, data)``."""
+
+    def __init__(self, send: Callable[[str, dict[str, Any]], Awaitable[None]]) -> None:
+        self.send = send
+
+
+PROGRESS_PUBLISHER = Service("upload_progress_publisher", ProgressPublisher, "progress publisher")
 
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 HEADER = "x-upload-id"
@@ -34,9 +47,13 @@ class UploadProgress:
     """Publishes one upload's states; does nothing when there is no one to tell."""
 
     def __init__(
-        self, realtime: Realtime | None, upload_id: str | None, total: int | None, interval: float
+        self,
+        publisher: ProgressPublisher | None,
+        upload_id: str | None,
+        total: int | None,
+        interval: float,
     ) -> None:
-        self.realtime = realtime if upload_id else None
+        self.publisher = publisher if upload_id else None
         self.channel = progress_channel(upload_id) if upload_id else ""
         self.total = total
         self.interval = interval
@@ -51,7 +68,7 @@ class UploadProgress:
             upload_id = None
         length = request.headers.get("content-length", "")
         total = int(length) if length.isdigit() and len(length) <= 15 else None
-        return cls(REALTIME.find(request.app), upload_id, total, interval)
+        return cls(PROGRESS_PUBLISHER.find(request.app), upload_id, total, interval)
 
     async def receiving(self, received: int) -> None:
         """``received`` body bytes are in (published when ``interval`` has passed)."""
@@ -63,7 +80,7 @@ class UploadProgress:
 
     async def state(self, state: str, **extra: Any) -> None:
         """Publish ``state`` with the byte counts and ``extra`` fields."""
-        if self.realtime is None:
+        if self.publisher is None:
             return
         payload = {"state": state, "received": self.received, "total": self.total, **extra}
-        await self.realtime.publish(self.channel, Event.json(payload, "progress"))
+        await self.publisher.send(self.channel, payload)
