@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Mapped
+from sqlalchemy import select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shipyard import App, Settings
 from shipyard.auth import AuthExtension, CurrentUser
-from shipyard.cache import cache, conditional, invalidate_tags, model_tag
+from shipyard.cache import cache, cached_query, conditional, invalidate_tags, model_tag
 from shipyard.db import DbSession, IdMixin, Model, get_database
 from shipyard.sessions import SessionDep
 from shipyard.testing import schema
@@ -34,6 +35,7 @@ class CachedItem(IdMixin, Model):
     __tablename__ = "cache_test_items"
 
     name: Mapped[str]
+    launched: Mapped[date | None] = mapped_column(default=None)
 
 
 class Calls:
@@ -71,12 +73,24 @@ def routes(calls: Calls, backend: str | None) -> APIRouter:
         return list((await db.scalars(select(CachedItem.name).order_by(CachedItem.id))).all())
 
     @router.post("/quietly")
-    async def add_quietly(db: DbSession, name: str, fail: bool = False) -> dict[str, str]:
-        db.add(CachedItem(name=name))
+    async def add_quietly(
+        db: DbSession, name: str, fail: bool = False, launched: date | None = None
+    ) -> dict[str, str]:
+        db.add(CachedItem(name=name, launched=launched))
         await db.flush()
         if fail:
             raise HTTPException(409, "refused after the flush: the write rolls back")
         return {"added": name}
+
+    @router.get("/query")
+    async def query(db: DbSession) -> list[dict[str, Any]]:
+        statement = select(CachedItem.name, CachedItem.launched).order_by(CachedItem.id)
+        return await cached_query(db, statement, ttl=60, backend=backend)
+
+    @router.post("/rename")
+    async def rename(db: DbSession, old: str, new: str) -> dict[str, str]:
+        await db.execute(update(CachedItem).where(CachedItem.name == old).values(name=new))
+        return {"renamed": new}
 
     @router.get("/items/{item_id}")
     @cache(ttl=60, tags=["item:{item_id}"])

@@ -4,7 +4,10 @@ counters, tags, clearing and stampede protection."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from tests.cache.conftest import unique_prefix
@@ -85,8 +88,24 @@ async def test_values_must_be_json_on_shared_backends(
     shared_store_factory: tuple[str, Callable[[], Store]],
 ) -> None:
     cache = Cache(shared_store_factory[1](), prefix=unique_prefix())
-    with pytest.raises(TypeError, match="JSON or bytes"):
+    with pytest.raises(TypeError, match="JSON, bytes, a date, datetime, Decimal or UUID"):
         await cache.set("obj", object())
+
+
+async def test_database_scalars_round_trip_through_shared_backends(
+    shared_store_factory: tuple[str, Callable[[], Store]],
+) -> None:
+    cache = Cache(shared_store_factory[1](), prefix=unique_prefix())
+    row = {
+        "at": datetime(2026, 12, 7, 7, 20, tzinfo=UTC),
+        "on": date(1892, 10, 26),
+        "price": Decimal("1234.50"),
+        "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "raw": b"\x00\xff",
+        "lookalike": {"$dt": 5},
+    }
+    await cache.set("row", row)
+    assert await cache.get("row") == row
 
 
 async def test_corrupt_stored_data_is_a_miss(

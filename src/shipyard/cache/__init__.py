@@ -25,6 +25,7 @@ from shipyard.cache.memory import MemoryStore
 from shipyard.cache.middleware import CacheMiddleware
 from shipyard.cache.models import model_tag
 from shipyard.cache.policy import CachePolicy, cache
+from shipyard.cache.queries import cached_query
 from shipyard.cache.redis import RedisStore
 from shipyard.cache.registry import CACHES, CacheRegistry, get_cache
 from shipyard.cache.store import Store
@@ -44,6 +45,7 @@ __all__ = [
     "cache",
     "cache_control",
     "cached",
+    "cached_query",
     "conditional",
     "get_cache",
     "http_date",

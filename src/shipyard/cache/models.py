@@ -6,8 +6,10 @@ inserted, updated or deleted; when the request's transaction commits, the tags o
 tables (``table:ships``) are invalidated in the app's caches, before the response is sent
 (:mod:`shipyard.db.aftercommit`). A rollback invalidates nothing. So a cached API list or
 page tagged with its model stays right whatever writes the rows: a resource route, a
-page, an admin action. Bulk ``UPDATE``/``DELETE`` statements that bypass the ORM's unit of
-work are not seen: invalidate their tags yourself.
+page, an admin action. Bulk ``INSERT``/``UPDATE``/``DELETE`` statements run through a
+session (``await db.execute(update(Ship)...)``) invalidate their table's tag the same way;
+raw SQL text and statements on a bare connection are not seen: invalidate their tags
+yourself.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from shipyard.cache.registry import CacheRegistry, process_registry
 from shipyard.db.aftercommit import after_commit
@@ -42,7 +44,20 @@ def _invalidator(session: Session, registry: CacheRegistry) -> Any:
 
 def _flushed(session: Session, _context: UOWTransaction) -> None:
     changed = {*session.new, *session.dirty, *session.deleted}
-    tags = {model_tag(type(row)) for row in changed if hasattr(type(row), "__table__")}
+    _note(session, {model_tag(type(row)) for row in changed if hasattr(type(row), "__table__")})
+
+
+def _executed(state: ORMExecuteState) -> None:
+    """A bulk ``INSERT``/``UPDATE``/``DELETE`` run through a session: note its table."""
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        name = getattr(table, "name", None)
+        if isinstance(name, str):
+            _note(state.session, {model_tag(name)})
+
+
+def _note(session: Session, tags: set[str]) -> None:
+    """Invalidate ``tags`` once the session's transaction commits."""
     if not tags:
         return
     pending: set[str] | None = session.info.get(_TAGS)
@@ -62,4 +77,5 @@ def watch_model_changes() -> None:
     """Note the changed tables of every ORM flush in this process (idempotent)."""
     if not event.contains(Session, "after_flush", _flushed):
         event.listen(Session, "after_flush", _flushed)
+        event.listen(Session, "do_orm_execute", _executed)
         event.listen(Session, "after_soft_rollback", _rolled_back)
