@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -213,3 +213,36 @@ async def test_get_or_set_respects_tags(cache: Cache) -> None:
     assert await cache.get_or_set("tagged", compute, tags=["t"]) == 1
     await cache.invalidate_tags("t")
     assert await cache.get_or_set("tagged", compute, tags=["t"]) == 2
+
+
+async def test_expected_tags_are_read_with_the_entry(
+    store_factory: tuple[str, Callable[[], Store]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hit whose tags the caller names costs one store read; other tags a second one."""
+    store = store_factory[1]()
+    cache = Cache(store, prefix=unique_prefix())
+    trips: list[list[str]] = []
+    counters = store.counters
+
+    async def counted(keys: Sequence[str]) -> list[int]:
+        trips.append(list(keys))
+        return await counters(keys)
+
+    monkeypatch.setattr(store, "counters", counted)
+    await cache.set("fleet", 1, tags=["ships", "crews"])
+    trips.clear()
+    entry = await cache.get_entry("fleet", tags=["crews", "ships"])
+    assert entry is not None
+    assert entry.value == 1
+    assert trips == []
+
+    await cache.invalidate_tags("crews")
+    assert await cache.get_entry("fleet", tags=["crews", "ships"]) is None
+    await cache.set("fleet", 2, tags=["ships", "crews"])
+    trips.clear()
+    entry = await cache.get_entry("fleet", tags=["ships"])
+    assert entry is not None
+    assert entry.value == 2
+    assert trips == [[cache.key("crews", "t")]]  # the tag it was not told about
+    await cache.invalidate_tags("crews")
+    assert await cache.get_entry("fleet", tags=["ships"]) is None

@@ -104,6 +104,19 @@ class DatabaseStore:
             found = {row.key: row.value for row in await connection.execute(query)}
         return [found.get(key) for key in keys]
 
+    async def read(
+        self, keys: Sequence[str], counter_keys: Sequence[str]
+    ) -> tuple[list[Any | None], list[int]]:
+        columns = (cache_table.c.key, cache_table.c.value, cache_table.c.counter)
+        query = select(*columns).where(
+            cache_table.c.key.in_([*keys, *counter_keys]), _live(utc_now())
+        )
+        async with self._connection() as connection:
+            found = {row.key: row for row in await connection.execute(query)}
+        values = [found[key].value if key in found else None for key in keys]
+        counters = [int(found[key].counter or 0) if key in found else 0 for key in counter_keys]
+        return values, counters
+
     def _upsert(self, rows: list[dict[str, Any]]) -> Any:
         insert = self._dialect.insert(cache_table).values(rows)
         return insert.on_conflict_do_update(

@@ -67,6 +67,11 @@ class MemoryStore:
     async def get_many(self, keys: Sequence[str]) -> list[Any | None]:
         return [self.get_now(key) for key in keys]
 
+    async def read(
+        self, keys: Sequence[str], counter_keys: Sequence[str]
+    ) -> tuple[list[Any | None], list[int]]:
+        return [self.get_now(key) for key in keys], self.counters_now(counter_keys)
+
     async def set_many(self, items: Mapping[str, Any], ttl: float | None) -> None:
         for key, value in items.items():
             self.set_now(key, value, ttl)

@@ -173,7 +173,7 @@ class CacheMiddleware:
         cache = registry.get(policy.backend)
         key = request_key(scope, policy, user)
         try:
-            entry = await cache.get_entry(key)
+            entry = await cache.get_entry(key, tags=policy.fixed_tags)
         except Exception:  # a failing cache is a miss, never an error page
             logger.warning("cache read failed; serving %s uncached", scope["path"], exc_info=True)
             await self.app(scope, receive, send)

@@ -37,6 +37,11 @@ class CachePolicy:
             *(name.lower() for name in self.vary_on if name.lower() not in DEFAULT_VARY),
         )
 
+    @property
+    def fixed_tags(self) -> tuple[str, ...]:
+        """The tags that name no path parameter (known before routing)."""
+        return tuple(tag for tag in self.tags if "{" not in tag)
+
     def tags_for(self, path_params: Mapping[str, str]) -> list[str]:
         """The tags with ``{name}`` path parameters filled in (``"post:{id}"``)."""
         tags = []

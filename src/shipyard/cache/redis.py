@@ -60,6 +60,15 @@ class RedisStore:
             return [await self.client.get(keys[0])]
         return list(await self.client.mget(keys))
 
+    async def read(
+        self, keys: Sequence[str], counter_keys: Sequence[str]
+    ) -> tuple[list[Any | None], list[int]]:
+        if not counter_keys:
+            return await self.get_many(keys), []
+        found = list(await self.client.mget([*keys, *counter_keys]))
+        counters = found[len(keys) :]
+        return found[: len(keys)], [0 if value is None else int(value) for value in counters]
+
     async def set_many(self, items: Mapping[str, Any], ttl: float | None) -> None:
         async with self.client.pipeline(transaction=False) as pipe:
             for key, value in items.items():

@@ -26,6 +26,13 @@ class Store(Protocol):
         """The live value of each key, None for a missing or expired one."""
         ...
 
+    async def read(
+        self, keys: Sequence[str], counter_keys: Sequence[str]
+    ) -> tuple[list[Any | None], list[int]]:
+        """:meth:`get_many` of ``keys`` and :meth:`counters` of ``counter_keys`` together,
+        in one round trip where the store has one (a cache hit and its tag versions)."""
+        ...
+
     async def set_many(self, items: Mapping[str, Any], ttl: float | None) -> None:
         """Create or replace every value."""
         ...
