@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 from fastapi import Depends
 from sqlalchemy import Integer, Select, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -45,6 +46,9 @@ from shipyard.testing.schema import create_tables
 
 ROWS = 200
 PAGE = 20
+VIEW_PATH = "/cargo/1"
+"""What the ``view`` variants are loaded with: the user's first row."""
+LIST_PATH = "/cargo"
 OTHER_OWNER = 999_999
 """The owner of the rows that are not the benchmark user's."""
 
@@ -133,6 +137,27 @@ def build(name: str, root: Path) -> App:
 
 def _page(query: Select[Any]) -> Select[Any]:
     return query.order_by(Cargo.id).limit(PAGE)
+
+
+def expected_answer(path: str) -> Any:
+    """The JSON every variant serving ``path`` answers (the odd rows are the user's)."""
+    if path == VIEW_PATH:
+        return {"id": 1, "label": "cargo 1"}
+    return [{"id": index, "label": f"cargo {index}"} for index in range(1, 2 * PAGE, 2)]
+
+
+def answer_problem(path: str) -> Callable[[httpx.Response], str | None]:
+    """A probe check: why a response to ``path`` is not the expected answer (None if it is)."""
+
+    def problem(response: httpx.Response) -> str | None:
+        try:
+            if response.status_code == 200 and response.json() == expected_answer(path):
+                return None
+        except ValueError:
+            pass
+        return f"status {response.status_code}, not the user's cargo"
+
+    return problem
 
 
 def root_in(base: Path) -> Path:

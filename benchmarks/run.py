@@ -74,6 +74,7 @@ from benchmarks import (
     listing,
     pages,
     pagination_db,
+    policies,
     report,
 )
 from benchmarks import cache as cache_bench
@@ -168,7 +169,16 @@ def all_cases(server: str, server_cpus: int) -> list[Case]:
              instrumentator_apps.__name__, peer_env=True)
         for name in ("fastapi", "fastapi_instrumented")
     ]  # fmt: skip
-    return frameworks + servers + page_cases + auth_cases + list_cases + cache_cases + observability
+    policy_pairs = {"policies": ("view", "view_authorize"), "scopes": ("list", "list_scoped")}
+    policy_cases = [
+        Case(group, "policy-" + name.replace("_", "-"), name, server, 1, policies.__name__)
+        for group, names in policy_pairs.items()
+        for name in names
+    ]
+    return [
+        *frameworks, *servers, *page_cases, *auth_cases, *list_cases, *cache_cases,
+        *observability, *policy_cases,
+    ]  # fmt: skip
 
 
 GROUPS = {
@@ -194,9 +204,18 @@ GROUPS = {
         "Redis, one worker",
         "cache-fastapi-uncached",
     ),
+    "policies": (
+        f"Policies: GET {policies.VIEW_PATH} for a signed-in user (bearer JWT), one worker",
+        "policy-view",
+    ),
+    "scopes": (
+        f"Policy scopes: GET {policies.LIST_PATH}, the user's first {policies.PAGE} rows, "
+        "one worker",
+        "policy-list",
+    ),
 }
 """Group name -> (table title, baseline case name)."""
-OWN_SECTIONS = ("pages", "auth", "pagination", "observability")
+OWN_SECTIONS = ("pages", "auth", "pagination", "observability", "policies", "scopes")
 """Groups written to a region of ``--output`` of their own when they run alone."""
 JOBS = "jobs"
 """The group measured by :mod:`benchmarks.jobs` (no server, its own region, always)."""
@@ -366,6 +385,10 @@ def case_probe(case: Case, workdir: Path) -> tuple[Probe, dict[str, str]]:
         return Probe(f"{listing.PATH}?{listing.QUERY}", listing.items_problem, False), {}
     if case.group == "cache":
         return Probe(cache_bench.PATH, cache_bench.ships_problem, with_session=False), {}
+    if case.group in ("policies", "scopes"):
+        ready = asyncio.run(policies.prepare(case.framework, policies.root_in(workdir)))
+        path = policies.VIEW_PATH if case.group == "policies" else policies.LIST_PATH
+        return Probe(path, policies.answer_problem(path), with_session=False), ready.headers
     if case.group != "auth":
         return PROBES[case.group], {}
     prepared = asyncio.run(auth.prepare(case.framework, auth.root_in(workdir)))
@@ -527,6 +550,16 @@ def benchmark(args: argparse.Namespace, console: Console) -> str:
     return "\n\n".join(sections) + "\n"
 
 
+def check_output_region(args: argparse.Namespace) -> None:
+    """Refuse, before measuring, an existing ``--output`` without the region to rewrite
+    (writing would replace the whole file)."""
+    output: Path | None = args.output
+    section = output_section(args)
+    if output is not None and output.exists() and not report.has_region(output, section):
+        first, last = report.markers(section)
+        raise BenchmarkError(f"{output} has no {section!r} region; add {first} and {last}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the benchmark, write ``--output``; one-line errors, exit 1.
 
@@ -534,6 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = parse_args(argv)
     try:
+        check_output_region(args)
         served = selected_cases(args)
         markdown = benchmark(args, Console()) if served else None
     except BenchmarkError as error:

@@ -43,6 +43,8 @@ async def answers(
         for path in paths:
             with count_queries(engine) as queries:  # type: ignore[arg-type]
                 response = await client.get(path, headers=headers)
+            if path in (policies.VIEW_PATH, policies.LIST_PATH):  # what the runner loads
+                assert policies.answer_problem(path)(response) is None
             results.append((response.status_code, response.json()))
             counts.append(queries.count)
         # anonymous: 401 where the route needs a user, 404 where the scope hides the row
@@ -73,3 +75,10 @@ async def test_the_scoped_list_adds_no_query(
     assert [item["id"] for item in body] == list(range(1, 2 * policies.PAGE, 2))
     assert scoped == plain
     assert scoped_queries == plain_queries
+
+
+def test_the_runner_probe_refuses_another_answer() -> None:
+    refused = httpx.Response(404, json={"title": "Not Found"})
+    assert policies.answer_problem(policies.VIEW_PATH)(refused) is not None
+    wrong = httpx.Response(200, json=[{"id": 2, "label": "cargo 2"}])
+    assert policies.answer_problem(policies.LIST_PATH)(wrong) is not None

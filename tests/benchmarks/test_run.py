@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from benchmarks.apps import FACTORIES
@@ -18,6 +19,16 @@ def test_groups_expand_and_names_select() -> None:
     assert {case.server for case in frameworks} == {"granian"}
     picked = run.select(cases, "fastapi, uvicorn-w2")
     assert [(case.name, case.workers) for case in picked] == [("fastapi", 1), ("uvicorn-w2", 2)]
+
+
+def test_policy_pairs_are_groups_of_their_own() -> None:
+    cases = run.all_cases("uvicorn", 1)
+    assert [case.name for case in run.select(cases, "policies")] == [
+        "policy-view",
+        "policy-view-authorize",
+    ]
+    assert [case.framework for case in run.select(cases, "scopes")] == ["list", "list_scoped"]
+    assert {case.module for case in run.select(cases, "policies,scopes")} == {"benchmarks.policies"}
 
 
 @pytest.mark.parametrize("wanted", ["nope", "fastapi,nope", " , "])
@@ -95,3 +106,13 @@ def test_the_server_gets_every_cpu_when_not_pinned() -> None:
 )
 def test_page_figures_go_to_their_own_region(argv: list[str], section: str) -> None:
     assert run.output_section(run.parse_args(argv)) == section
+
+
+def test_an_output_without_the_region_is_refused_before_measuring(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "BENCH.md"
+    output.write_text("# prose only\n")
+    assert run.main(["--cases", "policies", "--output", str(output)]) == 1
+    assert "has no 'policies' region" in capsys.readouterr().err
+    assert output.read_text() == "# prose only\n"
