@@ -271,3 +271,51 @@ def test_stopping_a_server_closes_its_websockets_with_1012(tmp_path: Path) -> No
     with servers(tmp_path, "redis", count=1) as (server,):
         assert asyncio.run(_socket_through_shutdown(server)) == 1012
         assert server.process.wait(timeout=10) == -signal.SIGTERM
+
+
+def _ticket(server: Server, email: str) -> tuple[int, str]:
+    """Sign ``email`` in on ``server`` and ask for a WebSocket ticket; (user id, ticket)."""
+    with httpx.Client(base_url=server.url, timeout=TIMEOUT) as client:
+        signed_in = client.get("/test/login", params={"email": email}).json()
+        answer = client.post("/realtime/ticket", headers={"X-CSRF-Token": signed_in["csrf"]})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.json()["expires_in"] == 30
+    return int(signed_in["id"]), str(answer.json()["ticket"])
+
+
+async def _echo_with_ticket(server: Server, ticket: str) -> dict[str, object]:
+    ws_url = server.url.replace("http://", "ws://") + f"/realtime/ws?ticket={ticket}"
+    async with websockets.connect(ws_url, origin=Origin(server.url)) as socket:  # no cookie
+        await socket.send(json.dumps({"type": "echo", "text": "by ticket"}))
+        answer: dict[str, object] = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        return answer
+
+
+async def _refused_handshake(server: Server, ticket: str) -> int:
+    ws_url = server.url.replace("http://", "ws://") + f"/realtime/ws?ticket={ticket}"
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with websockets.connect(ws_url, origin=Origin(server.url)):
+            pass
+    return refused.value.response.status_code
+
+
+def test_a_ticket_opens_one_websocket_as_its_user(pair: list[Server]) -> None:
+    a, _ = pair
+    _, ticket = _ticket(a, "ann@example.test")
+    answer = asyncio.run(_echo_with_ticket(a, ticket))
+    assert answer == {"type": "echo", "text": "by ticket", "from": "ann@example.test"}
+    assert asyncio.run(_refused_handshake(a, ticket)) == 403  # replayed
+    assert asyncio.run(_refused_handshake(a, ticket[:-2] + "xx")) == 403  # forged
+    assert httpx.post(f"{a.url}/realtime/ticket", timeout=TIMEOUT).status_code == 401
+
+
+def test_a_ticket_is_no_credential_over_http(pair: list[Server]) -> None:
+    a, _ = pair
+    ann_id, ticket = _ticket(a, "ann@example.test")
+    stream = httpx.get(
+        f"{a.url}/realtime/events",
+        params={"channel": f"user:{ann_id}", "ticket": ticket},
+        timeout=TIMEOUT,
+    )
+    assert stream.status_code == 401

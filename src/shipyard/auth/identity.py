@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection
 
 from shipyard.auth.models import User
 
-Method = Literal["session", "jwt", "api_key"]
+Method = Literal["session", "jwt", "api_key", "ticket"]
 RESOLVED = "shipyard.auth.resolved"
 """The scope key set once the request's identity was resolved (None included)."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from shipyard.auth.authenticators import register_authenticator
 from shipyard.core.checks import Finding
 from shipyard.core.health import ReadinessCheck
 from shipyard.extension import Extension
@@ -20,11 +21,16 @@ from shipyard.realtime.channels import channel_rules
 from shipyard.realtime.hub import REALTIME, Realtime
 from shipyard.realtime.routes import realtime_router
 from shipyard.realtime.shutdown import ShutdownSignal
+from shipyard.realtime.tickets import ticket_authenticator
 from shipyard.web.templates import register_template_global
 
 if TYPE_CHECKING:
     from shipyard.config.models import Settings
     from shipyard.core.app import AppBase
+
+
+PRIORITY_TICKET = 50
+"""Before every other authenticator: a handshake that brings a ticket means it."""
 
 
 def make_broker(settings: Settings) -> Broker:
@@ -54,6 +60,7 @@ class RealtimeExtension(Extension):
 
     def setup(self, app: AppBase) -> None:
         app.include_router(realtime_router(), prefix=self.prefix)
+        register_authenticator(app, ticket_authenticator, priority=PRIORITY_TICKET)
         register_template_global(app, "htmx_extensions", ("sse", "ws"))
         register_template_global(app, "realtime_prefix", self.prefix)
 

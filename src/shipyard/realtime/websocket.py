@@ -38,6 +38,7 @@ from shipyard.realtime.channels import CHANNEL
 from shipyard.realtime.connections import counted
 from shipyard.realtime.hub import Realtime, get_realtime
 from shipyard.realtime.sse import LAST_EVENT_ID
+from shipyard.realtime.tickets import ticket_refused
 
 logger = logging.getLogger("shipyard.realtime")
 
@@ -194,6 +195,9 @@ async def realtime_websocket(websocket: WebSocket) -> None:
         return
     realtime = get_realtime(websocket.app)
     identity = await connection_identity(websocket)
+    if ticket_refused(websocket, identity):
+        await websocket.close(CLOSE_POLICY, "the ticket is invalid, expired or used; get a new one")
+        return
     await websocket.accept()
     socket = RealtimeSocket(websocket, identity, realtime)
     code, reason = 1000, ""
