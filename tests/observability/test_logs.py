@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -18,7 +20,7 @@ from shipyard.auth import CurrentIdentity, create_user
 from shipyard.db.extension import get_database
 from shipyard.jobs import Job, JobContext, get_jobs
 from shipyard.observability import configure_logging, get_logger, request_id
-from shipyard.observability.logs import MASK, StandardErrorHandler
+from shipyard.observability.logs import MASK, StandardErrorHandler, json_line
 from shipyard.testing.credentials import login_session_cookie
 from shipyard.testing.schema import create_tables
 
@@ -264,3 +266,22 @@ def test_the_default_handler_follows_a_replaced_stderr(
     assert handler is not None
     structlog.get_logger("tests").warning("to stderr")
     assert "to stderr" in capsys.readouterr().err
+
+
+def test_json_lines_carry_any_value() -> None:
+    at = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    line = json_line({"at": at, 7: "int key", "ship": Ship()})
+    assert json.loads(line) == {
+        "at": "2026-12-07T12:00:00+00:00",
+        "7": "int key",
+        "ship": "<Ship Fram>",
+    }
+    big = json_line({"big": 2**70, "ship": Ship()})  # beyond orjson's 64 bits
+    assert json.loads(big) == {"big": 2**70, "ship": "<Ship Fram>"}
+
+
+class Ship:
+    """A value JSON has no type for: written as its str."""
+
+    def __str__(self) -> str:
+        return "<Ship Fram>"

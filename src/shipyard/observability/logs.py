@@ -12,12 +12,14 @@ settings reload or a second app in one process never doubles the lines.
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+import orjson
 import structlog
 from structlog.typing import Processor
 
@@ -122,11 +124,21 @@ def chosen_format(settings: Settings) -> str:
     return "json" if settings.is_production else "console"
 
 
+def json_line(value: Any, **_options: Any) -> str:
+    """``value`` as one line of JSON, by orjson (an order of magnitude faster than the
+    standard library on a log line); values JSON has no type for are written as ``str``.
+    What orjson refuses (an integer beyond 64 bits) falls back to the standard library."""
+    try:
+        return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, default=str)
+
+
 def _renderer(format_name: str, stream: TextIO) -> list[Processor]:
     if format_name == "json":
         return [
             structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(default=str),
+            structlog.processors.JSONRenderer(serializer=json_line),
         ]
     colors = bool(getattr(stream, "isatty", lambda: False)())
     return [structlog.dev.ConsoleRenderer(colors=colors)]
