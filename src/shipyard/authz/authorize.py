@@ -21,7 +21,7 @@ from collections.abc import Collection, Sequence
 from typing import Annotated, Any, Generic, TypeVar, cast
 
 from fastapi import Depends, Path, Request
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy import inspect as inspect_model
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -59,6 +59,10 @@ def check(request: Request | None, identity: Identity | None, action: str, obj: 
     raise denial(decision, action, obj)
 
 
+_KEY = "shipyard_authorize_key"
+"""The bound parameter of the path's id in :attr:`Authorize.by_key`."""
+
+
 @declares_problems(403, 404)
 class Authorize(Generic[ModelT]):
     """A dependency giving the row of ``model`` named by the path, if ``action`` is allowed."""
@@ -79,6 +83,8 @@ class Authorize(Generic[ModelT]):
         self.param = param
         self.load = tuple(load)
         self.key = keys[0]
+        self.by_key = select(model).options(*self.load).where(self.key == bindparam(_KEY))
+        """The row by its key, built once: a request adds only its policy's scope."""
         description = f"The {label_of(model)}'s id."
         annotation = row_id_for(self.key.type, description=description)
         if annotation is None:
@@ -98,10 +104,9 @@ class Authorize(Generic[ModelT]):
         request: Request = values["request"]
         identity: Identity | None = values["identity"]
         id = values[self.param]
-        statement = scoped(
-            select(self.model).options(*self.load).where(self.key == id), identity, self.model
-        )
-        row: ModelT | None = (await values["session"].scalars(statement)).unique().one_or_none()
+        statement = scoped(self.by_key, identity, self.model)
+        rows = await values["session"].scalars(statement, {_KEY: id})
+        row: ModelT | None = (rows.unique() if self.load else rows).one_or_none()
         if row is None:
             raise not_found(label_of(self.model), id)
         check(request, identity, self.action, row)
