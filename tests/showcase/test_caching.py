@@ -45,3 +45,21 @@ async def test_the_fleet_report_is_rendered_once_per_change(
     changed = report((await client.get("/ships")).text)
     assert "<dt>Ships</dt><dd>1</dd>" in changed
     assert "G: 1" in changed
+
+
+async def test_the_home_page_count_is_a_cached_query_until_a_ship_is_added(
+    client: AsyncClient, api: AsyncClient
+) -> None:
+    def count(html: str) -> str:
+        found = re.search(r'<strong id="ship-count">(\d+)</strong>', html)
+        assert found is not None
+        return found.group(1)
+
+    stats = get_cache(client.app, "memory").stats  # type: ignore[attr-defined]
+    assert count((await client.get("/")).text) == "0"
+    computed = stats.computations
+    assert count((await client.get("/")).text) == "0"
+    assert stats.computations == computed  # the second visit read the cached count
+    assert (await api.post("/api/ships", json={"name": "Gjoa"})).status_code == 201
+    assert count((await client.get("/")).text) == "1"
+    assert stats.computations == computed + 1

@@ -95,8 +95,8 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability(
         "Caching",
         "Memory, Redis and database backends with tags and stampede protection; cached "
-        "routes, functions and template fragments, invalidated when a change commits; "
-        "ETags with 304 and 412.",
+        "routes, functions, template fragments and database selects (the ship count on "
+        "this page), invalidated when a change commits; ETags with 304 and 412.",
         "available",
         "/ships",
     ),
