@@ -53,17 +53,20 @@ def send_test(
     settings = application.settings.mail
     message = MailCheck.for_backend(to, settings.backend).render(application)
 
-    async def send() -> None:
-        await get_mailer(application).send(message)
+    async def send() -> str | None:
+        return await get_mailer(application).send(message)
 
-    run_coroutine(send)
+    provider_id = run_coroutine(send)
     where: str = settings.backend
     if settings.backend == "smtp":
         where = f"smtp ({settings.smtp.host}:{settings.smtp.effective_port})"
     console.print(f"sent a test mail to {escape(to)} through the {escape(where)} backend")
+    if provider_id:
+        console.print(f"the provider's message id: {escape(provider_id)}")
     if settings.backend in NOT_DELIVERED:
         console.print(
             f"[yellow]note:[/] the {settings.backend} backend {NOT_DELIVERED[settings.backend]}"
-            f'; nothing was delivered. Set mail.backend = "smtp" to send real mail.',
+            f'; nothing was delivered. Set mail.backend = "smtp" (or "ses", "sendgrid", '
+            '"resend", "postmark") to send real mail.',
             markup=True,
         )

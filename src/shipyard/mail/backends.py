@@ -1,5 +1,8 @@
 """The built-in mail backends (console, file, memory, smtp, failover) and ``get_mailer(app)``.
 
+The providers' API backends (ses, sendgrid, resend, postmark) live in
+:mod:`shipyard.mail.providers`.
+
 ``mail.backend = "custom"`` names none of them: the app provides its own mailer with
 ``MAILER.provide(app, mailer)``, and sending without one is an error naming that fix.
 """
@@ -20,6 +23,13 @@ from shipyard.config.models import MailSettings
 from shipyard.core.services import Service
 from shipyard.errors import ShipyardError
 from shipyard.mail.message import Mailer, Message, send_all
+from shipyard.mail.providers import (
+    HttpApiMailer,
+    PostmarkMailer,
+    ResendMailer,
+    SendgridMailer,
+    SesMailer,
+)
 from shipyard.mail.smtp import MailDeliveryError, SmtpMailer
 
 if TYPE_CHECKING:
@@ -33,11 +43,12 @@ class ConsoleMailer:
         self.settings = settings
         self.stream = stream
 
-    async def send(self, message: Message) -> None:
+    async def send(self, message: Message) -> str | None:
         stream = self.stream or sys.stdout
         email = message.to_email(self.settings.from_address)
         stream.write(f"{'-' * 72}\n{email.as_string()}\n{'-' * 72}\n")
         stream.flush()
+        return None
 
 
 class FileMailer:
@@ -47,9 +58,10 @@ class FileMailer:
         self.settings = settings
         self.directory = directory
 
-    async def send(self, message: Message) -> None:
+    async def send(self, message: Message) -> str | None:
         data = message.to_email(self.settings.from_address).as_bytes()
         await asyncio.to_thread(self._write, data)
+        return None
 
     def _write(self, data: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -63,9 +75,10 @@ class MemoryMailer:
         self.settings = settings
         self.outbox: list[Message] = []
 
-    async def send(self, message: Message) -> None:
+    async def send(self, message: Message) -> str | None:
         message.to_email(self.settings.from_address)  # same header checks as real backends
         self.outbox.append(message)
+        return None
 
 
 class FailoverMailer:
@@ -76,8 +89,15 @@ class FailoverMailer:
             raise ValueError("a failover mailer needs at least one mailer")
         self.mailers = list(mailers)
 
-    async def send(self, message: Message) -> None:
-        await self.send_many([message])
+    async def send(self, message: Message) -> str | None:
+        """Send with the first mailer that accepts; its id for the message."""
+        failures: list[str] = []
+        for mailer in self.mailers:
+            try:
+                return await mailer.send(message)
+            except Exception as error:  # any failure moves on to the next
+                failures.append(f"{type(mailer).__name__}: {error}")
+        raise self._failed(failures)
 
     async def send_many(self, messages: Iterable[Message]) -> None:
         """Send the batch with the first mailer that takes all of it (a batch that fails
@@ -91,10 +111,20 @@ class FailoverMailer:
                 failures.append(f"{type(mailer).__name__}: {error}")
                 continue
             return
-        raise MailDeliveryError(
+        raise self._failed(failures)
+
+    @staticmethod
+    def _failed(failures: list[str]) -> MailDeliveryError:
+        return MailDeliveryError(
             "every mail backend of mail.failover failed: " + "; ".join(failures),
             hint="check the settings each error names",
         )
+
+
+HTTP_MAILERS: dict[str, type[HttpApiMailer]] = {
+    mailer.provider: mailer for mailer in (SendgridMailer, ResendMailer, PostmarkMailer)
+}
+"""The JSON API backends by ``mail.backend`` name."""
 
 
 def _build(settings: MailSettings, root: Path) -> Mailer:
@@ -112,6 +142,10 @@ def _build(settings: MailSettings, root: Path) -> Mailer:
         return FileMailer(settings, directory if directory.is_absolute() else root / directory)
     if settings.backend == "memory":
         return MemoryMailer(settings)
+    if settings.backend == "ses":
+        return SesMailer(settings)
+    if settings.backend in HTTP_MAILERS:
+        return HTTP_MAILERS[settings.backend](settings)
     if settings.backend == "custom":
         raise ShipyardError(
             'mail.backend is "custom" but the app provided no mailer',

@@ -35,8 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from shipyard.core.services import Service
 from shipyard.core.tracing import span
 from shipyard.errors import ShipyardError
-from shipyard.mail.backends import get_mailer
-from shipyard.mail.message import Attachment, Message, send_all
+from shipyard.mail.message import Attachment, Message
+from shipyard.mail.tally import deliver, deliver_all
 from shipyard.mail.templates import html_to_text, mail_environment
 
 if TYPE_CHECKING:
@@ -146,11 +146,11 @@ class Mail(BaseModel):
             message_id=message_id,
         )
 
-    async def send(self, app: AppBase) -> None:
-        """Render and send now through the app's mailer."""
+    async def send(self, app: AppBase) -> str | None:
+        """Render and send now through the app's mailer; the provider's id for it."""
         name = type(self).__name__
         with span(f"mail {name}", {"shipyard.mail": name}):
-            await get_mailer(app).send(self.render(app))
+            return await deliver(app, self.render(app))
 
     async def queue(
         self, app: AppBase, *, delay: float | None = None, session: AsyncSession | None = None
@@ -173,7 +173,7 @@ async def send_mails(app: AppBase, mails: Iterable[Mail]) -> None:
     """Render and send several mails in one batch (one SMTP connection)."""
     messages = [mail.render(app) for mail in mails]
     with span("mail batch", {"shipyard.mail.count": str(len(messages))}):
-        await send_all(get_mailer(app), messages)
+        await deliver_all(app, messages)
 
 
 def _render_optional(env: Environment, name: str, context: dict[str, Any]) -> str | None:

@@ -120,8 +120,9 @@ class Message:
 class Mailer(Protocol):
     """Sends messages. Every backend, present and future, implements this one method."""
 
-    async def send(self, message: Message) -> None:
-        """Deliver ``message`` (or queue it); raise on failure."""
+    async def send(self, message: Message) -> str | None:
+        """Deliver ``message`` (or queue it); raise on failure. Returns the id the
+        provider gave the message, when it gives one (``None`` otherwise)."""
         ...
 
 

@@ -93,9 +93,10 @@ class SmtpMailer:
             tls_context=context,
         )
 
-    async def send(self, message: Message) -> None:
-        """Send one message over a new connection."""
+    async def send(self, message: Message) -> str | None:
+        """Send one message over a new connection (SMTP gives no id of its own)."""
         await self.send_many([message])
+        return None
 
     async def send_many(self, messages: Iterable[Message]) -> None:
         """Send every message over one connection (closed afterwards)."""

@@ -8,6 +8,18 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from shipyard.config.sections.base import Section
+from shipyard.config.sections.mail_providers import (
+    MailTrackingSettings,
+    PostmarkSettings,
+    ResendSettings,
+    SendgridSettings,
+    SesSettings,
+)
+
+MailBackendName = Literal[
+    "console", "file", "memory", "smtp", "ses", "sendgrid", "resend", "postmark"
+]
+"""The built-in mail backends (``failover`` and ``custom`` aside)."""
 
 
 class AuthSettings(Section):
@@ -124,10 +136,22 @@ class SmtpSettings(Section):
 class MailSettings(Section):
     """Outgoing mail: which backend sends it, the default sender, the SMTP server."""
 
-    backend: Literal["console", "file", "memory", "smtp", "failover", "custom"] = Field(
+    backend: Literal[
+        "console",
+        "file",
+        "memory",
+        "smtp",
+        "ses",
+        "sendgrid",
+        "resend",
+        "postmark",
+        "failover",
+        "custom",
+    ] = Field(
         default="console",
         description="Where mail goes: the console, files, memory (tests), an SMTP server, "
-        "`failover` (each of mail.failover in turn until one accepts) or `custom` (the "
+        "a provider's API (ses, sendgrid, resend, postmark), `failover` (each of "
+        "mail.failover in turn until one accepts) or `custom` (the "
         "app's MAILER.provide); production refuses console and memory.",
     )
     from_address: str = Field(
@@ -139,10 +163,29 @@ class MailSettings(Section):
     smtp: SmtpSettings = Field(
         default_factory=SmtpSettings, description="The smtp backend's server."
     )
-    failover: tuple[Literal["console", "file", "memory", "smtp"], ...] = Field(
+    failover: tuple[MailBackendName, ...] = Field(
         default=(),
         description='With backend = "failover": the backends to try in order, e.g. '
         '["smtp", "file"]; the next is tried when one fails.',
+    )
+    ses: SesSettings = Field(default_factory=SesSettings, description="The ses backend.")
+    sendgrid: SendgridSettings = Field(
+        default_factory=SendgridSettings, description="The sendgrid backend and its webhook."
+    )
+    resend: ResendSettings = Field(
+        default_factory=ResendSettings, description="The resend backend and its webhook."
+    )
+    postmark: PostmarkSettings = Field(
+        default_factory=PostmarkSettings, description="The postmark backend and its webhook."
+    )
+    tracking: MailTrackingSettings = Field(
+        default_factory=MailTrackingSettings, description="Open and click tracking."
+    )
+    webhooks_path: str = Field(
+        default="/_shipyard/mail/webhooks",
+        pattern=r"^/[A-Za-z0-9/_.-]*[A-Za-z0-9_.-]$",
+        description="Where the providers' delivery webhooks are served "
+        "(<path>/ses, /sendgrid, /resend, /postmark).",
     )
 
     @model_validator(mode="after")
@@ -155,6 +198,15 @@ class MailSettings(Section):
                 "mail.smtp.host is not set: the smtp mail backend needs the server's name, "
                 'e.g. [mail.smtp] host = "smtp.example.com" (or SHIPYARD_MAIL__SMTP__HOST)'
             )
+        used = set(self.failover) if self.backend == "failover" else {self.backend}
+        for name in sorted(used & {"sendgrid", "resend", "postmark"}):
+            provider: SendgridSettings | ResendSettings | PostmarkSettings = getattr(self, name)
+            if provider.api_key is None:
+                raise ValueError(
+                    f"mail.{name}.api_key is not set: the {name} mail backend needs the "
+                    f"provider's API key (a secret:// reference, or "
+                    f"SHIPYARD_MAIL__{name.upper()}__API_KEY)"
+                )
         if self.backend == "failover" and len(self.failover) < 2:
             raise ValueError(
                 'mail.backend is "failover" but mail.failover lists fewer than two backends: '

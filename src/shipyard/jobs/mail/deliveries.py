@@ -8,8 +8,13 @@ is also the message's ``Message-ID``, so if a worker dies between the server's a
 and the commit of ``sent``, the one duplicate that can still happen carries the same id
 (receivers and providers dedupe on it).
 
-States: ``sending`` (an attempt is under way or was cut off), ``failed`` (the last
-attempt failed; ``last_error`` says why), ``sent``.
+States: ``queued`` (stored with its job), ``sending`` (an attempt is under way or was
+cut off), ``failed`` (the last attempt failed; ``last_error`` says why), ``suppressed``
+(not sent: a recipient is on the suppression list), ``sent`` (the backend accepted it,
+``provider_message_id`` is its id there), then what the provider's webhooks and the
+tracking report: ``delivered``, ``opened``, ``clicked``, ``bounced``, ``complained``.
+A later event never moves a delivery back (an ``opened`` mail reported ``delivered``
+late stays ``opened``); bounces and complaints win over the rest.
 """
 
 from __future__ import annotations
@@ -25,8 +30,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.core.clock import utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.model import UtcDateTime, framework_metadata
+from shipyard.jobs.mail.receipts import receipts_table
+from shipyard.jobs.mail.suppressions import suppressions_table
 
-DeliveryState = Literal["sending", "failed", "sent"]
+DeliveryState = Literal[
+    "queued",
+    "sending",
+    "failed",
+    "suppressed",
+    "sent",
+    "delivered",
+    "opened",
+    "clicked",
+    "bounced",
+    "complained",
+]
+
+TrackedState = Literal["delivered", "opened", "clicked", "bounced", "complained"]
+"""The states a webhook or the tracking endpoints report after ``sent``."""
+
+RANK: dict[str, int] = {
+    "queued": 0,
+    "sending": 1,
+    "failed": 1,
+    "suppressed": 1,
+    "sent": 2,
+    "delivered": 3,
+    "opened": 4,
+    "clicked": 5,
+    "bounced": 6,
+    "complained": 7,
+}
+"""A delivery only moves to a state of higher rank."""
 
 deliveries_table = Table(
     "shipyard_mail_deliveries",
@@ -41,11 +76,19 @@ deliveries_table = Table(
     Column("last_error", Text, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime(), nullable=True),
+    Column("provider_message_id", String(255), nullable=True),
+    Column("backend", String(32), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=True),
 )
 Index(None, deliveries_table.c.created_at)
+Index(None, deliveries_table.c.provider_message_id)
 
 MAIL_MIGRATIONS = MigrationBranch.declare(
-    "shipyard_mail", Path(__file__).parent / "migrations", deliveries_table
+    "shipyard_mail",
+    Path(__file__).parent / "migrations",
+    deliveries_table,
+    suppressions_table,
+    receipts_table,
 )
 """The migrations of ``shipyard_mail_deliveries``."""
 
@@ -64,6 +107,9 @@ class Delivery:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    provider_message_id: str | None = None
+    backend: str | None = None
+    updated_at: datetime | None = None
 
 
 async def get_delivery(session: AsyncSession, key: str) -> Delivery | None:
@@ -74,12 +120,32 @@ async def get_delivery(session: AsyncSession, key: str) -> Delivery | None:
     return None if row is None else Delivery(**row._asdict())
 
 
+async def record_queued(
+    session: AsyncSession, key: str, *, mail: str, recipients: str, subject: str
+) -> None:
+    """Record a mail as ``queued`` (in ``session``'s transaction, not committed here)."""
+    now = utc_now()
+    await session.execute(
+        insert(deliveries_table).values(
+            key=key,
+            mail=mail,
+            recipients=recipients,
+            subject=subject,
+            state="queued",
+            attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+
+
 async def start_attempt(
     session: AsyncSession, key: str, *, mail: str, recipients: str, subject: str
 ) -> None:
     """Record that an attempt to send ``key`` starts (creating the row on the first)."""
     table = deliveries_table
     found = await get_delivery(session, key)
+    now = utc_now()
     if found is None:
         await session.execute(
             insert(table).values(
@@ -89,26 +155,111 @@ async def start_attempt(
                 subject=subject,
                 state="sending",
                 attempts=1,
-                created_at=utc_now(),
+                created_at=now,
+                updated_at=now,
             )
         )
     else:
         await session.execute(
             update(table)
             .where(table.c.key == key)
-            .values(state="sending", attempts=table.c.attempts + 1)
+            .values(
+                state="sending",
+                attempts=table.c.attempts + 1,
+                recipients=recipients,
+                subject=subject,
+                updated_at=now,
+            )
         )
     await session.commit()
 
 
 async def finish_attempt(
-    session: AsyncSession, key: str, *, message_id: str | None = None, error: str | None = None
+    session: AsyncSession,
+    key: str,
+    *,
+    message_id: str | None = None,
+    error: str | None = None,
+    provider_message_id: str | None = None,
+    backend: str | None = None,
 ) -> None:
-    """Record the outcome of the attempt: ``sent`` (with the Message-ID) or ``failed``."""
+    """Record the outcome of the attempt: ``sent`` (with the Message-ID and the provider's
+    id) or ``failed``."""
     table = deliveries_table
+    now = utc_now()
+    values: dict[str, object]
     if error is None:
-        values = {"state": "sent", "message_id": message_id, "sent_at": utc_now()}
+        values = {
+            "state": "sent",
+            "message_id": message_id,
+            "sent_at": now,
+            "provider_message_id": provider_message_id,
+            "backend": backend,
+        }
     else:
         values = {"state": "failed", "last_error": error[:2000]}
-    await session.execute(update(table).where(table.c.key == key).values(**values))
+    await session.execute(update(table).where(table.c.key == key).values(**values, updated_at=now))
     await session.commit()
+
+
+async def record_suppressed(
+    session: AsyncSession,
+    key: str,
+    *,
+    mail: str,
+    recipients: str,
+    subject: str,
+    suppressed: list[str],
+) -> None:
+    """Record that the mail was not sent because of the suppression list."""
+    reason = "suppressed recipients: " + ", ".join(suppressed)
+    found = await get_delivery(session, key)
+    table = deliveries_table
+    now = utc_now()
+    if found is None:
+        await session.execute(
+            insert(table).values(
+                key=key,
+                mail=mail,
+                recipients=recipients,
+                subject=subject,
+                state="suppressed",
+                attempts=0,
+                last_error=reason,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    else:
+        await session.execute(
+            update(table)
+            .where(table.c.key == key)
+            .values(state="suppressed", last_error=reason, updated_at=now)
+        )
+    await session.commit()
+
+
+async def advance(
+    session: AsyncSession,
+    state: TrackedState,
+    *,
+    provider_message_id: str | None = None,
+    key: str | None = None,
+) -> bool:
+    """Move the delivery with ``provider_message_id`` (or ``key``) to ``state`` unless it
+    is already there or further; True when a row matched (changed or not)."""
+    table = deliveries_table
+    if key is not None:
+        where = table.c.key == key
+    elif provider_message_id is not None:
+        where = table.c.provider_message_id == provider_message_id
+    else:
+        return False
+    row = (await session.execute(select(table.c.key, table.c.state).where(where))).first()
+    if row is None:
+        return False
+    if RANK[state] > RANK.get(row.state, 0):
+        await session.execute(
+            update(table).where(table.c.key == row.key).values(state=state, updated_at=utc_now())
+        )
+    return True

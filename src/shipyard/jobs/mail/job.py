@@ -18,10 +18,18 @@ from shipyard.core.tracing import span
 from shipyard.errors import ShipyardError
 from shipyard.jobs.context import JobContext
 from shipyard.jobs.job import Job
-from shipyard.jobs.mail.deliveries import finish_attempt, get_delivery, start_attempt
+from shipyard.jobs.mail.deliveries import (
+    finish_attempt,
+    get_delivery,
+    record_suppressed,
+    start_attempt,
+)
+from shipyard.jobs.mail.suppressions import suppressed_among
 from shipyard.jobs.retry import RetryPolicy
 from shipyard.mail.mailable import MAIL_CLASSES, Mail, message_id_for
 from shipyard.mail.smtp import MailRefused
+from shipyard.mail.tally import backend_name, deliver
+from shipyard.mail.tracking import track
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,21 +84,38 @@ class SendMail(Job):
                 ctx.logger.info("mail %s already sent (%s): not sent again", self.key, self.mail)
                 return
             sender = mail.from_address or app.settings.mail.from_address
-            message = mail.render(app, message_id=message_id_for(self.key, sender))
-            await start_attempt(
-                session,
-                self.key,
-                mail=self.mail,
-                recipients=", ".join(message.envelope),
-                subject=message.subject,
+            message = track(
+                app, mail.render(app, message_id=message_id_for(self.key, sender)), self.key
             )
+            recorded = {
+                "mail": self.mail,
+                "recipients": ", ".join(message.envelope),
+                "subject": message.subject,
+            }
+            suppressed = await suppressed_among(session, message.envelope)
+            if suppressed:
+                await record_suppressed(session, self.key, suppressed=suppressed, **recorded)
+                ctx.logger.warning(
+                    "mail %s (%s) not sent: suppressed recipients %s (they bounced or complained)",
+                    self.key,
+                    self.mail,
+                    ", ".join(suppressed),
+                )
+                return
+            await start_attempt(session, self.key, **recorded)
             try:
                 with span(f"mail {self.mail}", {"shipyard.mail": self.mail}):
-                    await ctx.mail.send(message)
+                    provider_id = await deliver(app, message)
             except Exception as error:
                 await finish_attempt(session, self.key, error=f"{type(error).__name__}: {error}")
                 raise
-            await finish_attempt(session, self.key, message_id=message.message_id)
+            await finish_attempt(
+                session,
+                self.key,
+                message_id=message.message_id,
+                provider_message_id=provider_id,
+                backend=backend_name(app),
+            )
 
 
 class JobsMailQueue:
