@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from tests.moto_server import running_moto
 
 from shipyard.config.loader import LoadedSettings, load
-from shipyard.testing.services import free_port, port_open, unavailable
 
 
 class Project:
@@ -51,22 +48,5 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """A real moto server (AWS emulator) on a free port for the whole session."""
-    port = free_port()
-    script = Path(sys.executable).with_name("moto_server")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "moto.server"]
-    process = subprocess.Popen(
-        [*command, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "MOTO_PORT": str(port)},
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while not port_open("127.0.0.1", port, timeout=0.2):
-            if process.poll() is not None or time.monotonic() > deadline:
-                unavailable(f"moto_server did not start on port {port}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_moto() as endpoint:
+        yield endpoint
