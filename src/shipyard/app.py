@@ -2,7 +2,8 @@
 
 This module only composes: it lists the extensions every app gets (database, config
 reload, web, offline API docs, sessions, the cache, security, rate limiting, identity,
-authorization, jobs, the mail previewer, observability) in the order they are set up.
+authorization, jobs, mail delivery webhooks and tracking, the mail previewer,
+observability) in the order they are set up.
 Everything an extension needs from the app is on ``AppBase``, so no extension imports
 this module.
 """
@@ -18,6 +19,7 @@ from shipyard.core.app import AppBase, SettingsDep, get_settings
 from shipyard.db.extension import DatabaseExtension
 from shipyard.extension import Extension
 from shipyard.jobs.extension import JobsExtension
+from shipyard.jobs.mail.extension import MailDeliveriesExtension
 from shipyard.observability.extension import ObservabilityExtension
 from shipyard.ratelimit.extension import RateLimitExtension
 from shipyard.security.extension import SecurityExtension
@@ -38,8 +40,8 @@ class App(AppBase):
 
     def default_extensions(self) -> list[Extension]:
         """Database, config reload, web, API docs, sessions, the cache, security, limits,
-        identity, authz, jobs, the mail previewer (development and test only), observability
-        (last: it counts the events of the jobs extension)."""
+        identity, authz, jobs, mail webhooks and tracking, the mail previewer (development
+        and test only), observability (last: it counts the events of the jobs extension)."""
         return [
             DatabaseExtension(),
             ConfigReloadExtension(),
@@ -52,6 +54,7 @@ class App(AppBase):
             IdentityExtension(),
             AuthzExtension(),
             JobsExtension(),
+            MailDeliveriesExtension(),
             MailPreviewExtension(),
             ObservabilityExtension(),
         ]

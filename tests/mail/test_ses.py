@@ -10,10 +10,10 @@ from typing import Any
 import boto3
 import httpx
 import pytest
+from tests.moto_server import running_moto
 
 from shipyard.mail import MailDeliveryError, MailRefused, Message, get_mailer
 from shipyard.mail.providers import SesMailer
-from tests.moto_server import running_moto
 
 from .conftest import make_app
 
