@@ -15,7 +15,9 @@ app's own ``Counter(...)`` shows up on the same page:
 * ``shipyard_cache_operations_total`` (counter) by ``backend`` and ``result`` (``hit``,
   ``miss``, ``set``, ``computation``), from the caches of this process;
 * ``shipyard_realtime_connections`` (gauge) by ``kind`` (``sse``, ``websocket``): the
-  event streams and WebSockets this process holds open.
+  event streams and WebSockets this process holds open;
+* ``shipyard_mails_total`` (counter) by ``backend`` and ``outcome`` (``sent``,
+  ``failed``): the mails this process handed to its mail backend, or failed to.
 
 ``route`` is the route template (``/ships/{ship_id}``), never the raw path, and a request
 no route matched counts as ``<unmatched>``; unusual methods count as ``OTHER``: what a
@@ -54,6 +56,7 @@ from shipyard.db.extension import DATABASE
 from shipyard.jobs.backend import QueueStats
 from shipyard.jobs.events import JobEvent
 from shipyard.jobs.extension import JOBS as JOBS_SERVICE
+from shipyard.mail.tally import MAILS
 from shipyard.observability.logs import get_logger
 from shipyard.realtime.connections import OPEN as OPEN_CONNECTIONS
 
@@ -195,6 +198,22 @@ REALTIME_CONNECTIONS = RealtimeCollector()
 REGISTRY.register(REALTIME_CONNECTIONS)
 
 
+class MailCollector(Collector):
+    """The mails this process sent and failed to send, by backend, read at scrape time."""
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "shipyard_mails", "Mails handed to the mail backend.", labels=["backend", "outcome"]
+        )
+        for (backend, outcome), count in sorted(MAILS.items()):
+            family.add_metric([backend, outcome], count)
+        yield family
+
+
+MAIL_OUTCOMES = MailCollector()
+REGISTRY.register(MAIL_OUTCOMES)
+
+
 def exposition() -> bytes:
     """The text every scrape gets: this process's metrics, or every worker's added up."""
     if os.environ.get(MULTIPROCESS_ENV):
@@ -203,6 +222,7 @@ def exposition() -> bytes:
         registry.register(POOLS)
         registry.register(CACHE_STATS)
         registry.register(REALTIME_CONNECTIONS)
+        registry.register(MAIL_OUTCOMES)
         return generate_latest(registry)
     return generate_latest(REGISTRY)
 
