@@ -201,6 +201,7 @@ async def test_queued_mail_retried_after_5xx_and_429_is_sent_exactly_once(
         if record.state != "failed":
             break
         assert await jobs.backend.retry(job_id)
+    assert record is not None
     assert record.state == "succeeded"
     (received,) = providers.accepted
     assert providers.requests >= 3

@@ -20,12 +20,12 @@ from shipyard.mail.tracking import click_token, open_token, track
 from .conftest import make_app
 from .mails import SampleWelcome
 
-TRACKED = {"tracking": {"opens": True, "clicks": True}}
+TRACKED = {"opens": True, "clicks": True}
 
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    app = make_app(tmp_path, **TRACKED)
+    app = make_app(tmp_path, tracking=TRACKED)
     async with app.router.lifespan_context(app):
         yield app
 

@@ -22,7 +22,7 @@ from shipyard.core.services import Service
 from shipyard.db.extension import get_database
 from shipyard.jobs.mail.deliveries import advance
 from shipyard.jobs.mail.receipts import first_receipt
-from shipyard.jobs.mail.suppressions import suppress
+from shipyard.jobs.mail.suppressions import SuppressionReason, suppress
 from shipyard.mail.webhooks import (
     AwsSnsEndpoints,
     DeliveryEvent,
@@ -101,7 +101,7 @@ async def record(session: AsyncSession, provider: str, event: DeliveryEvent) -> 
             "%s %s event for unknown message %s", provider, event.kind, event.provider_message_id
         )
     if event.kind in ("bounced", "complained") and event.permanent:
-        reason = "complained" if event.kind == "complained" else "bounced"
+        reason: SuppressionReason = "complained" if event.kind == "complained" else "bounced"
         for address in event.addresses:
             if await suppress(session, address, reason, source=provider, detail=event.detail):
                 logger.warning(

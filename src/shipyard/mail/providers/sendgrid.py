@@ -58,7 +58,8 @@ class SendgridMailer(HttpApiMailer):
         return body
 
     def message_id(self, response: httpx.Response) -> str | None:
-        return response.headers.get("X-Message-Id")
+        found = response.headers.get("X-Message-Id")
+        return str(found) if found else None
 
     def error_detail(self, response: httpx.Response) -> str:
         try:

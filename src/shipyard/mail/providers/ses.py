@@ -18,7 +18,7 @@ from shipyard.mail.message import Message
 from shipyard.mail.smtp import MailDeliveryError, MailRefused
 
 if TYPE_CHECKING:
-    from botocore.client import BaseClient
+    from mypy_boto3_sesv2 import SESV2Client
 
 THROTTLED = frozenset(
     {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"}
@@ -30,10 +30,10 @@ class SesMailer:
 
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
-        self._client: BaseClient | None = None
+        self._client: SESV2Client | None = None
         self._lock = threading.Lock()
 
-    def _connect(self) -> BaseClient:
+    def _connect(self) -> SESV2Client:
         try:
             import boto3
             from botocore.config import Config
