@@ -57,3 +57,24 @@ class SampleBroken(Mail):
     @classmethod
     def preview(cls) -> SampleBroken:
         return cls(to="a@example.com")
+
+
+class SampleMjml(Mail):
+    """An MJML template (extending the framework's MJML layout), no text template."""
+
+    template = "mail/sample_mjml"
+    subject = "Order {{ number }} shipped"
+
+    name: str
+    number: int
+
+    @classmethod
+    def preview(cls) -> SampleMjml:
+        return cls(to="ann@example.com", name="Ann", number=7)
+
+
+class SampleBadMjml(Mail):
+    """MJML that does not compile."""
+
+    template = "mail/sample_bad_mjml"
+    subject = "Bad"

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shipyard.core.services import Service
 from shipyard.core.tracing import span
 from shipyard.errors import ShipyardError
+from shipyard.mail.compile import compile_mjml, inline_css
 from shipyard.mail.message import Attachment, Message
 from shipyard.mail.tally import deliver, deliver_all
 from shipyard.mail.templates import html_to_text, mail_environment
@@ -66,7 +67,8 @@ class Mail(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     template: ClassVar[str] = ""
-    """Template name without extension: ``<template>.html`` and/or ``<template>.txt``."""
+    """Template name without extension: ``<template>.mjml`` or ``<template>.html``, and/or
+    ``<template>.txt``."""
     subject: ClassVar[str] = ""
     """The subject, a Jinja template rendered with the mail's fields."""
     stored_as: ClassVar[str | None] = None
@@ -120,14 +122,15 @@ class Mail(BaseModel):
         context = self.context()
         subject = " ".join(env.from_string(self.subject).render(context).split())
         context["subject"] = subject
-        html = _render_optional(env, f"{self.template}.html", context)
+        html = self._render_html(env, context)
         text = _render_optional(env, f"{self.template}.txt", context)
         if html is None and text is None:
             raise ShipyardError(
-                f"{type(self).__name__} has no template: neither {self.template}.html nor "
-                f"{self.template}.txt was found in the app's template folders",
-                hint=f"create templates/{self.template}.html (the text part is derived "
-                "from it) or .txt",
+                f"{type(self).__name__} has no template: none of {self.template}.mjml, "
+                f"{self.template}.html or {self.template}.txt was found in the app's "
+                "template folders",
+                hint=f"create templates/{self.template}.mjml or .html (the text part is "
+                "derived from it) or .txt",
             )
         return Message(
             to=self.to,
@@ -161,6 +164,16 @@ class Mail(BaseModel):
         transaction commits, and dropped if it rolls back.
         """
         return await MAIL_QUEUE.get(app).enqueue(self, delay=delay, session=session)
+
+    def _render_html(self, env: Environment, context: dict[str, Any]) -> str | None:
+        """The HTML part: from ``<template>.mjml`` (compiled) if there is one, else from
+        ``<template>.html``; CSS inlined either way."""
+        mjml_name = f"{self.template}.mjml"
+        source = _render_optional(env, mjml_name, context)
+        if source is not None:
+            return inline_css(compile_mjml(source, mjml_name))
+        html = _render_optional(env, f"{self.template}.html", context)
+        return None if html is None else inline_css(html)
 
 
 def message_id_for(key: str, from_address: str) -> str:

@@ -2,7 +2,7 @@
 
 Mail templates live with the app's page templates (``app.template_dirs`` first, then the
 framework's ``shipyard/templates``), so an app overrides a framework mail by putting a
-file of the same name in its own folder. HTML templates are autoescaped; ``.txt``
+file of the same name in its own folder. HTML and MJML templates are autoescaped; ``.txt``
 templates are not (they are plain text). Mail is rendered outside any request, so the
 globals are request-free: ``url(name, **params)`` gives an absolute URL under
 ``app.base_url`` and ``app_name`` the app's name.
@@ -55,7 +55,7 @@ class MailTemplates:
         self.env = Environment(
             loader=ChoiceLoader([]),
             autoescape=select_autoescape(
-                enabled_extensions=("html", "htm", "xml"), default_for_string=False
+                enabled_extensions=("html", "htm", "xml", "mjml"), default_for_string=False
             ),
             undefined=StrictUndefined,
             keep_trailing_newline=True,
