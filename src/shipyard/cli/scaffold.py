@@ -29,6 +29,7 @@ from shipyard.scaffold.deployment.targets import (
     deployment_plan,
 )
 from shipyard.scaffold.fields import KINDS, MODIFIERS
+from shipyard.scaffold.mails import mail_plan
 from shipyard.scaffold.oauth2.plan import next_steps, oauth2_plan
 from shipyard.scaffold.plan import Plan
 from shipyard.scaffold.resources import (
@@ -279,6 +280,27 @@ def job(
     """A typed background job in app/jobs.py and a test that runs it."""
     plan = job_plan(directory.resolve(), name, fields or [])
     _write_plan(plan, f"job {name}", dry_run=dry_run, force=force)
+
+
+@scaffold.command("mail", epilog="Example: shipyard scaffold mail Welcome")
+@handle_errors
+def mail(
+    name: NameArgument,
+    jinja: Annotated[
+        bool,
+        typer.Option(
+            "--jinja",
+            help="Write a plain Jinja2 HTML template (mail/<name>.html) instead of MJML.",
+        ),
+    ] = False,
+    directory: DirectoryOption = Path(),
+    dry_run: DryRunOption = False,
+    force: ForceOption = False,
+) -> None:
+    """A mail class in app/mails.py, its template (MJML, or --jinja for HTML), a preview()
+    for /_shipyard/mail and a test that renders and sends it."""
+    plan = mail_plan(directory.resolve(), name, jinja=jinja)
+    _write_plan(plan, f"mail {name}", dry_run=dry_run, force=force)
 
 
 @scaffold.command("page", epilog="Example: shipyard scaffold page About")
