@@ -38,7 +38,7 @@ from shipyard.errors import ShipyardError
 from shipyard.mail.compile import compile_mjml, inline_css
 from shipyard.mail.message import Attachment, Message
 from shipyard.mail.tally import deliver, deliver_all
-from shipyard.mail.templates import html_to_text, mail_environment
+from shipyard.mail.templates import html_to_text, mail_templates
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -118,9 +118,10 @@ class Mail(BaseModel):
                 f"{type(self).__name__} names no template",
                 hint=f'set template = "mail/<name>" on {type(self).__name__}',
             )
-        env = mail_environment(app)
+        templates = mail_templates(app)
+        env = templates.env
         context = self.context()
-        subject = " ".join(env.from_string(self.subject).render(context).split())
+        subject = " ".join(templates.from_string(self.subject).render(context).split())
         context["subject"] = subject
         html = self._render_html(env, context)
         text = _render_optional(env, f"{self.template}.txt", context)

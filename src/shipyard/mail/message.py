@@ -11,9 +11,32 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid
 from typing import Protocol, runtime_checkable
+
+
+class _CachedHeaderRegistry(HeaderRegistry):
+    """The standard header registry, but making each header's class once: the stock one
+    builds a new class with ``type()`` for every header of every message (most of the
+    cost of building a message)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        found = self._classes.get(key)
+        if found is None:
+            found = self._classes[key] = super().__getitem__(name)
+        return found
+
+
+POLICY = default_policy.clone(header_factory=_CachedHeaderRegistry())
+"""``email.policy.default`` with the cached header registry."""
 
 RESERVED_HEADERS = frozenset(
     {"from", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "content-type"}
@@ -87,7 +110,7 @@ class Message:
             _check_header(name, value)
             if name.lower() in RESERVED_HEADERS:
                 raise ValueError(f"set the {name} header through the message's own field")
-        email = EmailMessage()
+        email = EmailMessage(policy=POLICY)
         email["From"] = sender
         email["To"] = ", ".join(self.recipients)
         if self.cc:

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from inscriptis import get_text  # type: ignore[import-untyped]
 from inscriptis.model.config import ParserConfig  # type: ignore[import-untyped]
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    select_autoescape,
+)
 
 from shipyard.core.services import Service
 from shipyard.core.urls import absolute_url_for
@@ -52,6 +59,7 @@ class MailTemplates:
     def __init__(self, app: AppBase) -> None:
         self.app = app
         self._dirs: tuple[Path, ...] = ()
+        self._strings: dict[str, Template] = {}
         self.env = Environment(
             loader=ChoiceLoader([]),
             autoescape=select_autoescape(
@@ -66,6 +74,16 @@ class MailTemplates:
     def _url(self, name: str, /, **params: Any) -> str:
         return absolute_url_for(self.app, name, **params)
 
+    def from_string(self, source: str) -> Template:
+        """``source`` compiled as a template of this environment, once per source (a
+        mail's subject is compiled at its first render, not at every one)."""
+        found = self._strings.get(source)
+        if found is None:
+            if len(self._strings) >= 1000:  # subjects are class attributes: few
+                self._strings.clear()
+            found = self._strings[source] = self.env.from_string(source)
+        return found
+
     def environment(self) -> Environment:
         """The environment, its loader brought up to date with ``app.template_dirs``."""
         dirs = (*getattr(self.app, "template_dirs", ()), FRAMEWORK_TEMPLATES)
@@ -79,6 +97,13 @@ MAIL_TEMPLATES = Service("mail_templates", MailTemplates, "mail template environ
 """The app's :class:`MailTemplates`, made on first use."""
 
 
+def mail_templates(app: AppBase) -> MailTemplates:
+    """The app's :class:`MailTemplates`, its loader up to date."""
+    templates = MAIL_TEMPLATES.get_or_create(app, lambda: MailTemplates(app))
+    templates.environment()
+    return templates
+
+
 def mail_environment(app: AppBase) -> Environment:
     """The Jinja environment the app's mail is rendered with."""
-    return MAIL_TEMPLATES.get_or_create(app, lambda: MailTemplates(app)).environment()
+    return mail_templates(app).env
