@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from email import message_from_bytes
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,45 @@ async def test_plain_smtp_delivers_to_every_envelope_address(tmp_path: Path) -> 
 
 async def test_a_batch_goes_over_one_connection(tmp_path: Path) -> None:
     with smtp_server(tmp_path) as server:
-        mailer = mailer_for(server, tmp_path)
+        mailer = mailer_for(server, tmp_path, keepalive=0)
         await mailer.send_many([message(n) for n in range(5)])
         assert server.received.connections == 1
         await mailer.send(message(6))
         assert server.received.connections == 2
     assert len(server.received.envelopes) == 6
     assert mailer.connections_opened == 2
+
+
+async def test_the_next_send_reuses_the_connection_kept_open(tmp_path: Path) -> None:
+    with smtp_server(tmp_path, security="starttls", auth=True) as server:
+        mailer = mailer_for(
+            server, tmp_path, security="starttls", username=USERNAME, password=PASSWORD
+        )
+        for n in range(5):  # queued mail: one message per job, one after the other
+            await mailer.send(message(n))
+        await mailer.send_many([message(n) for n in range(5, 8)])
+        assert mailer.connections_opened == 1  # one connect, one STARTTLS, one login
+    assert len(server.received.envelopes) == 8
+
+
+async def test_a_kept_connection_the_server_closed_is_replaced(tmp_path: Path) -> None:
+    with smtp_server(tmp_path) as server:
+        mailer = mailer_for(server, tmp_path)
+        await mailer.send(message(1))
+        (idle,) = mailer.idle._idle
+        idle.client.close()  # the server timed it out, say
+        await mailer.send(message(2))
+        assert server.received.connections == 2
+    assert len(server.received.envelopes) == 2
+
+
+async def test_a_kept_connection_expires(tmp_path: Path) -> None:
+    with smtp_server(tmp_path) as server:
+        mailer = mailer_for(server, tmp_path, keepalive=0.05)
+        await mailer.send(message(1))
+        await asyncio.sleep(0.1)
+        await mailer.send(message(2))
+        assert server.received.connections == 2
 
 
 async def test_starttls_with_login(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
 """The SMTP mail backend (aiosmtplib): TLS or STARTTLS, login, one connection per batch.
 
-``send`` opens a connection, sends and closes it; ``send_many`` sends a whole batch over
-one connection. Every failure becomes a :class:`MailDeliveryError` whose message names the
-setting to check (``mail.smtp.host``, ``mail.smtp.password``...), never a bare socket or
-SMTP error.
+``send_many`` sends a whole batch over one connection, ``send`` a batch of one; the
+connection is then kept ``mail.smtp.keepalive`` seconds for the next send
+(:mod:`shipyard.mail.smtp_pool`), so queued mail sent job after job reuses it. Every
+failure becomes a :class:`MailDeliveryError` whose message names the setting to check
+(``mail.smtp.host``, ``mail.smtp.password``...), never a bare socket or SMTP error.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import aiosmtplib
 from shipyard.config.sections.accounts import MailSettings, SmtpSettings
 from shipyard.errors import ShipyardError
 from shipyard.mail.message import Message
+from shipyard.mail.smtp_pool import IdleConnections
 
 logger = logging.getLogger("shipyard.mail")
 
@@ -71,6 +73,8 @@ class SmtpMailer:
         self.root = root
         self.connections_opened = 0
         """How many SMTP connections this mailer opened (batches share one)."""
+        smtp = settings.smtp
+        self.idle = IdleConnections(smtp.pool_size, smtp.keepalive)
 
     def _where(self) -> str:
         smtp = self.settings.smtp
@@ -94,19 +98,27 @@ class SmtpMailer:
         )
 
     async def send(self, message: Message) -> str | None:
-        """Send one message over a new connection (SMTP gives no id of its own)."""
+        """Send one message (SMTP gives no id of its own)."""
         await self.send_many([message])
         return None
 
     async def send_many(self, messages: Iterable[Message]) -> None:
-        """Send every message over one connection (closed afterwards)."""
+        """Send every message over one connection: an idle one kept from an earlier send
+        (``mail.smtp.keepalive``) or a new one; kept afterwards if all went well."""
         emails = [(message, message.to_email(self.settings.from_address)) for message in messages]
         if not emails:
             return
-        client = self._client()
-        await self._connect(client)
+        client = await self.idle.take()
+        if client is None:
+            client = self._client()
+            await self._connect(client)
+            try:
+                await self._login(client)
+            except BaseException:
+                client.close()
+                raise
+        healthy = False
         try:
-            await self._login(client)
             for message, email in emails:
                 try:
                     refused, _ = await client.send_message(email, recipients=list(message.envelope))
@@ -126,11 +138,13 @@ class SmtpMailer:
                         message.subject,
                         ", ".join(listed),
                     )
+            healthy = True
         finally:
-            try:
-                await client.quit()
-            except (aiosmtplib.SMTPException, OSError):
-                client.close()
+            if not (healthy and self.idle.give_back(client)):
+                try:
+                    await client.quit()
+                except (aiosmtplib.SMTPException, OSError):
+                    client.close()
 
     async def _connect(self, client: aiosmtplib.SMTP) -> None:
         security = self.settings.smtp.security

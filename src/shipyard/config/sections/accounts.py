@@ -109,6 +109,15 @@ class SmtpSettings(Section):
         default=None, description="Password for username; use a secret:// reference."
     )
     timeout: float = Field(default=30.0, gt=0, description="Seconds per SMTP operation.")
+    keepalive: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds a connection stays open after a send, for the next one (queued "
+        "mail reuses it); 0: one connection per send or batch.",
+    )
+    pool_size: int = Field(
+        default=10, ge=1, le=1000, description="Idle connections kept open at most."
+    )
     ca_file: Path | None = Field(
         default=None,
         description="PEM bundle of the CAs to trust for the server's certificate (a private "
