@@ -155,3 +155,38 @@ async def test_mail_refused_for_good_is_not_retried(started: App) -> None:
     assert record is not None
     assert (record.state, record.attempts) == ("dead", 1)
     assert "no such mailbox: nobody@example.com" in (record.last_error or "")
+
+
+async def test_a_queued_mail_is_in_the_delivery_log_before_it_runs(started: App) -> None:
+    MAILER.provide(started, FlakyMailer(failures=0))
+    job_id = await SampleWelcome(to="ann@example.com", cc=("bo@example.com",), name="Ann").queue(
+        started
+    )
+    jobs = get_jobs(started)
+    record = await jobs.backend.get(job_id)
+    assert record is not None
+    key = SendMail.model_validate(record.payload).key
+    async with jobs.sessionmaker() as session:  # type: ignore[misc]
+        queued = await get_delivery(session, key)
+    assert queued is not None
+    assert (queued.state, queued.attempts, queued.subject) == ("queued", 0, "Welcome, Ann")
+    assert queued.recipients == "ann@example.com, bo@example.com"
+    await jobs.drain()
+    async with jobs.sessionmaker() as session:  # type: ignore[misc]
+        sent = await get_delivery(session, key)
+    assert sent is not None
+    assert (sent.state, sent.attempts) == ("sent", 1)
+
+
+async def test_a_mail_queued_in_a_transaction_that_rolls_back_leaves_no_row(started: App) -> None:
+    from sqlalchemy import func, select
+
+    from shipyard.jobs.mail.deliveries import deliveries_table
+
+    jobs = get_jobs(started)
+    async with jobs.sessionmaker() as session:  # type: ignore[misc]
+        await SampleWelcome(to="ann@example.com", name="Ann").queue(started, session=session)
+        await session.rollback()
+    async with jobs.sessionmaker() as session:  # type: ignore[misc]
+        count = await session.scalar(select(func.count()).select_from(deliveries_table))
+    assert count == 0

@@ -111,6 +111,11 @@ class Mail(BaseModel):
         values = {name: getattr(self, name) for name in type(self).model_fields}
         return {**values, "mail": self}
 
+    def render_subject(self, app: AppBase, context: dict[str, Any] | None = None) -> str:
+        """The subject, rendered with the mail's fields, on one line."""
+        template = mail_templates(app).from_string(self.subject)
+        return " ".join(template.render(context or self.context()).split())
+
     def render(self, app: AppBase, *, message_id: str | None = None) -> Message:
         """The message this mail makes, rendered with the app's mail templates."""
         if not self.template:
@@ -118,10 +123,9 @@ class Mail(BaseModel):
                 f"{type(self).__name__} names no template",
                 hint=f'set template = "mail/<name>" on {type(self).__name__}',
             )
-        templates = mail_templates(app)
-        env = templates.env
+        env = mail_templates(app).env
         context = self.context()
-        subject = " ".join(templates.from_string(self.subject).render(context).split())
+        subject = self.render_subject(app, context)
         context["subject"] = subject
         html = self._render_html(env, context)
         text = _render_optional(env, f"{self.template}.txt", context)

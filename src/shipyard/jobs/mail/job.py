@@ -21,6 +21,7 @@ from shipyard.jobs.job import Job
 from shipyard.jobs.mail.deliveries import (
     finish_attempt,
     get_delivery,
+    record_queued,
     record_suppressed,
     start_attempt,
 )
@@ -134,4 +135,25 @@ class JobsMailQueue:
                 hint="give the class a template and a name no other mail class uses",
             )
         job = SendMail(mail=name, data=mail.model_dump(mode="json"), key=uuid.uuid4().hex)
-        return await self.jobs.enqueue(job, delay=delay, session=session)
+        job_id = await self.jobs.enqueue(job, delay=delay, session=session)
+        await self._record_queued(job, mail, session)
+        return job_id
+
+    async def _record_queued(self, job: SendMail, mail: Mail, session: AsyncSession | None) -> None:
+        """The delivery log's ``queued`` row: in the caller's transaction when it gave one
+        (dropped with the job if it rolls back), else committed at once."""
+        to = (mail.to,) if isinstance(mail.to, str) else mail.to
+        values = {
+            "mail": job.mail,
+            "recipients": ", ".join((*to, *mail.cc, *mail.bcc)),
+            "subject": mail.render_subject(self.jobs.app) if self.jobs.app else mail.subject,
+        }
+        if session is not None:
+            await record_queued(session, job.key, **values)
+            return
+        sessionmaker = self.jobs.sessionmaker
+        if sessionmaker is None:
+            return  # no database: the job records its attempts when it runs (or says why not)
+        async with sessionmaker() as own:
+            await record_queued(own, job.key, **values)
+            await own.commit()
