@@ -24,7 +24,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text, insert, select, update
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipyard.core.clock import utc_now
@@ -137,6 +148,11 @@ async def record_queued(
             updated_at=now,
         )
     )
+
+
+async def forget(session: AsyncSession, key: str) -> None:
+    """Delete the row of ``key`` (a mail whose job could not be stored; not committed)."""
+    await session.execute(delete(deliveries_table).where(deliveries_table.c.key == key))
 
 
 async def start_attempt(

@@ -20,6 +20,7 @@ from shipyard.jobs.context import JobContext
 from shipyard.jobs.job import Job
 from shipyard.jobs.mail.deliveries import (
     finish_attempt,
+    forget,
     get_delivery,
     record_queued,
     record_suppressed,
@@ -135,25 +136,30 @@ class JobsMailQueue:
                 hint="give the class a template and a name no other mail class uses",
             )
         job = SendMail(mail=name, data=mail.model_dump(mode="json"), key=uuid.uuid4().hex)
-        job_id = await self.jobs.enqueue(job, delay=delay, session=session)
-        await self._record_queued(job, mail, session)
-        return job_id
+        queued = self._queued_row(job, mail)
+        if session is not None:  # the job is stored when the caller's transaction commits
+            await record_queued(session, job.key, **queued)
+            return await self.jobs.enqueue(job, delay=delay, session=session)
+        sessionmaker = self.jobs.sessionmaker
+        if sessionmaker is None:  # no database: the job records its attempts (or says why not)
+            return await self.jobs.enqueue(job, delay=delay)
+        async with sessionmaker() as own:  # before the job is stored: a worker (or the
+            await record_queued(own, job.key, **queued)  # inline mode) may run it at once
+            await own.commit()
+        try:
+            return await self.jobs.enqueue(job, delay=delay)
+        except BaseException:
+            async with sessionmaker() as own:
+                await forget(own, job.key)
+                await own.commit()
+            raise
 
-    async def _record_queued(self, job: SendMail, mail: Mail, session: AsyncSession | None) -> None:
-        """The delivery log's ``queued`` row: in the caller's transaction when it gave one
-        (dropped with the job if it rolls back), else committed at once."""
+    def _queued_row(self, job: SendMail, mail: Mail) -> dict[str, str]:
+        """The delivery log's columns of a queued mail (the subject rendered)."""
         to = (mail.to,) if isinstance(mail.to, str) else mail.to
-        values = {
+        app = self.jobs.app
+        return {
             "mail": job.mail,
             "recipients": ", ".join((*to, *mail.cc, *mail.bcc)),
-            "subject": mail.render_subject(self.jobs.app) if self.jobs.app else mail.subject,
+            "subject": mail.render_subject(app) if app is not None else mail.subject,
         }
-        if session is not None:
-            await record_queued(session, job.key, **values)
-            return
-        sessionmaker = self.jobs.sessionmaker
-        if sessionmaker is None:
-            return  # no database: the job records its attempts when it runs (or says why not)
-        async with sessionmaker() as own:
-            await record_queued(own, job.key, **values)
-            await own.commit()
