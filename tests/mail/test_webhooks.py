@@ -428,3 +428,11 @@ async def test_the_real_certificate_source_only_fetches_from_sns_hosts(url: str)
 async def test_the_real_certificate_source_refuses_foreign_subscribe_urls() -> None:
     with pytest.raises(WebhookRejected):
         await AwsSnsEndpoints(timeout=0.5).confirm("https://evil.example/?Action=Confirm")
+
+
+async def test_a_certificate_that_cannot_be_fetched_is_a_502_not_a_500() -> None:
+    with pytest.raises(WebhookRejected) as caught:  # no network here, or AWS says 403/404
+        await AwsSnsEndpoints(timeout=0.5).certificate(
+            "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-none.pem"
+        )
+    assert caught.value.status == 502

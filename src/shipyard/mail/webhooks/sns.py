@@ -109,18 +109,27 @@ class AwsSnsEndpoints:
             raise WebhookRejected(400, "SigningCertURL is not an SNS certificate URL")
         found = self._certificates.get(url)
         if found is None:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
-                response = await client.get(url)
-            if not response.is_success:
-                raise WebhookRejected(400, "the SNS signing certificate could not be fetched")
+            try:
+                async with httpx.AsyncClient(timeout=self.timeout) as client:
+                    response = await client.get(url)
+                response.raise_for_status()
+            except httpx.HTTPError as error:
+                raise WebhookRejected(
+                    502, f"the SNS signing certificate could not be fetched: {error}"
+                ) from error
             found = self._certificates[url] = response.content
         return found
 
     async def confirm(self, url: str) -> None:
         if not aws_url(url):
             raise WebhookRejected(400, "SubscribeURL is not an SNS URL")
-        async with httpx.AsyncClient(timeout=self.timeout) as client:
-            (await client.get(url)).raise_for_status()
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout) as client:
+                (await client.get(url)).raise_for_status()
+        except httpx.HTTPError as error:
+            raise WebhookRejected(
+                502, f"the SNS subscription could not be confirmed: {error}"
+            ) from error
 
 
 def string_to_sign(message: dict[str, Any]) -> bytes:
