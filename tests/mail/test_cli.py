@@ -131,3 +131,40 @@ def test_a_backend_that_does_not_deliver_says_so(
     assert code == 0, output
     assert "Subject: Test mail from Fleet" in output  # printed by the console backend
     assert "nothing was delivered" in output
+
+
+def test_the_suppression_list_can_be_listed_and_edited(project: str) -> None:
+    import asyncio
+
+    from shipyard.core.discovery import load_app
+    from shipyard.db.extension import get_database
+    from shipyard.jobs.mail.suppressions import suppress
+    from shipyard.testing.schema import create_schema
+
+    app = load_app(project)
+
+    async def make_schema(address: str | None) -> None:
+        async with app.router.lifespan_context(app):
+            database = get_database(app)
+            await create_schema(database)
+            if address is not None:
+                async with database.sessionmaker() as session:
+                    await suppress(session, address, "bounced", source="ses")
+                    await session.commit()
+
+    runner = CliRunner()
+    asyncio.run(make_schema(None))
+    empty = runner.invoke(cli, ["mail", "suppressed", "--app", project])
+    assert empty.exit_code == 0, empty.output
+    assert "no address is suppressed" in empty.output
+    asyncio.run(make_schema("Ann <ann@example.com>"))
+    listed = runner.invoke(cli, ["mail", "suppressed", "--app", project])
+    assert listed.exit_code == 0, listed.output
+    assert "ann@example.com" in listed.output
+    assert "bounced" in listed.output
+    removed = runner.invoke(cli, ["mail", "unsuppress", "ANN@example.com", "--app", project])
+    assert removed.exit_code == 0, removed.output
+    assert "no longer suppressed" in removed.output
+    again = runner.invoke(cli, ["mail", "unsuppress", "ann@example.com", "--app", project])
+    assert again.exit_code == 1
+    assert "not on the suppression list" in again.output

@@ -100,3 +100,10 @@ async def get_suppression(session: AsyncSession, address: str) -> Suppression | 
         await session.execute(select(table).where(table.c.address == normalized(address)))
     ).one_or_none()
     return None if row is None else Suppression(**row._asdict())
+
+
+async def list_suppressions(session: AsyncSession, *, limit: int = 1000) -> list[Suppression]:
+    """The suppressed addresses, newest first."""
+    table = suppressions_table
+    rows = await session.execute(select(table).order_by(table.c.created_at.desc()).limit(limit))
+    return [Suppression(**row._asdict()) for row in rows]
