@@ -79,8 +79,9 @@ CAPABILITIES: tuple[Capability, ...] = (
     Capability("Files", "Object storage and an upload pipeline.", "coming"),
     Capability(
         "Mail",
-        "Mail classes with HTML and text templates, SMTP with failover, queued delivery sent "
-        "exactly once, a previewer (development), notifications.",
+        "Mail classes with Jinja2 or MJML templates, SMTP, SES, SendGrid, Resend and "
+        "Postmark with failover, queued delivery sent exactly once, delivery webhooks and a "
+        "suppression list, a previewer (development), notifications.",
         "available",
         "/_shipyard/mail",
     ),
