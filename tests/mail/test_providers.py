@@ -23,6 +23,7 @@ from .conftest import make_app
 from .mails import SampleWelcome
 from .providers import POSTMARK_TOKEN, RESEND_KEY, SENDGRID_KEY, FakeProviders, running_providers
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
 KEYS = {"sendgrid": SENDGRID_KEY, "resend": RESEND_KEY, "postmark": POSTMARK_TOKEN}
 PROVIDERS = sorted(KEYS)
 
@@ -70,7 +71,10 @@ def full_message(message_id: str | None = None) -> Message:
         text="Thanks!",
         html="<p>Thanks!</p>",
         headers={"List-Unsubscribe": "<https://example.com/u/1>"},
-        attachments=(Attachment("receipt.pdf", b"%PDF-1.4 receipt"),),
+        attachments=(
+            Attachment("receipt.pdf", b"%PDF-1.4 receipt"),
+            Attachment("logo.png", PNG, inline=True),
+        ),
         message_id=message_id,
     )
 
@@ -92,9 +96,11 @@ def check_shape(provider: str, body: dict[str, Any]) -> None:
             {"type": "text/html", "value": "<p>Thanks!</p>"},
         ]
         assert body["headers"] == {"List-Unsubscribe": "<https://example.com/u/1>"}
-        (attachment,) = body["attachments"]
+        attachment, logo = body["attachments"]
         assert attachment["type"] == "application/pdf"
         assert base64.b64decode(attachment["content"]) == b"%PDF-1.4 receipt"
+        assert (attachment["disposition"], "content_id" in attachment) == ("attachment", False)
+        assert (logo["disposition"], logo["content_id"]) == ("inline", "logo.png")
     elif provider == "resend":
         assert body["from"] == "Fleet <fleet@example.com>"
         assert body["to"] == ["Ann <ann@example.com>", "bo@example.com"]
@@ -102,9 +108,11 @@ def check_shape(provider: str, body: dict[str, Any]) -> None:
         assert body["reply_to"] == ["help@example.com"]
         assert (body["text"], body["html"]) == ("Thanks!", "<p>Thanks!</p>")
         assert body["headers"] == {"List-Unsubscribe": "<https://example.com/u/1>"}
-        (attachment,) = body["attachments"]
+        attachment, logo = body["attachments"]
         assert attachment["filename"] == "receipt.pdf"
         assert base64.b64decode(attachment["content"]) == b"%PDF-1.4 receipt"
+        assert "content_id" not in attachment
+        assert (logo["content_id"], base64.b64decode(logo["content"])) == ("logo.png", PNG)
     else:
         assert body["From"] == "Fleet <fleet@example.com>"
         assert body["To"] == "Ann <ann@example.com>, bo@example.com"
@@ -115,9 +123,11 @@ def check_shape(provider: str, body: dict[str, Any]) -> None:
         assert body["Headers"] == [
             {"Name": "List-Unsubscribe", "Value": "<https://example.com/u/1>"}
         ]
-        (attachment,) = body["Attachments"]
+        attachment, logo = body["Attachments"]
         assert attachment["ContentType"] == "application/pdf"
         assert base64.b64decode(attachment["Content"]) == b"%PDF-1.4 receipt"
+        assert "ContentID" not in attachment
+        assert (logo["ContentType"], logo["ContentID"]) == ("image/png", "cid:logo.png")
 
 
 async def test_a_message_reaches_the_provider_whole_and_its_id_comes_back(

@@ -59,6 +59,8 @@ class MailAttachment(BaseModel):
     filename: str
     content: bytes
     content_type: str = ""
+    inline: bool = False
+    """Shown in the HTML as ``<img src="cid:<filename>">`` (see :class:`Attachment`)."""
 
 
 class Mail(BaseModel):
@@ -148,7 +150,7 @@ class Mail(BaseModel):
             reply_to=self.reply_to,
             headers=dict(self.headers),
             attachments=tuple(
-                Attachment(item.filename, item.content, item.content_type)
+                Attachment(item.filename, item.content, item.content_type, item.inline)
                 for item in self.attachments
             ),
             message_id=message_id,

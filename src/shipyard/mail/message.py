@@ -46,11 +46,22 @@ RESERVED_HEADERS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """A file attached to a message; ``content_type`` is guessed from the name when empty."""
+    """A file attached to a message; ``content_type`` is guessed from the name when empty.
+
+    An ``inline`` attachment (an image the HTML shows) is referenced from the HTML as
+    ``<img src="cid:logo.png">``: its Content-ID is its filename. It travels as a related
+    part of the HTML body, so mail clients show it in place, not in the attachment list.
+    """
 
     filename: str
     content: bytes
     content_type: str = ""
+    inline: bool = False
+
+    @property
+    def content_id(self) -> str:
+        """What the HTML's ``cid:`` URL names: the filename."""
+        return self.filename
 
     @property
     def mime_type(self) -> tuple[str, str]:
@@ -125,11 +136,23 @@ class Message:
         for name, value in self.headers.items():
             email[name] = value
         email.set_content(self.text)
+        html_part = None
         if self.html is not None:
             email.add_alternative(self.html, subtype="html")
+            html_part = email.get_body(("html",))
         for attachment in self.attachments:
             _check_header("attachment filename", attachment.filename)
             maintype, subtype = attachment.mime_type
+            if attachment.inline and html_part is not None:
+                html_part.add_related(
+                    attachment.content,
+                    maintype=maintype,
+                    subtype=subtype,
+                    cid=f"<{attachment.content_id}>",
+                    filename=attachment.filename,
+                    disposition="inline",
+                )
+                continue
             email.add_attachment(
                 attachment.content,
                 maintype=maintype,

@@ -46,6 +46,7 @@ class PostmarkMailer(HttpApiMailer):
                     "Name": item.filename,
                     "Content": encoded(item.content),
                     "ContentType": "/".join(item.mime_type),
+                    **({"ContentID": f"cid:{item.content_id}"} if item.inline else {}),
                 }
                 for item in message.attachments
             ]

@@ -45,6 +45,7 @@ class ResendMailer(HttpApiMailer):
                     "filename": item.filename,
                     "content": encoded(item.content),
                     "content_type": "/".join(item.mime_type),
+                    **({"content_id": item.content_id} if item.inline else {}),
                 }
                 for item in message.attachments
             ]

@@ -49,7 +49,8 @@ class SendgridMailer(HttpApiMailer):
                     "content": encoded(item.content),
                     "filename": item.filename,
                     "type": "/".join(item.mime_type),
-                    "disposition": "attachment",
+                    "disposition": "inline" if item.inline else "attachment",
+                    **({"content_id": item.content_id} if item.inline else {}),
                 }
                 for item in message.attachments
             ]
