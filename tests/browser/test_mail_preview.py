@@ -2,10 +2,15 @@
 
 Every mail class listed at ``/_shipyard/mail`` opens, and the ones with an HTML part show it
 in the sandboxed frame; the desktop/mobile toggle (radio buttons, CSS only) narrows the
-frame to a phone's width and back. No CSP violation on the way.
+frame to a phone's width and back. The inbox lists a mail the showcase really sent (a
+registration's verification mail) and a click on its link opens the confirmation in the
+tab. No CSP violation on the way.
 """
 
 from __future__ import annotations
+
+import uuid
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +18,7 @@ from playwright.sync_api import expect
 from shipyard.testing.watch import WatchedPage
 
 from .conftest import Screenshot
+from .test_accounts import _newest_mail_to, _register
 
 pytestmark = pytest.mark.browser
 
@@ -61,4 +67,29 @@ def test_every_mail_renders_and_the_width_toggle_works(
         ".getBoundingClientRect().width > width",
         arg=MOBILE_WIDTH * 1.5,
     )
+    watched.assert_no_csp_violations()
+
+
+def test_the_inbox_shows_a_sent_mail_and_its_link_opens_in_place(
+    watched: WatchedPage, mail_dir: Path, screenshot: Screenshot
+) -> None:
+    page = watched.page
+    email = f"inbox-{uuid.uuid4().hex[:8]}@example.test"
+    page.goto("/")
+    _register(page, email)
+    _newest_mail_to(mail_dir, email)  # the file backend wrote it
+
+    page.goto("/_shipyard/mail")
+    page.get_by_role("link", name="inbox").click()
+    expect(page.get_by_role("heading", name="Sent mail")).to_be_visible()
+    row = page.locator(".mail-preview-list tbody tr", has_text=email).first
+    row.get_by_role("link").click()
+    expect(page.locator(".mail-preview-headers")).to_contain_text(email)
+    frame = page.frame_locator(".mail-preview-frame iframe")
+    link = frame.get_by_role("link").filter(has_text="onfirm").first
+    expect(link).to_be_visible()
+    screenshot(page, "mail-inbox-verification")
+
+    link.click()  # the sandbox lets a click navigate the whole tab, to the app
+    expect(page.locator("h1")).to_contain_text("confirmed")
     watched.assert_no_csp_violations()

@@ -9,7 +9,9 @@
   no script);
 - ``/_shipyard/mail/{name}/html``: the HTML part alone, for the frame. It carries its own CSP
   (``sandbox``: no scripts, an opaque origin; inline styles allowed, as mail needs them;
-  nothing fetched but images) so mail markup never runs with the app's origin.
+  nothing fetched but images) so mail markup never runs with the app's origin;
+- ``/_shipyard/mail/inbox``, ``/inbox/{id}`` and ``/inbox/{id}/html``: the mail the app
+  really sent, with the file backend (:mod:`shipyard.web.mail_inbox`).
 
 Every path answers 404 unless the profile is ``development`` or ``test``: the previewer
 shows what templates make of sample data, not something to publish. A mail whose
@@ -18,7 +20,9 @@ shows what templates make of sample data, not something to publish. A mail whose
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import HTTPException, Request
@@ -28,6 +32,7 @@ from jinja2 import TemplateError
 from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.mail import MAIL_CLASSES, Mail, Message
+from shipyard.web.mail_inbox import INBOX_LIMIT, SentMail, inbox_directory, list_sent, read_sent
 from shipyard.web.pages import PageRouter
 from shipyard.web.render import render
 
@@ -42,6 +47,8 @@ FRAME_CSP = (
     "font-src data: https:; frame-ancestors 'self'"
 )
 """The policy of the framed HTML part: no script, opaque origin, only images fetched."""
+INBOX_FRAME_CSP = FRAME_CSP.replace("sandbox;", "sandbox allow-top-navigation-by-user-activation;")
+"""A sent mail's frame: the same, but a clicked link may open in the whole tab."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,17 @@ class MailPreviewExtension(Extension):
             return  # no routes: nothing for production requests to be matched against
         router = PageRouter()
         router.add_api_route(self.path, self.index, methods=["GET"], name="shipyard_mail_preview")
+        inbox = self.path.rstrip("/") + "/inbox"
+        router.add_api_route(inbox, self.inbox, methods=["GET"], name="shipyard_mail_inbox")
+        router.add_api_route(
+            inbox + "/{mail_id}", self.sent, methods=["GET"], name="shipyard_mail_inbox_mail"
+        )
+        router.add_api_route(
+            inbox + "/{mail_id}/html",
+            self.sent_html,
+            methods=["GET"],
+            name="shipyard_mail_inbox_html",
+        )
         router.add_api_route(
             self.path + "/{name}",
             self.detail,
@@ -129,16 +147,49 @@ class MailPreviewExtension(Extension):
         context = {"preview": preview, "base": self.path}
         return render(request, "mail/preview/detail.html", context)
 
+    def _inbox(self, request: Request) -> Path | None:
+        app = self._guard(request)
+        return inbox_directory(app.settings.mail, app.root)
+
+    async def inbox(self, request: Request) -> HTMLResponse:
+        """The newest mails the file backend wrote, or how to get them."""
+        directory = self._inbox(request)
+        sent = [] if directory is None else await asyncio.to_thread(list_sent, directory)
+        context = {"sent": sent, "directory": directory, "base": self.path, "limit": INBOX_LIMIT}
+        return render(request, "mail/preview/inbox.html", context)
+
+    async def _sent(self, request: Request, mail_id: str) -> SentMail:
+        directory = self._inbox(request)
+        found = (
+            None if directory is None else await asyncio.to_thread(read_sent, directory, mail_id)
+        )
+        if found is None:
+            raise HTTPException(status_code=404, detail="No sent mail has this id.")
+        return found
+
+    async def sent(self, request: Request, mail_id: str) -> HTMLResponse:
+        """One sent mail: headers, attachments, the HTML part framed, the text part."""
+        context = {"mail": await self._sent(request, mail_id), "base": self.path}
+        return render(request, "mail/preview/sent.html", context)
+
+    async def sent_html(self, request: Request, mail_id: str) -> Response:
+        """A sent mail's HTML part, sandboxed, its links opening in the whole tab."""
+        html = (await self._sent(request, mail_id)).framed_html
+        if html is None:
+            raise HTTPException(status_code=404, detail="This mail has no HTML part.")
+        return HTMLResponse(html, headers=_frame_headers(INBOX_FRAME_CSP))
+
     async def html(self, request: Request, name: str) -> Response:
         """The HTML part alone, under a sandboxing CSP of its own."""
         preview = self._one(request, name)
         if preview.message is None or preview.message.html is None:
             raise HTTPException(status_code=404, detail="This mail has no HTML part.")
-        return HTMLResponse(
-            preview.message.html,
-            headers={
-                "Content-Security-Policy": FRAME_CSP,
-                "X-Frame-Options": "SAMEORIGIN",
-                "Cache-Control": "no-store",
-            },
-        )
+        return HTMLResponse(preview.message.html, headers=_frame_headers(FRAME_CSP))
+
+
+def _frame_headers(policy: str) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": policy,
+        "X-Frame-Options": "SAMEORIGIN",
+        "Cache-Control": "no-store",
+    }
