@@ -1,6 +1,7 @@
-"""Sending the account emails (verification, password reset, email change, a registration
-attempt for an address that has an account): the mail classes of :mod:`shipyard.auth.mails`,
-rendered from templates and sent now (the flows answer after the mail went out).
+"""Sending the account emails (verification, welcome, password reset, password changed, a
+new sign-in, email change, a registration attempt for an address that has an account):
+the mail classes of :mod:`shipyard.auth.mails`, rendered from templates and sent now (the
+flows answer after the mail went out).
 
 Links are absolute URLs under the app's canonical URL (``app.base_url``, see
 :mod:`shipyard.core.urls`), never under the request's ``Host`` header: a forged header
@@ -20,15 +21,18 @@ from shipyard.auth.links import Purpose, make_token
 from shipyard.auth.mails import (
     ConfirmEmailChange,
     EmailChangeNotice,
+    NewSignIn,
+    PasswordChanged,
     RegistrationNotice,
     ResetPassword,
     VerifyEmail,
+    Welcome,
     account_mail,
 )
 from shipyard.auth.models import User
 from shipyard.core.urls import absolute_url_for
 from shipyard.mail import Mail
-from shipyard.ratelimit import mail_allowed
+from shipyard.ratelimit import client_ip, mail_allowed
 
 logger = logging.getLogger("shipyard.auth")
 
@@ -98,3 +102,30 @@ async def send_registration_notice(request: Request, user: User) -> None:
             forgot_url=page_url(request, "auth_forgot"),
         ),
     )
+
+
+async def send_welcome(request: Request, user: User) -> None:
+    """Welcome ``user``, whose address was just confirmed."""
+    mail = account_mail(request.app, Welcome)
+    await _send(
+        request, "welcome", mail(to=user.email, account_url=page_url(request, "auth_account"))
+    )
+
+
+async def send_password_changed(request: Request, user: User) -> None:
+    """Tell ``user`` that the account's password changed, with the way back if it was not them."""
+    mail = account_mail(request.app, PasswordChanged)
+    forgot = page_url(request, "auth_forgot")
+    await _send(request, "password-changed", mail(to=user.email, forgot_url=forgot))
+
+
+async def send_new_sign_in(request: Request, user: User) -> None:
+    """Tell ``user`` that the account logged in from a browser it never used."""
+    trusted = request.app.settings.ratelimit.trusted_proxies
+    mail = account_mail(request.app, NewSignIn)(
+        to=user.email,
+        client=client_ip(request.scope, trusted),
+        browser=request.headers.get("user-agent", "unknown")[:200],
+        change_url=page_url(request, "auth_password"),
+    )
+    await _send(request, "new-sign-in", mail)

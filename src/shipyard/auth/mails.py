@@ -93,6 +93,52 @@ class RegistrationNotice(Mail):
         )
 
 
+class Welcome(Mail):
+    """Welcomes a new account once its address is confirmed."""
+
+    template = "mail/auth/welcome"
+    subject = "Welcome aboard"
+
+    account_url: str
+
+    @classmethod
+    def preview(cls) -> Welcome:
+        return cls(to=SAMPLE_TO, account_url="https://example.com/account")
+
+
+class PasswordChanged(Mail):
+    """Tells the owner that the account's password changed (reset or changed)."""
+
+    template = "mail/auth/password_changed"
+    subject = "Your password was changed"
+
+    forgot_url: str
+
+    @classmethod
+    def preview(cls) -> PasswordChanged:
+        return cls(to=SAMPLE_TO, forgot_url="https://example.com/account/forgot")
+
+
+class NewSignIn(Mail):
+    """Tells the owner that the account logged in from a browser never seen before."""
+
+    template = "mail/auth/new_sign_in"
+    subject = "New sign-in to your account"
+
+    client: str
+    browser: str
+    change_url: str
+
+    @classmethod
+    def preview(cls) -> NewSignIn:
+        return cls(
+            to=SAMPLE_TO,
+            client="203.0.113.7",
+            browser="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+            change_url="https://example.com/account/password",
+        )
+
+
 class AccountMails(dict[type[Mail], type[Mail]]):
     """The app's replacements of account mail classes (built-in class to subclass)."""
 

@@ -11,7 +11,13 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shipyard.auth.deps import CurrentUser
-from shipyard.auth.emails import send_email_change, send_reset, send_verification
+from shipyard.auth.emails import (
+    send_email_change,
+    send_password_changed,
+    send_reset,
+    send_verification,
+    send_welcome,
+)
 from shipyard.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -78,7 +84,9 @@ async def verify(request: Request, db: DbSession, token: str = "") -> Response:
     user = await _user_from_link(request, db, token, "verify")
     if user is None:
         return _message(request, "Link not valid", INVALID_LINK, 400)
-    user.is_verified = True
+    if not user.is_verified:
+        user.is_verified = True
+        await send_welcome(request, user)
     return _message(request, "Address confirmed", f"{user.email} is confirmed. Thank you!")
 
 
@@ -134,6 +142,7 @@ async def reset(request: Request, form: ResetFormDep, db: DbSession) -> Response
         return form_response(request, "auth/reset.html", {}, form)
     await set_password(request.app, db, user, password, check_password=False)
     await attempt_succeeded(request, user.email, everywhere=True)
+    await send_password_changed(request, user)
     flash(request, "Your password is changed. Log in with the new one.", "success")
     return htmx_redirect(request, str(request.url_for("auth_login")))
 
@@ -167,6 +176,7 @@ async def change_password(
     await set_password(request.app, db, user, new, check_password=False)
     session = await load_session(request)
     await login(request, user, remember=session.persistent)
+    await send_password_changed(request, user)
     flash(request, "Your password is changed; your other sessions are logged out.", "success")
     return htmx_redirect(request, str(request.url_for("auth_account")))
 

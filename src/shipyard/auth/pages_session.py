@@ -8,6 +8,8 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from shipyard.auth.deps import OptionalIdentity
+from shipyard.auth.devices import is_known_browser, remember_browser
+from shipyard.auth.emails import send_new_sign_in
 from shipyard.auth.forms import LoginForm, LogoutForm, RegisterForm
 from shipyard.auth.passwords import password_problems
 from shipyard.auth.redirects import safe_next
@@ -97,7 +99,12 @@ async def login_submit(request: Request, form: LoginFormDep, db: DbSession) -> R
             form.add_error(None, "Confirm your email address first: open the emailed link.")
         else:
             await login(request, user, remember=data.remember)
-            return htmx_redirect(request, safe_next(data.next, auth.login_redirect))
+            response = htmx_redirect(request, safe_next(data.next, auth.login_redirect))
+            if not is_known_browser(request, user):
+                if auth.new_sign_in_mail:
+                    await send_new_sign_in(request, user)
+                remember_browser(request, response, user)
+            return response
     return form_response(request, "auth/login.html", {}, form)
 
 

@@ -61,6 +61,11 @@ class AuthSettings(Section):
     require_verified_email: bool = Field(
         default=False, description="Refuse to log in users whose address is not verified."
     )
+    new_sign_in_mail: bool = Field(
+        default=True,
+        description="Mail the account's owner when it logs in from a browser it was never "
+        "used from (a signed cookie remembers the browsers that did).",
+    )
     verify_token_max_age: int = Field(
         default=3 * 24 * 3600, ge=60, description="Seconds an email-verification link stays valid."
     )
