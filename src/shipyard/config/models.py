@@ -50,6 +50,11 @@ from shipyard.config.sections.observability import (
     TracingSettings,
 )
 from shipyard.config.sections.realtime import RealtimeSettings
+from shipyard.config.sections.storage import (
+    AzureStorageSettings,
+    S3StorageSettings,
+    StorageSettings,
+)
 from shipyard.config.sections.uploads import UploadSettings
 from shipyard.config.sections.web import (
     CorsSettings,
@@ -67,6 +72,7 @@ __all__ = [
     "AppSettings",
     "AuthSettings",
     "AuthzSettings",
+    "AzureStorageSettings",
     "CacheSettings",
     "ConfigSettings",
     "CorsSettings",
@@ -84,12 +90,14 @@ __all__ = [
     "OAuthSettings",
     "RateLimitSettings",
     "RealtimeSettings",
+    "S3StorageSettings",
     "Section",
     "SecurityHeadersSettings",
     "ServerSettings",
     "SessionSettings",
     "Settings",
     "SigningKeySettings",
+    "StorageSettings",
     "ThrottleSettings",
     "TokenSettings",
     "TracingSettings",
@@ -125,6 +133,7 @@ class Settings(Section):
     jobs: JobsSettings = JobsSettings()
     realtime: RealtimeSettings = RealtimeSettings()
     uploads: UploadSettings = UploadSettings()
+    storage: StorageSettings = StorageSettings()
     notifications: NotificationSettings = NotificationSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()

@@ -1,0 +1,158 @@
+"""The storage contract on the local backend, and what only it has: files on disk, links."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from tests.storage.contract import Fetch, StorageContract, StorageFactory
+
+from shipyard import App
+from shipyard.storage import (
+    STORAGE,
+    ExpiredLink,
+    LocalStorage,
+    Storage,
+    StorageExtension,
+    UrlSigner,
+)
+
+SECRET = "a-test-secret-that-is-long-enough-for-hmac"
+
+
+def make_local(root: Path, **options: Any) -> LocalStorage:
+    return LocalStorage(root, signer=UrlSigner(SECRET), url_prefix="/storage/files", **options)
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """An app with the storage extension over a local store in ``tmp_path / "store"``."""
+    storage = make_local(tmp_path / "store")
+    app = App(root=tmp_path, profile="test", extensions=[StorageExtension(storage=storage)])
+    STORAGE.provide(app, storage)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+class TestLocalStorage(StorageContract):
+    @pytest.fixture
+    def make_storage(self, client: httpx.AsyncClient, tmp_path: Path) -> StorageFactory:
+        async def make(**options: Any) -> Storage:
+            if not options:
+                return STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+            return make_local(tmp_path / "store", **options)
+
+        return make
+
+    @pytest.fixture
+    def fetch(self, client: httpx.AsyncClient) -> Fetch:
+        async def get(url: str) -> httpx.Response:
+            return await client.get(url)
+
+        return get
+
+
+async def test_files_are_under_the_root_in_two_levels(tmp_path: Path) -> None:
+    storage = make_local(tmp_path)
+    stored = await storage.put(b"on disk")
+    path = tmp_path / stored.key[:2] / stored.key[2:4] / stored.key
+    assert path.read_bytes() == b"on disk"
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".partial-")]
+
+
+async def test_a_symlink_planted_in_the_tree_is_not_followed(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    storage = make_local(root)
+    stored = await storage.put(b"x")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_bytes(b"secret")
+    key = "zz" + stored.key[2:]
+    (root / "zz").mkdir()
+    (root / "zz" / key[2:4]).symlink_to(outside, target_is_directory=True)
+    os.symlink(outside / "secret", outside / key)
+    with pytest.raises(Exception, match="not a storage key"):
+        await storage.get(key)
+
+
+def forge(token: str, **changes: Any) -> str:
+    """``token`` with its payload changed and its old signature kept."""
+    payload, signature = token.rsplit(".", 1)
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    data.update(changes)
+    encoded = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+    return f"{encoded}.{signature}"
+
+
+async def test_links_forged_or_expired_are_refused(client: httpx.AsyncClient) -> None:
+    storage = STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+    mine = await storage.put(b"mine")
+    theirs = await storage.put(b"theirs")
+    url = await storage.url(mine.key, expires_in=60)
+    prefix, token = url.rsplit("/", 1)
+    assert (await client.get(url)).content == b"mine"
+
+    for forged in [
+        forge(token, k=theirs.key),
+        forge(token, e=2**40),
+        forge(token, k="../../../etc/passwd"),
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        UrlSigner("another-secret-of-the-same-length-as-the-first").sign(
+            theirs.key, expires_in=60, filename=None, inline=False
+        ),
+        "not-a-token",
+        "",
+    ]:
+        response = await client.get(f"{prefix}/{forged}")
+        assert response.status_code in {403, 404}, forged
+        assert b"theirs" not in response.content
+
+    old = UrlSigner(SECRET, clock=lambda: time.time() - 3600).sign(
+        theirs.key, expires_in=60, filename=None, inline=False
+    )
+    response = await client.get(f"{prefix}/{old}")
+    assert response.status_code == 403
+    assert "expired" in response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_file_that_could_run_as_a_page_is_never_inline(
+    client: httpx.AsyncClient,
+) -> None:
+    storage = STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+    stored = await storage.put(b"<script>alert(1)</script>", content_type="text/html")
+    response = await client.get(await storage.url(stored.key, filename="x.html", inline=True))
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in response.headers["content-security-policy"]
+
+
+async def test_a_link_to_a_deleted_file_is_a_404(client: httpx.AsyncClient) -> None:
+    storage = STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+    stored = await storage.put(b"short-lived")
+    url = await storage.url(stored.key)
+    await storage.delete(stored.key)
+    response = await client.get(url)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_signer_refuses_a_token_past_its_expiry() -> None:
+    now = [1_000_000.0]
+    signer = UrlSigner(SECRET, clock=lambda: now[0])
+    token = signer.sign("a" * 28, expires_in=5, filename="a.txt", inline=True)
+    assert signer.verify(token).filename == "a.txt"
+    now[0] += 5
+    assert signer.verify(token).inline is True
+    now[0] += 1
+    with pytest.raises(ExpiredLink):
+        signer.verify(token)

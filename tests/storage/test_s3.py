@@ -1,0 +1,92 @@
+"""The storage contract against a real moto server in S3 mode (S3-compatible API)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from tests.storage.contract import Fetch, StorageContract, StorageFactory
+
+from shipyard.storage import Storage, StorageError
+from shipyard.storage.s3 import S3Storage
+
+pytestmark = pytest.mark.aws
+
+CREDENTIALS = {"access_key_id": "testing", "secret_access_key": "testing"}
+
+
+def make_s3(endpoint: str, bucket: str, **options: Any) -> S3Storage:
+    return S3Storage(
+        bucket,
+        endpoint_url=endpoint,
+        region="us-east-1",
+        addressing_style="path",
+        **CREDENTIALS,
+        **options,
+    )
+
+
+def new_bucket(endpoint: str) -> str:
+    name = f"shipyard-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket=name)
+    return name
+
+
+class TestS3Storage(StorageContract):
+    checks_signatures = False  # moto serves presigned URLs without checking them
+
+    @pytest.fixture
+    def make_storage(self, moto_endpoint: str) -> StorageFactory:
+        bucket = new_bucket(moto_endpoint)
+
+        async def make(**options: Any) -> Storage:
+            return make_s3(moto_endpoint, bucket, **options)
+
+        return make
+
+    @pytest.fixture
+    def fetch(self) -> Fetch:
+        async def get(url: str) -> httpx.Response:
+            async with httpx.AsyncClient() as client:
+                return await client.get(url)
+
+        return get
+
+
+async def test_a_prefix_keeps_the_apps_files_in_a_folder(moto_endpoint: str) -> None:
+    bucket = new_bucket(moto_endpoint)
+    storage = make_s3(moto_endpoint, bucket, prefix="app/")
+    stored = await storage.put(b"in a folder")
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    assert client.get_object(Bucket=bucket, Key=f"app/{stored.key}")["Body"].read() == (
+        b"in a folder"
+    )
+    assert [key async for key in storage.list()] == [stored.key]
+
+
+async def test_a_missing_bucket_names_the_setting(moto_endpoint: str) -> None:
+    storage = make_s3(moto_endpoint, "no-such-bucket-here")
+    with pytest.raises(StorageError, match=r"storage\.s3\.bucket"):
+        await storage.put(b"x")
+
+
+async def test_an_unreachable_endpoint_names_the_setting() -> None:
+    storage = make_s3("http://127.0.0.1:9", "bucket")
+    with pytest.raises(StorageError, match="endpoint_url"):
+        await storage.put(b"x")
