@@ -1,0 +1,1 @@
+"""Migrations of the ``shipyard_blobs`` and ``shipyard_attachments`` tables (their own branch)."""
