@@ -24,6 +24,7 @@ from shipyard.cli import project, server
 from shipyard.cli import realtime as realtime_commands
 from shipyard.cli import roles as roles_commands
 from shipyard.cli import scaffold as scaffold_commands
+from shipyard.cli import storage as storage_commands
 from shipyard.cli import uploads as uploads_commands
 from shipyard.cli import users as users_commands
 from shipyard.cli.errors import fail, stderr
@@ -49,6 +50,7 @@ def build_cli() -> typer.Typer:
     root.add_typer(mail_commands.app, name="mail")
     root.add_typer(notifications_commands.app, name="notifications")
     root.add_typer(realtime_commands.app, name="realtime")
+    root.add_typer(storage_commands.app, name="storage")
     root.add_typer(uploads_commands.app, name="uploads")
     root.add_typer(users_commands.app, name="users")
     root.add_typer(roles_commands.app, name="roles")
