@@ -104,6 +104,7 @@ def app(
     """The showcase app (``test`` profile) on a fresh database, migrated to head."""
     monkeypatch.setenv("SHIPYARD_DATABASE__URL", database_url)
     monkeypatch.setenv("SHIPYARD_MAIL__FILE_DIR", str(mail_dir))
+    monkeypatch.setenv("SHIPYARD_STORAGE__ROOT", str(mail_dir.parent / "storage"))
     application = showcase.create_app(profile="test")
     Migrations.for_app(application).upgrade()
     return application

@@ -5,6 +5,7 @@ from pathlib import Path
 from shipyard import App
 from shipyard.api.cookbook import CookbookExtension
 from shipyard.api.versioning import ApiVersioning
+from shipyard.attachments import AttachmentsExtension
 from shipyard.auth import AuthExtension
 from shipyard.auth.oauth import OAuthExtension
 from shipyard.auth.tokens import TokensExtension
@@ -12,6 +13,7 @@ from shipyard.jobs.cron import cron
 from shipyard.jobs.dashboard import JobsDashboard
 from shipyard.notifications import NotificationsExtension
 from shipyard.realtime import RealtimeExtension
+from shipyard.storage import StorageExtension
 
 from app import models  # noqa: F401  (registers the models for migrations and the shell)
 from app.jobs.tasks import FleetCensus
@@ -33,7 +35,9 @@ def create_app(*, profile: str | None = None) -> App:
     ``app/jobs``, a cron schedule counting the fleet every ten minutes, and Shipyard's jobs
     dashboard under ``/admin/jobs`` (permission ``jobs:admin``). Realtime: event streams and
     a WebSocket under ``/realtime`` (``topic:fleet`` is public), the notification centre
-    under ``/notifications`` and its live bell in the navigation.
+    under ``/notifications`` and its live bell in the navigation. Files: ship photos,
+    attached with ``shipyard.attachments`` and kept by ``shipyard.storage`` (local disk
+    under ``var/storage`` unless ``[storage]`` says otherwise).
     """
     application = App(
         root=ROOT,
@@ -47,6 +51,8 @@ def create_app(*, profile: str | None = None) -> App:
             JobsDashboard("/admin/jobs"),
             RealtimeExtension(prefix="/realtime"),
             NotificationsExtension(prefix="/notifications"),
+            StorageExtension(prefix="/storage"),
+            AttachmentsExtension(),
         ],
     )
     open_public_topics(application)

@@ -7,10 +7,13 @@ from typing import Annotated
 from fastapi import Depends
 from pydantic import BaseModel, Field
 from shipyard.forms import FormResult, form_of
+from shipyard.uploads import Upload, UploadedFile
 
 from app.ships.models import NAME_MAX_LENGTH
 
 NAME_MIN_LENGTH = 3
+PHOTO_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
+PHOTO_MAX_SIZE = "5MB"
 
 
 class ShipForm(BaseModel):
@@ -25,6 +28,16 @@ class ShipForm(BaseModel):
             description=f"Unique, {NAME_MIN_LENGTH} to {NAME_MAX_LENGTH} characters.",
         ),
     ]
+    photo: Annotated[
+        UploadedFile | None,
+        Field(
+            title="Photo", description=f"Optional: PNG, JPEG, GIF or WebP, up to {PHOTO_MAX_SIZE}."
+        ),
+    ] = None
 
 
-ShipFormDep = Annotated[FormResult[ShipForm], Depends(form_of(ShipForm))]
+ShipFormDep = Annotated[
+    FormResult[ShipForm],
+    Depends(form_of(ShipForm, uploads=Upload(max_size=PHOTO_MAX_SIZE, types=PHOTO_TYPES))),
+]
+"""The form, a photo checked by its bytes (type, structure, size) as it streams in."""

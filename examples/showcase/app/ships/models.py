@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shipyard.attachments import Attachment
 from shipyard.db import IdMixin, Model, TimestampMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -14,7 +15,9 @@ class Ship(IdMixin, TimestampMixin, Model):
 
     ``owner_id`` is the user who added it; the fleet (seeded, or added by a manager) has
     no owner and everyone sees it. ``ShipPolicy`` (``app/ships/policy.py``) decides who
-    sees and changes which ship.
+    sees and changes which ship. ``photo`` is an optional picture, kept by Shipyard's
+    storage (no column here: ``shipyard_attachments`` ties it to the ship) and deleted
+    by the purge job when the ship is.
     """
 
     __tablename__ = "ships"
@@ -23,3 +26,4 @@ class Ship(IdMixin, TimestampMixin, Model):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True, default=None
     )
+    photo = Attachment()

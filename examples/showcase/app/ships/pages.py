@@ -10,6 +10,11 @@ Everything is one template, ``ships/index.html``, whose blocks serve as fragment
   whole page when loaded directly, boosted, or restored from history.
 - ``DELETE /ships/{id}``: removes the row; the counter and flash come out of band.
 
+A ship may have a photo: the form's file input (multipart; the type decided by the
+file's bytes, 5 MB at most, refused inline with a 422 like any other field error) is
+attached with ``ship.photo.attach(...)`` and shown on the ship's details through a
+signed, expiring URL. Deleting the ship deletes its photo (the purge job).
+
 Adding and deleting need the permissions the JSON API needs (``ships:create``,
 ``ships:delete``; ``app/ships/permissions.py``), and ``ShipPolicy``
 (``app/ships/policy.py``) decides per ship: the page lists the fleet and the caller's own
@@ -33,6 +38,8 @@ from shipyard.auth import Identity, OptionalIdentity, optional_user
 from shipyard.authz import Authorize, authorize_new, scoped
 from shipyard.db import DbSession, utc_now
 from shipyard.forms import FormResult, form_response
+from shipyard.storage import StorageDep
+from shipyard.uploads import parse_size
 from shipyard.web import PageRouter, render, render_to_string
 from shipyard.web.flash import flash, flash_oob
 from shipyard.web.htmx import htmx, oob, with_oob
@@ -40,7 +47,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.live import announce_ship
-from app.ships.forms import ShipForm, ShipFormDep
+from app.ships.forms import PHOTO_MAX_SIZE, ShipForm, ShipFormDep
 from app.ships.models import Ship
 from app.ships.permissions import REQUIRED
 from app.ships.policy import ShipPolicy
@@ -80,9 +87,18 @@ async def list_ships(request: Request, session: DbSession, identity: OptionalIde
     return render(request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)})
 
 
-@pages.post("", name="create_ship_page", dependencies=REQUIRED["create"])
+@pages.post(
+    "",
+    name="create_ship_page",
+    dependencies=REQUIRED["create"],
+    max_body_size=parse_size(PHOTO_MAX_SIZE) + 64 * 1024,  # the photo and the fields
+)
 async def create_ship(
-    request: Request, form: ShipFormDep, session: DbSession, identity: OptionalIdentity
+    request: Request,
+    form: ShipFormDep,
+    session: DbSession,
+    identity: OptionalIdentity,
+    storage: StorageDep,
 ) -> Response:
     """Add a ship from the form; 422 with the form re-rendered when the input is wrong."""
     if form.is_valid:
@@ -95,6 +111,8 @@ async def create_ship(
     authorize_new(identity, ship)  # the new ship belongs to whoever adds it
     session.add(ship)
     await session.flush()
+    if form.data.photo is not None:
+        await ship.photo.attach(form.data.photo, storage=storage)
     await announce_ship(request, ship.name)
     flash(request, f"Ship {ship.name} added.", "success")
     if not htmx(request):
@@ -113,9 +131,14 @@ async def ship_detail(
     ship: Annotated[Ship, allowed("view")],
     session: DbSession,
     identity: OptionalIdentity,
+    storage: StorageDep,
 ) -> Response:
     """One ship's details: the fragment for htmx swaps, the whole page otherwise."""
-    context = {**await _context(session, identity, ship), "form": FormResult.blank(ShipForm)}
+    context = {
+        **await _context(session, identity, ship),
+        "form": FormResult.blank(ShipForm),
+        "photo_url": await ship.photo.url(storage=storage),
+    }
     return render(request, TEMPLATE, context, fragment="detail")
 
 
