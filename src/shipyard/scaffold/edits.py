@@ -140,3 +140,34 @@ def top_level_class(text: str, name: str, body: str, *, remove: bool = False) ->
     following = re.search(r"^\S", text[body_start + 1 :], re.MULTILINE)
     end = body_start + 1 + following.start() if following else len(text)
     return text[:start].rstrip("\n") + "\n" + ("\n\n" + text[end:] if following else "")
+
+
+EXTENSIONS = "extensions=["
+
+
+def extension(text: str, call: str) -> str:
+    """Add ``call`` (``"StorageExtension()"``) as the last item of ``extensions=[...]``.
+
+    Never removes: another resource may need the extension. Text without an
+    ``extensions=[`` list is returned unchanged (the caller reports it).
+    """
+    start = text.find(EXTENSIONS)
+    if start < 0:
+        return text
+    opening = start + len(EXTENSIONS)
+    depth, end = 1, opening
+    while depth and end < len(text):
+        depth += {"[": 1, "(": 1, "]": -1, ")": -1}.get(text[end], 0)
+        end += 1
+    closing = end - 1
+    items = text[opening:closing]
+    if re.search(rf"\b{re.escape(call)}", items):
+        return text
+    body = items.rstrip()
+    if not body:
+        addition = call
+    elif body.endswith(","):
+        addition = f"{body} {call},"
+    else:
+        addition = f"{body}, {call}"
+    return text[:opening] + addition + items[len(body) :] + text[closing:]

@@ -4,9 +4,11 @@ A spec is ``name:type[:argument...][:modifier...]``. Types and their arguments:
 ``string[:length]``, ``text``, ``integer``, ``bigint``, ``boolean``, ``float``,
 ``double``, ``decimal[:precision[:scale]]``, ``date``, ``datetime`` (naive),
 ``timestamp`` (timezone-aware), ``time``, ``json``, ``uuid``, ``email``, ``url``,
-``enum:a,b,c``, ``array:<type>`` (PostgreSQL ARRAY, JSON elsewhere) and
-``references:<Model>``. Modifiers: ``optional``, ``unique``, ``indexed``,
-``default=<value>`` and, for references, ``on_delete=cascade|restrict|set-null``.
+``enum:a,b,c``, ``array:<type>`` (PostgreSQL ARRAY, JSON elsewhere),
+``references:<Model>``, and the files ``image`` and ``file`` (an optional attachment,
+:mod:`shipyard.attachments`: no column; they take no modifier). Modifiers:
+``optional``, ``unique``, ``indexed``, ``default=<value>`` and, for references,
+``on_delete=cascade|restrict|set-null``.
 
 :func:`parse_fields` checks every spec before anything is written and raises one
 :class:`~shipyard.errors.ShipyardError` naming the valid choices.
@@ -39,12 +41,15 @@ FieldKind = Literal[
     "enum",
     "array",
     "references",
+    "image",
+    "file",
 ]
 OnDelete = Literal["cascade", "restrict", "set-null"]
 
 KINDS: tuple[FieldKind, ...] = get_args(FieldKind)
 ARRAY_ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
 ON_DELETE: tuple[OnDelete, ...] = ("cascade", "restrict", "set-null")
+FILE_KINDS = ("image", "file")
 FLAGS = ("optional", "unique", "indexed")
 MODIFIERS = (*FLAGS, "default=<value>", "on_delete=<cascade|restrict|set-null>")
 DEFAULT_STRING_LENGTH = 255
@@ -86,6 +91,11 @@ class FieldSpec:
     def is_reference(self) -> bool:
         """A ``references:<Model>`` field: a foreign key ``<name>_id`` and a relationship."""
         return self.kind == "references"
+
+    @property
+    def is_file(self) -> bool:
+        """An ``image`` or ``file`` field: an attachment slot, not a column."""
+        return self.kind in FILE_KINDS
 
     @property
     def column(self) -> str:
@@ -149,6 +159,8 @@ def parse_field(text: str, *, column: bool = True) -> FieldSpec:
         spec=text,
         **values,
     )
+    if spec.is_file and modifiers:
+        raise _error(text, f"{kind} fields take no modifiers (a record may always have none)")
     if spec.kind == "boolean" and spec.optional:
         raise _error(text, "a boolean is never empty: drop optional, or give default=true")
     _check_default(spec)

@@ -29,6 +29,11 @@ Kind = Literal["crud", "api", "model"]
 ROUTES = "app/routes.py"
 LAYOUT = "app/templates/layouts/app.html"
 MODELS = "app/models.py"
+MAIN = "app/main.py"
+FILE_EXTENSIONS = (
+    ("shipyard.storage", "StorageExtension"),
+    ("shipyard.attachments", "AttachmentsExtension"),
+)
 SCENARIO = "tests/scenario.py"
 USER = Target(
     model="User",
@@ -127,7 +132,11 @@ class ResourceGenerator:
         self.names = resource_names(model, plural)
         parsed = parse_fields(specs)
         targets: list[str | None] = [spec.target for spec in parsed if spec.target]
-        self.fields = [self._code(spec, targets.count(spec.target) > 1) for spec in parsed]
+        codes = [self._code(spec, targets.count(spec.target) > 1) for spec in parsed]
+        self.fields = [code for code in codes if not code.spec.is_file]
+        """The column fields."""
+        self.files = [code for code in codes if code.spec.is_file]
+        """The ``image`` and ``file`` fields: attachment slots, no column."""
         self.auth = uses_auth(root)
         self.env = _environment()
 
@@ -182,6 +191,8 @@ class ResourceGenerator:
             "model_imports": self._model_names(),
             "column_types": self._column_types(),
             "filter_example": self._filter_example(),
+            "files": self.files,
+            "images": [field for field in self.files if field.kind == "image"],
             "auth": self.auth,
             "html": True,
             "api": True,
@@ -220,7 +231,7 @@ class ResourceGenerator:
         """The files and edits of ``kind`` (``remove``: the edits taken back, for destroy)."""
         if not self.fields and kind != "model":
             raise ShipyardError(
-                f"{self.names.model} needs at least one field",
+                f"{self.names.model} needs at least one field besides image and file fields",
                 hint=f"for example: shipyard scaffold {kind} {self.names.model} title:string",
             )
         context = self.context()
@@ -261,6 +272,8 @@ class ResourceGenerator:
 
     def _plan_edits(self, plan: Plan, kind: Kind, *, remove: bool) -> None:
         names = self.names
+        if self.files and not remove:
+            plan.edit(MAIN, _with_file_storage)
         model_import = f"from app.{names.plural}.models import {names.model}"
         plan.edit(
             MODELS,
@@ -290,6 +303,19 @@ class ResourceGenerator:
                 remove=remove,
             ),
         )
+
+
+def _with_file_storage(text: str) -> str:
+    """``app/main.py`` with the storage and attachments extensions (image and file fields)."""
+    if edits.EXTENSIONS not in text:
+        raise ShipyardError(
+            f"{MAIN} has no App(extensions=[...]) to add file storage to",
+            hint="add StorageExtension() and AttachmentsExtension() to the app's extensions",
+        )
+    for module, name in FILE_EXTENSIONS:
+        text = edits.import_line(text, f"from {module} import {name}")
+        text = edits.extension(text, f"{name}()")
+    return text
 
 
 def _register(text: str, import_line: str, line: str, *, remove: bool) -> str:
