@@ -124,3 +124,19 @@ def test_navigation_links_go_above_the_marker_left_of_the_account_controls() -> 
     assert edits.nav_link(text, '<a href="/tags">Tags</a>', remove=True) == edits.nav_link(
         layout, link
     )
+
+
+def test_extensions_are_added_once_to_the_apps_list() -> None:
+    one_line = 'app = App(root=ROOT, extensions=[CookbookExtension(path="/api")])\n'
+    added = edits.extension(edits.extension(one_line, "StorageExtension()"), "StorageExtension()")
+    assert added == (
+        'app = App(root=ROOT, extensions=[CookbookExtension(path="/api"), StorageExtension()])\n'
+    )
+    listed = "App(\n    extensions=[\n        AuthExtension(),\n    ],\n)\n"
+    assert edits.extension(listed, "AttachmentsExtension()") == (
+        "App(\n    extensions=[\n        AuthExtension(), AttachmentsExtension(),\n    ],\n)\n"
+    )
+    assert edits.extension("App(extensions=[])", "StorageExtension()") == (
+        "App(extensions=[StorageExtension()])"
+    )
+    assert edits.extension("App()", "StorageExtension()") == "App()"

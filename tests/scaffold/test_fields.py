@@ -76,6 +76,10 @@ def test_every_plain_type_parses(kind: str) -> None:
         ("count:integer:default=1.5", "is not a whole number"),
         ("on_date:date:default=today", "take no default="),
         ("title:text:shiny", "unexpected 'shiny' after text"),
+        ("avatar:image:optional", "image fields take no modifiers"),
+        ("avatar:image:unique", "image fields take no modifiers"),
+        ("paper:file:default=x", "file fields take no modifiers"),
+        ("paper:file:pdf", "unexpected 'pdf' after file"),
     ],
 )
 def test_refuses_mistakes_with_a_clear_message(text: str, message: str) -> None:
@@ -96,3 +100,10 @@ def test_an_unknown_type_lists_every_valid_type_and_modifier() -> None:
 def test_a_field_given_twice_is_refused() -> None:
     with pytest.raises(ShipyardError, match="'author_id' is given twice"):
         parse_fields(["author:references:User", "author_id:integer"])
+
+
+@pytest.mark.parametrize("kind", ["image", "file"])
+def test_image_and_file_fields_are_attachments_not_columns(kind: str) -> None:
+    spec = parse_field(f"avatar:{kind}")
+    assert spec.is_file
+    assert not parse_field("title:string").is_file

@@ -1,6 +1,6 @@
 """Generated code meets the bar: in a project made by `shipyard new`, every field type and
-modifier, and resources that reference each other, pass ruff, mypy --strict and their
-own tests (SQLite; PostgreSQL for the project with every type).
+modifier (image and file fields too), and resources that reference each other, pass ruff,
+mypy --strict and their own tests (SQLite; PostgreSQL for the project with every type).
 
 Slow (each module generates one project, shared by its tests); ``xdist_group`` keeps a
 module's tests on one worker under ``pytest -n 2 --dist loadgroup``.
@@ -39,6 +39,8 @@ EVERY_TYPE = [
     "scores:array:integer:optional",
     "owner:references:User:optional",
     "maker:references:User:on_delete=restrict",
+    "avatar:image",
+    "manual:file",
 ]
 
 
@@ -59,7 +61,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project without accounts: Author, then Book -> Author, then Review -> Book."""
     root = new_project(tmp_path_factory.mktemp("library"))
     scaffold(root, "crud", "Author", "name:string")
-    scaffold(root, "crud", "Book", "title:string", "author:references:Author")
+    scaffold(root, "crud", "Book", "title:string", "author:references:Author", "cover:image")
     scaffold(root, "crud", "Review", "book:references:Book", "rating:integer")
     return root
 
@@ -98,6 +100,12 @@ def test_resources_that_reference_each_other_pass_everything(library: Path, tmp_
     assert " passed" in output
     scenario = (library / "tests" / "scenario.py").read_text(encoding="utf-8")
     assert all(f"def with_{name}(" in scenario for name in ("authors", "books", "reviews"))
+    assert "test_adds_a_book_with_its_files PASSED" in run_in(
+        library, "pytest", "-v", "-p", "no:cacheprovider", "tests/books", "-k", "files"
+    )
+    main = (library / "app" / "main.py").read_text(encoding="utf-8")
+    assert "StorageExtension()" in main
+    assert "AttachmentsExtension()" in main
 
 
 @pytest.mark.xdist_group("scaffold-library")
@@ -109,7 +117,7 @@ def test_destroy_refuses_a_model_still_referenced_then_takes_all_back(library: P
 
     for args in (
         ["Review", "book:references:Book", "rating:integer"],
-        ["Book", "title:string", "author:references:Author"],
+        ["Book", "title:string", "author:references:Author", "cover:image"],
         ["Author", "name:string"],
     ):
         result = run_shipyard("destroy", "crud", *args, cwd=library)
