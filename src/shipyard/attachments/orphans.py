@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.attachments.blobs import purge_blobs, unreferenced
 from shipyard.attachments.tables import Blob, blobs_table
 from shipyard.core.clock import utc_now
-from shipyard.storage import Storage
+from shipyard.storage import ObjectNotFound, Storage
 
 Progress = Callable[[int], None]
 BATCH = 500
@@ -72,10 +72,14 @@ async def _unnamed(
     )
     unnamed = []
     for key in keys:
-        if key not in named:
+        if key in named:
+            continue
+        try:
             info = await storage.info(key)
-            if info.last_modified is None or info.last_modified < cutoff:
-                unnamed.append(key)
+        except ObjectNotFound:  # deleted since it was listed
+            continue
+        if info.last_modified is None or info.last_modified < cutoff:
+            unnamed.append(key)
     return unnamed
 
 
