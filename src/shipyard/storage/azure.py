@@ -1,8 +1,8 @@
 """Azure Blob Storage, through azure-storage-blob's asyncio client.
 
 Data up to ``multipart_threshold`` is one ``Put Blob``; larger data is staged as blocks
-of ``part_size`` and committed as a block list (Azure's multipart upload). Every request
-body carries an MD5 that Azure checks before it stores anything (``validate_content``);
+of ``part_size`` (four at a time) and committed as a block list (Azure's multipart
+upload). Every request body carries an MD5 that Azure checks before it stores anything (``validate_content``);
 the whole file's SHA-256 travels as metadata. Links are blob SAS URLs (read only, with
 the download name), signed with the account key from the connection string.
 """
@@ -94,12 +94,14 @@ class AzureStorage(Storage):
         self, key: str, body: Body, content_type: str, metadata: dict[str, str]
     ) -> None:
         blob = self._blob(key)
-        blocks: list[BlobBlock] = []
+
+        async def stage(number: int, chunk: bytes) -> BlobBlock:
+            block_id = base64.b64encode(f"{number:08d}".encode()).decode()
+            await blob.stage_block(block_id, chunk, validate_content=True)
+            return BlobBlock(block_id=block_id)
+
         with self._errors(key):
-            async for chunk in body.chunks(self.part_size):
-                block_id = base64.b64encode(f"{len(blocks):08d}".encode()).decode()
-                await blob.stage_block(block_id, chunk, validate_content=True)
-                blocks.append(BlobBlock(block_id=block_id))
+            blocks = await body.send_parts(self.part_size, stage)
             await blob.commit_block_list(
                 blocks,
                 content_settings=ContentSettings(content_type=content_type),

@@ -3,8 +3,8 @@
 boto3 is synchronous: every call runs in a worker thread (its clients are thread-safe).
 A single ``PutObject`` carries the SHA-256 (``ChecksumSHA256``), which S3 verifies
 before it stores anything; larger data goes as a multipart upload, each part with its
-own SHA-256, aborted if any part fails. The whole file's SHA-256 also travels as
-metadata, so ``info`` reads it back. Links are presigned ``GetObject`` URLs (SigV4),
+own SHA-256, four parts in flight at a time, aborted if any part fails. The whole file's
+SHA-256 also travels as metadata, so ``info`` reads it back. Links are presigned ``GetObject`` URLs (SigV4),
 served by the store itself.
 """
 
@@ -129,24 +129,23 @@ class S3Storage(Storage):
             ChecksumAlgorithm="SHA256",
         )
         upload_id = started["UploadId"]
-        parts: list[CompletedPartTypeDef] = []
+
+        async def send(number: int, chunk: bytes) -> CompletedPartTypeDef:
+            checksum = _b64(hashlib.sha256(chunk).digest())
+            sent = await self._call(
+                self.client.upload_part,
+                key,
+                Bucket=self.bucket,
+                Key=name,
+                UploadId=upload_id,
+                PartNumber=number,
+                Body=chunk,
+                ChecksumSHA256=checksum,
+            )
+            return {"PartNumber": number, "ETag": sent["ETag"], "ChecksumSHA256": checksum}
+
         try:
-            async for chunk in body.chunks(self.part_size):
-                number = len(parts) + 1
-                checksum = _b64(hashlib.sha256(chunk).digest())
-                sent = await self._call(
-                    self.client.upload_part,
-                    key,
-                    Bucket=self.bucket,
-                    Key=name,
-                    UploadId=upload_id,
-                    PartNumber=number,
-                    Body=chunk,
-                    ChecksumSHA256=checksum,
-                )
-                parts.append(
-                    {"PartNumber": number, "ETag": sent["ETag"], "ChecksumSHA256": checksum}
-                )
+            parts = await body.send_parts(self.part_size, send)
             await self._call(
                 self.client.complete_multipart_upload,
                 key,

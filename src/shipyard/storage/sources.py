@@ -13,16 +13,19 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import BinaryIO, cast
+from typing import BinaryIO, TypeVar, cast
 
+import anyio
 from anyio import to_thread
 
 from shipyard.storage.errors import StorageError
 
 Source = bytes | bytearray | memoryview | BinaryIO | AsyncIterable[bytes]
 CHUNK = 1024 * 1024
+PARALLEL_PARTS = 4
+T = TypeVar("T")
 
 
 class TooLarge(StorageError):
@@ -45,6 +48,38 @@ class Body:
         await to_thread.run_sync(self.file.seek, 0)
         while chunk := await to_thread.run_sync(self.file.read, size):
             yield chunk
+
+    async def send_parts(
+        self,
+        part_size: int,
+        send: Callable[[int, bytes], Awaitable[T]],
+        *,
+        parallel: int = PARALLEL_PARTS,
+    ) -> list[T]:
+        """``send(number, part)`` for each part (numbered from 1), ``parallel`` at a time.
+
+        Parts are read in order, at most ``parallel`` of them in memory; the results come
+        back in part order. The first failure cancels the rest and is raised as itself.
+        """
+        results: dict[int, T] = {}
+        slots = anyio.Semaphore(parallel)
+
+        async def one(number: int, part: bytes) -> None:
+            try:
+                results[number] = await send(number, part)
+            finally:
+                slots.release()
+
+        try:
+            async with anyio.create_task_group() as group:
+                number = 0
+                async for part in self.chunks(part_size):
+                    number += 1
+                    await slots.acquire()
+                    group.start_soon(one, number, part)
+        except BaseExceptionGroup as group_error:
+            raise group_error.exceptions[0] from None
+        return [results[number] for number in sorted(results)]
 
     def close(self) -> None:
         """Delete the spooled copy, if this body made one."""
