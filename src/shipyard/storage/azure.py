@@ -2,9 +2,10 @@
 
 Data up to ``multipart_threshold`` is one ``Put Blob``; larger data is staged as blocks
 of ``part_size`` (four at a time) and committed as a block list (Azure's multipart
-upload). Every request body carries an MD5 that Azure checks before it stores anything (``validate_content``);
-the whole file's SHA-256 travels as metadata. Links are blob SAS URLs (read only, with
-the download name), signed with the account key from the connection string.
+upload). Every request body carries an MD5 that Azure checks before it stores anything
+(``validate_content``); the whole file's SHA-256 travels as metadata. Links are blob SAS
+URLs (read only, with the download name), signed with the account key from the
+connection string.
 """
 
 from __future__ import annotations

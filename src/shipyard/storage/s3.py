@@ -4,8 +4,8 @@ boto3 is synchronous: every call runs in a worker thread (its clients are thread
 A single ``PutObject`` carries the SHA-256 (``ChecksumSHA256``), which S3 verifies
 before it stores anything; larger data goes as a multipart upload, each part with its
 own SHA-256, four parts in flight at a time, aborted if any part fails. The whole file's
-SHA-256 also travels as metadata, so ``info`` reads it back. Links are presigned ``GetObject`` URLs (SigV4),
-served by the store itself.
+SHA-256 also travels as metadata, so ``info`` reads it back. Links are presigned
+``GetObject`` URLs (SigV4), served by the store itself.
 """
 
 from __future__ import annotations
