@@ -87,3 +87,20 @@ async def test_deleting_the_ship_deletes_its_photo(skipper: AsyncClient, started
     await get_jobs(started_app).enqueue(PurgeBlobs())
     await get_jobs(started_app).drain()
     assert [key async for key in storage.list()] == []
+
+
+async def test_a_photo_over_5_mb_is_refused_inline_and_not_stored(
+    skipper: AsyncClient, started_app: App
+) -> None:
+    token = await _token(skipper)
+    big = PNG[:-12] + bytes(5 * 1024 * 1024) + PNG[-12:]
+    response = await skipper.post(
+        "/ships",
+        data={"csrf_token": token, "name": "Leviathan"},
+        files={"photo": ("huge.png", big, "image/png")},
+        headers=HTMX,
+    )
+    assert response.status_code == 422
+    assert "huge.png is over the limit of 5 MB per file." in response.text
+    assert "Leviathan" not in await _ship_ids(skipper)
+    assert [key async for key in STORAGE.get(started_app).list()] == []
