@@ -68,6 +68,7 @@ def _showcase_env(database: Path, mail: Path, url: str) -> dict[str, str]:
         SHIPYARD_DATABASE__URL=f"sqlite+aiosqlite:///{database}",
         SHIPYARD_SECURITY__CSP_PRESET="strict",
         SHIPYARD_MAIL__FILE_DIR=str(mail),
+        SHIPYARD_STORAGE__ROOT=str(database.parent / "storage"),  # ship photos
         SHIPYARD_JOBS__EMBEDDED_WORKER="true",  # the jobs dashboard test watches jobs run
     )
     return env

@@ -8,6 +8,7 @@ Adding and deleting ships need ``ships:create``/``ships:delete``: those flows ru
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 
@@ -279,4 +280,35 @@ def test_the_scaffolded_ports_are_in_the_showcase_s_navigation_and_layout(
     page.get_by_role("link", name="Back to ports").click()
     expect(page.locator("#port-rows")).to_contain_text(name)
     screenshot(page, "showcase-ports")
+    signed_in.assert_no_csp_violations()
+
+
+# A real 1x1 PNG, so Chromium decodes the photo it shows.
+ONE_PIXEL_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+def test_a_ship_photo_is_uploaded_with_the_form_and_shown_on_its_page(
+    signed_in: WatchedPage,
+) -> None:
+    page = signed_in.page
+    page.goto("/ships")
+    name = _unique("Fotografen")
+
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Photo").set_input_files(
+        {"name": "ship.png", "mimeType": "image/png", "buffer": ONE_PIXEL_PNG}
+    )
+    page.get_by_role("button", name="Add ship").click()
+    expect(_row(page, name)).to_be_visible()
+
+    _row(page, name).get_by_role("link", name=name).click()
+    photo = page.get_by_role("img", name=f"Photo of {name}")
+    expect(photo).to_be_visible()
+    page.wait_for_function(
+        "alt => [...document.images].some(i => i.alt === alt && i.naturalWidth === 1)",
+        arg=f"Photo of {name}",
+    )
+    assert "/storage/files/" in (photo.get_attribute("src") or "")
     signed_in.assert_no_csp_violations()
