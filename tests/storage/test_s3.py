@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
@@ -90,3 +91,39 @@ async def test_an_unreachable_endpoint_names_the_setting() -> None:
     storage = make_s3("http://127.0.0.1:9", "bucket")
     with pytest.raises(StorageError, match="endpoint_url"):
         await storage.put(b"x")
+
+
+class FailsOnSecondPass(io.BytesIO):
+    """A file that reads fine once (the hash) and fails midway through the upload."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.passes = 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if offset == 0 and whence == 0:
+            self.passes += 1
+        return super().seek(offset, whence)
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.passes >= 3 and self.tell() >= 5 * 1024 * 1024:
+            raise OSError("the disk went away")
+        return super().read(size)
+
+
+async def test_a_failed_multipart_upload_is_aborted(moto_endpoint: str) -> None:
+    bucket = new_bucket(moto_endpoint)
+    storage = make_s3(
+        moto_endpoint, bucket, multipart_threshold=5 * 1024 * 1024, part_size=5 * 1024 * 1024
+    )
+    with pytest.raises(OSError, match="the disk went away"):
+        await storage.put(FailsOnSecondPass(bytes(16 * 1024 * 1024)))
+    client = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert [key async for key in storage.list()] == []

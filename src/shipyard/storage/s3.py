@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import anyio
 from anyio import to_thread
 
 from shipyard.storage.base import Storage
@@ -155,9 +156,13 @@ class S3Storage(Storage):
                 MultipartUpload={"Parts": parts},
             )
         except BaseException:
-            await self._call(
-                self.client.abort_multipart_upload, Bucket=self.bucket, Key=name, UploadId=upload_id
-            )
+            with anyio.CancelScope(shield=True):  # abort even when the caller was cancelled
+                await self._call(
+                    self.client.abort_multipart_upload,
+                    Bucket=self.bucket,
+                    Key=name,
+                    UploadId=upload_id,
+                )
             raise
 
     async def _stream(self, key: str, chunk_size: int) -> AsyncIterator[bytes]:
