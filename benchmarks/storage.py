@@ -30,9 +30,10 @@ if not __package__:  # run as `python benchmarks/storage.py`: make the package i
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import boto3
+from tests.moto_server import running_moto
 
 from shipyard.storage import LocalStorage, Storage, UrlSigner
-from shipyard.testing.services import free_port, moto_server, running_server
+from shipyard.testing.services import free_port, running_server
 from shipyard.uploads import parse_size
 
 AZURITE = Path(__file__).resolve().parent.parent / "tests" / "storage" / "azurite"
@@ -50,7 +51,7 @@ async def local(folder: Path) -> AsyncIterator[Storage]:
 async def s3() -> AsyncIterator[Storage]:
     from shipyard.storage.s3 import S3Storage
 
-    with moto_server() as endpoint:
+    with running_moto() as endpoint:
         bucket = f"bench-{uuid.uuid4().hex[:8]}"
         client = boto3.client(
             "s3",

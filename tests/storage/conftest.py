@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.moto_server import running_moto
 
-from shipyard.testing.services import free_port, moto_server, running_server, unavailable
+from shipyard.testing.services import free_port, running_server, unavailable
 
 AZURITE = Path(__file__).resolve().parent / "azurite"
 AZURITE_ACCOUNT = "devstoreaccount1"
@@ -27,7 +28,7 @@ AZURITE_KEY = (
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """The URL of a real moto server (S3 emulator) for the session."""
-    with moto_server() as endpoint:
+    with running_moto() as endpoint:
         yield endpoint
 
 

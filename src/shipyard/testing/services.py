@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess  # nosec B404  # runs the test's own server command
-import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -119,30 +118,3 @@ def _wait_until_answering(
         except httpx.TransportError:
             time.sleep(0.1)
     pytest.fail(f"the server did not answer within {timeout}s:\n{log.read_text()}")
-
-
-@contextmanager
-def moto_server() -> Iterator[str]:
-    """A real moto server (the AWS emulator, ``moto[server]``) on a free port: its URL.
-
-    Skips (or fails, see :func:`unavailable`) when moto is not installed or does not start.
-    """
-    port = free_port()
-    script = Path(sys.executable).with_name("moto_server")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "moto.server"]
-    process = subprocess.Popen(  # noqa: S603  # nosec B603  # moto, from this environment
-        [*command, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "MOTO_PORT": str(port)},
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while not port_open("127.0.0.1", port, timeout=0.2):
-            if process.poll() is not None or time.monotonic() > deadline:
-                unavailable(f"moto_server did not start on port {port}")
-            time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
