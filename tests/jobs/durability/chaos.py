@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from tests.jobs.durability.pool import WorkerPool
 
 Progress = Callable[[], Awaitable[int]]
 """How many jobs have succeeded so far."""
+Working = Callable[[], Collection[int]]
+"""The pids of the workers that have run a job so far."""
 
 
 @dataclass(frozen=True)
@@ -33,14 +35,15 @@ async def unleash(
     progress: Progress,
     total: int,
     rng: random.Random,
+    working: Working,
     *,
     deadline: float,
     max_kills: int,
     pause: tuple[float, float] = (0.5, 3.0),
     poll: float = 0.25,
 ) -> ChaosOutcome:
-    """SIGKILL and restart a random worker every ``pause`` seconds (uniform), at most
-    ``max_kills`` times, then let the workers finish.
+    """SIGKILL and restart a random working worker every ``pause`` seconds (uniform), at
+    most ``max_kills`` times, then let the workers finish.
 
     Stops when ``progress()`` reaches ``total`` or after ``deadline`` seconds; a worker
     that exits on its own fails the run at once (it should only ever die by our hand).
@@ -55,7 +58,7 @@ async def unleash(
         crashed = pool.crashed()
         if crashed:
             raise AssertionError("a worker exited by itself:\n" + "\n\n".join(crashed))
-        if now >= next_kill and pool.kills < max_kills:
-            pool.kill_and_restart(rng)
+        due = now >= next_kill and pool.kills < max_kills
+        if due and pool.kill_and_restart(rng, working()) is not None:  # else: next poll
             next_kill = now + rng.uniform(*pause)
         await asyncio.sleep(poll)

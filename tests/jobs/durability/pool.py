@@ -12,8 +12,7 @@ import random
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,14 +28,12 @@ class WorkerPool:
         self.logs = logs
         self.concurrency = concurrency
         self.slots: list[subprocess.Popen[bytes]] = []
-        self.born: list[float] = []
         self.started: list[subprocess.Popen[bytes]] = []
         self.kills = 0
 
     def start(self) -> None:
         """Start every slot's worker."""
         self.slots = [self._spawn() for _ in range(self.size)]
-        self.born = [time.monotonic()] * self.size
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         log = self.logs / f"worker-{len(self.started)}.log"
@@ -49,21 +46,23 @@ class WorkerPool:
         self.started.append(process)
         return process
 
-    def kill_and_restart(self, rng: random.Random) -> int:
+    def kill_and_restart(self, rng: random.Random, working: Collection[int]) -> int | None:
         """SIGKILL a slot's worker and start a new one there; returns the victim's pid.
 
-        The victim is a random one of the slots whose worker has lived longest: a worker
-        killed while it is still starting holds no job, and kills that only ever hit
-        starting workers would prove nothing.
+        The victim is a random one of the workers that have run a job (their pids are in
+        ``working``): a worker killed while it is still starting holds no job, and on a
+        loaded machine start-up takes seconds, so kills that hit starting workers would
+        prove nothing. None (nobody killed) while no worker has run a job yet.
         """
-        oldest = sorted(range(self.size), key=self.born.__getitem__)[: max(1, self.size // 2)]
-        slot = rng.choice(oldest)
+        busy = [slot for slot in range(self.size) if self.slots[slot].pid in working]
+        if not busy:
+            return None
+        slot = rng.choice(busy)
         victim = self.slots[slot]
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         self.kills += 1
         self.slots[slot] = self._spawn()
-        self.born[slot] = time.monotonic()
         return victim.pid
 
     def crashed(self) -> list[str]:

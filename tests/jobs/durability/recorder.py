@@ -40,3 +40,10 @@ def read_runs(path: Path) -> Counter[str]:
     if not path.exists():
         return Counter()
     return Counter(line.split(" ", 1)[0] for line in path.read_text().splitlines() if line)
+
+
+def working_pids(path: Path) -> set[int]:
+    """The pids of the processes that have run a job, from the execution log."""
+    if not path.exists():
+        return set()
+    return {int(line.split(" ", 1)[1]) for line in path.read_text().splitlines() if " " in line}

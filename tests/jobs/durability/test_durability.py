@@ -22,7 +22,7 @@ import pytest
 from tests.jobs.durability.chaos import unleash
 from tests.jobs.durability.conftest import Report
 from tests.jobs.durability.pool import WorkerPool
-from tests.jobs.durability.recorder import RUNS_ENV, RecordRun, read_runs
+from tests.jobs.durability.recorder import RUNS_ENV, RecordRun, read_runs, working_pids
 from tests.jobs.durability.stores import Store
 from tests.jobs.durability.verdict import judge, succeeded_count
 
@@ -56,6 +56,7 @@ async def test_every_job_succeeds_while_workers_are_sigkilled(
             partial(succeeded_count, store.backend),
             JOBS,
             random.Random(seed),
+            partial(working_pids, runs_log),
             deadline=DEADLINE_SECONDS,
             max_kills=MAX_KILLS,
         )
