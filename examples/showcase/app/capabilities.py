@@ -54,7 +54,13 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/ships",
     ),
-    Capability("OAuth2", "Social login with external identity providers.", "coming"),
+    Capability(
+        "OAuth2",
+        "Sign in with Google, GitHub, Microsoft or any OpenID provider: state, nonce and "
+        "PKCE, account linking; here, Continue with Harbour ID (a local provider).",
+        "available",
+        "/account/login",
+    ),
     Capability(
         "Versioned JSON APIs",
         "Typed CRUD resources, cursor pagination, sorting, filtering, field selection, "
@@ -76,7 +82,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         "available",
         "/ports",
     ),
-    Capability("Files", "Object storage and an upload pipeline.", "coming"),
+    Capability(
+        "Files",
+        "Streaming uploads checked by their bytes and scanned by ClamAV, a drop zone with "
+        "live progress, storage on local disk, S3 or Azure with signed links, attachments "
+        "on models (a ship's photo).",
+        "available",
+        "/ships",
+    ),
     Capability(
         "Mail",
         "Mail classes with Jinja2 or MJML templates, SMTP, SES, SendGrid, Resend and "
