@@ -164,3 +164,57 @@ def test_the_signer_refuses_a_token_past_its_expiry() -> None:
     now[0] += 1
     with pytest.raises(ExpiredLink):
         signer.verify(token)
+
+
+async def test_a_range_request_gets_that_range(client: httpx.AsyncClient) -> None:
+    storage = STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+    data = bytes(range(256)) * 40  # 10,240 bytes
+    stored = await storage.put(data)
+    url = await storage.url(stored.key, expires_in=60)
+
+    whole = await client.get(url)
+    assert (whole.status_code, whole.headers["accept-ranges"]) == (200, "bytes")
+    etag = whole.headers["etag"]
+    for asked, start, end in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=10000-", 10000, 10239),
+        ("bytes=-40", 10200, 10239),
+        ("bytes=10200-99999", 10200, 10239),  # clamped to the end
+        ("bytes=-99999", 0, 10239),
+    ]:
+        part = await client.get(url, headers={"Range": asked})
+        assert part.status_code == 206, asked
+        assert part.content == data[start : end + 1], asked
+        assert part.headers["content-range"] == f"bytes {start}-{end}/10240"
+        assert part.headers["content-length"] == str(end - start + 1)
+
+    matching = await client.get(url, headers={"Range": "bytes=0-9", "If-Range": etag})
+    assert matching.status_code == 206
+    stale = await client.get(url, headers={"Range": "bytes=0-9", "If-Range": '"other"'})
+    assert (stale.status_code, stale.content) == (200, data)
+
+
+@pytest.mark.parametrize(
+    "asked", ["bytes=0-1,5-9", "items=0-9", "bytes=9-0", "bytes=abc", "bytes=-", "bytes"]
+)
+async def test_ranges_it_may_ignore_get_the_whole_file(
+    client: httpx.AsyncClient, asked: str
+) -> None:
+    storage = STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+    stored = await storage.put(b"0123456789")
+    response = await client.get(
+        await storage.url(stored.key, expires_in=60), headers={"Range": asked}
+    )
+    assert (response.status_code, response.content) == (200, b"0123456789")
+
+
+@pytest.mark.parametrize("asked", ["bytes=10-", "bytes=99-120", "bytes=-0"])
+async def test_a_range_past_the_end_is_a_416(client: httpx.AsyncClient, asked: str) -> None:
+    storage = STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+    stored = await storage.put(b"0123456789")
+    response = await client.get(
+        await storage.url(stored.key, expires_in=60), headers={"Range": asked}
+    )
+    assert response.status_code == 416
+    assert response.headers["content-range"] == "bytes */10"
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -77,6 +77,25 @@ class LocalStorage(Storage):
         finally:
             file.close()
 
+    async def stream_range(
+        self, key: str, start: int, length: int, *, chunk_size: int = 1024 * 1024
+    ) -> AsyncIterator[bytes]:
+        """``length`` bytes of ``key`` from ``start`` (a served range)."""
+        try:
+            file = await to_thread.run_sync(self.path(key).open, "rb")
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+        try:
+            await to_thread.run_sync(file.seek, start)
+            while length > 0:
+                chunk = await to_thread.run_sync(file.read, min(chunk_size, length))
+                if not chunk:
+                    return
+                length -= len(chunk)
+                yield chunk
+        finally:
+            file.close()
+
     async def _info(self, key: str) -> StoredObject:
         return await to_thread.run_sync(self._read_info, key)
 

@@ -3,7 +3,9 @@
 ``GET <prefix>/files/<token>`` checks the token (forged, changed or expired: 403), then
 streams the file with its stored type, ``Content-Length``, a safe ``Content-Disposition``
 (inline only for types a browser cannot run, see :mod:`.disposition`), ``nosniff`` and a
-sandboxing CSP, cached privately until the link expires.
+sandboxing CSP, cached privately until the link expires. A ``Range`` request gets the
+one range it asks for (206, or 416 past the end; see :mod:`.ranges`), so a video seeks
+and a broken download resumes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from shipyard.core.problems import HTTPProblem
 from shipyard.storage.disposition import can_show_inline, content_disposition
 from shipyard.storage.errors import StorageError
 from shipyard.storage.local import LocalStorage
+from shipyard.storage.ranges import RangeNotSatisfiable, requested_range
 from shipyard.storage.service import STORAGE
 
 
@@ -32,15 +35,32 @@ async def serve_file(request: Request, token: str) -> StreamingResponse:
         raise HTTPProblem(error.status, detail=error.message) from None
     inline = grant.inline and can_show_inline(stored.content_type)
     max_age = max(0, grant.expires - int(time.time()))
+    etag = f'"{stored.checksum}"'
+    headers = {
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": content_disposition(grant.filename, inline=inline),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": f"private, max-age={max_age}",
+        "ETag": etag,
+    }
+    try:
+        wanted = requested_range(request.headers, stored.size, etag)
+    except RangeNotSatisfiable:
+        raise HTTPProblem(
+            416,
+            detail=f"The range starts past the end of the file ({stored.size} bytes).",
+            headers={"Content-Range": f"bytes */{stored.size}"},
+        ) from None
+    if wanted is None:
+        body = storage.stream(grant.key)
+        headers["Content-Length"] = str(stored.size)
+        status = 200
+    else:
+        body = storage.stream_range(grant.key, wanted.start, wanted.length)
+        headers["Content-Length"] = str(wanted.length)
+        headers["Content-Range"] = wanted.content_range
+        status = 206
     return StreamingResponse(
-        storage.stream(grant.key),
-        media_type=stored.content_type,
-        headers={
-            "Content-Length": str(stored.size),
-            "Content-Disposition": content_disposition(grant.filename, inline=inline),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cache-Control": f"private, max-age={max_age}",
-            "ETag": f'"{stored.checksum}"',
-        },
+        body, status_code=status, media_type=stored.content_type, headers=headers
     )
