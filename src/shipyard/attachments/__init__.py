@@ -9,7 +9,13 @@ Not owned here: where bytes are kept (``shipyard.storage``) and receiving upload
 (``shipyard.uploads``: any :class:`~shipyard.uploads.UploadedFile` can be attached).
 """
 
-from shipyard.attachments.blobs import AttachableFile, blob_url, create_blob, purge_due
+from shipyard.attachments.blobs import (
+    AttachableFile,
+    blob_download,
+    blob_url,
+    create_blob,
+    purge_due,
+)
 from shipyard.attachments.extension import AttachmentsExtension
 from shipyard.attachments.fields import (
     AttachedMany,
@@ -32,6 +38,7 @@ __all__ = [
     "Blob",
     "Orphans",
     "PurgeBlobs",
+    "blob_download",
     "blob_url",
     "create_blob",
     "delete_orphans",

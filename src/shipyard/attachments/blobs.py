@@ -1,4 +1,5 @@
-"""Blobs: storing a file and its row, signed URLs to it, and purging what lost its record.
+"""Blobs: storing a file and its row, signed URLs to it, sending it to an authorized caller
+(``blob_download``), and purging what lost its record.
 
 ``create_blob`` puts the file in the store first and then inserts its row, so a row
 always names a stored object; a transaction that rolls back leaves an object no row
@@ -15,10 +16,12 @@ from typing import BinaryIO, Protocol
 
 from sqlalchemy import delete, exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
 
 from shipyard.attachments.tables import BLOB_COLUMNS, Blob, attachments_table, blobs_table
 from shipyard.core.clock import utc_now
-from shipyard.storage import Storage
+from shipyard.storage import Storage, download
 
 
 class AttachableFile(Protocol):
@@ -58,6 +61,14 @@ async def blob_url(
 ) -> str:
     """A signed URL that shows (``inline``) or downloads ``blob`` under its filename."""
     return await storage.url(blob.key, expires_in=expires_in, filename=blob.filename, inline=inline)
+
+
+async def blob_download(
+    request: Request, storage: Storage, blob: Blob, *, inline: bool = False
+) -> Response:
+    """Send ``blob`` to a caller the route has authorized (:func:`shipyard.storage.download`:
+    streamed with ranges from local disk, a 303 to a short-lived signed URL elsewhere)."""
+    return await download(request, storage, blob.key, filename=blob.filename, inline=inline)
 
 
 def unreferenced() -> object:

@@ -18,11 +18,13 @@ from shipyard.storage.factory import storage_from_settings
 from shipyard.storage.keys import check_key, new_key
 from shipyard.storage.local import LocalStorage
 from shipyard.storage.objects import StoredObject
+from shipyard.storage.responses import DOWNLOAD_SECONDS, download
 from shipyard.storage.service import STORAGE, StorageDep
 from shipyard.storage.signing import BadLink, ExpiredLink, UrlSigner
 from shipyard.storage.sources import Source, TooLarge
 
 __all__ = [
+    "DOWNLOAD_SECONDS",
     "STORAGE",
     "BadLink",
     "ExpiredLink",
@@ -40,6 +42,7 @@ __all__ = [
     "UrlSigner",
     "check_key",
     "content_disposition",
+    "download",
     "new_key",
     "storage_from_settings",
 ]
