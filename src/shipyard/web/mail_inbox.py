@@ -37,7 +37,6 @@ class SentMail:
     html: str | None
     attachments: list[tuple[str, int]]
     size: int
-    sent_at: float
 
     @property
     def to(self) -> str:
@@ -86,7 +85,6 @@ def _read(path: Path) -> SentMail:
         html=_body(email, "html"),
         attachments=attachments,
         size=len(data),
-        sent_at=path.stat().st_mtime,
     )
 
 
