@@ -70,6 +70,24 @@ def test_json_lists_every_route_sorted_by_path(
         },
         {
             "methods": ["GET"],
+            "path": "/_shipyard/mail/inbox",
+            "name": "shipyard_mail_inbox",
+            "handler": f"{preview}.inbox",
+        },
+        {
+            "methods": ["GET"],
+            "path": "/_shipyard/mail/inbox/{mail_id}",
+            "name": "shipyard_mail_inbox_mail",
+            "handler": f"{preview}.sent",
+        },
+        {
+            "methods": ["GET"],
+            "path": "/_shipyard/mail/inbox/{mail_id}/html",
+            "name": "shipyard_mail_inbox_html",
+            "handler": f"{preview}.sent_html",
+        },
+        {
+            "methods": ["GET"],
             "path": "/_shipyard/mail/{name}",
             "name": "shipyard_mail_preview_detail",
             "handler": f"{preview}.detail",
