@@ -19,6 +19,7 @@ late stays ``opened``); bounces and complaints win over the rest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -155,39 +156,38 @@ async def forget(session: AsyncSession, key: str) -> None:
     await session.execute(delete(deliveries_table).where(deliveries_table.c.key == key))
 
 
+async def _record(
+    session: AsyncSession,
+    key: str,
+    identity: Mapping[str, object],
+    created: Mapping[str, object],
+    changed: Mapping[str, object],
+) -> None:
+    """Create ``key``'s row (``identity`` + ``created``) or update it (``changed``), and
+    commit: every attempt and skip lands in the log whether or not a row exists yet."""
+    table = deliveries_table
+    now = utc_now()
+    if await get_delivery(session, key) is None:
+        values = {"key": key, **identity, **created, "created_at": now, "updated_at": now}
+        await session.execute(insert(table).values(**values))
+    else:
+        update_row = update(table).where(table.c.key == key)
+        await session.execute(update_row.values(**changed, updated_at=now))
+    await session.commit()
+
+
 async def start_attempt(
     session: AsyncSession, key: str, *, mail: str, recipients: str, subject: str
 ) -> None:
     """Record that an attempt to send ``key`` starts (creating the row on the first)."""
-    table = deliveries_table
-    found = await get_delivery(session, key)
-    now = utc_now()
-    if found is None:
-        await session.execute(
-            insert(table).values(
-                key=key,
-                mail=mail,
-                recipients=recipients,
-                subject=subject,
-                state="sending",
-                attempts=1,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    else:
-        await session.execute(
-            update(table)
-            .where(table.c.key == key)
-            .values(
-                state="sending",
-                attempts=table.c.attempts + 1,
-                recipients=recipients,
-                subject=subject,
-                updated_at=now,
-            )
-        )
-    await session.commit()
+    identity = {"mail": mail, "recipients": recipients, "subject": subject}
+    changed = {
+        "state": "sending",
+        "attempts": deliveries_table.c.attempts + 1,
+        "recipients": recipients,
+        "subject": subject,
+    }
+    await _record(session, key, identity, {"state": "sending", "attempts": 1}, changed)
 
 
 async def finish_attempt(
@@ -229,30 +229,9 @@ async def record_suppressed(
 ) -> None:
     """Record that the mail was not sent because of the suppression list."""
     reason = "suppressed recipients: " + ", ".join(suppressed)
-    found = await get_delivery(session, key)
-    table = deliveries_table
-    now = utc_now()
-    if found is None:
-        await session.execute(
-            insert(table).values(
-                key=key,
-                mail=mail,
-                recipients=recipients,
-                subject=subject,
-                state="suppressed",
-                attempts=0,
-                last_error=reason,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-    else:
-        await session.execute(
-            update(table)
-            .where(table.c.key == key)
-            .values(state="suppressed", last_error=reason, updated_at=now)
-        )
-    await session.commit()
+    identity = {"mail": mail, "recipients": recipients, "subject": subject}
+    changed = {"state": "suppressed", "last_error": reason}
+    await _record(session, key, identity, {**changed, "attempts": 0}, changed)
 
 
 async def advance(
