@@ -86,8 +86,8 @@ async def _unnamed(
 
 async def _named(session: AsyncSession, keys: list[str]) -> set[str]:
     """Which of ``keys`` a blob row names."""
-    found = await session.scalars(select(blobs_table.c.key).where(blobs_table.c.key.in_(keys)))
-    return set(found.all())
+    query = select(blobs_table.c.key).where(blobs_table.c.key.in_(keys))
+    return set((await session.scalars(query)).all())
 
 
 async def delete_orphans(

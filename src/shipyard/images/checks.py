@@ -41,5 +41,5 @@ class ImageCheck:
         try:
             inspect_image(file.file, rules)
         except ImageRefused as error:
-            name = file.filename or "the file"
-            raise UploadRefused(error.status, f"{name}: {error.message}", field=file.field) from None
+            detail = f"{file.filename or 'The file'}: {error.message}"
+            raise UploadRefused(error.status, detail, field=file.field) from None

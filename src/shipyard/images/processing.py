@@ -51,7 +51,7 @@ class ImageFacts:
 def opened(file: IO[bytes], settings: ImageSettings) -> Iterator[Image.Image]:
     """``file`` as a Pillow image whose format and size passed (see the module)."""
     try:
-        image = Image.open(file, formats=settings.formats)
+        image = Image.open(file, formats=list[str](settings.formats))
     except Image.DecompressionBombError:
         raise too_large() from None
     except UnidentifiedImageError:
@@ -66,8 +66,10 @@ def opened(file: IO[bytes], settings: ImageSettings) -> Iterator[Image.Image]:
         if width * height > settings.max_pixels:
             raise too_large(f"{width}x{height} pixels is over the limit of {settings.max_pixels}")
         if max(width, height) > settings.max_dimension:
-            raise too_large(f"a side of {max(width, height)} pixels is over the limit of "
-                            f"{settings.max_dimension}")
+            raise too_large(
+                f"a side of {max(width, height)} pixels is over the limit of "
+                f"{settings.max_dimension}"
+            )
         yield image
 
 
