@@ -64,7 +64,9 @@ def test_resizing(variant: Variant, size: tuple[int, int]) -> None:
 )
 def test_output_formats(output: str, media_type: str, pillow_format: str) -> None:
     transparent = Image.new("RGBA", (10, 10), (0, 0, 0, 0))
-    data, found = render(encoded_png(transparent), Variant.model_validate({"format": output}), SETTINGS)
+    data, found = render(
+        encoded_png(transparent), Variant.model_validate({"format": output}), SETTINGS
+    )
     assert found == media_type
     assert opened(data).format == pillow_format
 
