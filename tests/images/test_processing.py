@@ -7,11 +7,11 @@ import io
 import pytest
 from PIL import Image
 from pydantic import ValidationError
+from tests.images.pictures import bmp, bomb_png, png, rotated_jpeg_with_gps, tiff
 
 from shipyard.config.models import ImageSettings
 from shipyard.images import ImageRefused, Variant, inspect_image, render, variant_key
 from shipyard.storage import family_prefix, new_key
-from tests.images.pictures import bmp, bomb_png, png, rotated_jpeg_with_gps, tiff
 
 SETTINGS = ImageSettings()
 
@@ -30,7 +30,8 @@ def test_exif_orientation_is_applied_and_every_metadata_is_stripped() -> None:
     assert media_type == "image/jpeg"
     assert result.size == (20, 40)  # upright: the 40x20 picture turned a quarter
     top, bottom = result.getpixel((10, 5)), result.getpixel((10, 35))
-    assert isinstance(top, tuple) and isinstance(bottom, tuple)
+    assert isinstance(top, tuple)
+    assert isinstance(bottom, tuple)
     assert top[0] > 200 > top[2]  # red on top, where the left half went
     assert bottom[2] > 200 > bottom[0]
     assert len(result.getexif()) == 0

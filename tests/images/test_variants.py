@@ -15,6 +15,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.responses import Response
 from PIL import Image
 from sqlalchemy.orm import Mapped, mapped_column
+from tests.images.pictures import bmp, bomb_png, png, rotated_jpeg_with_gps
 
 from shipyard import App, Settings
 from shipyard.attachments import Attachment, AttachmentsExtension, PurgeBlobs, find_orphans
@@ -34,7 +35,6 @@ from shipyard.jobs import get_jobs
 from shipyard.storage import STORAGE, LocalStorage, Source, StorageExtension, UrlSigner
 from shipyard.testing.schema import create_app_schema
 from shipyard.uploads import Upload, UploadedFile, Uploads
-from tests.images.pictures import bmp, bomb_png, png, rotated_jpeg_with_gps
 
 THUMB = Variant(resize_to_fill=(8, 8), format="webp")
 
