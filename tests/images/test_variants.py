@@ -20,8 +20,10 @@ from tests.images.pictures import bmp, bomb_png, png, rotated_jpeg_with_gps
 from shipyard import App, Settings
 from shipyard.attachments import Attachment, AttachmentsExtension, PurgeBlobs, find_orphans
 from shipyard.config.models import DatabaseSettings, JobsSettings
+from shipyard.db import count_queries
 from shipyard.db.extension import get_database
 from shipyard.db.model import IdMixin, Model
+from shipyard.errors import ShipyardError
 from shipyard.images import (
     IMAGES,
     VARIANT_OF,
@@ -256,3 +258,22 @@ def test_the_extension_needs_storage(tmp_path: Path) -> None:
     app = App(root=tmp_path, profile="test", extensions=[ImagesExtension()])
     findings = [f.id for ext in app.extensions for f in ext.checks(app, deploy=False)]
     assert "images.E001" in findings
+
+
+async def test_a_list_gets_every_record_s_photo_in_one_query(app: App) -> None:
+    first, second = await new_boat(app, png()), await new_boat(app, png())
+    async with get_database(app).sessionmaker() as session, session.begin():
+        bare = Boat(owner="ann")
+        session.add(bare)
+        await session.flush()
+        boats = list(await session.scalars(sa.select(Boat).order_by(Boat.id)))
+        with count_queries() as queries:
+            photos = await Boat.photo.last_of(session, boats)
+        assert len(queries.statements) == 1
+        assert set(photos) == {first, second}
+        assert photos[first] == await boats[0].photo.get()
+
+
+def test_an_unknown_variant_names_the_slot() -> None:
+    with pytest.raises(ShipyardError, match=r"Boat\.photo has no variant 'huge'"):
+        Boat.photo.variant("huge")

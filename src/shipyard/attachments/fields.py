@@ -23,7 +23,7 @@ a background job (:class:`~shipyard.images.GenerateVariants`) after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import delete, insert, inspect, select
@@ -46,20 +46,14 @@ Handle = TypeVar("Handle", bound="AttachedFiles")
 class AttachedFiles:
     """The files in one slot of one record."""
 
-    def __init__(self, record: Any, name: str, variants: Mapping[str, Variant]) -> None:
+    def __init__(self, record: Any, slot: _Slot[Any]) -> None:
         self.record = record
-        self.name = name
-        self.variants = variants
+        self.name = slot.name
+        self.slot = slot
 
     def variant(self, name: str) -> Variant:
         """The slot's variant called ``name``."""
-        try:
-            return self.variants[name]
-        except KeyError:
-            raise ShipyardError(
-                f"{type(self.record).__name__}.{self.name} has no variant {name!r}",
-                hint=f"declare it: Attachment(variants={{{name!r}: Variant(...)}})",
-            ) from None
+        return self.slot.variant(name)
 
     async def _session(self) -> AsyncSession:
         session = async_object_session(self.record)
@@ -112,8 +106,8 @@ class AttachedFiles:
                 created_at=utc_now(),
             )
         )
-        if jobs is not None and self.variants:
-            variants = list(self.variants.values())
+        if jobs is not None and self.slot.variants:
+            variants = list(self.slot.variants.values())
             await jobs.enqueue(GenerateVariants(key=blob.key, variants=variants), session=session)
         return blob
 
@@ -195,6 +189,8 @@ class _Slot(Generic[Handle]):
 
     def __init__(self, *, variants: Mapping[str, Variant] | None = None) -> None:
         self.name = ""
+        self.owner = ""
+        self.record_type = ""
         self.variants = dict(variants or {})
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
@@ -206,6 +202,39 @@ class _Slot(Generic[Handle]):
                 hint="declare the slot on a Model subclass",
             )
         ATTACHED_TYPES[owner] = table
+        self.owner = owner.__name__
+        self.record_type = table
+
+    def variant(self, name: str) -> Variant:
+        """The slot's variant called ``name``."""
+        try:
+            return self.variants[name]
+        except KeyError:
+            raise ShipyardError(
+                f"{self.owner}.{self.name} has no variant {name!r}",
+                hint=f"declare it: Attachment(variants={{{name!r}: Variant(...)}})",
+            ) from None
+
+    async def last_of(self, session: AsyncSession, records: Iterable[Any]) -> dict[Any, Blob]:
+        """Each record's file (its newest in an ``Attachments`` slot) by the record's id,
+        in one query: a list page shows thumbnails without a query per row."""
+        ids = {
+            str(identity[0]): identity[0]
+            for record in records
+            if (identity := inspect(record).identity) is not None
+        }
+        table = attachments_table.c
+        rows = await session.execute(
+            select(blobs_table, table.record_id)
+            .join(attachments_table, table.blob_id == blobs_table.c.id)
+            .where(
+                table.record_type == self.record_type,
+                table.name == self.name,
+                table.record_id.in_(list(ids)),
+            )
+            .order_by(table.id)
+        )
+        return {ids[row.record_id]: Blob.from_row(row) for row in rows}
 
     @overload
     def __get__(self, record: None, owner: type[Any]) -> _Slot[Handle]: ...
@@ -216,7 +245,7 @@ class _Slot(Generic[Handle]):
     def __get__(self, record: object | None, owner: type[Any]) -> _Slot[Handle] | Handle:
         if record is None:
             return self
-        return self.handle(record, self.name, self.variants)
+        return self.handle(record, self)
 
 
 class Attachment(_Slot[AttachedOne]):
