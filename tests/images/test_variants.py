@@ -15,11 +15,11 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.responses import Response
 from PIL import Image
 from sqlalchemy.orm import Mapped, mapped_column
+from tests.attachments.support import files_app
 from tests.images.pictures import bmp, bomb_png, png, rotated_jpeg_with_gps
 
-from shipyard import App, Settings
-from shipyard.attachments import Attachment, AttachmentsExtension, PurgeBlobs, find_orphans
-from shipyard.config.models import DatabaseSettings, JobsSettings
+from shipyard import App
+from shipyard.attachments import Attachment, PurgeBlobs, find_orphans
 from shipyard.db import count_queries
 from shipyard.db.extension import get_database
 from shipyard.db.model import IdMixin, Model
@@ -34,8 +34,7 @@ from shipyard.images import (
     variant_key,
 )
 from shipyard.jobs import get_jobs
-from shipyard.storage import STORAGE, LocalStorage, Source, StorageExtension, UrlSigner
-from shipyard.testing.schema import create_app_schema
+from shipyard.storage import STORAGE, LocalStorage, Source
 from shipyard.uploads import Upload, UploadedFile, Uploads
 
 THUMB = Variant(resize_to_fill=(8, 8), format="webp")
@@ -87,26 +86,9 @@ async def upload_photo(
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings.model_validate(
-        {
-            "profile": "test",
-            "database": DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/app.db"),
-            "jobs": JobsSettings(backend="memory", inline=False),
-        }
-    )
-    storage = CountingStorage(tmp_path / "files", signer=UrlSigner("s" * 40))
-    app = App(
-        settings,
-        root=tmp_path,
-        extensions=[
-            StorageExtension(storage=storage),
-            ImagesExtension(),
-            AttachmentsExtension(purge_schedule=None),
-        ],
-    )
+    app = files_app(tmp_path, ImagesExtension(), storage=CountingStorage)
     app.add_api_route("/boats/{boat_id}/thumbnail", boat_thumbnail)
     app.add_api_route("/photos", upload_photo, methods=["POST"])
-    app.on_startup(create_app_schema)
     async with app.router.lifespan_context(app):
         yield app
 
