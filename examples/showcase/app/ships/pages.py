@@ -11,9 +11,12 @@ Everything is one template, ``ships/index.html``, whose blocks serve as fragment
 - ``DELETE /ships/{id}``: removes the row; the counter and flash come out of band.
 
 A ship may have a photo: the form's file input (multipart; the type decided by the
-file's bytes, 5 MB at most, refused inline with a 422 like any other field error) is
-attached with ``ship.photo.attach(...)`` and shown on the ship's details through a
-signed, expiring URL. Deleting the ship deletes its photo (the purge job).
+file's bytes, 5 MB at most, an image Pillow may safely decode; refused inline with a 422
+like any other field error) is attached with ``ship.photo.attach(...)``, which queues
+the job that makes its variants. The fleet table shows each ship's ``thumb`` (all
+photos in one query) and the details its ``large`` variant, each through a signed,
+expiring link (made on the first request if the job has not run yet). Deleting the ship
+deletes its photo and variants (the purge job).
 
 Adding and deleting need the permissions the JSON API needs (``ships:create``,
 ``ships:delete``; ``app/ships/permissions.py``), and ``ShipPolicy``
@@ -38,6 +41,8 @@ from shipyard.auth import Identity, OptionalIdentity, optional_user
 from shipyard.authz import Authorize, authorize_new, scoped
 from shipyard.db import DbSession, utc_now
 from shipyard.forms import FormResult, form_response
+from shipyard.images import Images, ImagesDep
+from shipyard.jobs import get_jobs
 from shipyard.storage import StorageDep
 from shipyard.uploads import parse_size
 from shipyard.web import PageRouter, render, render_to_string
@@ -67,12 +72,20 @@ async def _count(session: AsyncSession, identity: Identity | None) -> int:
     return await session.scalar(counted) or 0
 
 
+async def _thumbs(session: AsyncSession, images: Images, ships: list[Ship]) -> dict[int, str]:
+    """The thumbnail link of each ship that has a photo, by ship id."""
+    thumb = Ship.photo.variant("thumb")
+    photos = await Ship.photo.last_of(session, ships)
+    return {ship_id: images.url(blob, thumb) for ship_id, blob in photos.items()}
+
+
 async def _context(
-    session: AsyncSession, identity: Identity | None, selected: Ship | None = None
+    session: AsyncSession, identity: Identity | None, images: Images, selected: Ship | None = None
 ) -> dict[str, Any]:
     ships = list(await session.scalars(scoped(select(Ship).order_by(Ship.id), identity)))
     return {
         "ships": ships,
+        "thumbs": await _thumbs(session, images, ships),
         "count": len(ships),
         "selected": selected,
         "swap_oob": False,
@@ -81,9 +94,11 @@ async def _context(
 
 
 @pages.get("", name="ships")
-async def list_ships(request: Request, session: DbSession, identity: OptionalIdentity) -> Response:
+async def list_ships(
+    request: Request, session: DbSession, identity: OptionalIdentity, images: ImagesDep
+) -> Response:
     """The ships the caller may see, the counter, the details panel and the form."""
-    context = await _context(session, identity)
+    context = await _context(session, identity, images)
     return render(request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)})
 
 
@@ -99,6 +114,7 @@ async def create_ship(
     session: DbSession,
     identity: OptionalIdentity,
     storage: StorageDep,
+    images: ImagesDep,
 ) -> Response:
     """Add a ship from the form; 422 with the form re-rendered when the input is wrong."""
     if form.is_valid:
@@ -106,13 +122,13 @@ async def create_ship(
         if taken is not None:
             form.add_error("name", f"A ship named {form.data.name!r} already exists.")
     if not form.is_valid:
-        return form_response(request, TEMPLATE, await _context(session, identity), form)
+        return form_response(request, TEMPLATE, await _context(session, identity, images), form)
     ship = Ship(name=form.data.name)
     authorize_new(identity, ship)  # the new ship belongs to whoever adds it
     session.add(ship)
     await session.flush()
     if form.data.photo is not None:
-        await ship.photo.attach(form.data.photo, storage=storage)
+        await ship.photo.attach(form.data.photo, storage=storage, jobs=get_jobs(request.app))
     await announce_ship(request, ship.name)
     flash(request, f"Ship {ship.name} added.", "success")
     if not htmx(request):
@@ -121,7 +137,8 @@ async def create_ship(
     response = render(
         request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)}, block=["form", "count"]
     )
-    row = render_to_string(request, "ships/_row.html", {"ship": ship})
+    thumbs = await _thumbs(session, images, [ship])
+    row = render_to_string(request, "ships/_row.html", {"ship": ship, "thumbs": thumbs})
     return with_oob(response, oob("ship-rows", row, "beforeend", tag="tbody"), flash_oob(request))
 
 
@@ -131,13 +148,13 @@ async def ship_detail(
     ship: Annotated[Ship, allowed("view")],
     session: DbSession,
     identity: OptionalIdentity,
-    storage: StorageDep,
+    images: ImagesDep,
 ) -> Response:
     """One ship's details: the fragment for htmx swaps, the whole page otherwise."""
     context = {
-        **await _context(session, identity, ship),
+        **await _context(session, identity, images, ship),
         "form": FormResult.blank(ShipForm),
-        "photo_url": await ship.photo.url(storage=storage),
+        "photo_url": await ship.photo.variant_url("large", images=images),
     }
     return render(request, TEMPLATE, context, fragment="detail")
 
