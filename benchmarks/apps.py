@@ -64,12 +64,12 @@ def shipyard_app() -> FastAPI:
     in-memory SQLite, so the benchmark never writes into the checkout. It writes one JSON
     access line per request (into the server's log file) and counts Prometheus metrics.
     """
-    return _shipyard({})
+    return shipyard_with({})
 
 
 def shipyard_quiet_app() -> FastAPI:
     """:func:`shipyard_app` without the access line and the metrics (what they cost)."""
-    return _shipyard({"logging": {"access_log": False}, "metrics": {"enabled": False}})
+    return shipyard_with({"logging": {"access_log": False}, "metrics": {"enabled": False}})
 
 
 def shipyard_traced_app() -> FastAPI:
@@ -85,10 +85,11 @@ def shipyard_traced_10_app() -> FastAPI:
 
 def _traced(ratio: float) -> FastAPI:
     tracing = {"enabled": "on", "sample_ratio": ratio, "endpoint": start_sink()}
-    return _shipyard({"tracing": tracing})
+    return shipyard_with({"tracing": tracing})
 
 
-def _shipyard(sections: dict[str, Any]) -> FastAPI:
+def shipyard_with(sections: dict[str, Any]) -> FastAPI:
+    """The production-profile benchmark app with ``sections`` of settings on top."""
     root = Path(tempfile.gettempdir()) / "shipyard-benchmark"
     root.mkdir(exist_ok=True)
     settings = Settings.model_validate(

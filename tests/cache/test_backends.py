@@ -144,7 +144,9 @@ async def test_concurrent_reads_of_one_key_share_one_round_trip_on_remote_stores
     reads = 0
     original = cache.store.read
 
-    async def counted(keys: Sequence[str], counter_keys: Sequence[str]) -> object:
+    async def counted(
+        keys: Sequence[str], counter_keys: Sequence[str]
+    ) -> tuple[list[object | None], list[int]]:
         nonlocal reads
         reads += 1
         return await original(keys, counter_keys)

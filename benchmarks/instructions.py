@@ -1,0 +1,281 @@
+"""Instructions per request, counted by callgrind: what each layer of the stack costs.
+
+Usage (from the repository root, with Debian's ``valgrind``)::
+
+    python -m benchmarks.instructions                          # print the table
+    python -m benchmarks.instructions --output BENCHMARKS.md   # also write its region
+
+Timings on a shared two-core machine move by 20-50% with whatever else runs; the number
+of instructions the CPU executes for one request does not. Each variant of the ``GET
+/json`` app (:mod:`benchmarks.apps`) is driven in process (ASGI calls, no server, no
+socket) under ``valgrind --tool=callgrind`` with instrumentation off until the app has
+started and served a warm-up; then it is switched on (``callgrind_control -i on``) for
+``N`` requests. Two runs, ``N`` and ``3N`` requests, and their difference over ``2N``
+gives the instructions of one request with the start-up and the switching cancelled out.
+
+The variants: bare FastAPI; the default Shipyard app; the same app without its access
+line, without its metrics, without both (``quiet``); ``quiet`` without one framework
+middleware at a time (the layer's cost is ``quiet`` minus that row); and ``quiet`` with
+no framework middleware at all (the cost of the app itself over FastAPI). Nothing here is
+a test: no count decides whether CI passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if not __package__:  # run as `python benchmarks/instructions.py`: make the package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import report
+from benchmarks.apps import PATH, fastapi_app, shipyard_with
+from shipyard import App
+
+SECTION = "instructions"
+"""The marked region of ``--output`` this probe writes."""
+WARMUP = 300
+QUIET: dict[str, Any] = {"logging": {"access_log": False}, "metrics": {"enabled": False}}
+LAYERS = (
+    "RequestContextMiddleware",
+    "SecurityHeadersMiddleware",
+    "AllowedHostsMiddleware",
+    "BodyLimitMiddleware",
+    "RequestSessionMiddleware",
+    "SessionMiddleware",
+    "RateLimitMiddleware",
+    "CsrfMiddleware",
+    "CacheMiddleware",
+)
+"""The framework middleware of the default app, outermost first."""
+
+
+class InstructionsError(Exception):
+    """A variant could not be counted (valgrind missing, the app failing)."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One app to count: its name, its settings sections and the middleware it drops."""
+
+    name: str
+    sections: dict[str, Any] | None
+    """Settings sections of a Shipyard app; None for bare FastAPI."""
+    without: tuple[str, ...] = ()
+
+    def build(self) -> Any:
+        """The ASGI app, with the ``without`` middleware taken out of its plan."""
+        if self.sections is None:
+            return fastapi_app()
+        app = shipyard_with(self.sections)
+        assert isinstance(app, App)
+        for entries in app.middleware_plan.entries.values():
+            entries[:] = [e for e in entries if getattr(e.cls, "__name__", "") not in self.without]
+        return app
+
+
+VARIANTS: tuple[Variant, ...] = (
+    Variant("fastapi", None),
+    Variant("shipyard", {}),
+    Variant("shipyard-no-access-line", {"logging": {"access_log": False}}),
+    Variant("shipyard-no-metrics", {"metrics": {"enabled": False}}),
+    Variant("quiet", QUIET),
+    *(Variant(f"quiet-without-{layer}", QUIET, (layer,)) for layer in LAYERS),
+    Variant("quiet-without-any-middleware", QUIET, LAYERS),
+)
+BY_NAME = {variant.name: variant for variant in VARIANTS}
+
+
+# -- the driver (runs inside valgrind) ---------------------------------------------------
+
+
+def _scope(state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": PATH,
+        "raw_path": PATH.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"wrk"), (b"accept", b"*/*")],
+        "client": ("127.0.0.1", 5555),
+        "server": ("127.0.0.1", 8000),
+        "state": dict(state),
+    }
+
+
+async def drive(app: Any, requests: int, switch: Callable[[bool], None]) -> list[int]:
+    """Start ``app``, serve a warm-up, then ``requests`` requests between ``switch(True)``
+    and ``switch(False)``; the statuses of the counted requests."""
+    state: dict[str, Any] = {}
+    events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    await events.put({"type": "lifespan.startup"})
+    answers: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    lifespan = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": state}
+    runner = asyncio.create_task(app(lifespan, events.get, answers.put))
+    answer = await answers.get()
+    if answer["type"] != "lifespan.startup.complete":
+        raise InstructionsError(f"the app did not start: {answer.get('message', answer)}")
+    body = {"type": "http.request", "body": b"", "more_body": False}
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return body
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    for _ in range(WARMUP):
+        await app(_scope(state), receive, send)
+    statuses.clear()
+    switch(True)
+    for _ in range(requests):
+        await app(_scope(state), receive, send)
+    switch(False)
+    await events.put({"type": "lifespan.shutdown"})
+    await runner
+    return statuses
+
+
+def _callgrind_switch(on: bool) -> None:
+    command = ["callgrind_control", "-i", "on" if on else "off", str(os.getpid())]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+# -- the orchestrator --------------------------------------------------------------------
+
+
+def count(variant: Variant, requests: int) -> int:
+    """Instructions callgrind counted while the driver served ``requests`` requests."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "callgrind.out"
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}",
+            sys.executable,
+            "-m",
+            "benchmarks.instructions",
+            "--drive",
+            variant.name,
+            "--requests",
+            str(requests),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            tail = " ".join(done.stderr.strip().splitlines()[-3:])
+            raise InstructionsError(f"{variant.name}: valgrind exited {done.returncode}: {tail}")
+        return totals(out.read_text())
+
+
+def totals(callgrind_output: str) -> int:
+    """The ``totals:`` line of a callgrind output file (instructions, ``Ir``)."""
+    for line in callgrind_output.splitlines():
+        if line.startswith("totals:"):
+            return int(line.split()[1])
+    raise InstructionsError("callgrind wrote no totals line")
+
+
+def per_request(variant: Variant, requests: int) -> int:
+    """Instructions of one request: ``(count(3N) - count(N)) / 2N``."""
+    return (count(variant, 3 * requests) - count(variant, requests)) // (2 * requests)
+
+
+def markdown(counts: dict[str, int], requests: int) -> str:
+    """The region: machine lines, then one row per variant with its ratio and layer cost."""
+    fastapi, quiet = counts["fastapi"], counts["quiet"]
+    lines = [
+        report.markdown_machine(
+            report.probe_info(
+                {
+                    "Counted by": "valgrind --tool=callgrind (instructions executed, Ir)",
+                    "Requests": f"({3 * requests} - {requests}) / {2 * requests} in process, "
+                    f"GET {PATH}, after {WARMUP} warm-up requests",
+                }
+            )
+        ),
+        "",
+        "| variant | instructions per request | vs FastAPI | layer's cost (quiet minus row) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, value in counts.items():
+        cost = f"{quiet - value:,}" if name.startswith("quiet-") else "-"
+        lines.append(f"| {name} | {value:,} | {value / fastapi:.2f} | {cost} |")
+    return "\n".join(lines) + "\n"
+
+
+def measure(names: Sequence[str], requests: int, progress: Callable[[str], None]) -> str:
+    """Count every variant in ``names`` (fastapi and quiet always) and render the region."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise InstructionsError("valgrind is not installed (apt-get install valgrind)")
+    wanted = ["fastapi", "quiet", *(name for name in names if name not in ("fastapi", "quiet"))]
+    counts: dict[str, int] = {}
+    for name in sorted(wanted, key=[variant.name for variant in VARIANTS].index):
+        progress(f"counting {name} ...")
+        counts[name] = per_request(BY_NAME[name], requests)
+    return markdown(counts, requests)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.instructions",
+        description="Count the instructions of one GET /json per variant and layer (callgrind).",
+        epilog="example: python -m benchmarks.instructions --variants shipyard,quiet",
+    )
+    parser.add_argument(
+        "--variants",
+        default=",".join(variant.name for variant in VARIANTS),
+        help="comma-separated variant names (default: all)",
+    )
+    parser.add_argument(
+        "--requests", type=int, default=200, help="N: runs of N and 3N requests (200)"
+    )
+    parser.add_argument("--drive", help=argparse.SUPPRESS)  # inside valgrind: serve requests
+    report.output_option(parser, SECTION)
+    args = parser.parse_args(argv)
+    names = [name.strip() for name in args.variants.split(",") if name.strip()]
+    unknown = [
+        name for name in [*names, *([args.drive] if args.drive else [])] if name not in BY_NAME
+    ]
+    if unknown:
+        parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
+    if args.requests < 1:
+        parser.error("--requests must be >= 1")
+    args.names = names
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: count, print the table, write ``--output``; one-line errors, exit 1."""
+    args = parse_args(argv)
+    if args.drive:
+        statuses = asyncio.run(drive(BY_NAME[args.drive].build(), args.requests, _callgrind_switch))
+        return 0 if set(statuses) == {200} else 1
+
+    def progress(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    return report.run_probe(
+        args.output,
+        SECTION,
+        lambda: measure(args.names, args.requests, progress),
+        InstructionsError,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The instruction-count probe: its in-process driver, callgrind's totals, its region.
+
+Nothing is timed and valgrind is not run here: the driver is run without it (the switch
+is a recorder), and the table is rendered from canned counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from tests.benchmarks.probe_checks import (
+    assert_refuses_a_file_without_its_region,
+    assert_writes_only_its_region,
+)
+
+from benchmarks import instructions
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["fastapi", "shipyard", "quiet-without-RateLimitMiddleware", "quiet-without-any-middleware"],
+)
+def test_the_driver_counts_only_the_requested_requests(name: str) -> None:
+    switches: list[bool] = []
+    variant = instructions.BY_NAME[name]
+    statuses = asyncio.run(instructions.drive(variant.build(), 7, switches.append))
+    assert statuses == [200] * 7
+    assert switches == [True, False]
+
+
+def test_a_variant_drops_only_the_middleware_it_names() -> None:
+    app = instructions.BY_NAME["quiet-without-RateLimitMiddleware"].build()
+    names = [entry.cls.__name__ for entry in app.middleware_plan.stack()]
+    assert "RateLimitMiddleware" not in names
+    assert "SessionMiddleware" in names
+    assert (
+        instructions.BY_NAME["quiet-without-any-middleware"].build().middleware_plan.stack() == []
+    )
+
+
+def test_totals_are_read_from_the_callgrind_file() -> None:
+    assert instructions.totals("events: Ir\nsummary: 0\ntotals: 123456\n") == 123456
+    with pytest.raises(instructions.InstructionsError, match="no totals"):
+        instructions.totals("events: Ir\n")
+
+
+COUNTS = {
+    "fastapi": 300_000,
+    "shipyard": 750_000,
+    "quiet": 640_000,
+    "quiet-without-CsrfMiddleware": 630_000,
+}
+
+
+def test_the_table_shows_ratios_and_layer_costs() -> None:
+    text = instructions.markdown(COUNTS, 100)
+    assert "| fastapi | 300,000 | 1.00 | - |" in text
+    assert "| shipyard | 750,000 | 2.50 | - |" in text
+    assert "| quiet-without-CsrfMiddleware | 630,000 | 2.10 | 10,000 |" in text
+    assert "(300 - 100) / 200" in text
+
+
+def test_output_replaces_only_its_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        instructions, "measure", lambda names, requests, progress: instructions.markdown(COUNTS, 1)
+    )
+    assert_writes_only_its_region(
+        instructions.main, instructions.SECTION, tmp_path, "| shipyard | 750,000 |"
+    )
+
+
+def test_output_without_the_region_is_refused_before_counting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*_args: object) -> str:
+        raise AssertionError("counted although the output cannot take the figures")
+
+    monkeypatch.setattr(instructions, "measure", refuse)
+    assert_refuses_a_file_without_its_region(
+        instructions.main, instructions.SECTION, tmp_path, capsys
+    )
+
+
+def test_a_missing_valgrind_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    assert instructions.main(["--variants", "shipyard"]) == 1
+    assert "valgrind is not installed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--variants", "nope"], ["--requests", "0"], ["--drive", "x"]])
+def test_bad_options_are_refused(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        instructions.parse_args(argv)
+    assert exit_info.value.code == 2
