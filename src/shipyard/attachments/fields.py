@@ -82,9 +82,9 @@ class AttachedFiles:
         )
         return [Blob.from_row(row) for row in rows]
 
-    async def _add(self, upload: AttachableFile, storage: Storage) -> Blob:
+    async def _add(self, upload: AttachableFile | Blob, storage: Storage) -> Blob:
         session, _ = await self._where()
-        blob = await create_blob(session, storage, upload)
+        blob = upload if isinstance(upload, Blob) else await create_blob(session, storage, upload)
         identity = inspect(self.record).identity
         await session.execute(
             insert(attachments_table).values(
@@ -117,8 +117,9 @@ class AttachedOne(AttachedFiles):
         blobs = await self.blobs()
         return blobs[-1] if blobs else None
 
-    async def attach(self, upload: AttachableFile, *, storage: Storage) -> Blob:
-        """Store ``upload`` and make it this slot's file (the old one is purged)."""
+    async def attach(self, upload: AttachableFile | Blob, *, storage: Storage) -> Blob:
+        """Store ``upload`` (a blob is stored already: a confirmed direct upload) and make
+        it this slot's file (the old one is purged)."""
         await self.detach()
         return await self._add(upload, storage)
 
@@ -141,8 +142,8 @@ class AttachedMany(AttachedFiles):
         """Every attached blob, oldest first."""
         return await self.blobs()
 
-    async def attach(self, *uploads: AttachableFile, storage: Storage) -> list[Blob]:
-        """Store each of ``uploads`` and add it to this slot."""
+    async def attach(self, *uploads: AttachableFile | Blob, storage: Storage) -> list[Blob]:
+        """Store each of ``uploads`` (blobs are stored already) and add it to this slot."""
         return [await self._add(upload, storage) for upload in uploads]
 
     async def urls(
