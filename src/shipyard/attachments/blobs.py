@@ -63,7 +63,9 @@ async def insert_blob(
     """
     values = {name: getattr(blob, name) for name in BLOB_COLUMNS}
     result = await session.execute(
-        insert(blobs_table).values(values, purge_after=purge_after).returning(blobs_table.c.id)
+        insert(blobs_table)
+        .values({**values, "purge_after": purge_after})
+        .returning(blobs_table.c.id)
     )
     return dataclasses.replace(blob, id=result.scalar_one())
 
