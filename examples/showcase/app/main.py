@@ -14,6 +14,7 @@ from shipyard.jobs.dashboard import JobsDashboard
 from shipyard.notifications import NotificationsExtension
 from shipyard.realtime import RealtimeExtension
 from shipyard.storage import StorageExtension
+from shipyard.uploads import UploadsExtension
 
 from app import models  # noqa: F401  (registers the models for migrations and the shell)
 from app.jobs.tasks import FleetCensus
@@ -35,9 +36,10 @@ def create_app(*, profile: str | None = None) -> App:
     ``app/jobs``, a cron schedule counting the fleet every ten minutes, and Shipyard's jobs
     dashboard under ``/admin/jobs`` (permission ``jobs:admin``). Realtime: event streams and
     a WebSocket under ``/realtime`` (``topic:fleet`` is public), the notification centre
-    under ``/notifications`` and its live bell in the navigation. Files: ship photos,
-    attached with ``shipyard.attachments`` and kept by ``shipyard.storage`` (local disk
-    under ``var/storage`` unless ``[storage]`` says otherwise).
+    under ``/notifications`` and its live bell in the navigation. Files: ship photos and
+    papers, attached with ``shipyard.attachments`` and kept by ``shipyard.storage`` (local
+    disk under ``var/storage`` unless ``[storage]`` says otherwise); the papers are direct
+    uploads (``/uploads/direct``), sent by the browser to the store and checked after.
     """
     application = App(
         root=ROOT,
@@ -53,6 +55,7 @@ def create_app(*, profile: str | None = None) -> App:
             NotificationsExtension(prefix="/notifications"),
             StorageExtension(prefix="/storage"),
             AttachmentsExtension(),
+            UploadsExtension(direct=True),
         ],
     )
     open_public_topics(application)

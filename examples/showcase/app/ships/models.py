@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shipyard.attachments import Attachment
+from shipyard.attachments import Attachment, Attachments
 from shipyard.db import IdMixin, Model, TimestampMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,7 +17,8 @@ class Ship(IdMixin, TimestampMixin, Model):
     no owner and everyone sees it. ``ShipPolicy`` (``app/ships/policy.py``) decides who
     sees and changes which ship. ``photo`` is an optional picture, kept by Shipyard's
     storage (no column here: ``shipyard_attachments`` ties it to the ship) and deleted
-    by the purge job when the ship is.
+    by the purge job when the ship is; ``papers`` are its documents, sent by the browser
+    straight to the store (direct uploads), the same way.
     """
 
     __tablename__ = "ships"
@@ -27,3 +28,4 @@ class Ship(IdMixin, TimestampMixin, Model):
         ForeignKey("users.id", ondelete="CASCADE"), index=True, default=None
     )
     photo = Attachment()
+    papers = Attachments()
