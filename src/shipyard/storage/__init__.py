@@ -4,11 +4,10 @@ Owns the :class:`Storage` interface (:mod:`.base`) and its backends: local disk,
 default (:mod:`.local`, its signed links served by :mod:`.serve`), Amazon S3 and
 S3-compatible stores (:mod:`.s3`, boto3) and Azure Blob Storage (:mod:`.azure`,
 azure-storage-blob); the keys the framework generates (:mod:`.keys`; no key is ever a
-path someone chose), the ``storage`` settings' choice of backend (:mod:`.factory`), presigned direct uploads
-(:mod:`.presign`) and
-the app's store as a service (:mod:`.service`, :mod:`.extension`). Not owned here:
-receiving uploads (``shipyard.uploads``) and which record a file belongs to
-(``shipyard.attachments``).
+path someone chose), presigned direct uploads (:mod:`.presign`), the ``storage``
+settings' choice of backend (:mod:`.factory`) and the app's store as a service
+(:mod:`.service`, :mod:`.extension`). Not owned here: receiving uploads
+(``shipyard.uploads``) and which record a file belongs to (``shipyard.attachments``).
 """
 
 from shipyard.storage.base import Storage

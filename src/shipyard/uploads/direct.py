@@ -99,11 +99,7 @@ async def create_direct_upload(
     """Step 1: a pending blob for the file ``declared``, and where to send its bytes."""
     settings = request.app.settings.uploads
     if declared.byte_size > settings.max_file_size:
-        raise UploadRefused(
-            413,
-            f"{declared.filename[:80]} is {human_size(declared.byte_size)}; "
-            f"the limit is {human_size(settings.max_file_size)}.",
-        )
+        raise _too_large(declared.filename[:80], declared.byte_size, settings.max_file_size)
     try:
         checksum = Checksum.parse(declared.checksum)
         content_type = check_content_type(declared.content_type)
@@ -203,15 +199,11 @@ async def _pending(request: Request, session: AsyncSession, signed_id: str, fiel
 async def _check(request: Request, storage: Storage, blob: Blob, rules: Upload, field: str) -> Blob:
     """``blob`` as its stored bytes show it, or :class:`UploadRefused`."""
     name = blob.filename
-    limit = rules.limits(request).max_file_size
-    if blob.byte_size > limit:
-        raise UploadRefused(
-            413,
-            f"{name} is {human_size(blob.byte_size)}; the limit is {human_size(limit)}.",
-            field=field,
-        )
+    limits = rules.limits(request)
+    if blob.byte_size > limits.max_file_size:
+        raise _too_large(name, blob.byte_size, limits.max_file_size, field)
     declared = Checksum.parse(blob.metadata[PENDING]["checksum"])
-    file: BinaryIO = tempfile.TemporaryFile(dir=rules.limits(request).temp_dir)  # noqa: SIM115
+    file: BinaryIO = tempfile.TemporaryFile(dir=limits.temp_dir)  # noqa: SIM115
     try:
         digest = await _fetch(storage, blob, declared, file, field)
         if digest != declared.digest:
@@ -253,3 +245,9 @@ async def _fetch(
     if size != blob.byte_size:
         raise UploadRefused(422, f"{blob.filename} is smaller than it was declared.", field=field)
     return hasher.digest()
+
+
+def _too_large(name: str, size: int, limit: int, field: str | None = None) -> UploadRefused:
+    return UploadRefused(
+        413, f"{name} is {human_size(size)}; the limit is {human_size(limit)}.", field=field
+    )
