@@ -89,3 +89,18 @@ def test_a_renamed_program_is_refused_when_the_form_is_sent(
     expect(page.locator("#ship-papers li")).to_have_text("No papers yet.")
     screenshot(page, "direct-uploads-refused")
     signed_in.assert_no_csp_violations()
+
+
+def test_a_file_larger_than_one_hashing_slice_is_sent_and_checked(
+    signed_in: WatchedPage, api: httpx.Client
+) -> None:
+    page = signed_in.page
+    open_ship(page, api, "Nautilus")
+    big = PDF[:-6] + b"%" + b"x" * (5 * 1024 * 1024) + b"\n%%EOF\n"  # 4 MiB slices: two
+    drop(page, {"logbook.pdf": ("application/pdf", big)})
+    expect(page.locator(".dropzone-file")).to_have_attribute("data-state", "done", timeout=30_000)
+    page.get_by_role("button", name="Attach papers").click()
+    expect(page.locator("#ship-papers li")).to_contain_text(
+        f"logbook.pdf application/pdf, {len(big)} bytes"
+    )
+    signed_in.assert_no_csp_violations()
