@@ -15,8 +15,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from sqlalchemy.orm import Mapped, mapped_column
+from tests.attachments.support import files_app
 
-from shipyard import App, Settings
+from shipyard import App
 from shipyard.attachments import (
     ATTACHMENT_MIGRATIONS,
     Attachment,
@@ -28,13 +29,11 @@ from shipyard.attachments import (
     find_orphans,
 )
 from shipyard.attachments.tables import attachments_table, blobs_table
-from shipyard.config.models import DatabaseSettings, JobsSettings
 from shipyard.db.extension import get_database
 from shipyard.db.model import IdMixin, Model, framework_metadata
 from shipyard.errors import ShipyardError
 from shipyard.jobs import get_jobs
-from shipyard.storage import STORAGE, LocalStorage, StorageExtension, UrlSigner
-from shipyard.testing.schema import create_app_schema
+from shipyard.storage import STORAGE
 from shipyard.uploads import UploadedFile
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64 + b"\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -55,23 +54,7 @@ def upload(data: bytes, name: str) -> UploadedFile:
 
 @pytest.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings.model_validate(
-        {
-            "profile": "test",
-            "database": DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path}/app.db"),
-            "jobs": JobsSettings(backend="memory", inline=False),
-        }
-    )
-    storage = LocalStorage(tmp_path / "files", signer=UrlSigner("s" * 40))
-    app = App(
-        settings,
-        root=tmp_path,
-        extensions=[
-            StorageExtension(storage=storage),
-            AttachmentsExtension(purge_schedule=None),
-        ],
-    )
-    app.on_startup(create_app_schema)
+    app = files_app(tmp_path)
     async with app.router.lifespan_context(app):
         yield app
 

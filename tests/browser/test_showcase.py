@@ -310,5 +310,5 @@ def test_a_ship_photo_is_uploaded_with_the_form_and_shown_on_its_page(
         "alt => [...document.images].some(i => i.alt === alt && i.naturalWidth === 1)",
         arg=f"Photo of {name}",
     )
-    assert "/storage/files/" in (photo.get_attribute("src") or "")
+    assert "/storage/variants/" in (photo.get_attribute("src") or "")
     signed_in.assert_no_csp_violations()

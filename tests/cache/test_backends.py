@@ -135,6 +135,30 @@ async def test_get_or_set_computes_once_for_100_concurrent_misses(cache: Cache) 
     assert calls == 1
 
 
+async def test_concurrent_reads_of_one_key_share_one_round_trip_on_remote_stores(
+    cache: Cache,
+) -> None:
+    """A burst of hits on one key costs Redis one read; the other stores read per caller
+    (the database reads inside the caller's own transaction)."""
+    await cache.set("hot", {"page": 1}, tags=["ships"])
+    reads = 0
+    original = cache.store.read
+
+    async def counted(keys: Sequence[str], counter_keys: Sequence[str]) -> object:
+        nonlocal reads
+        reads += 1
+        return await original(keys, counter_keys)
+
+    cache.store.read = counted  # type: ignore[method-assign]
+    hits_before = cache.stats.hits
+    entries = await asyncio.gather(*(cache.get_entry("hot", tags=["ships"]) for _ in range(50)))
+    assert [entry.value if entry else None for entry in entries] == [{"page": 1}] * 50
+    assert cache.stats.hits - hits_before == 50
+    assert reads == (1 if cache.store.remote else 50)
+    await cache.invalidate_tags("ships")
+    assert await cache.get_entry("hot", tags=["ships"]) is None
+
+
 async def test_two_processes_compute_once_through_the_store_lock(
     shared_store_factory: tuple[str, Callable[[], Store]],
 ) -> None:

@@ -182,6 +182,25 @@ async def test_slow_requests_warn_even_with_the_access_line_off(
     assert line["route"] == "/ships/{ship_id}"
 
 
+async def test_the_access_line_follows_the_log_level(
+    make_app: AppFactory, capture: Capture, client_for: ClientFor
+) -> None:
+    """At ``logging.level = "WARNING"`` the INFO access line is not written; a slow
+    request's WARNING line still is."""
+    app = routes(make_app(logging={"level": "WARNING", "slow_request_ms": 60_000.0}))
+    async with app.router.lifespan_context(app):
+        lines = capture(app)
+        await client_for(app).get("/ships/1")
+    assert lines.named("request") == []
+
+    slow = routes(make_app(logging={"level": "WARNING", "slow_request_ms": 0.0001}))
+    async with slow.router.lifespan_context(slow):
+        lines = capture(slow)
+        await client_for(slow).get("/ships/1")
+    [line] = lines.named("slow request")
+    assert (line["level"], line["logger"]) == ("warning", "shipyard.access")
+
+
 async def test_a_job_logs_with_its_id_name_queue_and_attempt(
     make_app: AppFactory, capture: Capture, client_for: ClientFor
 ) -> None:

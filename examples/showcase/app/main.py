@@ -9,6 +9,7 @@ from shipyard.attachments import AttachmentsExtension
 from shipyard.auth import AuthExtension
 from shipyard.auth.oauth import OAuthExtension
 from shipyard.auth.tokens import TokensExtension
+from shipyard.images import ImagesExtension
 from shipyard.jobs.cron import cron
 from shipyard.jobs.dashboard import JobsDashboard
 from shipyard.notifications import NotificationsExtension
@@ -38,8 +39,10 @@ def create_app(*, profile: str | None = None) -> App:
     a WebSocket under ``/realtime`` (``topic:fleet`` is public), the notification centre
     under ``/notifications`` and its live bell in the navigation. Files: ship photos and
     papers, attached with ``shipyard.attachments`` and kept by ``shipyard.storage`` (local
-    disk under ``var/storage`` unless ``[storage]`` says otherwise); the papers are direct
-    uploads (``/uploads/direct``), sent by the browser to the store and checked after.
+    disk under ``var/storage`` unless ``[storage]`` says otherwise); photos shown as
+    variants made by ``shipyard.images`` (a thumbnail in the fleet table, a larger copy on
+    the details); papers are direct uploads (``/uploads/direct``), sent by the browser to
+    the store and checked after.
     """
     application = App(
         root=ROOT,
@@ -54,6 +57,7 @@ def create_app(*, profile: str | None = None) -> App:
             RealtimeExtension(prefix="/realtime"),
             NotificationsExtension(prefix="/notifications"),
             StorageExtension(prefix="/storage"),
+            ImagesExtension(prefix="/storage"),
             AttachmentsExtension(),
             UploadsExtension(direct=True),
         ],

@@ -4,7 +4,8 @@
 ``create_blob`` puts the file in the store first and then inserts its row, so a row
 always names a stored object; a transaction that rolls back leaves an object no row
 names, which ``shipyard storage orphans`` finds. ``purge_due`` deletes blobs whose
-``purge_after`` has passed and that no attachment references, object then row.
+``purge_after`` has passed and that no attachment references: its image variants,
+its object, then its row.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from starlette.responses import Response
 
 from shipyard.attachments.tables import BLOB_COLUMNS, Blob, attachments_table, blobs_table
 from shipyard.core.clock import utc_now
+from shipyard.images import delete_variants
 from shipyard.storage import Storage, download
 
 
@@ -102,9 +104,11 @@ async def due_blobs(session: AsyncSession, *, now: datetime, limit: int) -> list
 
 
 async def purge_blobs(session: AsyncSession, storage: Storage, blobs: Iterable[Blob]) -> int:
-    """Delete each blob's stored object, then its row; the number purged."""
+    """Delete each blob's variants and stored object, then its row; the number purged."""
     count = 0
     for blob in blobs:
+        if blob.is_image:
+            await delete_variants(storage, blob.key)
         await storage.delete(blob.key)
         await session.execute(delete(blobs_table).where(blobs_table.c.id == blob.id))
         count += 1

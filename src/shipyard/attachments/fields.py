@@ -4,22 +4,26 @@
 
     class Ship(Model, IdMixin):
         __tablename__ = "ships"
-        photo = Attachment()
+        photo = Attachment(variants={"thumb": Variant(resize_to_fill=(200, 200))})
         papers = Attachments()
 
     blob = await ship.photo.attach(upload, storage=storage)   # replaces the old photo
     url = await ship.photo.url(storage=storage)               # None without a photo
+    thumb = await ship.photo.variant_url("thumb", images=images)  # made when first shown
     await ship.papers.attach(pdf, storage=storage)
     for blob in await ship.papers.all(): ...
 
 The record must be in an ``AsyncSession`` (it is flushed to get its id). Attaching
 writes in that session's transaction; a replaced or detached file is scheduled for the
 purge job, which deletes it once nothing references it. Deleting the record schedules
-all its files (see :mod:`.lifecycle`).
+all its files (see :mod:`.lifecycle`). A slot's ``variants`` are named
+:class:`~shipyard.images.Variant` specs; attaching with ``jobs=`` makes them at once in
+a background job (:class:`~shipyard.images.GenerateVariants`) after the commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import delete, insert, inspect, select
@@ -29,6 +33,8 @@ from shipyard.attachments.blobs import AttachableFile, blob_url, create_blob, sc
 from shipyard.attachments.tables import Blob, attachments_table, blobs_table
 from shipyard.core.clock import utc_now
 from shipyard.errors import ShipyardError
+from shipyard.images import GenerateVariants, Images, Variant
+from shipyard.jobs import Jobs
 from shipyard.storage import Storage
 
 ATTACHED_TYPES: dict[type[Any], str] = {}
@@ -40,9 +46,14 @@ Handle = TypeVar("Handle", bound="AttachedFiles")
 class AttachedFiles:
     """The files in one slot of one record."""
 
-    def __init__(self, record: Any, name: str) -> None:
+    def __init__(self, record: Any, slot: _Slot[Any]) -> None:
         self.record = record
-        self.name = name
+        self.name = slot.name
+        self.slot = slot
+
+    def variant(self, name: str) -> Variant:
+        """The slot's variant called ``name``."""
+        return self.slot.variant(name)
 
     async def _session(self) -> AsyncSession:
         session = async_object_session(self.record)
@@ -82,7 +93,9 @@ class AttachedFiles:
         )
         return [Blob.from_row(row) for row in rows]
 
-    async def _add(self, upload: AttachableFile | Blob, storage: Storage) -> Blob:
+    async def _add(
+        self, upload: AttachableFile | Blob, storage: Storage, jobs: Jobs | None
+    ) -> Blob:
         session, _ = await self._where()
         blob = upload if isinstance(upload, Blob) else await create_blob(session, storage, upload)
         identity = inspect(self.record).identity
@@ -95,6 +108,9 @@ class AttachedFiles:
                 created_at=utc_now(),
             )
         )
+        if jobs is not None and self.slot.variants:
+            variants = list(self.slot.variants.values())
+            await jobs.enqueue(GenerateVariants(key=blob.key, variants=variants), session=session)
         return blob
 
     async def detach(self, blob: Blob | None = None) -> None:
@@ -117,11 +133,16 @@ class AttachedOne(AttachedFiles):
         blobs = await self.blobs()
         return blobs[-1] if blobs else None
 
-    async def attach(self, upload: AttachableFile | Blob, *, storage: Storage) -> Blob:
+    async def attach(
+        self, upload: AttachableFile | Blob, *, storage: Storage, jobs: Jobs | None = None
+    ) -> Blob:
         """Store ``upload`` (a blob is stored already: a confirmed direct upload) and make
-        it this slot's file (the old one is purged)."""
+        it this slot's file (the old one is purged).
+
+        With ``jobs``, the slot's variants are made in a job once the session commits.
+        """
         await self.detach()
-        return await self._add(upload, storage)
+        return await self._add(upload, storage, jobs)
 
     async def url(
         self, *, storage: Storage, expires_in: int | None = None, inline: bool = True
@@ -134,6 +155,14 @@ class AttachedOne(AttachedFiles):
             else await blob_url(storage, blob, expires_in=expires_in, inline=inline)
         )
 
+    async def variant_url(
+        self, name: str, *, images: Images, expires_in: int | None = None
+    ) -> str | None:
+        """A signed link to the file's variant ``name`` (made on its first request), or None."""
+        variant = self.variant(name)
+        blob = await self.get()
+        return None if blob is None else images.url(blob, variant, expires_in=expires_in)
+
 
 class AttachedMany(AttachedFiles):
     """The files of an :class:`Attachments` slot."""
@@ -142,9 +171,12 @@ class AttachedMany(AttachedFiles):
         """Every attached blob, oldest first."""
         return await self.blobs()
 
-    async def attach(self, *uploads: AttachableFile | Blob, storage: Storage) -> list[Blob]:
-        """Store each of ``uploads`` (blobs are stored already) and add it to this slot."""
-        return [await self._add(upload, storage) for upload in uploads]
+    async def attach(
+        self, *uploads: AttachableFile | Blob, storage: Storage, jobs: Jobs | None = None
+    ) -> list[Blob]:
+        """Store each of ``uploads`` (blobs are stored already) and add it to this slot
+        (variants: see AttachedOne)."""
+        return [await self._add(upload, storage, jobs) for upload in uploads]
 
     async def urls(
         self, *, storage: Storage, expires_in: int | None = None, inline: bool = False
@@ -159,8 +191,11 @@ class AttachedMany(AttachedFiles):
 class _Slot(Generic[Handle]):
     handle: type[Handle]
 
-    def __init__(self) -> None:
+    def __init__(self, *, variants: Mapping[str, Variant] | None = None) -> None:
         self.name = ""
+        self.owner = ""
+        self.record_type = ""
+        self.variants = dict(variants or {})
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self.name = name
@@ -171,6 +206,39 @@ class _Slot(Generic[Handle]):
                 hint="declare the slot on a Model subclass",
             )
         ATTACHED_TYPES[owner] = table
+        self.owner = owner.__name__
+        self.record_type = table
+
+    def variant(self, name: str) -> Variant:
+        """The slot's variant called ``name``."""
+        try:
+            return self.variants[name]
+        except KeyError:
+            raise ShipyardError(
+                f"{self.owner}.{self.name} has no variant {name!r}",
+                hint=f"declare it: Attachment(variants={{{name!r}: Variant(...)}})",
+            ) from None
+
+    async def last_of(self, session: AsyncSession, records: Iterable[Any]) -> dict[Any, Blob]:
+        """Each record's file (its newest in an ``Attachments`` slot) by the record's id,
+        in one query: a list page shows thumbnails without a query per row."""
+        ids = {
+            str(identity[0]): identity[0]
+            for record in records
+            if (identity := inspect(record).identity) is not None
+        }
+        table = attachments_table.c
+        rows = await session.execute(
+            select(blobs_table, table.record_id)
+            .join(attachments_table, table.blob_id == blobs_table.c.id)
+            .where(
+                table.record_type == self.record_type,
+                table.name == self.name,
+                table.record_id.in_(list(ids)),
+            )
+            .order_by(table.id)
+        )
+        return {ids[row.record_id]: Blob.from_row(row) for row in rows}
 
     @overload
     def __get__(self, record: None, owner: type[Any]) -> _Slot[Handle]: ...
@@ -181,16 +249,17 @@ class _Slot(Generic[Handle]):
     def __get__(self, record: object | None, owner: type[Any]) -> _Slot[Handle] | Handle:
         if record is None:
             return self
-        return self.handle(record, self.name)
+        return self.handle(record, self)
 
 
 class Attachment(_Slot[AttachedOne]):
-    """A slot for one file on a model (``photo = Attachment()``)."""
+    """A slot for one file on a model (``photo = Attachment()``), with named ``variants``."""
 
     handle = AttachedOne
 
 
 class Attachments(_Slot[AttachedMany]):
-    """A slot for any number of files on a model (``papers = Attachments()``)."""
+    """A slot for any number of files on a model (``papers = Attachments()``), with
+    named ``variants`` of each (``images.url(blob, slot.variant("thumb"))``)."""
 
     handle = AttachedMany

@@ -4,7 +4,8 @@ A blob loses its last attachment when a record is deleted in bulk (bypassing the
 when the app forgets to attach what it stored; an object loses its row when the
 transaction that stored it rolled back. Both are left alone for ``grace`` (an upload
 may be stored before the record it belongs to is saved), then :func:`find_orphans` lists
-them and :func:`delete_orphans` deletes them.
+them and :func:`delete_orphans` deletes them. An image variant (metadata
+``variant_of``) belongs to its original's blob: it is an orphan only when that is gone.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.attachments.blobs import purge_blobs, unreferenced
 from shipyard.attachments.tables import Blob, blobs_table
 from shipyard.core.clock import utc_now
-from shipyard.storage import ObjectNotFound, Storage
+from shipyard.images import VARIANT_OF
+from shipyard.storage import ObjectNotFound, Storage, StoredObject
 
 Progress = Callable[[int], None]
 BATCH = 500
@@ -67,10 +69,8 @@ async def _unnamed(
 ) -> list[str]:
     if not keys:
         return []
-    named: set[str] = set(
-        (await session.scalars(select(blobs_table.c.key).where(blobs_table.c.key.in_(keys)))).all()
-    )
-    unnamed = []
+    named = await _named(session, keys)
+    old: list[StoredObject] = []
     for key in keys:
         if key in named:
             continue
@@ -79,8 +79,15 @@ async def _unnamed(
         except ObjectNotFound:  # deleted since it was listed
             continue
         if info.last_modified is None or info.last_modified < cutoff:
-            unnamed.append(key)
-    return unnamed
+            old.append(info)
+    originals = await _named(session, [info.metadata.get(VARIANT_OF, "") for info in old])
+    return [info.key for info in old if info.metadata.get(VARIANT_OF) not in originals]
+
+
+async def _named(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of ``keys`` a blob row names."""
+    query = select(blobs_table.c.key).where(blobs_table.c.key.in_(keys))
+    return set((await session.scalars(query)).all())
 
 
 async def delete_orphans(

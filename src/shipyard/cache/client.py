@@ -97,6 +97,7 @@ class Cache:
     lock_timeout: float = 10.0
     stats: CacheStats = field(default_factory=CacheStats)
     _flight: SingleFlight = field(default_factory=SingleFlight, repr=False)
+    _reads: SingleFlight = field(default_factory=SingleFlight, repr=False)
 
     # -- keys ---------------------------------------------------------------------------
 
@@ -159,20 +160,35 @@ class Cache:
         ``tags``, the tags the entries are expected to carry, are read with them (one
         round trip to Redis or the database for a hit, instead of two).
         """
+        return self._counted(await self._read(keys, sorted(set(tags))))
+
+    async def get_entry(self, key: str, *, tags: Iterable[str] = ()) -> Entry | None:
+        """The live, current :class:`Entry` of ``key``, or None (``tags``: as above).
+
+        On a remote store (Redis), concurrent reads of one key in this process share one
+        round trip: a burst of requests for a hot page costs Redis one ``MGET``, not one
+        each (the database store reads in the caller's transaction, so it never shares).
+        """
         names = sorted(set(tags))
+        if not self.store.remote:
+            return self._counted(await self._read([key], names))[0]
+        entries, _leader = await self._reads.run(
+            "\n".join([key, *names]), lambda: self._read([key], names)
+        )
+        return self._counted(entries)[0]
+
+    async def _read(self, keys: Sequence[str], names: list[str]) -> list[Entry | None]:
         raw, counters = await self.store.read(
             [self.key(key) for key in keys], [self._tag_key(name) for name in names]
         )
         known = dict(zip(names, counters, strict=True))
-        entries = await self._fresh([self._load(item) for item in raw], known)
+        return await self._fresh([self._load(item) for item in raw], known)
+
+    def _counted(self, entries: list[Entry | None]) -> list[Entry | None]:
         hits = sum(entry is not None for entry in entries)
         self.stats.hits += hits
         self.stats.misses += len(entries) - hits
         return entries
-
-    async def get_entry(self, key: str, *, tags: Iterable[str] = ()) -> Entry | None:
-        """The live, current :class:`Entry` of ``key``, or None (``tags``: as above)."""
-        return (await self.get_entries([key], tags=tags))[0]
 
     async def _tag_versions(self, tags: Iterable[str]) -> dict[str, int] | None:
         names = sorted(set(tags))

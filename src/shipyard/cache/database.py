@@ -81,6 +81,7 @@ class DatabaseStore:
 
     encodes = True
     shared = True
+    remote = False
 
     def __init__(self, database: Database) -> None:
         self.database = database

@@ -29,6 +29,7 @@ class MemoryStore:
 
     encodes = False
     shared = False
+    remote = False
 
     def __init__(self, max_entries: int = 10_000) -> None:
         self.max_entries = max_entries

@@ -39,6 +39,7 @@ class RedisStore:
 
     encodes = True
     shared = True
+    remote = True
 
     def __init__(self, client: Redis) -> None:
         self.client = client

@@ -21,6 +21,9 @@ class Store(Protocol):
     """True when values must be bytes (the cache serialises them); False keeps objects."""
     shared: bool
     """True when several processes see the same values (then locks are taken in the store)."""
+    remote: bool
+    """True when a read is a round trip to a server whose answer is the same for every
+    caller (no caller's transaction in it): concurrent reads of one key then share one."""
 
     async def get_many(self, keys: Sequence[str]) -> list[Any | None]:
         """The live value of each key, None for a missing or expired one."""

@@ -40,6 +40,7 @@ from shipyard.config.sections.core import (
     DatabaseSettings,
     ServerSettings,
 )
+from shipyard.config.sections.images import ImageSettings
 from shipyard.config.sections.jobs import JobRetrySettings, JobsSettings
 from shipyard.config.sections.notifications import NotificationSettings
 from shipyard.config.sections.oauth import OAuthProviderSettings, OAuthSettings
@@ -80,6 +81,7 @@ __all__ = [
     "DatabaseSettings",
     "DeprecationPolicy",
     "HealthSettings",
+    "ImageSettings",
     "JobRetrySettings",
     "JobsSettings",
     "LoggingSettings",
@@ -134,6 +136,7 @@ class Settings(Section):
     realtime: RealtimeSettings = RealtimeSettings()
     uploads: UploadSettings = UploadSettings()
     storage: StorageSettings = StorageSettings()
+    images: ImageSettings = ImageSettings()
     notifications: NotificationSettings = NotificationSettings()
     logging: LoggingSettings = LoggingSettings()
     health: HealthSettings = HealthSettings()

@@ -179,11 +179,38 @@ def _add_writer_name(
     return event
 
 
+@dataclass(frozen=True)
+class AccessWriter:
+    """Writes the access line through the configured processors, without a logger.
+
+    The line is the one a structlog logger named ``shipyard.access`` would write (same
+    processors, same writer, same level filter), minus the bound logger's own dispatch:
+    a third of what the line cost on every request.
+    """
+
+    processors: tuple[Processor, ...]
+    writer: LineWriter
+    level: int
+
+    def write(self, event: str, *, warning: bool, fields: dict[str, Any]) -> None:
+        """One line at INFO (WARNING when ``warning``), unless the level filters it out."""
+        if (logging.WARNING if warning else logging.INFO) < self.level:
+            return
+        method = "warning" if warning else "info"
+        line: Any = {**fields, "event": event}
+        try:
+            for processor in self.processors:
+                line = processor(self.writer, method, line)
+        except structlog.DropEvent:
+            return
+        self.writer.msg(line)
+
+
 @dataclass
 class _Configured:
-    """The access line's logger, made by the last :func:`configure_logging` (else None)."""
+    """The access line's writer, made by the last :func:`configure_logging` (else None)."""
 
-    access: Any = None
+    access: AccessWriter | None = None
 
 
 _configured = _Configured()
@@ -208,15 +235,15 @@ def configure_logging(
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         Redactor(options.redact),
     ]
+    processors = [_add_writer_name, *shared, *renderer]
+    level = logging.getLevelNamesMapping()[options.level]
     structlog.configure(
-        processors=[_add_writer_name, *shared, *renderer],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping()[options.level]
-        ),
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=lambda name=None, *_: LineWriter(name, stream),
         cache_logger_on_first_use=False,  # a reconfiguration reaches every logger
     )
-    _configured.access = structlog.get_logger(ACCESS_LOGGER).bind()
+    _configured.access = AccessWriter(tuple(processors), LineWriter(ACCESS_LOGGER, stream), level)
     handler = logging.StreamHandler(stream) if stream is not None else StandardErrorHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
@@ -241,16 +268,17 @@ def configure_logging(
         server_logger.propagate = True
     for name in ACCESS_LOGGERS:
         logging.getLogger(name).disabled = options.access_log
-    for name, level in {**QUIET_LOGGERS, **options.levels}.items():
-        logging.getLogger(name).setLevel(level)
+    for name, named_level in {**QUIET_LOGGERS, **options.levels}.items():
+        logging.getLogger(name).setLevel(named_level)
 
 
 def log_access(event: str, *, warning: bool, fields: dict[str, Any]) -> None:
-    """Write the access line: straight through structlog when Shipyard set logging up
-    (the cheap path: no ``LogRecord``), else on the ``shipyard.access`` stdlib logger."""
+    """Write the access line: straight through structlog's processors when Shipyard set
+    logging up (the cheap path: no ``LogRecord``, no logger), else on the
+    ``shipyard.access`` stdlib logger."""
     access = _configured.access
     if access is not None:
-        (access.warning if warning else access.info)(event, **fields)
+        access.write(event, warning=warning, fields=fields)
     else:
         level = logging.WARNING if warning else logging.INFO
         logging.getLogger(ACCESS_LOGGER).log(level, event, extra=fields)

@@ -15,7 +15,7 @@ from shipyard.storage.disposition import content_disposition
 from shipyard.storage.errors import InvalidKey, InvalidObject, ObjectNotFound, StorageError
 from shipyard.storage.extension import StorageExtension
 from shipyard.storage.factory import storage_from_settings
-from shipyard.storage.keys import check_key, new_key
+from shipyard.storage.keys import check_key, derived_key, family_prefix, new_key
 from shipyard.storage.local import LocalStorage
 from shipyard.storage.objects import StoredObject
 from shipyard.storage.presign import Checksum, UploadTarget
@@ -45,7 +45,9 @@ __all__ = [
     "UrlSigner",
     "check_key",
     "content_disposition",
+    "derived_key",
     "download",
+    "family_prefix",
     "new_key",
     "storage_from_settings",
 ]

@@ -6,14 +6,16 @@ content type. Each is signed with HMAC-SHA256 (itsdangerous, whose check is
 constant-time) under a key derived from ``app.secret_key`` with a salt of its own: a
 token cannot be made or changed without the secret, one kind is not accepted as the
 other, and one made for something else (a session, a reset link) is not accepted.
+Another subsystem signs links of its own with another ``salt`` and ``extra`` data (an
+image variant's links carry the variant: ``shipyard.images``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -22,7 +24,8 @@ from shipyard.storage.errors import InvalidKey, StorageError
 from shipyard.storage.keys import check_key
 
 SALT = "shipyard.storage.url.v1"
-UPLOAD_SALT = "shipyard.storage.upload.v1"
+UPLOAD_SALT = ":upload"
+"""Appended to the salt of an upload token."""
 T = TypeVar("T")
 
 
@@ -46,6 +49,7 @@ class Grant:
     expires: int
     filename: str | None
     inline: bool
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,19 +64,32 @@ class UploadGrant:
 
 
 class UrlSigner:
-    """Makes and checks the tokens of local-storage links (reads, and direct uploads)."""
+    """Makes and checks the tokens of local-storage links, reads and direct uploads (or,
+    with a ``salt`` of their own, of another kind of link)."""
 
-    def __init__(self, secret: str, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, secret: str, *, salt: str = SALT, clock: Callable[[], float] = time.time
+    ) -> None:
         self._serializer, self._uploads = (
-            URLSafeSerializer(secret, salt=salt, signer_kwargs={"digest_method": hashlib.sha256})
-            for salt in (SALT, UPLOAD_SALT)
+            URLSafeSerializer(secret, salt=salted, signer_kwargs={"digest_method": hashlib.sha256})
+            for salted in (salt, salt + UPLOAD_SALT)
         )
         self._clock = clock
 
-    def sign(self, key: str, *, expires_in: int, filename: str | None, inline: bool) -> str:
+    def sign(
+        self,
+        key: str,
+        *,
+        expires_in: int,
+        filename: str | None,
+        inline: bool,
+        extra: Mapping[str, Any] | None = None,
+    ) -> str:
         """A token for reading ``key`` during the next ``expires_in`` seconds."""
         expires = int(self._clock()) + expires_in
         payload = {"k": check_key(key), "e": expires, "f": filename, "i": inline}
+        if extra:
+            payload["x"] = dict(extra)
         token: str = self._serializer.dumps(payload)
         return token
 
@@ -86,6 +103,7 @@ class UrlSigner:
                 expires=int(payload["e"]),
                 filename=payload["f"] if isinstance(payload["f"], str) else None,
                 inline=payload["i"] is True,
+                extra=dict(payload.get("x") or {}),
             ),
         )
         self._check_expiry(grant.expires)

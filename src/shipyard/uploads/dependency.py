@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 
 import anyio.to_thread
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from shipyard.config.models import Settings
 from shipyard.uploads.errors import UploadRefused
 from shipyard.uploads.files import UploadedFile
 from shipyard.uploads.limits import UploadLimits
@@ -35,6 +36,10 @@ from shipyard.uploads.scan import Clamd, ScannerUnavailable, scanner_down_policy
 from shipyard.uploads.sizes import parse_size
 
 logger = logging.getLogger("shipyard.uploads")
+
+FileCheck = Callable[[UploadedFile, Settings], None]
+"""A check of one received file: raises :class:`UploadRefused` to refuse it (run in a
+worker thread, after the type and structure checks); ``shipyard.images.ImageCheck`` is one."""
 
 
 class Uploads:
@@ -64,8 +69,9 @@ class Upload:
     """A dependency that receives, checks and scans a multipart upload.
 
     Limits not given are the ``uploads`` settings. ``types`` (``image/*`` patterns
-    allowed) and ``max_size`` apply to every file; ``validate=False`` skips the
-    content checks (the type is still detected), ``scan=False`` the virus scan.
+    allowed), ``max_size`` and ``checks`` (each a :data:`FileCheck`) apply to every
+    file; ``validate=False`` skips the content checks (the type is still detected),
+    ``scan=False`` the virus scan.
     """
 
     def __init__(
@@ -80,6 +86,7 @@ class Upload:
         allow_empty: bool = False,
         validate: bool = True,
         scan: bool = True,
+        checks: Iterable[FileCheck] = (),
     ) -> None:
         for size in (max_size, max_request_size, max_field_size):
             if size is not None:
@@ -96,6 +103,7 @@ class Upload:
         self.allow_empty = allow_empty
         self.validate = validate
         self.scan = scan
+        self.checks = list(checks)
 
     def limits(self, request: Request) -> UploadLimits:
         """The limits for ``request``: the settings narrowed by this route's."""
@@ -133,6 +141,8 @@ class Upload:
                     file.validate, types=self.types, allow_empty=self.allow_empty
                 )
                 await anyio.to_thread.run_sync(check)
+                for extra in self.checks:
+                    await anyio.to_thread.run_sync(extra, file, request.app.settings)
         scanner = Clamd.configured(request.app.settings.uploads) if self.scan else None
         if scanner is not None and files:
             await progress.state("scanning")

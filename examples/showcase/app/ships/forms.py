@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 from pydantic import BaseModel, Field
 from shipyard.forms import FormResult, form_of
+from shipyard.images import ImageCheck
 from shipyard.uploads import Upload, UploadedFile
 
 from app.ships.models import NAME_MAX_LENGTH
@@ -40,6 +41,12 @@ class ShipForm(BaseModel):
 
 ShipFormDep = Annotated[
     FormResult[ShipForm],
-    Depends(form_of(ShipForm, uploads=Upload(max_size=PHOTO_MAX_SIZE, types=PHOTO_TYPES))),
+    Depends(
+        form_of(
+            ShipForm,
+            uploads=Upload(max_size=PHOTO_MAX_SIZE, types=PHOTO_TYPES, checks=[ImageCheck()]),
+        )
+    ),
 ]
-"""The form, a photo checked by its bytes (type, structure, size) as it streams in."""
+"""The form, a photo checked by its bytes (type, structure, size) as it streams in, and
+as an image (format, pixels: no decompression bomb) before it is stored."""

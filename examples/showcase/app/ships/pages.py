@@ -11,13 +11,16 @@ Everything is one template, ``ships/index.html``, whose blocks serve as fragment
 - ``DELETE /ships/{id}``: removes the row; the counter and flash come out of band.
 
 A ship may have a photo: the form's file input (multipart; the type decided by the
-file's bytes, 5 MB at most, refused inline with a 422 like any other field error) is
-attached with ``ship.photo.attach(...)`` and shown on the ship's details through a
-signed, expiring URL. Deleting the ship deletes its photo (the purge job). Its papers
-are direct uploads: the details' drop zone sends each file straight to the store and
-puts its signed id in the papers form; ``POST /ships/{id}/papers`` confirms each one
-(size, checksum, type from the bytes, scan) before attaching it, and shows the reason
-of a refusal (422) in the details.
+file's bytes, 5 MB at most, an image Pillow may safely decode; refused inline with a 422
+like any other field error) is attached with ``ship.photo.attach(...)``, which queues
+the job that makes its variants. The fleet table shows each ship's ``thumb`` (all
+photos in one query) and the details its ``large`` variant, each through a signed,
+expiring link (made on the first request if the job has not run yet). Deleting the ship
+deletes its photo and variants (the purge job). Its papers are direct uploads: the
+details' drop zone sends each file straight to the store and puts its signed id in the
+papers form; ``POST /ships/{id}/papers`` confirms each one (size, checksum, type from
+the bytes, scan) before attaching it, and shows the reason of a refusal (422) in the
+details.
 
 Adding and deleting need the permissions the JSON API needs (``ships:create``,
 ``ships:delete``; ``app/ships/permissions.py``), and ``ShipPolicy``
@@ -42,6 +45,8 @@ from shipyard.auth import Identity, OptionalIdentity, optional_user
 from shipyard.authz import Authorize, authorize_new, scoped
 from shipyard.db import DbSession, utc_now
 from shipyard.forms import FormResult, form_response
+from shipyard.images import Images, ImagesDep
+from shipyard.jobs import get_jobs
 from shipyard.storage import StorageDep
 from shipyard.uploads import UploadRefused, parse_size
 from shipyard.uploads.direct import confirm_upload
@@ -72,12 +77,20 @@ async def _count(session: AsyncSession, identity: Identity | None) -> int:
     return await session.scalar(counted) or 0
 
 
+async def _thumbs(session: AsyncSession, images: Images, ships: list[Ship]) -> dict[int, str]:
+    """The thumbnail link of each ship that has a photo, by ship id."""
+    thumb = Ship.photo.variant("thumb")
+    photos = await Ship.photo.last_of(session, ships)
+    return {ship_id: images.url(blob, thumb) for ship_id, blob in photos.items()}
+
+
 async def _context(
-    session: AsyncSession, identity: Identity | None, selected: Ship | None = None
+    session: AsyncSession, identity: Identity | None, images: Images, selected: Ship | None = None
 ) -> dict[str, Any]:
     ships = list(await session.scalars(scoped(select(Ship).order_by(Ship.id), identity)))
     return {
         "ships": ships,
+        "thumbs": await _thumbs(session, images, ships),
         "count": len(ships),
         "selected": selected,
         "swap_oob": False,
@@ -86,9 +99,11 @@ async def _context(
 
 
 @pages.get("", name="ships")
-async def list_ships(request: Request, session: DbSession, identity: OptionalIdentity) -> Response:
+async def list_ships(
+    request: Request, session: DbSession, identity: OptionalIdentity, images: ImagesDep
+) -> Response:
     """The ships the caller may see, the counter, the details panel and the form."""
-    context = await _context(session, identity)
+    context = await _context(session, identity, images)
     return render(request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)})
 
 
@@ -104,6 +119,7 @@ async def create_ship(
     session: DbSession,
     identity: OptionalIdentity,
     storage: StorageDep,
+    images: ImagesDep,
 ) -> Response:
     """Add a ship from the form; 422 with the form re-rendered when the input is wrong."""
     if form.is_valid:
@@ -111,13 +127,13 @@ async def create_ship(
         if taken is not None:
             form.add_error("name", f"A ship named {form.data.name!r} already exists.")
     if not form.is_valid:
-        return form_response(request, TEMPLATE, await _context(session, identity), form)
+        return form_response(request, TEMPLATE, await _context(session, identity, images), form)
     ship = Ship(name=form.data.name)
     authorize_new(identity, ship)  # the new ship belongs to whoever adds it
     session.add(ship)
     await session.flush()
     if form.data.photo is not None:
-        await ship.photo.attach(form.data.photo, storage=storage)
+        await ship.photo.attach(form.data.photo, storage=storage, jobs=get_jobs(request.app))
     await announce_ship(request, ship.name)
     flash(request, f"Ship {ship.name} added.", "success")
     if not htmx(request):
@@ -126,7 +142,8 @@ async def create_ship(
     response = render(
         request, TEMPLATE, {**context, "form": FormResult.blank(ShipForm)}, block=["form", "count"]
     )
-    row = render_to_string(request, "ships/_row.html", {"ship": ship})
+    thumbs = await _thumbs(session, images, [ship])
+    row = render_to_string(request, "ships/_row.html", {"ship": ship, "thumbs": thumbs})
     return with_oob(response, oob("ship-rows", row, "beforeend", tag="tbody"), flash_oob(request))
 
 
@@ -136,10 +153,10 @@ async def ship_detail(
     ship: Annotated[Ship, allowed("view")],
     session: DbSession,
     identity: OptionalIdentity,
-    storage: StorageDep,
+    images: ImagesDep,
 ) -> Response:
     """One ship's details: the fragment for htmx swaps, the whole page otherwise."""
-    return await _detail(request, ship, session, identity, storage)
+    return await _detail(request, ship, session, identity, images)
 
 
 async def _detail(
@@ -147,14 +164,14 @@ async def _detail(
     ship: Ship,
     session: AsyncSession,
     identity: Identity | None,
-    storage: StorageDep,
+    images: Images,
     papers_error: str | None = None,
 ) -> Response:
     context = {
-        **await _context(session, identity, ship),
+        **await _context(session, identity, images, ship),
         "form": FormResult.blank(ShipForm),
-        "photo_url": await ship.photo.url(storage=storage),
-        "papers": await ship.papers.urls(storage=storage),
+        "photo_url": await ship.photo.variant_url("large", images=images),
+        "papers": await ship.papers.urls(storage=images.storage),
         "papers_error": papers_error,
     }
     status_code = status.HTTP_422_UNPROCESSABLE_CONTENT if papers_error else status.HTTP_200_OK
@@ -167,7 +184,7 @@ async def add_papers(
     ship: Annotated[Ship, allowed("update")],
     session: DbSession,
     identity: OptionalIdentity,
-    storage: StorageDep,
+    images: ImagesDep,
 ) -> Response:
     """Attach the papers the drop zone sent to the store, each one confirmed first."""
     error = None
@@ -179,8 +196,8 @@ async def add_papers(
         except UploadRefused as refused:
             error = refused.detail
             break
-        await ship.papers.attach(blob, storage=storage)
-    return await _detail(request, ship, session, identity, storage, papers_error=error)
+        await ship.papers.attach(blob, storage=images.storage)
+    return await _detail(request, ship, session, identity, images, papers_error=error)
 
 
 @pages.delete("/{ship_id}", name="delete_ship", dependencies=REQUIRED["delete"])
