@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import time
@@ -17,11 +18,14 @@ from tests.storage.contract import Fetch, StorageContract, StorageFactory
 from shipyard import App
 from shipyard.storage import (
     STORAGE,
+    BadLink,
+    Checksum,
     ExpiredLink,
     LocalStorage,
     Storage,
     StorageExtension,
     UrlSigner,
+    new_key,
 )
 
 SECRET = "a-test-secret-that-is-long-enough-for-hmac"
@@ -164,6 +168,44 @@ def test_the_signer_refuses_a_token_past_its_expiry() -> None:
     now[0] += 1
     with pytest.raises(ExpiredLink):
         signer.verify(token)
+
+
+def test_a_read_link_and_an_upload_link_are_not_each_other() -> None:
+    now = [1_000_000.0]
+    signer = UrlSigner(SECRET, clock=lambda: now[0])
+    upload = signer.sign_upload("a" * 28, expires_in=5, size=10, content_type="image/png")
+    grant = signer.verify_upload(upload)
+    assert (grant.key, grant.size, grant.content_type) == ("a" * 28, 10, "image/png")
+    read = signer.sign("a" * 28, expires_in=5, filename=None, inline=False)
+    with pytest.raises(BadLink):
+        signer.verify(upload)
+    with pytest.raises(BadLink):
+        signer.verify_upload(read)
+    with pytest.raises(BadLink):
+        UrlSigner("another-secret-that-is-long-enough-for-hmac").verify_upload(upload)
+    now[0] += 6
+    with pytest.raises(ExpiredLink):
+        signer.verify_upload(upload)
+
+
+async def test_an_upload_link_stores_its_body_once(client: httpx.AsyncClient) -> None:
+    storage = STORAGE.get(client._transport.app)  # type: ignore[attr-defined]
+    key = new_key()
+    checksum = Checksum.parse(base64.b64encode(hashlib.sha256(b"0123456789").digest()).decode())
+    target = await storage.presign_upload(
+        key, size=10, content_type="text/plain", checksum=checksum, expires_in=60
+    )
+    assert target.method == "PUT"
+    assert target.url.startswith("/storage/uploads/")
+    assert target.headers == {"Content-Type": "text/plain"}
+    assert (await client.put(target.url, content=b"0123456789")).status_code == 201
+    info = await storage.info(key)
+    assert (info.size, info.content_type) == (10, "text/plain")
+    again = await client.put(target.url, content=b"9876543210")
+    assert again.status_code == 409
+    assert await storage.get(key) == b"0123456789"
+    with pytest.raises(ValueError, match="negative"):
+        await storage.presign_upload(key, size=-1, content_type="text/plain", checksum=checksum)
 
 
 async def test_a_range_request_gets_that_range(client: httpx.AsyncClient) -> None:

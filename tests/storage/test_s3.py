@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import uuid
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import httpx
 import pytest
 from tests.storage.contract import Fetch, StorageContract, StorageFactory
 
-from shipyard.storage import Storage, StorageError
+from shipyard.storage import Checksum, Storage, StorageError, new_key
 from shipyard.storage.s3 import S3Storage
 
 pytestmark = pytest.mark.aws
@@ -127,3 +130,24 @@ async def test_a_failed_multipart_upload_is_aborted(moto_endpoint: str) -> None:
     )
     assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     assert [key async for key in storage.list()] == []
+
+
+async def test_a_presigned_upload_signs_length_type_checksum_and_no_overwrite(
+    moto_endpoint: str,
+) -> None:
+    storage = make_s3(moto_endpoint, new_bucket(moto_endpoint))
+    md5 = Checksum.parse(base64.b64encode(hashlib.md5(b"data").digest()).decode())
+    target = await storage.presign_upload(
+        new_key(), size=4, content_type="text/plain", checksum=md5, expires_in=60
+    )
+    signed = parse_qs(urlsplit(target.url).query)["X-Amz-SignedHeaders"][0].split(";")
+    assert signed == ["content-length", "content-md5", "content-type", "host", "if-none-match"]
+    assert target.headers == {
+        "Content-Type": "text/plain",
+        "If-None-Match": "*",
+        "Content-MD5": md5.base64,
+    }
+    async with httpx.AsyncClient() as client:
+        assert (await client.put(target.url, content=b"data", headers=target.headers)).is_success
+        again = await client.put(target.url, content=b"data", headers=target.headers)
+    assert again.status_code == 412

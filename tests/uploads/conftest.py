@@ -6,6 +6,8 @@ foreground with a config file written here and only the signatures under ``clama
 download. Run as the ``clamav`` user when the tests run as root. Without ``clamd`` the
 scanning tests skip, or fail under ``SHIPYARD_REQUIRE_SERVICES``.
 ``client`` / ``make_client``: an in-process client of :mod:`tests.uploads.upload_app`.
+``moto_endpoint`` and ``azurite_connection_string``: the storage tests' real S3 and Azure
+emulators (:mod:`tests.storage.conftest`), for direct uploads.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.storage.conftest import azurite_connection_string, moto_endpoint
 from tests.uploads.upload_app import make_app
 
 from shipyard import Settings
@@ -137,3 +140,6 @@ def open_spool_files(spool: Path) -> list[str]:
         if target.startswith(str(spool)):
             held.append(target)
     return held
+
+
+__all__ = ["azurite_connection_string", "moto_endpoint"]  # fixtures of the direct uploads

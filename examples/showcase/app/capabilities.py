@@ -86,7 +86,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Files",
         "Streaming uploads checked by their bytes and scanned by ClamAV, a drop zone with "
         "live progress, storage on local disk, S3 or Azure with signed links, attachments "
-        "on models (a ship's photo).",
+        "on models (a ship's photo), direct uploads checked after (a ship's papers).",
         "available",
         "/ships",
     ),

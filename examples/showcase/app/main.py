@@ -15,6 +15,7 @@ from shipyard.jobs.dashboard import JobsDashboard
 from shipyard.notifications import NotificationsExtension
 from shipyard.realtime import RealtimeExtension
 from shipyard.storage import StorageExtension
+from shipyard.uploads import UploadsExtension
 
 from app import models  # noqa: F401  (registers the models for migrations and the shell)
 from app.jobs.tasks import FleetCensus
@@ -36,10 +37,12 @@ def create_app(*, profile: str | None = None) -> App:
     ``app/jobs``, a cron schedule counting the fleet every ten minutes, and Shipyard's jobs
     dashboard under ``/admin/jobs`` (permission ``jobs:admin``). Realtime: event streams and
     a WebSocket under ``/realtime`` (``topic:fleet`` is public), the notification centre
-    under ``/notifications`` and its live bell in the navigation. Files: ship photos,
-    attached with ``shipyard.attachments`` and kept by ``shipyard.storage`` (local disk
-    under ``var/storage`` unless ``[storage]`` says otherwise), shown as variants made by
-    ``shipyard.images`` (a thumbnail in the fleet table, a larger copy on the details).
+    under ``/notifications`` and its live bell in the navigation. Files: ship photos and
+    papers, attached with ``shipyard.attachments`` and kept by ``shipyard.storage`` (local
+    disk under ``var/storage`` unless ``[storage]`` says otherwise); photos shown as
+    variants made by ``shipyard.images`` (a thumbnail in the fleet table, a larger copy on
+    the details); papers are direct uploads (``/uploads/direct``), sent by the browser to
+    the store and checked after.
     """
     application = App(
         root=ROOT,
@@ -56,6 +59,7 @@ def create_app(*, profile: str | None = None) -> App:
             StorageExtension(prefix="/storage"),
             ImagesExtension(prefix="/storage"),
             AttachmentsExtension(),
+            UploadsExtension(direct=True),
         ],
     )
     open_public_topics(application)

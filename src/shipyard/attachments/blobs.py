@@ -53,8 +53,22 @@ async def create_blob(session: AsyncSession, storage: Storage, upload: Attachabl
         created_at=utc_now(),
         backend=storage.name,
     )
+    return await insert_blob(session, blob)
+
+
+async def insert_blob(
+    session: AsyncSession, blob: Blob, *, purge_after: datetime | None = None
+) -> Blob:
+    """Insert ``blob``'s row (its ``id`` is ignored); ``blob`` with the row's id.
+
+    ``purge_after`` makes it due for the purge job then, unless something references it.
+    """
     values = {name: getattr(blob, name) for name in BLOB_COLUMNS}
-    result = await session.execute(insert(blobs_table).values(values).returning(blobs_table.c.id))
+    result = await session.execute(
+        insert(blobs_table)
+        .values({**values, "purge_after": purge_after})
+        .returning(blobs_table.c.id)
+    )
     return dataclasses.replace(blob, id=result.scalar_one())
 
 

@@ -93,9 +93,11 @@ class AttachedFiles:
         )
         return [Blob.from_row(row) for row in rows]
 
-    async def _add(self, upload: AttachableFile, storage: Storage, jobs: Jobs | None) -> Blob:
+    async def _add(
+        self, upload: AttachableFile | Blob, storage: Storage, jobs: Jobs | None
+    ) -> Blob:
         session, _ = await self._where()
-        blob = await create_blob(session, storage, upload)
+        blob = upload if isinstance(upload, Blob) else await create_blob(session, storage, upload)
         identity = inspect(self.record).identity
         await session.execute(
             insert(attachments_table).values(
@@ -132,9 +134,10 @@ class AttachedOne(AttachedFiles):
         return blobs[-1] if blobs else None
 
     async def attach(
-        self, upload: AttachableFile, *, storage: Storage, jobs: Jobs | None = None
+        self, upload: AttachableFile | Blob, *, storage: Storage, jobs: Jobs | None = None
     ) -> Blob:
-        """Store ``upload`` and make it this slot's file (the old one is purged).
+        """Store ``upload`` (a blob is stored already: a confirmed direct upload) and make
+        it this slot's file (the old one is purged).
 
         With ``jobs``, the slot's variants are made in a job once the session commits.
         """
@@ -169,9 +172,10 @@ class AttachedMany(AttachedFiles):
         return await self.blobs()
 
     async def attach(
-        self, *uploads: AttachableFile, storage: Storage, jobs: Jobs | None = None
+        self, *uploads: AttachableFile | Blob, storage: Storage, jobs: Jobs | None = None
     ) -> list[Blob]:
-        """Store each of ``uploads`` and add it to this slot (variants: see AttachedOne)."""
+        """Store each of ``uploads`` (blobs are stored already) and add it to this slot
+        (variants: see AttachedOne)."""
         return [await self._add(upload, storage, jobs) for upload in uploads]
 
     async def urls(

@@ -4,10 +4,10 @@ Owns the :class:`Storage` interface (:mod:`.base`) and its backends: local disk,
 default (:mod:`.local`, its signed links served by :mod:`.serve`), Amazon S3 and
 S3-compatible stores (:mod:`.s3`, boto3) and Azure Blob Storage (:mod:`.azure`,
 azure-storage-blob); the keys the framework generates (:mod:`.keys`; no key is ever a
-path someone chose), the ``storage`` settings' choice of backend (:mod:`.factory`) and
-the app's store as a service (:mod:`.service`, :mod:`.extension`). Not owned here:
-receiving uploads (``shipyard.uploads``) and which record a file belongs to
-(``shipyard.attachments``).
+path someone chose), presigned direct uploads (:mod:`.presign`), the ``storage``
+settings' choice of backend (:mod:`.factory`) and the app's store as a service
+(:mod:`.service`, :mod:`.extension`). Not owned here: receiving uploads
+(``shipyard.uploads``) and which record a file belongs to (``shipyard.attachments``).
 """
 
 from shipyard.storage.base import Storage
@@ -18,6 +18,7 @@ from shipyard.storage.factory import storage_from_settings
 from shipyard.storage.keys import check_key, derived_key, family_prefix, new_key
 from shipyard.storage.local import LocalStorage
 from shipyard.storage.objects import StoredObject
+from shipyard.storage.presign import Checksum, UploadTarget
 from shipyard.storage.responses import DOWNLOAD_SECONDS, download
 from shipyard.storage.service import STORAGE, StorageDep
 from shipyard.storage.signing import BadLink, ExpiredLink, UrlSigner
@@ -27,6 +28,7 @@ __all__ = [
     "DOWNLOAD_SECONDS",
     "STORAGE",
     "BadLink",
+    "Checksum",
     "ExpiredLink",
     "InvalidKey",
     "InvalidObject",
@@ -39,6 +41,7 @@ __all__ = [
     "StorageExtension",
     "StoredObject",
     "TooLarge",
+    "UploadTarget",
     "UrlSigner",
     "check_key",
     "content_disposition",

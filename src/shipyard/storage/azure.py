@@ -5,7 +5,9 @@ of ``part_size`` (four at a time) and committed as a block list (Azure's multipa
 upload). Every request body carries an MD5 that Azure checks before it stores anything
 (``validate_content``); the whole file's SHA-256 travels as metadata. Links are blob SAS
 URLs (read only, with the download name), signed with the account key from the
-connection string.
+connection string. A direct upload is a ``Put Blob`` through a SAS that may only create
+the blob (never replace one), for a short time; Azure checks a declared MD5
+(``Content-MD5``), and the app checks the rest once the client says it is done.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from shipyard.storage.disposition import content_disposition
 from shipyard.storage.errors import ObjectNotFound, StorageError
 from shipyard.storage.keys import KEY
 from shipyard.storage.objects import CHECKSUM_FIELD, StoredObject, split_metadata
+from shipyard.storage.presign import Checksum, UploadTarget
 from shipyard.storage.sources import CHUNK, Body
 
 try:
@@ -144,6 +147,29 @@ class AzureStorage(Storage):
                     yield name
 
     async def _url(self, key: str, expires_in: int, filename: str | None, inline: bool) -> str:
+        return self._signed_url(
+            key,
+            expires_in,
+            BlobSasPermissions(read=True),
+            content_disposition=content_disposition(filename, inline=inline),
+        )
+
+    async def _presign_upload(
+        self, key: str, size: int, content_type: str, checksum: Checksum, expires_in: int
+    ) -> UploadTarget:
+        headers = {
+            "x-ms-blob-type": "BlockBlob",
+            "Content-Type": content_type,
+            "If-None-Match": "*",
+        }
+        if checksum.algorithm == "md5":
+            headers["Content-MD5"] = checksum.base64
+        url = self._signed_url(key, expires_in, BlobSasPermissions(create=True))
+        return UploadTarget(url, headers)
+
+    def _signed_url(
+        self, key: str, expires_in: int, permission: BlobSasPermissions, **options: Any
+    ) -> str:
         if self._account_key is None:
             raise StorageError(
                 "Azure signed URLs need the account key",
@@ -156,10 +182,10 @@ class AzureStorage(Storage):
             container_name=blob.container_name,
             blob_name=blob.blob_name,
             account_key=self._account_key,
-            permission=BlobSasPermissions(read=True),
+            permission=permission,
             start=now - timedelta(minutes=5),  # clock skew between us and Azure
             expiry=now + timedelta(seconds=expires_in),
-            content_disposition=content_disposition(filename, inline=inline),
+            **options,
         )
         return f"{blob.url}?{sas}"
 

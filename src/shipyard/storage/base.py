@@ -5,7 +5,8 @@ given), and returns a :class:`~shipyard.storage.objects.StoredObject` with the s
 SHA-256; data over ``multipart_threshold`` bytes goes in parts of ``part_size``.
 ``get``/``stream`` read an object back, ``info`` its facts, ``exists``, ``delete`` (a
 missing object is not an error), ``list`` keys by prefix, ``url`` a signed link that
-expires. Backends implement the ``_``-prefixed steps; the checks on keys, content types
+expires, ``presign_upload`` a request through which a client sends a file itself (a
+direct upload). Backends implement the ``_``-prefixed steps; the checks on keys, content types
 and metadata happen here, once, for all of them.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator, Mapping
 from shipyard.storage.errors import ObjectNotFound
 from shipyard.storage.keys import check_key, check_prefix, new_key
 from shipyard.storage.objects import StoredObject, check_content_type, check_metadata
+from shipyard.storage.presign import Checksum, UploadTarget
 from shipyard.storage.sources import CHUNK, Body, Source, prepare
 
 MIB = 1024 * 1024
@@ -103,10 +105,39 @@ class Storage(ABC):
         browser to show it rather than save it. The URL does not check that the object
         exists.
         """
+        return await self._url(check_key(key), self._seconds(expires_in), filename, inline)
+
+    async def presign_upload(
+        self,
+        key: str,
+        *,
+        size: int,
+        content_type: str,
+        checksum: Checksum,
+        expires_in: int | None = None,
+    ) -> UploadTarget:
+        """A request through which a client stores ``size`` bytes under ``key`` itself.
+
+        The request must start within ``expires_in`` seconds. It cannot replace an
+        object already there (``If-None-Match: *``). What the store checks on the way
+        in varies (S3: the length, type and checksum; Azure: an MD5; local disk: the
+        length): whoever made the key checks the object afterwards, whatever the store.
+        """
+        if size < 0:
+            raise ValueError("a size is never negative")
+        return await self._presign_upload(
+            check_key(key),
+            size,
+            check_content_type(content_type),
+            checksum,
+            self._seconds(expires_in),
+        )
+
+    def _seconds(self, expires_in: int | None) -> int:
         seconds = self.url_expires if expires_in is None else expires_in
         if seconds < 1:
             raise ValueError("a signed URL must be valid for at least one second")
-        return await self._url(check_key(key), seconds, filename, inline)
+        return seconds
 
     async def close(self) -> None:  # noqa: B027  # most backends hold nothing to close
         """Release connections and threads."""
@@ -137,3 +168,8 @@ class Storage(ABC):
 
     @abstractmethod
     async def _url(self, key: str, expires_in: int, filename: str | None, inline: bool) -> str: ...
+
+    @abstractmethod
+    async def _presign_upload(
+        self, key: str, size: int, content_type: str, checksum: Checksum, expires_in: int
+    ) -> UploadTarget: ...

@@ -2,8 +2,9 @@
 
 ``StorageExtension(prefix="/storage")`` opens ``storage.backend`` when the app starts
 (``STORAGE.get(app)``, ``StorageDep``), closes it at shutdown, and serves the signed
-links of the local backend at ``<prefix>/files/<token>``. Pass ``storage=`` to use a
-store built by hand (tests, a second bucket).
+links of the local backend at ``<prefix>/files/<token>`` and receives its direct uploads
+at ``<prefix>/uploads/<token>`` (bodies up to ``uploads.max_file_size``). Pass
+``storage=`` to use a store built by hand (tests, a second bucket).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from shipyard.errors import ShipyardError
 from shipyard.extension import Extension
 from shipyard.storage.base import Storage
 from shipyard.storage.factory import DEFAULT_PREFIX, storage_from_settings
-from shipyard.storage.serve import serve_file
+from shipyard.storage.serve import receive_file, serve_file
 from shipyard.storage.service import STORAGE
 
 
@@ -39,6 +40,14 @@ class StorageExtension(Extension):
             methods=["GET"],
             name="shipyard.storage.file",
             include_in_schema=False,
+        )
+        router.add_api_route(
+            "/uploads/{token}",
+            receive_file,
+            methods=["PUT"],
+            name="shipyard.storage.upload",
+            include_in_schema=False,
+            max_body_size=app.settings.uploads.max_file_size,
         )
         app.include_router(router, prefix=self.prefix)
 

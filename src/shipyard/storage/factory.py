@@ -19,7 +19,8 @@ def storage_from_settings(
 ) -> Storage:
     """The ``storage.backend`` of ``settings``; a local root is relative to the app's ``root``.
 
-    ``url_prefix`` is where the storage extension serves local files' signed links.
+    ``url_prefix`` is where the storage extension serves local files' signed links (and
+    receives their direct uploads).
     """
     section = settings.storage
     options: dict[str, Any] = {
@@ -63,10 +64,11 @@ def storage_from_settings(
             prefix=azure.prefix,
             **options,
         )
-    base = (settings.app.base_url or "").rstrip("/")
+    base = f"{(settings.app.base_url or '').rstrip('/')}{url_prefix.rstrip('/')}"
     return LocalStorage(
         root / section.root,
         signer=UrlSigner(settings.app.secret_key.get_secret_value()),
-        url_prefix=f"{base}{url_prefix.rstrip('/')}/files",
+        url_prefix=f"{base}/files",
+        upload_prefix=f"{base}/uploads",
         **options,
     )

@@ -3,7 +3,9 @@
 An object is two files, ``<root>/ab/cd/<key>`` (its bytes) and ``<key>.json`` beside it
 (type, checksum, metadata), each written to a temporary file and renamed into place, so
 a reader never sees half an object. Its signed URLs point at the framework's own route
-(:mod:`shipyard.storage.serve`) with a token from :class:`~.signing.UrlSigner`.
+(:mod:`shipyard.storage.serve`) with a token from :class:`~.signing.UrlSigner`, and so
+do its direct uploads: a signed ``PUT`` to the app that :meth:`LocalStorage.receive`
+streams to disk, refused past the signed size or when the object is already there.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,15 +22,23 @@ from typing import Any, BinaryIO
 from anyio import to_thread
 
 from shipyard.storage.base import Storage
-from shipyard.storage.errors import InvalidKey, ObjectNotFound
+from shipyard.storage.errors import InvalidKey, ObjectNotFound, StorageError
 from shipyard.storage.keys import KEY, check_key
 from shipyard.storage.objects import StoredObject
+from shipyard.storage.presign import Checksum, UploadTarget
 from shipyard.storage.signing import UrlSigner
 from shipyard.storage.sources import Body
 
 
+class ObjectExists(StorageError):
+    """A direct upload to a key that already holds an object (a replayed upload link)."""
+
+    status = 409
+
+
 class LocalStorage(Storage):
-    """Objects as files under ``root``; links signed by ``signer``, served under ``url_prefix``."""
+    """Objects as files under ``root``; links signed by ``signer``, served under
+    ``url_prefix``; direct uploads received under ``upload_prefix``."""
 
     name = "local"
 
@@ -38,12 +48,14 @@ class LocalStorage(Storage):
         *,
         signer: UrlSigner,
         url_prefix: str = "/storage/files",
+        upload_prefix: str = "/storage/uploads",
         **options: Any,
     ) -> None:
         super().__init__(**options)
         self.root = Path(root).resolve()
         self.signer = signer
         self.url_prefix = url_prefix.rstrip("/")
+        self.upload_prefix = upload_prefix.rstrip("/")
 
     def path(self, key: str) -> Path:
         """Where ``key``'s bytes are; :class:`InvalidKey` for anything but a generated key."""
@@ -135,6 +147,39 @@ class LocalStorage(Storage):
     async def _url(self, key: str, expires_in: int, filename: str | None, inline: bool) -> str:
         token = self.signer.sign(key, expires_in=expires_in, filename=filename, inline=inline)
         return f"{self.url_prefix}/{token}"
+
+    async def _presign_upload(
+        self, key: str, size: int, content_type: str, checksum: Checksum, expires_in: int
+    ) -> UploadTarget:
+        token = self.signer.sign_upload(
+            key, expires_in=expires_in, size=size, content_type=content_type
+        )
+        return UploadTarget(f"{self.upload_prefix}/{token}", {"Content-Type": content_type})
+
+    async def receive(self, token: str, chunks: AsyncIterable[bytes]) -> StoredObject:
+        """Store the body of a direct upload's ``PUT`` under the key its ``token`` signs.
+
+        :class:`~.signing.BadLink`/:class:`~.signing.ExpiredLink` for a token that is not
+        genuine or too old, :class:`ObjectExists` if the key holds an object already,
+        :class:`~.sources.TooLarge` past the signed size (nothing is kept), and a
+        :class:`StorageError` (400) for a body shorter than it.
+        """
+        grant = self.signer.verify_upload(token)
+        if await self.exists(grant.key):
+            raise ObjectExists("this upload link was used already", hint="upload the file again")
+        stored = await self.put(
+            chunks, key=grant.key, content_type=grant.content_type, max_size=grant.size
+        )
+        if stored.size != grant.size:
+            await self.delete(grant.key)
+            raise ShortUpload(f"{stored.size} bytes were sent, not {grant.size}")
+        return stored
+
+
+class ShortUpload(StorageError):
+    """A direct upload's body shorter than the size it was signed for."""
+
+    status = 400
 
 
 def _meta_path(path: Path) -> Path:

@@ -5,7 +5,9 @@ A single ``PutObject`` carries the SHA-256 (``ChecksumSHA256``), which S3 verifi
 before it stores anything; larger data goes as a multipart upload, each part with its
 own SHA-256, four parts in flight at a time, aborted if any part fails. The whole file's
 SHA-256 also travels as metadata, so ``info`` reads it back. Links are presigned
-``GetObject`` URLs (SigV4), served by the store itself.
+``GetObject`` URLs (SigV4), served by the store itself; a direct upload is a presigned
+``PutObject`` whose signature covers the length, the type, the checksum and
+``If-None-Match: *``, so S3 refuses any other body and never replaces an object.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from shipyard.storage.disposition import content_disposition
 from shipyard.storage.errors import ObjectNotFound, StorageError
 from shipyard.storage.keys import KEY
 from shipyard.storage.objects import CHECKSUM_FIELD, StoredObject, split_metadata
+from shipyard.storage.presign import Checksum, UploadTarget
 from shipyard.storage.sources import Body
 
 if TYPE_CHECKING:
@@ -224,6 +227,29 @@ class S3Storage(Storage):
             ExpiresIn=expires_in,
         )
         return url
+
+    async def _presign_upload(
+        self, key: str, size: int, content_type: str, checksum: Checksum, expires_in: int
+    ) -> UploadTarget:
+        headers = {"Content-Type": content_type, "If-None-Match": "*"}
+        params: dict[str, Any] = {
+            "Bucket": self.bucket,
+            "Key": self.prefix + key,
+            "ContentType": content_type,
+            "ContentLength": size,
+            "IfNoneMatch": "*",
+        }
+        if checksum.algorithm == "md5":
+            params["ContentMD5"] = headers["Content-MD5"] = checksum.base64
+        else:
+            params["ChecksumSHA256"] = headers["x-amz-checksum-sha256"] = checksum.base64
+        url: str = await self._call(
+            self.client.generate_presigned_url,
+            ClientMethod="put_object",
+            Params=params,
+            ExpiresIn=expires_in,
+        )
+        return UploadTarget(url, headers)
 
     async def close(self) -> None:
         self.client.close()

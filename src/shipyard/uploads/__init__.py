@@ -5,13 +5,15 @@ Owns the streaming parser and its limits (:mod:`.parser`, :mod:`.limits`, the
 :mod:`.filenames`), type detection from magic numbers and structure checks
 (:mod:`.detect`), ClamAV scanning (:mod:`.scan`), live progress over the realtime
 broker (:mod:`.progress`, :mod:`.extension`), the :class:`Upload` dependency
-(:mod:`.dependency`) and the drop zone (``templates/uploads/dropzone.html`` and
+(:mod:`.dependency`), direct uploads to the store, checked afterwards (:mod:`.direct`),
+and the drop zone (``templates/uploads/dropzone.html`` and
 ``static/shipyard/uploads/dropzone.js``). Not owned here: where files go afterwards
 (``shipyard.storage``) and form rendering (``shipyard.forms``, which reads upload forms
 through :class:`Upload`).
 """
 
 from shipyard.uploads.dependency import Upload, Uploads
+from shipyard.uploads.direct import confirm_upload
 from shipyard.uploads.errors import UploadRefused
 from shipyard.uploads.extension import UploadsExtension
 from shipyard.uploads.filenames import safe_filename
@@ -33,6 +35,7 @@ __all__ = [
     "UploadedFile",
     "Uploads",
     "UploadsExtension",
+    "confirm_upload",
     "human_size",
     "parse_size",
     "progress_channel",

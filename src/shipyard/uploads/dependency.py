@@ -121,7 +121,7 @@ class Upload:
             raise
         uploads = Uploads(form, progress)
         try:
-            await self._check(request, uploads)
+            await self.check(request, uploads.files, progress)
         except BaseException as exc:
             await uploads.close()
             if isinstance(exc, UploadRefused):
@@ -130,9 +130,13 @@ class Upload:
         await progress.state("processing")
         return uploads
 
-    async def _check(self, request: Request, uploads: Uploads) -> None:
+    async def check(
+        self, request: Request, files: list[UploadedFile], progress: UploadProgress
+    ) -> None:
+        """Validate (unless ``validate=False``) and scan (unless ``scan=False``) ``files``
+        received for ``request``; :class:`UploadRefused` for the first one refused."""
         if self.validate:
-            for file in uploads.files:  # reads the file's ends (images: all of it)
+            for file in files:  # reads the file's ends (images: all of it)
                 check = functools.partial(
                     file.validate, types=self.types, allow_empty=self.allow_empty
                 )
@@ -140,9 +144,9 @@ class Upload:
                 for extra in self.checks:
                     await anyio.to_thread.run_sync(extra, file, request.app.settings)
         scanner = Clamd.configured(request.app.settings.uploads) if self.scan else None
-        if scanner is not None and uploads.files:
-            await uploads.progress.state("scanning")
-            await self._scan(request, scanner, uploads.files)
+        if scanner is not None and files:
+            await progress.state("scanning")
+            await self._scan(request, scanner, files)
 
     async def _scan(self, request: Request, scanner: Clamd, files: list[UploadedFile]) -> None:
         for file in files:

@@ -15,6 +15,8 @@ from app.ships.models import NAME_MAX_LENGTH
 NAME_MIN_LENGTH = 3
 PHOTO_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
 PHOTO_MAX_SIZE = "5MB"
+PAPERS = Upload(max_size="10MB", types=["application/pdf", *PHOTO_TYPES])
+"""What a ship's papers may be: checked when a direct upload is confirmed."""
 
 
 class ShipForm(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shipyard.attachments import Attachment
+from shipyard.attachments import Attachment, Attachments
 from shipyard.db import IdMixin, Model, TimestampMixin
 from shipyard.images import Variant
 from sqlalchemy import ForeignKey, String
@@ -20,7 +20,8 @@ class Ship(IdMixin, TimestampMixin, Model):
     storage (no column here: ``shipyard_attachments`` ties it to the ship) and deleted
     by the purge job when the ship is. Pages show its variants, never the upload itself:
     ``thumb`` in the fleet table, ``large`` on the ship's details (upright, without the
-    camera's EXIF and GPS position).
+    camera's EXIF and GPS position). ``papers`` are its documents, sent by the browser
+    straight to the store (direct uploads), kept and purged the same way.
     """
 
     __tablename__ = "ships"
@@ -35,3 +36,4 @@ class Ship(IdMixin, TimestampMixin, Model):
             "large": Variant(resize_to_limit=(640, 640)),
         }
     )
+    papers = Attachments()

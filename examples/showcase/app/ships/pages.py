@@ -16,7 +16,11 @@ like any other field error) is attached with ``ship.photo.attach(...)``, which q
 the job that makes its variants. The fleet table shows each ship's ``thumb`` (all
 photos in one query) and the details its ``large`` variant, each through a signed,
 expiring link (made on the first request if the job has not run yet). Deleting the ship
-deletes its photo and variants (the purge job).
+deletes its photo and variants (the purge job). Its papers are direct uploads: the
+details' drop zone sends each file straight to the store and puts its signed id in the
+papers form; ``POST /ships/{id}/papers`` confirms each one (size, checksum, type from
+the bytes, scan) before attaching it, and shows the reason of a refusal (422) in the
+details.
 
 Adding and deleting need the permissions the JSON API needs (``ships:create``,
 ``ships:delete``; ``app/ships/permissions.py``), and ``ShipPolicy``
@@ -44,7 +48,8 @@ from shipyard.forms import FormResult, form_response
 from shipyard.images import Images, ImagesDep
 from shipyard.jobs import get_jobs
 from shipyard.storage import StorageDep
-from shipyard.uploads import parse_size
+from shipyard.uploads import UploadRefused, parse_size
+from shipyard.uploads.direct import confirm_upload
 from shipyard.web import PageRouter, render, render_to_string
 from shipyard.web.flash import flash, flash_oob
 from shipyard.web.htmx import htmx, oob, with_oob
@@ -52,7 +57,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.live import announce_ship
-from app.ships.forms import PHOTO_MAX_SIZE, ShipForm, ShipFormDep
+from app.ships.forms import PAPERS, PHOTO_MAX_SIZE, ShipForm, ShipFormDep
 from app.ships.models import Ship
 from app.ships.permissions import REQUIRED
 from app.ships.policy import ShipPolicy
@@ -151,12 +156,48 @@ async def ship_detail(
     images: ImagesDep,
 ) -> Response:
     """One ship's details: the fragment for htmx swaps, the whole page otherwise."""
+    return await _detail(request, ship, session, identity, images)
+
+
+async def _detail(
+    request: Request,
+    ship: Ship,
+    session: AsyncSession,
+    identity: Identity | None,
+    images: Images,
+    papers_error: str | None = None,
+) -> Response:
     context = {
         **await _context(session, identity, images, ship),
         "form": FormResult.blank(ShipForm),
         "photo_url": await ship.photo.variant_url("large", images=images),
+        "papers": await ship.papers.urls(storage=images.storage),
+        "papers_error": papers_error,
     }
-    return render(request, TEMPLATE, context, fragment="detail")
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT if papers_error else status.HTTP_200_OK
+    return render(request, TEMPLATE, context, fragment="detail", status_code=status_code)
+
+
+@pages.post("/{ship_id}/papers", name="add_ship_papers", dependencies=REQUIRED["update"])
+async def add_papers(
+    request: Request,
+    ship: Annotated[Ship, allowed("update")],
+    session: DbSession,
+    identity: OptionalIdentity,
+    images: ImagesDep,
+) -> Response:
+    """Attach the papers the drop zone sent to the store, each one confirmed first."""
+    error = None
+    for signed_id in (await request.form()).getlist("papers"):
+        try:
+            blob = await confirm_upload(
+                request, session, str(signed_id), upload=PAPERS, field="papers"
+            )
+        except UploadRefused as refused:
+            error = refused.detail
+            break
+        await ship.papers.attach(blob, storage=images.storage)
+    return await _detail(request, ship, session, identity, images, papers_error=error)
 
 
 @pages.delete("/{ship_id}", name="delete_ship", dependencies=REQUIRED["delete"])

@@ -62,6 +62,18 @@ class UploadSettings(Section):
         "(fail_closed, 503) or let it through unscanned (allow, logged). Default: "
         "fail_closed in production, allow elsewhere.",
     )
+    direct_url_expires: int = Field(
+        default=600,
+        ge=1,
+        description="Seconds a direct upload's presigned PUT may take to start (the "
+        "store refuses it later; the transfer itself may last longer).",
+    )
+    direct_confirm_within: int = Field(
+        default=24 * 3600,
+        ge=60,
+        description="Seconds a direct upload may wait for the form that confirms it; "
+        "after that its signed id is refused and the purge job deletes it.",
+    )
     progress_interval: float = Field(
         default=0.25,
         ge=0,
