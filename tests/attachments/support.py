@@ -22,6 +22,7 @@ def files_app(root: Path, *extensions: Extension, storage: Storage | None = None
             "profile": "test",
             "database": DatabaseSettings(url=f"sqlite+aiosqlite:///{root}/app.db"),
             "jobs": JobsSettings(backend="memory", inline=False),
+            "storage": {"root": "files"},  # where the CLI finds the files too
         }
     )
     app = App(
