@@ -8,7 +8,6 @@ Adding and deleting ships need ``ships:create``/``ships:delete``: those flows ru
 
 from __future__ import annotations
 
-import base64
 import re
 import uuid
 
@@ -16,6 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from tests.browser.conftest import Screenshot
+from tests.images.pictures import png
 
 from shipyard.testing.watch import WatchedPage
 
@@ -52,6 +52,12 @@ def _nav(page: Page, label: str) -> Locator:
 
 def _row(page: Page, name: str) -> Locator:
     return page.locator("#ship-rows tr", has_text=name)
+
+
+def _decoded_width(image: Locator) -> int:
+    """The width of the picture the browser decoded for ``image``, once it has."""
+    width: int = image.evaluate("img => img.decode().then(() => img.naturalWidth)")
+    return width
 
 
 def _add_ship(api: httpx.Client, name: str) -> int:
@@ -283,14 +289,8 @@ def test_the_scaffolded_ports_are_in_the_showcase_s_navigation_and_layout(
     signed_in.assert_no_csp_violations()
 
 
-# A real 1x1 PNG, so Chromium decodes the photo it shows.
-ONE_PIXEL_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
-
-
-def test_a_ship_photo_is_uploaded_with_the_form_and_shown_on_its_page(
-    signed_in: WatchedPage,
+def test_a_ship_photo_is_uploaded_with_the_form_and_shown_as_variants(
+    signed_in: WatchedPage, screenshot: Screenshot
 ) -> None:
     page = signed_in.page
     page.goto("/ships")
@@ -298,17 +298,19 @@ def test_a_ship_photo_is_uploaded_with_the_form_and_shown_on_its_page(
 
     page.get_by_label("Name").fill(name)
     page.get_by_label("Photo").set_input_files(
-        {"name": "ship.png", "mimeType": "image/png", "buffer": ONE_PIXEL_PNG}
+        {"name": "ship.png", "mimeType": "image/png", "buffer": png((320, 200))}
     )
     page.get_by_role("button", name="Add ship").click()
     expect(_row(page, name)).to_be_visible()
+    thumb = _row(page, name).locator("img")
+    assert "/storage/variants/" in (thumb.get_attribute("src") or "")
+    assert _decoded_width(thumb) == 48  # the thumb variant, not the photo
+    screenshot(page, "showcase-fleet-thumbnails")
 
     _row(page, name).get_by_role("link", name=name).click()
     photo = page.get_by_role("img", name=f"Photo of {name}")
     expect(photo).to_be_visible()
-    page.wait_for_function(
-        "alt => [...document.images].some(i => i.alt === alt && i.naturalWidth === 1)",
-        arg=f"Photo of {name}",
-    )
     assert "/storage/variants/" in (photo.get_attribute("src") or "")
+    assert _decoded_width(photo) == 320  # the large variant: within 640 x 640, not enlarged
+    screenshot(page, "showcase-ship-photo")
     signed_in.assert_no_csp_violations()

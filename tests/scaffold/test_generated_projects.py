@@ -106,6 +106,9 @@ def test_resources_that_reference_each_other_pass_everything(library: Path, tmp_
     main = (library / "app" / "main.py").read_text(encoding="utf-8")
     assert "StorageExtension()" in main
     assert "AttachmentsExtension()" in main
+    assert "ImagesExtension()" in main  # the cover's thumbnails
+    books = (library / "app" / "books" / "models.py").read_text(encoding="utf-8")
+    assert 'cover = Attachment(variants={"thumb": THUMB})' in books
 
 
 @pytest.mark.xdist_group("scaffold-library")

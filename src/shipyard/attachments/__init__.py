@@ -4,7 +4,8 @@ Owns the ``shipyard_blobs`` table (one row per stored file: key, filename, type,
 checksum, metadata) and ``shipyard_attachments`` (which slot of which record holds it),
 in :mod:`.tables` with their migration branch; the :class:`Attachment` and
 :class:`Attachments` slots (:mod:`.fields`); purging the files of deleted records
-through a job (:mod:`.lifecycle`, :mod:`.purge`) and finding orphans (:mod:`.orphans`).
+through a job (:mod:`.lifecycle`, :mod:`.purge`), finding orphans (:mod:`.orphans`) and
+the images whose slots declare variants (:mod:`.variants`).
 Not owned here: where bytes are kept (``shipyard.storage``) and receiving uploads
 (``shipyard.uploads``: any :class:`~shipyard.uploads.UploadedFile` can be attached).
 """

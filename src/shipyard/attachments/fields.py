@@ -263,3 +263,13 @@ class Attachments(_Slot[AttachedMany]):
     named ``variants`` of each (``images.url(blob, slot.variant("thumb"))``)."""
 
     handle = AttachedMany
+
+
+def slots_with_variants() -> list[_Slot[Any]]:
+    """Every attachment slot of the models imported so far that declares variants."""
+    return [
+        slot
+        for owner in ATTACHED_TYPES
+        for slot in vars(owner).values()
+        if isinstance(slot, _Slot) and slot.variants
+    ]

@@ -16,6 +16,7 @@ from shipyard.cli import cache as cache_commands
 from shipyard.cli import check as check_command
 from shipyard.cli import config as config_commands
 from shipyard.cli import db as db_commands
+from shipyard.cli import images as images_commands
 from shipyard.cli import jobs as jobs_commands
 from shipyard.cli import mail as mail_commands
 from shipyard.cli import notifications as notifications_commands
@@ -46,6 +47,7 @@ def build_cli() -> typer.Typer:
     root.add_typer(config_commands.app, name="config")
     root.add_typer(db_commands.app, name="db")
     root.add_typer(cache_commands.app, name="cache")
+    root.add_typer(images_commands.app, name="images")
     root.add_typer(jobs_commands.app, name="jobs")
     root.add_typer(mail_commands.app, name="mail")
     root.add_typer(notifications_commands.app, name="notifications")

@@ -8,6 +8,8 @@ deletes them; ``--dry-run`` only lists them. It reads the app's ``storage`` sett
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Annotated
 
@@ -33,6 +35,18 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 console = Console(highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def blob_tables_needed() -> Iterator[None]:
+    """A database error in the block names the fix: the attachments tables are missing."""
+    try:
+        yield
+    except DBAPIError as error:
+        raise ShipyardError(
+            f"the blob tables cannot be read: {error.orig}",
+            hint="add AttachmentsExtension() to the app and run shipyard db upgrade",
+        ) from None
 
 
 @app.command("orphans", epilog="Example: shipyard storage orphans --grace-hours 48 --dry-run")
@@ -94,13 +108,8 @@ def orphans(
             await storage.close()
             await database.dispose()
 
-    try:
+    with blob_tables_needed():
         found, deleted = run_coroutine(sweep)
-    except DBAPIError as error:
-        raise ShipyardError(
-            f"the blob tables cannot be read: {error.orig}",
-            hint="add AttachmentsExtension() to the app and run shipyard db upgrade",
-        ) from None
     if dry_run:
         console.print(f"{found} orphan(s) found; nothing deleted (--dry-run)")
     else:

@@ -17,7 +17,7 @@ from shipyard.images.extension import ImagesExtension
 from shipyard.images.pregenerate import GenerateVariants
 from shipyard.images.processing import ImageFacts, inspect_image, render
 from shipyard.images.service import IMAGES, Images, ImagesDep, ImageSource
-from shipyard.images.stored import VARIANT_OF, delete_variants, stored_variant
+from shipyard.images.stored import VARIANT_OF, delete_variants, stored_variant, stored_variants
 from shipyard.images.variants import Variant, variant_key
 
 __all__ = [
@@ -36,5 +36,6 @@ __all__ = [
     "inspect_image",
     "render",
     "stored_variant",
+    "stored_variants",
     "variant_key",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from shipyard.images.errors import ImageRefused
 from shipyard.images.service import IMAGES
+from shipyard.images.stored import stored_variants
 from shipyard.images.variants import Variant
 from shipyard.jobs import Job, JobContext
 from shipyard.storage import ObjectNotFound
@@ -26,9 +27,7 @@ class GenerateVariants(Job):
 
     async def run(self, ctx: JobContext) -> None:
         images = IMAGES.get(ctx.app)
-        for variant in self.variants:
-            try:
-                await images.variant(self.key, variant)
-            except (ImageRefused, ObjectNotFound) as error:
-                ctx.logger.warning("no variants of %s: %s", self.key, error.message)
-                return
+        try:
+            await stored_variants(images.storage, self.key, self.variants, images.settings)
+        except (ImageRefused, ObjectNotFound) as error:
+            ctx.logger.warning("no variants of %s: %s", self.key, error.message)

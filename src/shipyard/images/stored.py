@@ -3,12 +3,15 @@
 A variant is stored under :func:`~.variants.variant_key` (the original's key and the
 variant's digest), with the metadata ``variant_of`` naming the original. The first
 request for it renders and stores it; every later one finds it (one ``info`` call) and
-renders nothing. Its key shares the original's first characters, so
-:func:`delete_variants` lists them by prefix when the original goes (the attachments'
-purge job does), and the orphans command recognises them by ``variant_of``.
+renders nothing (:func:`stored_variants` for several at once, or to render them again).
+Its key shares the original's first characters, so :func:`delete_variants` lists them by
+prefix when the original goes (the attachments' purge job does), and the orphans command
+recognises them by ``variant_of``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from anyio import to_thread
 
@@ -39,6 +42,24 @@ async def stored_variant(
     return await storage.put(
         rendered, content_type=media_type, key=target, metadata={VARIANT_OF: key}
     )
+
+
+async def stored_variants(
+    storage: Storage,
+    key: str,
+    variants: Iterable[Variant],
+    settings: ImageSettings,
+    *,
+    regenerate: bool = False,
+) -> list[StoredObject]:
+    """Each of ``variants`` of the image under ``key`` (see :func:`stored_variant`);
+    ``regenerate`` deletes a stored one first, so that it is rendered again."""
+    found = []
+    for variant in variants:
+        if regenerate:
+            await storage.delete(variant_key(key, variant))
+        found.append(await stored_variant(storage, key, variant, settings))
+    return found
 
 
 async def delete_variants(storage: Storage, key: str) -> int:

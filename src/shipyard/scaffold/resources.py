@@ -34,6 +34,8 @@ FILE_EXTENSIONS = (
     ("shipyard.storage", "StorageExtension"),
     ("shipyard.attachments", "AttachmentsExtension"),
 )
+IMAGES_EXTENSION = ("shipyard.images", "ImagesExtension")
+"""Added too when a resource has ``image`` fields: it serves their thumbnails."""
 SCENARIO = "tests/scenario.py"
 USER = Target(
     model="User",
@@ -273,7 +275,8 @@ class ResourceGenerator:
     def _plan_edits(self, plan: Plan, kind: Kind, *, remove: bool) -> None:
         names = self.names
         if self.files and not remove:
-            plan.edit(MAIN, _with_file_storage)
+            images = any(field.kind == "image" for field in self.files)
+            plan.edit(MAIN, lambda text: _with_file_storage(text, images=images))
         model_import = f"from app.{names.plural}.models import {names.model}"
         plan.edit(
             MODELS,
@@ -305,14 +308,15 @@ class ResourceGenerator:
         )
 
 
-def _with_file_storage(text: str) -> str:
-    """``app/main.py`` with the storage and attachments extensions (image and file fields)."""
+def _with_file_storage(text: str, *, images: bool) -> str:
+    """``app/main.py`` with the storage and attachments extensions (image and file fields),
+    and the images extension when there are ``images`` fields."""
     if edits.EXTENSIONS not in text:
         raise ShipyardError(
             f"{MAIN} has no App(extensions=[...]) to add file storage to",
             hint="add StorageExtension() and AttachmentsExtension() to the app's extensions",
         )
-    for module, name in FILE_EXTENSIONS:
+    for module, name in (*FILE_EXTENSIONS, *([IMAGES_EXTENSION] if images else [])):
         text = edits.import_line(text, f"from {module} import {name}")
         text = edits.extension(text, f"{name}()")
     return text
