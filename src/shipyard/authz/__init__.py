@@ -8,10 +8,11 @@ own users, roles' tables or authentication (``shipyard.auth``).
 Object-level rules live here too: ``Policy[Model]`` classes (actions, a ``before`` hook,
 a list ``scope`` and field rules) in a registry by model, ``authorize``/``can``/``scoped``
 for code, the ``Authorize`` dependency, ``PolicyAccess`` for API resources, token scopes
-(``RequireScopes``) and the ``can``/``can_any`` template globals.
+(``RequireScopes``), ``WritableFields`` for forms and the ``can``/``can_any``/``can_read``
+template globals.
 """
 
-from shipyard.authz.authorize import Authorize, PolicyAccess
+from shipyard.authz.authorize import Authorize, PolicyAccess, WritableFields
 from shipyard.authz.checks import allows, allows_all, allows_any, user_permissions
 from shipyard.authz.dependencies import (
     HasAllPermissions,
@@ -59,6 +60,7 @@ __all__ = [
     "PolicyAccess",
     "PolicyRegistry",
     "RequireScopes",
+    "WritableFields",
     "allows",
     "allows_all",
     "allows_any",

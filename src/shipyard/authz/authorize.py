@@ -116,6 +116,24 @@ class Authorize(Generic[ModelT]):
         return f"Authorize({self.model.__name__}, {self.action!r})"
 
 
+class WritableFields:
+    """A form's ``writable=``: the fields of ``model`` the caller may set, by its policy.
+
+    ``form_of(ShipForm, writable=WritableFields(Ship))``: the policy's
+    ``writable_fields`` for the request's identity (None: every field; no policy: every
+    field, as the form then declares what may be set).
+    """
+
+    def __init__(self, model: type[Any]) -> None:
+        self.model = model
+
+    def __call__(self, identity: OptionalIdentity) -> Collection[str] | None:
+        return writable_fields(identity, self.model)
+
+    def __repr__(self) -> str:
+        return f"WritableFields({self.model.__name__})"
+
+
 class PolicyAccess:
     """A policy as a Resource's ``access=``: scope, checks and field rules.
 

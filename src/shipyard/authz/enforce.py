@@ -15,7 +15,7 @@ asks them to log in instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, false
 
@@ -111,9 +111,22 @@ def scoped(
     return policy.scope(statement, identity)
 
 
-def scope_for(identity: Identity | None) -> Callable[[Select[Any]], Select[Any]]:
-    """``scoped`` bound to ``identity``: the ``restrict=`` of related-record choices."""
-    return lambda statement: scoped(statement, identity)
+def scope_for(
+    identity: Identity | None, *, unpoliced: Literal["deny", "all"] = "deny"
+) -> Callable[[Select[Any]], Select[Any]]:
+    """``scoped`` bound to ``identity``: the ``restrict=`` of related-record choices.
+
+    A referenced model without a policy offers no row, as ``scoped`` answers;
+    ``unpoliced="all"`` offers all of its rows instead (a reference to ``User``, which
+    apps do not police), while a model that has a policy is always held to its scope.
+    """
+
+    def restrict(statement: Select[Any]) -> Select[Any]:
+        if unpoliced == "all" and policies.policy_for(_statement_model(statement)) is None:
+            return statement
+        return scoped(statement, identity)
+
+    return restrict
 
 
 def readable_fields(identity: Identity | None, model: type[Any]) -> Collection[str] | None:
