@@ -139,3 +139,16 @@ def writable_fields(identity: Identity | None, model: type[Any]) -> Collection[s
     """The fields of ``model`` ``identity`` may set (None: every field)."""
     policy = policies.policy_for(model)
     return policy.writable_fields(identity) if policy is not None else None
+
+
+def editable_fields(identity: Identity | None, model: type[Any]) -> Collection[str] | None:
+    """The fields of ``model`` a form lets ``identity`` set: writable *and* readable.
+
+    A form shows the value it edits, so a field ``identity`` may not read is locked too
+    (the API, which never echoes a write, keeps the two rules apart). None: every field.
+    """
+    writable = writable_fields(identity, model)
+    readable = readable_fields(identity, model)
+    if writable is None or readable is None:
+        return writable if readable is None else readable
+    return set(writable) & set(readable)

@@ -4,7 +4,7 @@
 :mod:`shipyard.forms.parsing`), validates it with the model, and closes uploaded files
 once the response has been sent. A validation failure is not an exception: the handler
 gets a result whose ``is_valid`` is false and re-renders the form. ``writable=`` is a
-dependency naming the fields the user may set (``WritableFields(Post)`` from
+dependency naming the fields the user may set (``EditableFields(Post)`` from
 ``shipyard.authz`` asks the policy); the others are locked (see :class:`FormResult`).
 """
 

@@ -21,7 +21,7 @@ from shipyard.auth import OptionalIdentity, User, register_authenticator
 from shipyard.authz import (
     Authorize,
     RequireScopes,
-    WritableFields,
+    EditableFields,
     create_role,
     scope_for,
     scoped,
@@ -46,7 +46,7 @@ class NoteForm(BaseModel):
 
 
 NoteFormDep = Annotated[
-    FormResult[NoteForm], Depends(form_of(NoteForm, writable=WritableFields(PolicyNote)))
+    FormResult[NoteForm], Depends(form_of(NoteForm, writable=EditableFields(PolicyNote)))
 ]
 
 
