@@ -8,9 +8,9 @@ Scaffolded with ``shipyard scaffold crud Shipment``, then given the showcase's r
 - Signed-in users with ``shipments:create/update/delete`` add, change and delete the
   shipments they see; holders of ``shipments:manage`` may do anything.
 - Field rules: only customs (``shipments:inspect``; the admin's ``*`` includes it) read
-  the ``declared_value`` and set ``cleared``. Anyone else does not see the value in
-  the list, on the page or in the API, and their form shows ``cleared`` disabled and
-  ignores it if posted anyway.
+  and set the ``declared_value`` and set ``cleared``. Anyone else does not see the value
+  in the list, on the page, in the form or in the API; their form shows ``cleared``
+  disabled and ignores both if posted anyway (the API refuses them with a 422).
 """
 
 from __future__ import annotations
@@ -64,5 +64,7 @@ class ShipmentPolicy(Policy[Shipment]):
         return None if self.has_permission(identity, CUSTOMS) else FIELDS - {"declared_value"}
 
     def writable_fields(self, identity: Identity | None) -> Collection[str] | None:
-        """Customs set everything; others all but ``cleared``."""
-        return None if self.has_permission(identity, CUSTOMS) else FIELDS - {"cleared"}
+        """Customs set everything; others all but the declared value and ``cleared``."""
+        if self.has_permission(identity, CUSTOMS):
+            return None
+        return FIELDS - {"declared_value", "cleared"}
