@@ -8,7 +8,8 @@ select of ships. The fleet (unowned) stays visible to everyone. The showcase has
 actions. Real app, real login form and token endpoint, migrated SQLite database.
 
 Shipments (``ShipmentPolicy``) follow their ship, and their forms hold: the ship select
-offers only ships in the caller's scope, a forged ``ship_id`` is refused inline, fields
+offers only ships in the caller's scope, a forged ``ship_id`` is refused inline (and by
+the JSON API with a 422, the same as a missing ship), fields
 only customs may set are disabled and a hostile POST of them changes nothing, and the
 declared value customs alone may read shows on no page of anyone else.
 """
@@ -293,6 +294,9 @@ async def test_a_forged_ship_id_is_refused_inline(
     moved = await _submit(bob, f"/shipments/{rum}", description="Rum", ship_id=aurora)
     assert moved.status_code == 422
     assert REFUSED in moved.text
+    api = await bob.api.post("/api/shipments", json={"description": "Rum", "ship_id": aurora})
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["msg"] == f"There is no ship {aurora}."
     assert (await ann.api.get("/api/shipments")).json()["items"] == []
     assert (await bob.api.get(f"/api/shipments/{rum}")).json()["ship_id"] == fleet["Bounty"]
 

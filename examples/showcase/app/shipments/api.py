@@ -9,7 +9,7 @@ Reading is public. Adding, changing and deleting need ``shipments:create``,
 ``shipments:update`` and ``shipments:delete`` (``app/shipments/permissions.py``),
 and ``ShipmentPolicy`` (``app/shipments/policy.py``) decides per shipment: its scope
 narrows every list, cursor and lookup by id.
-``ship_id`` must name an existing Ship: anything else is a 422.
+``ship_id`` must name an existing Ship in its policy's scope: anything else is a 422.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from fastapi import APIRouter, Response
 from fastapi.exceptions import RequestValidationError
 from shipyard.api.query import Listing
 from shipyard.api.resource import Resource
-from shipyard.auth import OptionalIdentity
-from shipyard.authz import PolicyAccess
+from shipyard.auth import Identity, OptionalIdentity
+from shipyard.authz import PolicyAccess, scope_for
 from shipyard.db import DbSession, RowId
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.shipments.models import Shipment
@@ -72,10 +72,15 @@ router.include_router(
 )
 
 
-async def check_references(session: AsyncSession, data: ShipmentCreate | ShipmentUpdate) -> None:
-    """Refuse ids that name no row with a 422, before the database refuses the write."""
+async def check_references(
+    session: AsyncSession, data: ShipmentCreate | ShipmentUpdate, identity: Identity | None
+) -> None:
+    """Refuse ids that name no row, or one outside its model's policy scope (every row of a
+    model without a policy, such as User), with a 422 before the database refuses the write."""
+    restrict = scope_for(identity, unpoliced="all")
     errors: list[dict[str, Any]] = []
-    if data.ship_id is not None and await session.get(Ship, data.ship_id) is None:
+    chosen = select(Ship.id).where(Ship.id == data.ship_id)
+    if data.ship_id is not None and await session.scalar(restrict(chosen)) is None:
         errors.append(
             {
                 "type": "missing_reference",
@@ -98,7 +103,7 @@ async def create_shipment(
     data: ShipmentCreate, session: DbSession, response: Response, identity: OptionalIdentity
 ) -> ShipmentRead:
     """Add a shipment; its ``Location`` header is the new shipment's address."""
-    await check_references(session, data)
+    await check_references(session, data, identity)
     created = await shipments.create(session, data, principal=identity)
     response.headers["Location"] = f"{PREFIX}/{created.id}"
     return created
@@ -113,5 +118,5 @@ async def update_shipment(
     id: RowId, data: ShipmentUpdate, session: DbSession, identity: OptionalIdentity
 ) -> ShipmentRead:
     """Change the fields sent; 404 when there is no such shipment."""
-    await check_references(session, data)
+    await check_references(session, data, identity)
     return await shipments.update(session, id, data, principal=identity)
