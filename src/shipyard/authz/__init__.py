@@ -12,7 +12,7 @@ for code, the ``Authorize`` dependency, ``PolicyAccess`` for API resources, toke
 template globals.
 """
 
-from shipyard.authz.authorize import Authorize, PolicyAccess, EditableFields
+from shipyard.authz.authorize import Authorize, EditableFields, PolicyAccess
 from shipyard.authz.checks import allows, allows_all, allows_any, user_permissions
 from shipyard.authz.dependencies import (
     HasAllPermissions,
@@ -54,6 +54,7 @@ __all__ = [
     "Authorize",
     "AuthzExtension",
     "Decision",
+    "EditableFields",
     "HasAllPermissions",
     "HasAnyPermission",
     "HasPermission",
@@ -61,7 +62,6 @@ __all__ = [
     "PolicyAccess",
     "PolicyRegistry",
     "RequireScopes",
-    "EditableFields",
     "allows",
     "allows_all",
     "allows_any",

@@ -20,8 +20,8 @@ from shipyard import App, Settings
 from shipyard.auth import OptionalIdentity, User, register_authenticator
 from shipyard.authz import (
     Authorize,
-    RequireScopes,
     EditableFields,
+    RequireScopes,
     create_role,
     scope_for,
     scoped,

@@ -12,13 +12,13 @@
   the form's ship (when there are too many for a select).
 
 Anyone can look; adding, changing and deleting need ``shipments:create``,
-``shipments:update`` and ``shipments:delete`` (``app/shipments/permissions.py``), as the JSON API does;
-the forms' searches need one of the first two.
+``shipments:update`` and ``shipments:delete`` (``app/shipments/permissions.py``),
+as the JSON API does; the forms' searches need one of the first two.
 ``ShipmentPolicy`` (``app/shipments/policy.py``) then decides per shipment: the list
 shows its scope, and each route loads the shipment through ``Authorize``. Its field
 rules hold for the pages too: a field the user may not read is not shown (nor edited),
-one they may not set is disabled in the form and ignored if posted anyway; a reference offers (and
-accepts) only rows in the referenced model's policy scope.
+one they may not set is disabled in the form and ignored if posted anyway;
+a reference offers (and accepts) only rows in the referenced model's policy scope.
 """
 
 from __future__ import annotations
