@@ -9,10 +9,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Integer, String
+from pydantic import BaseModel
+from sqlalchemy import Integer, Select, String
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shipyard.forms import FormResult
 from shipyard.forms.choices import (
     SEARCH_LIMIT,
     SELECT_LIMIT,
@@ -20,6 +22,7 @@ from shipyard.forms.choices import (
     SearchText,
     SelectedId,
     as_id,
+    check_reference,
     reference_choices,
     search_choices,
 )
@@ -189,3 +192,40 @@ async def test_search_parameters_refuse_hostile_input_with_422() -> None:
 
     assert fine.json() == {"q": "50% off", "harbour_id": "12"}
     assert refused == [422] * 5
+
+
+class HarbourForm(BaseModel):
+    harbour_id: int | None = None
+
+
+def submitted(harbour_id: int | None) -> FormResult[HarbourForm]:
+    return FormResult.validate(HarbourForm, {"harbour_id": harbour_id}, {})
+
+
+def north_only(statement: Select[Any]) -> Select[Any]:
+    return statement.where(Harbour.name != "Brest")
+
+
+async def test_a_submitted_reference_must_be_a_row_the_restriction_lets_through(
+    session: AsyncSession,
+) -> None:
+    brest, oslo = await add(session, "Brest", "Oslo")
+    checked = {}
+    for harbour_id in (oslo.id, brest.id, 999, 2**40, None):
+        form = submitted(harbour_id)
+        await check_reference(session, form, "harbour_id", Harbour.id, restrict=north_only)
+        checked[harbour_id] = form.error("harbour_id")
+
+    refused = ["Choose one of the options offered."]
+    assert checked == {oslo.id: [], brest.id: refused, 999: refused, 2**40: refused, None: []}
+
+
+async def test_an_invalid_or_locked_reference_is_not_checked(session: AsyncSession) -> None:
+    invalid = FormResult.validate(HarbourForm, {"harbour_id": "x"}, {})
+    locked = FormResult.validate(HarbourForm, {"harbour_id": 5}, {}, writable=set())
+
+    for form in (invalid, locked):
+        await check_reference(session, form, "harbour_id", Harbour.id, restrict=north_only)
+
+    assert invalid.errors["harbour_id"] != ["Choose one of the options offered."]
+    assert locked.is_valid

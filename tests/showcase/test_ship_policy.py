@@ -6,6 +6,12 @@ htmx), the JSON API by id in both versions, list filters, sort-order probing, fi
 selection, totals, a cursor taken from Ann's page, token scopes and a related-record
 select of ships. The fleet (unowned) stays visible to everyone. The showcase has no bulk
 actions. Real app, real login form and token endpoint, migrated SQLite database.
+
+Shipments (``ShipmentPolicy``) follow their ship, and their forms hold: the ship select
+offers only ships in the caller's scope, a forged ``ship_id`` is refused inline (and by
+the JSON API with a 422, the same as a missing ship), fields
+only customs may set are disabled and a hostile POST of them changes nothing, and the
+declared value customs alone may read shows on no page of anyone else.
 """
 
 from __future__ import annotations
@@ -27,7 +33,13 @@ from shipyard.forms.choices import reference_choices, search_choices
 
 from .accounts import access_token, add_user, log_in
 
-SAILOR = ["ships:create", "ships:update", "ships:delete", "ships:read"]
+SAILOR = [
+    f"{kind}:{action}"
+    for kind in ("ships", "shipments")
+    for action in ("create", "update", "delete", "read")
+]
+CUSTOMS = ["shipments:*"]
+REFUSED = "Choose one of the options offered."
 HTMX = {"HX-Request": "true"}
 HTML = {"Accept": "text/html"}
 V2 = {"Accept": "application/vnd.shipyard.v2+json"}
@@ -52,8 +64,8 @@ def _client(app: App) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
 
-async def _sailor(app: App, email: str) -> AsyncIterator[Sailor]:
-    user_id = await add_user(app, email, permissions=SAILOR)
+async def _sailor(app: App, email: str, permissions: list[str] = SAILOR) -> AsyncIterator[Sailor]:
+    user_id = await add_user(app, email, permissions=permissions)
     async with _client(app) as browser, _client(app) as api:
         await log_in(browser, email)
         api.headers["Authorization"] = f"Bearer {await access_token(api, email)}"
@@ -234,3 +246,109 @@ async def test_related_record_selects_offer_only_the_scope(
         )
     assert sorted(label for _, label in offered.options) == ["Bounty", "Fram"]
     assert [label for _, label in searched.options] == ["Fram"]
+
+
+@pytest.fixture
+async def customs(started_app: App) -> AsyncIterator[Sailor]:
+    """A customs officer: every shipment permission (``shipments:inspect`` included)."""
+    async for officer in _sailor(started_app, "customs@example.test", CUSTOMS):
+        yield officer
+
+
+async def _submit(sailor: Sailor, url: str, **fields: object) -> httpx.Response:
+    """Post the shipment form (with the session's CSRF token) as a browser does."""
+    data = {name: str(value) for name, value in fields.items()}
+    return await sailor.browser.post(url, data={**data, "csrf_token": await sailor.csrf()})
+
+
+async def _shipment(sailor: Sailor, description: str, ship_id: int) -> int:
+    added = await _submit(sailor, "/shipments", description=description, ship_id=ship_id)
+    assert added.status_code == 303, added.text
+    return int(added.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_the_shipment_form_offers_only_ships_in_scope(
+    fleet: dict[str, int], bob: Sailor
+) -> None:
+    form = (await bob.browser.get("/shipments/new")).text
+    offered = {int(value) for value in re.findall(r'<option value="(\d+)"', form)}
+    assert offered == {fleet["Bounty"], fleet["Fram"]}
+    searched = await bob.browser.get(
+        "/shipments/choices/ship", params={"q": "", "ship_id": fleet["Aurora"]}, headers=HTMX
+    )
+    assert searched.status_code == 200
+    assert "Fram" in searched.text
+    assert "Aurora" not in searched.text
+    assert "Albatross" not in searched.text
+
+
+async def test_a_forged_ship_id_is_refused_inline(
+    fleet: dict[str, int], ann: Sailor, bob: Sailor
+) -> None:
+    aurora = fleet["Aurora"]
+    forged = await _submit(bob, "/shipments", description="Contraband", ship_id=aurora)
+    assert forged.status_code == 422
+    assert REFUSED in forged.text
+    assert "Aurora" not in forged.text
+    rum = await _shipment(bob, "Rum", fleet["Bounty"])
+    moved = await _submit(bob, f"/shipments/{rum}", description="Rum", ship_id=aurora)
+    assert moved.status_code == 422
+    assert REFUSED in moved.text
+    api = await bob.api.post("/api/shipments", json={"description": "Rum", "ship_id": aurora})
+    assert api.status_code == 422
+    assert api.json()["errors"][0]["msg"] == f"There is no ship {aurora}."
+    assert (await ann.api.get("/api/shipments")).json()["items"] == []
+    assert (await bob.api.get(f"/api/shipments/{rum}")).json()["ship_id"] == fleet["Bounty"]
+
+
+async def test_another_users_shipments_are_404_on_every_page(
+    fleet: dict[str, int], ann: Sailor, bob: Sailor
+) -> None:
+    cargo = await _shipment(ann, "Anns cargo", fleet["Aurora"])
+    assert "Anns cargo" not in (await bob.browser.get("/shipments")).text
+    for url in (f"/shipments/{cargo}", f"/shipments/{cargo}/edit"):
+        assert (await bob.browser.get(url, headers=HTML)).status_code == 404, url
+    hijack = await _submit(bob, f"/shipments/{cargo}", description="Mine", ship_id=fleet["Bounty"])
+    assert hijack.status_code == 404
+    assert (await bob.api.get(f"/api/shipments/{cargo}")).status_code == 404
+    assert (await ann.api.get(f"/api/shipments/{cargo}")).json()["description"] == "Anns cargo"
+
+
+async def test_a_hostile_post_of_customs_fields_changes_nothing(
+    fleet: dict[str, int], bob: Sailor, customs: Sailor
+) -> None:
+    fields = {"description": "Tea", "ship_id": fleet["Fram"]}
+    added = await _submit(bob, "/shipments", **fields, cleared="on", declared_value=10**6)
+    assert added.status_code == 303, added.text
+    url = added.headers["location"]
+    tea = (await customs.api.get(f"/api{url}")).json()
+    assert (tea["cleared"], tea["declared_value"]) == (False, None)
+    cleared = await customs.api.patch(f"/api{url}", json={"cleared": True, "declared_value": 500})
+    assert cleared.status_code == 200, cleared.text
+
+    form = (await bob.browser.get(f"{url}/edit")).text
+    assert re.search(r'<input[^>]*name="cleared"[^>]*disabled=""', form)
+    assert 'name="declared_value"' not in form
+    edited = await _submit(bob, url, **{**fields, "description": "Green tea"})  # no cleared
+    assert edited.status_code == 303, edited.text
+
+    tea = (await customs.api.get(f"/api{url}")).json()
+    assert (tea["description"], tea["cleared"], tea["declared_value"]) == ("Green tea", True, 500)
+    refused = await bob.api.patch(f"/api{url}", json={"cleared": False})
+    assert refused.status_code == 422
+
+
+async def test_only_customs_see_declared_values(
+    fleet: dict[str, int], bob: Sailor, customs: Sailor
+) -> None:
+    url = f"/shipments/{await _shipment(customs, 'Gold', fleet['Fram'])}"
+    assert (await customs.api.patch(f"/api{url}", json={"declared_value": 777})).status_code == 200
+
+    for page in ("/shipments", url):
+        assert "Declared value" in (await customs.browser.get(page)).text, page
+        theirs = (await bob.browser.get(page)).text
+        assert "Gold" in theirs, page
+        assert "Declared value" not in theirs, page
+        assert "777" not in theirs, page
+    assert "declared_value" not in (await bob.api.get(f"/api{url}")).json()
+    assert (await customs.api.get(f"/api{url}")).json()["declared_value"] == 777

@@ -12,6 +12,17 @@ from shipyard.auth.tokens import RefreshToken, RevokedToken
 from shipyard.db import Model
 
 from app.ports.models import Port
+from app.shipments.models import Shipment
 from app.ships.models import Ship
 
-__all__ = ["ApiKey", "Model", "Port", "RefreshToken", "RevokedToken", "Role", "Ship", "User"]
+__all__ = [
+    "ApiKey",
+    "Model",
+    "Port",
+    "RefreshToken",
+    "RevokedToken",
+    "Role",
+    "Ship",
+    "Shipment",
+    "User",
+]

@@ -6,6 +6,8 @@ from app import design, home, live
 from app.jobs import pages as jobs_pages
 from app.ports import api as ports_api
 from app.ports import pages as ports_pages
+from app.shipments import api as shipments_api
+from app.shipments import pages as shipments_pages
 from app.ships import api as ships_api
 from app.ships import pages as ships_pages
 
@@ -22,3 +24,5 @@ def register_routes(app: App) -> None:
         app.include_router(router)
     app.include_router(ports_api.router)
     app.include_router(ports_pages.pages)
+    app.include_router(shipments_api.router)
+    app.include_router(shipments_pages.pages)

@@ -9,8 +9,9 @@ try the account pages and the API with (never seeded in test or production):
 
 and two sailors to see ``ShipPolicy`` at work (docs/policies.md): ``ann@example.test``
 and ``bob@example.test``, password ``showcase-sailor-password``, role ``sailor``
-(``ships:create``, ``ships:update``, ``ships:delete``, ``ships:read``), each owning one
-ship (Aurora, Bounty) the other cannot see, change or delete.
+(``ships:create``, ``ships:update``, ``ships:delete``, ``ships:read`` and the same for
+shipments), each owning one ship (Aurora, Bounty) the other cannot see, change or delete,
+nor see or load a shipment onto (``ShipmentPolicy``).
 
 Running it again adds nothing twice: only the missing ships, users and roles are inserted.
 """
@@ -32,7 +33,11 @@ DEV_ADMIN_EMAIL = "admin@example.test"
 DEV_ADMIN_PASSWORD = "showcase-admin-password"  # development only; documented in README
 ADMIN_ROLE = "admin"
 SAILOR_ROLE = "sailor"
-SAILOR_PERMISSIONS = ("ships:create", "ships:update", "ships:delete", "ships:read")
+SAILOR_PERMISSIONS = tuple(
+    f"{resource}:{action}"
+    for resource in ("ships", "shipments")
+    for action in ("create", "update", "delete", "read")
+)
 DEV_SAILOR_PASSWORD = "showcase-sailor-password"  # development only; documented in README
 DEV_SAILORS = {"ann@example.test": "Aurora", "bob@example.test": "Bounty"}
 """Each demo sailor and the ship they own."""

@@ -11,6 +11,7 @@ from typing import Any, Self
 from shipyard.testing import Scenario as BaseScenario
 
 from tests.ports.factories import port_factory
+from tests.shipments.factories import shipment_factory
 
 
 class Scenario(BaseScenario):
@@ -19,3 +20,7 @@ class Scenario(BaseScenario):
     def with_ports(self, count: int = 1, **fields: Any) -> Self:
         """``count`` ports from ``port_factory`` (``fields`` as in ``with_``)."""
         return self.with_(port_factory, count, **fields)
+
+    def with_shipments(self, count: int = 1, **fields: Any) -> Self:
+        """``count`` shipments from ``shipment_factory`` (``fields`` as in ``with_``)."""
+        return self.with_(shipment_factory, count, **fields)

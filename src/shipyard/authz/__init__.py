@@ -8,10 +8,11 @@ own users, roles' tables or authentication (``shipyard.auth``).
 Object-level rules live here too: ``Policy[Model]`` classes (actions, a ``before`` hook,
 a list ``scope`` and field rules) in a registry by model, ``authorize``/``can``/``scoped``
 for code, the ``Authorize`` dependency, ``PolicyAccess`` for API resources, token scopes
-(``RequireScopes``) and the ``can``/``can_any`` template globals.
+(``RequireScopes``), ``EditableFields`` for forms and the ``can``/``can_any``/``can_read``
+template globals.
 """
 
-from shipyard.authz.authorize import Authorize, PolicyAccess
+from shipyard.authz.authorize import Authorize, EditableFields, PolicyAccess
 from shipyard.authz.checks import allows, allows_all, allows_any, user_permissions
 from shipyard.authz.dependencies import (
     HasAllPermissions,
@@ -24,6 +25,7 @@ from shipyard.authz.enforce import (
     authorize_new,
     can,
     can_any,
+    editable_fields,
     readable_fields,
     scope_for,
     scoped,
@@ -52,6 +54,7 @@ __all__ = [
     "Authorize",
     "AuthzExtension",
     "Decision",
+    "EditableFields",
     "HasAllPermissions",
     "HasAnyPermission",
     "HasPermission",
@@ -68,6 +71,7 @@ __all__ = [
     "can",
     "can_any",
     "create_role",
+    "editable_fields",
     "find_role",
     "get_role",
     "grant_permission",

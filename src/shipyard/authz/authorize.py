@@ -28,7 +28,15 @@ from sqlalchemy.orm.interfaces import ORMOption
 from shipyard.api.resource.access import not_found
 from shipyard.auth.deps import authentication_required, optional_user
 from shipyard.auth.identity import Identity
-from shipyard.authz.enforce import denial, hides, label_of, readable_fields, scoped, writable_fields
+from shipyard.authz.enforce import (
+    denial,
+    editable_fields,
+    hides,
+    label_of,
+    readable_fields,
+    scoped,
+    writable_fields,
+)
 from shipyard.authz.policy import Policy
 from shipyard.authz.registry import policies
 from shipyard.core.openapi import declares_problems
@@ -114,6 +122,24 @@ class Authorize(Generic[ModelT]):
 
     def __repr__(self) -> str:
         return f"Authorize({self.model.__name__}, {self.action!r})"
+
+
+class EditableFields:
+    """A form's ``writable=``: the fields of ``model`` the caller may set, by its policy.
+
+    ``form_of(ShipForm, writable=EditableFields(Ship))``: :func:`editable_fields` for the
+    request's identity, the policy's ``writable_fields`` that are also readable (None:
+    every field; no policy: every field, as the form then declares what may be set).
+    """
+
+    def __init__(self, model: type[Any]) -> None:
+        self.model = model
+
+    def __call__(self, identity: OptionalIdentity) -> Collection[str] | None:
+        return editable_fields(identity, self.model)
+
+    def __repr__(self) -> str:
+        return f"EditableFields({self.model.__name__})"
 
 
 class PolicyAccess:

@@ -15,7 +15,7 @@ asks them to log in instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, false
 
@@ -111,9 +111,22 @@ def scoped(
     return policy.scope(statement, identity)
 
 
-def scope_for(identity: Identity | None) -> Callable[[Select[Any]], Select[Any]]:
-    """``scoped`` bound to ``identity``: the ``restrict=`` of related-record choices."""
-    return lambda statement: scoped(statement, identity)
+def scope_for(
+    identity: Identity | None, *, unpoliced: Literal["deny", "all"] = "deny"
+) -> Callable[[Select[Any]], Select[Any]]:
+    """``scoped`` bound to ``identity``: the ``restrict=`` of related-record choices.
+
+    A referenced model without a policy offers no row, as ``scoped`` answers;
+    ``unpoliced="all"`` offers all of its rows instead (a reference to ``User``, which
+    apps do not police), while a model that has a policy is always held to its scope.
+    """
+
+    def restrict(statement: Select[Any]) -> Select[Any]:
+        if unpoliced == "all" and policies.policy_for(_statement_model(statement)) is None:
+            return statement
+        return scoped(statement, identity)
+
+    return restrict
 
 
 def readable_fields(identity: Identity | None, model: type[Any]) -> Collection[str] | None:
@@ -126,3 +139,16 @@ def writable_fields(identity: Identity | None, model: type[Any]) -> Collection[s
     """The fields of ``model`` ``identity`` may set (None: every field)."""
     policy = policies.policy_for(model)
     return policy.writable_fields(identity) if policy is not None else None
+
+
+def editable_fields(identity: Identity | None, model: type[Any]) -> Collection[str] | None:
+    """The fields of ``model`` a form lets ``identity`` set: writable *and* readable.
+
+    A form shows the value it edits, so a field ``identity`` may not read is locked too
+    (the API, which never echoes a write, keeps the two rules apart). None: every field.
+    """
+    writable = writable_fields(identity, model)
+    readable = readable_fields(identity, model)
+    if writable is None or readable is None:
+        return writable if readable is None else readable
+    return set(writable) & set(readable)

@@ -1,7 +1,9 @@
-"""The ``can`` and ``can_any`` template globals.
+"""The ``can``, ``can_any`` and ``can_read`` template globals.
 
 ``can("posts:create")`` asks the permission; ``can("update", post)`` asks the post's
-policy; ``can_any(["update", "delete"], post)`` any of the actions. They answer for the
+policy; ``can_any(["update", "delete"], post)`` any of the actions;
+``can_read("secret", post)`` (or ``can_read("secret", Post)`` for a column heading)
+whether the policy's ``readable_fields`` show the field. They answer for the
 Identity already resolved for the request (``request.state.identity``, set when a
 dependency such as ``current_user``, ``optional_user`` or ``HasPermission`` ran) and
 never query: the user's roles are loaded with the identity, so a list of rows costs no
@@ -20,6 +22,7 @@ from jinja2.runtime import Context
 from shipyard.auth.identity import Identity, resolved_identity
 from shipyard.authz import enforce
 from shipyard.authz.checks import allows
+from shipyard.authz.policy import model_of
 from shipyard.web.templates import register_template_global
 
 if TYPE_CHECKING:
@@ -53,7 +56,18 @@ def can_any(context: Context, actions: Iterable[str], obj: Any) -> bool:
     return known and enforce.can_any(identity, actions, obj)
 
 
+@pass_context
+def can_read(context: Context, field: str, obj: Any) -> bool:
+    """True if the request's identity may read ``field`` of ``obj`` (a row or a model)."""
+    known, identity = _identity(context)
+    if not known:
+        return False
+    readable = enforce.readable_fields(identity, model_of(obj))
+    return readable is None or field in readable
+
+
 def register_authz_globals(app: FastAPI) -> None:
-    """Add ``can`` and ``can_any`` to the templates of ``app``."""
+    """Add ``can``, ``can_any`` and ``can_read`` to the templates of ``app``."""
     register_template_global(app, "can", can)
     register_template_global(app, "can_any", can_any)
+    register_template_global(app, "can_read", can_read)

@@ -16,7 +16,11 @@ htmx endpoint as radio buttons, the chosen row always among them. The macro
 ``restrict=`` narrows every query (the options, the search and the lookup of the chosen
 row) to the rows the user may see: ``restrict=scope_for(identity)`` from
 ``shipyard.authz`` applies the referenced model's policy scope, so a select never offers,
-and a crafted ``selected=`` never reveals, a row outside it.
+and a crafted ``selected=`` never reveals, a row outside it. On submit,
+:func:`check_reference` holds the posted id to the same ``restrict``: a forged id is an
+error on the field (422), never attached::
+
+    await check_reference(session, form, "author_id", User.id, restrict=scope_for(identity))
 
 Queries are built with SQLAlchemy (bound parameters, ``LIKE`` wildcards escaped) and
 limited; :data:`SearchText` and :data:`SelectedId` refuse long or odd input with a 422.
@@ -35,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from shipyard.db.ids import BIG_ROW_ID_MAX, ROW_ID_MAX, SMALL_ROW_ID_MAX
+from shipyard.forms.result import FormResult
 from shipyard.web.render import render
 
 SELECT_LIMIT = 100
@@ -126,6 +131,32 @@ async def search_choices(
     )
     found = await _with_selected(session, key, label, rows, chosen, restrict)
     return ReferenceChoices(found, chosen, True)
+
+
+async def check_reference(
+    session: AsyncSession,
+    form: FormResult[Any],
+    name: str,
+    key: InstrumentedAttribute[Any],
+    *,
+    restrict: Restrict | None = None,
+) -> None:
+    """Add an error to field ``name`` unless its id names a row ``restrict`` lets through.
+
+    Checks a valid form only; an empty optional reference and a locked field (the user
+    did not set it) pass. A missing row is refused the same way as one outside the scope.
+    """
+    if not form.is_valid or name in form.locked:
+        return
+    submitted = getattr(form.data, name)
+    if submitted is None:
+        return
+    chosen = _chosen(key, submitted)
+    statement = select(key).where(key == chosen).limit(1)
+    if restrict is not None:
+        statement = restrict(statement)
+    if chosen is None or await session.scalar(statement) is None:
+        form.add_error(name, "Choose one of the options offered.")
 
 
 def choices_fragment(

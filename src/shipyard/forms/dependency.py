@@ -3,14 +3,18 @@
 ``Annotated[FormResult[PostForm], Depends(form_of(PostForm))]`` reads the form (see
 :mod:`shipyard.forms.parsing`), validates it with the model, and closes uploaded files
 once the response has been sent. A validation failure is not an exception: the handler
-gets a result whose ``is_valid`` is false and re-renders the form.
+gets a result whose ``is_valid`` is false and re-renders the form. ``writable=`` is a
+dependency naming the fields the user may set (``EditableFields(Post)`` from
+``shipyard.authz`` asks the policy); the others are locked (see :class:`FormResult`).
 """
 
 from __future__ import annotations
 
 import typing
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
+from typing import Any
 
+from fastapi import Depends
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
@@ -28,7 +32,8 @@ def form_of(
     strip: bool = True,
     limits: FormLimits | None = None,
     uploads: Upload | None = None,
-) -> Callable[[Request], AsyncIterator[FormResult[ModelT]]]:
+    writable: Callable[..., Any] | None = None,
+) -> Callable[..., AsyncIterator[FormResult[ModelT]]]:
     """A dependency parsing the submitted form into ``model``.
 
     ``strip`` trims surrounding whitespace from text values (never from secret fields;
@@ -36,6 +41,7 @@ def form_of(
     size and counts. A model with :class:`~shipyard.uploads.UploadedFile` fields reads
     multipart bodies through ``uploads`` (default ``Upload()``: the ``uploads`` settings):
     streamed to disk, checked and scanned; a refused file is an error on its field (422).
+    ``writable`` is a dependency answering the field names the user may set (None: all).
     """
     specs = describe(model, strip=strip)
     bounds = limits or FormLimits()
@@ -44,14 +50,16 @@ def form_of(
     ):
         uploads = Upload()
 
-    async def parse_form(request: Request) -> AsyncIterator[FormResult[ModelT]]:
+    async def parse_form(
+        request: Request, allowed: Collection[str] | None = Depends(writable or _every_field)
+    ) -> AsyncIterator[FormResult[ModelT]]:
         if uploads is not None and _is_multipart(request):
             try:
                 form: FormData = (await uploads.receive(request)).form
             except UploadRefused as refused:
                 if refused.field is None:
                     raise
-                result = FormResult(model, strip=strip)
+                result = FormResult(model, strip=strip, writable=allowed)
                 result.add_error(refused.field, str(refused.detail))
                 yield result
                 return
@@ -59,12 +67,16 @@ def form_of(
             form = await read_form(request, bounds)
         try:
             payload, values = collect(form, specs)
-            yield FormResult.validate(model, payload, values, strip=strip)
+            yield FormResult.validate(model, payload, values, strip=strip, writable=allowed)
         finally:
             await form.close()
 
     parse_form.__name__ = f"{model.__name__}_form"
     return parse_form
+
+
+def _every_field() -> None:
+    """The ``writable`` of a form without one: every field."""
 
 
 def _is_multipart(request: Request) -> bool:

@@ -96,6 +96,11 @@ def _describe(model: type[BaseModel], strip: bool) -> tuple[FieldSpec, ...]:
     return tuple(_spec(name, info, strip) for name, info in model.model_fields.items())
 
 
+def form_key(name: str, info: FieldInfo) -> str:
+    """The name a field goes by in the form: its alias, if it has one."""
+    return info.alias if isinstance(info.alias, str) else name
+
+
 def _spec(name: str, info: FieldInfo, strip_default: bool) -> FieldSpec:
     inner, optional, multiple, metadata = _unwrap(info.annotation)
     metadata = [*info.metadata, *metadata]
@@ -105,9 +110,8 @@ def _spec(name: str, info: FieldInfo, strip_default: bool) -> FieldSpec:
         widget = marker.kind
     secret = marker.secret if marker.secret is not None else widget == "password"
     strip = marker.strip if marker.strip is not None else strip_default and not secret
-    key = info.alias if isinstance(info.alias, str) else name
     return FieldSpec(
-        name=key,
+        name=form_key(name, info),
         label=info.title or name.replace("_", " ").capitalize(),
         widget=widget,
         required=info.is_required() and widget != "checkbox",

@@ -1,21 +1,27 @@
 """The outcome of a form submission: the validated model, or errors plus what was typed.
 
-Owns :class:`FormResult`, the one object a handler and a template share: ``is_valid`` and
-``data`` for the handler; ``errors``/``form_errors``, ``value(name)``, ``field(name)``
-and ``fields`` for the macros that re-render the form.
+Owns :class:`FormResult`, the one object a handler and a template share: ``is_valid``,
+``data`` and ``changes()`` for the handler; ``errors``/``form_errors``, ``value(name)``,
+``field(name)``, ``fields`` and ``locked`` for the macros that re-render the form.
+
+``writable`` (the field names the user may set, None for all; an authorization policy's
+``writable_fields``) locks every other field: the macros render it disabled, a value
+submitted for it anyway is dropped before validation (a required one is not required),
+and ``changes()`` leaves it out, so a hostile POST cannot set it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
-from typing import Any, Generic, TypeVar
+import functools
+from collections.abc import Collection, Mapping
+from typing import Any, Generic, TypeVar, cast
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError, create_model
 from pydantic_core import ErrorDetails
 
-from shipyard.forms.fields import FieldSpec, describe
+from shipyard.forms.fields import FieldSpec, describe, form_key
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -35,9 +41,12 @@ class FormResult(Generic[ModelT]):
         form_errors: list[str] | None = None,
         submitted: bool = True,
         strip: bool = True,
+        writable: Collection[str] | None = None,
     ) -> None:
         self.model = model
         self.fields: tuple[FieldSpec, ...] = describe(model, strip=strip)
+        self.locked: frozenset[str] = _locked(model, writable)
+        """The form names of the fields the user may not set (rendered disabled)."""
         self.values: dict[str, Any] = dict(values or {})
         self.errors: dict[str, list[str]] = {k: list(v) for k, v in (errors or {}).items()}
         self.form_errors: list[str] = list(form_errors or [])
@@ -54,28 +63,41 @@ class FormResult(Generic[ModelT]):
         values: Mapping[str, Any],
         *,
         strip: bool = True,
+        writable: Collection[str] | None = None,
     ) -> FormResult[ModelT]:
-        """Validate ``payload`` with ``model``; ``values`` is what the user typed."""
+        """Validate ``payload`` with ``model``; ``values`` is what the user typed.
+
+        Values of fields outside ``writable`` are dropped first, unseen and unvalidated.
+        """
+        locked = _locked(model, writable)
+        if locked:
+            payload = {key: value for key, value in payload.items() if key not in locked}
+            values = {key: value for key, value in values.items() if key not in locked}
         try:
-            data = model.model_validate(payload)
+            data = _without_required(model, locked).model_validate(payload)
         except ValidationError as exc:
-            result = cls(model, values=values, strip=strip)
+            result = cls(model, values=values, strip=strip, writable=writable)
             for error in exc.errors():
                 loc = error["loc"]
                 result.add_error(str(loc[0]) if loc else None, _message(error))
             return result
-        return cls(model, data=data, values=values, strip=strip)
+        return cls(model, data=cast(ModelT, data), values=values, strip=strip, writable=writable)
 
     @classmethod
     def blank(
-        cls, model: type[ModelT], initial: object | Mapping[str, Any] | None = None
+        cls,
+        model: type[ModelT],
+        initial: object | Mapping[str, Any] | None = None,
+        *,
+        writable: Collection[str] | None = None,
     ) -> FormResult[ModelT]:
         """An unsubmitted form (for GET) showing the fields' defaults.
 
         ``initial`` (a model instance, any object with those attributes, or a mapping by
         field name or alias) overrides the defaults, e.g. to edit an existing record.
+        Fields outside ``writable`` show their value, disabled.
         """
-        result = cls(model, submitted=False)
+        result = cls(model, submitted=False, writable=writable)
         for spec in result.fields:
             if spec.secret or spec.is_file:
                 continue
@@ -108,6 +130,15 @@ class FormResult(Generic[ModelT]):
                 f"{self.model.__name__} form is not valid; check `is_valid` before `data`"
             )
         return self._data
+
+    def changes(self, *, exclude: Collection[str] = ()) -> dict[str, Any]:
+        """The validated values the user may set, by field name, to apply to a record.
+
+        ``data.model_dump()`` without the locked fields (and ``exclude``): a locked field
+        keeps the record's value, or a new record's default.
+        """
+        locked = {_attribute_name(self.model, key) for key in self.locked}
+        return self.data.model_dump(exclude={*locked, *exclude})
 
     def add_error(self, field: str | None, message: str) -> None:
         """Attach an error to a field (``None``: to the whole form); the form turns invalid."""
@@ -142,6 +173,28 @@ def _message(error: ErrorDetails) -> str:
     for prefix in _MESSAGE_PREFIXES:
         message = message.removeprefix(prefix)
     return message
+
+
+def _locked(model: type[BaseModel], writable: Collection[str] | None) -> frozenset[str]:
+    """The form names of ``model``'s fields whose attribute is not in ``writable``."""
+    if writable is None:
+        return frozenset()
+    return frozenset(
+        form_key(name, info) for name, info in model.model_fields.items() if name not in writable
+    )
+
+
+@functools.cache
+def _without_required(model: type[ModelT], locked: frozenset[str]) -> type[ModelT]:
+    """``model`` whose locked required fields default to None: the form never sends them."""
+    required = {
+        name: (cast(Any, info.annotation) | None, None)
+        for name, info in model.model_fields.items()
+        if form_key(name, info) in locked and info.is_required()
+    }
+    if not required:
+        return model
+    return cast(type[ModelT], create_model(model.__name__, __base__=model, **required))  # type: ignore[call-overload]
 
 
 def _attribute_name(model: type[BaseModel], key: str) -> str:

@@ -1,5 +1,6 @@
-"""An App serving the notes API (a policy-guarded Resource), ``Authorize`` routes, a
-related-record select and a template asking ``can``; users and roles as in tests/authz."""
+"""An App serving the notes API (a policy-guarded Resource), ``Authorize`` routes,
+related-record selects, a form with field rules and templates asking ``can`` and
+``can_read``; users and roles as in tests/authz."""
 
 from __future__ import annotations
 
@@ -8,16 +9,25 @@ from typing import Annotated, Any
 import pytest
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from tests.authz.conftest import Run, demo_router, header_authenticator
-from tests.authz.policies.models import PolicyBoard, PolicyNote, notes
+from tests.authz.policies.models import PolicyBoard, PolicyNote, PolicyTag, notes
 from tests.authz.test_has_permission import add_user
 
 from shipyard import App, Settings
 from shipyard.auth import OptionalIdentity, User, register_authenticator
-from shipyard.authz import Authorize, RequireScopes, create_role, scope_for, scoped
+from shipyard.authz import (
+    Authorize,
+    EditableFields,
+    RequireScopes,
+    create_role,
+    scope_for,
+    scoped,
+)
 from shipyard.db import DbSession
+from shipyard.forms import FormResult, form_of
 from shipyard.forms.choices import reference_choices
 from shipyard.web import get_templates
 
@@ -25,6 +35,19 @@ ROW_TEMPLATE = (
     "{% for board in boards %}{{ board.name }}:{{ can('update', board) }}:"
     "{{ can_any(['delete', 'update'], board) }};{% endfor %}{{ can('posts:create') }}"
 )
+
+FIELDS_TEMPLATE = "{{ can_read('secret', note) }}:{{ can_read('title', Note) }}"
+
+
+class NoteForm(BaseModel):
+    title: str
+    secret: str = ""
+    owner_id: int | None = None
+
+
+NoteFormDep = Annotated[
+    FormResult[NoteForm], Depends(form_of(NoteForm, writable=EditableFields(PolicyNote)))
+]
 
 
 def policy_router() -> APIRouter:
@@ -64,6 +87,24 @@ def policy_router() -> APIRouter:
             restrict=scope_for(identity),
         )
         return {"options": [list(item) for item in choices.options]}
+
+    @router.get("/unpoliced-choices")
+    async def unpoliced_choices(session: DbSession, identity: OptionalIdentity) -> dict[str, Any]:
+        restrict = scope_for(identity, unpoliced="all")
+        tags = await reference_choices(session, PolicyTag.id, PolicyTag.label, restrict=restrict)
+        notes = await reference_choices(session, PolicyNote.id, PolicyNote.title, restrict=restrict)
+        return {"tags": [label for _, label in tags.options], "notes": len(notes.options)}
+
+    @router.post("/notes/form")
+    async def note_form(form: NoteFormDep) -> dict[str, Any]:
+        return {"changes": form.changes(), "locked": sorted(form.locked)}
+
+    @router.get("/notes/{id}/fields", response_class=HTMLResponse)
+    async def note_fields(
+        request: Request, note: Annotated[PolicyNote, Depends(Authorize(PolicyNote, "view"))]
+    ) -> str:
+        template = get_templates(request.app).env.from_string(FIELDS_TEMPLATE)
+        return template.render(request=request, note=note, Note=PolicyNote)
 
     @router.get("/scoped-read", dependencies=[Depends(RequireScopes("policy_notes:read"))])
     async def scoped_read() -> dict[str, bool]:

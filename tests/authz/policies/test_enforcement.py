@@ -1,12 +1,14 @@
 """``Authorize`` on routes (problem JSON, HTML page, htmx fragment, login for anonymous),
-``can``/``can_any`` in templates without a query per row, scoped related-record choices
-and ``RequireScopes``."""
+``can``/``can_any``/``can_read`` in templates without a query per row, scoped
+related-record choices, field rules on forms and ``RequireScopes``."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
-from tests.authz.policies.conftest import ANN, BOB, EDITOR
-from tests.authz.policies.models import PolicyBoard
+from tests.authz.conftest import Run
+from tests.authz.policies.conftest import ADMIN, ANN, BOB, EDITOR
+from tests.authz.policies.models import PolicyBoard, PolicyTag
 from tests.authz.test_has_permission import as_
 
 from shipyard import App
@@ -98,6 +100,44 @@ def test_related_record_choices_are_scoped(client: TestClient, rows: dict[str, l
     crafted = client.get(f"/note-choices?selected={rows['ann'][0]}", headers=as_(BOB))
     assert [label for _, label in crafted.json()["options"]] == ["b1"]
     assert client.get("/note-choices").json()["options"] == []
+
+
+def test_choices_of_a_model_without_a_policy_are_all_its_rows_only_when_asked(
+    client: TestClient, rows: dict[str, list[int]], run: Run
+) -> None:
+    run(_add_tags)
+
+    bob = client.get("/unpoliced-choices", headers=as_(BOB)).json()
+
+    assert bob == {"tags": ["blue", "red"], "notes": 1}  # the policed model keeps its scope
+    assert client.get("/unpoliced-choices").json() == {"tags": ["blue", "red"], "notes": 0}
+
+
+async def _add_tags(session: AsyncSession) -> None:
+    session.add_all([PolicyTag(label="red"), PolicyTag(label="blue")])
+    await session.flush()
+
+
+def test_forms_ignore_fields_the_user_may_not_write_or_read(
+    client: TestClient, rows: dict[str, list[int]]
+) -> None:
+    hostile = {"title": "mine", "secret": "s", "owner_id": str(rows["bob"][0])}
+
+    ann = client.post("/notes/form", data=hostile, headers=as_(ANN)).json()
+    admin = client.post("/notes/form", data=hostile, headers=as_(ADMIN)).json()
+
+    # owner_id: not writable; secret: writable but not readable, so a form cannot show it
+    assert ann == {"changes": {"title": "mine"}, "locked": ["owner_id", "secret"]}
+    assert admin["changes"]["owner_id"] == rows["bob"][0]
+    assert admin["locked"] == []
+
+
+def test_can_read_in_templates_follows_the_readable_fields(
+    client: TestClient, rows: dict[str, list[int]]
+) -> None:
+    assert client.get(f"/notes/{rows['ann'][0]}/fields", headers=as_(ANN)).text == "False:True"
+    note = rows["editor"][0]
+    assert client.get(f"/notes/{note}/fields", headers=as_(ADMIN)).text == "True:True"
 
 
 def test_require_scopes(client: TestClient, rows: dict[str, list[int]]) -> None:

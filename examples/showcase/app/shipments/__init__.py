@@ -1,0 +1,1 @@
+"""Shipments: the Shipment model, its pages and its JSON API."""
