@@ -12,6 +12,7 @@ from shipyard.config.limits import parse_limit
 from shipyard.core.checks import run_checks
 from shipyard.errors import ShipyardError
 from shipyard.ratelimit import RateLimit
+from shipyard.ratelimit.middleware import exempt
 
 
 def test_headers_count_down_then_429_with_retry_after(make_client: ClientFactory) -> None:
@@ -141,6 +142,20 @@ def test_exempt_paths_and_static_files_are_not_limited(make_client: ClientFactor
     client = make_client(ip="1/minute", exempt_paths=["/op*"])
     assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 200]
     assert "RateLimit-Limit" not in client.get("/static/nothing.css").headers
+
+
+def test_exemptions_match_exact_paths_prefixes_static_and_health() -> None:
+    settings = Settings.model_validate(
+        {"ratelimit": {"exempt_paths": ["/op*", "/hooks/stripe"]}, "web": {"static_url": "/assets"}}
+    )
+    exempt_paths = ["/open", "/op", "/hooks/stripe", "/assets", "/assets/app.css", "/up", "/ready"]
+    counted = ["/hooks/stripe/x", "/assetsx", "/o", "/", "/upx", "/hooks"]
+    assert all(exempt(path, settings) for path in exempt_paths)
+    assert not any(exempt(path, settings) for path in counted)
+    quiet_health = settings.model_copy(
+        update={"health": settings.health.model_copy(update={"enabled": False})}
+    )
+    assert not exempt("/up", quiet_health)
 
 
 def test_headers_can_be_turned_off(make_client: ClientFactory) -> None:

@@ -129,7 +129,8 @@ class Limiter:
 
     async def hit(self, limit: str, *identifiers: str) -> Decision:
         """Count one request for ``identifiers`` against ``limit`` and say if it is admitted."""
-        return (await self.hit_all([(limit, identifiers)]))[0]
+        check = check_of(limit, identifiers)
+        return decision_of(check, (await self._outcomes((check,)))[0])
 
     async def hit_all(self, hits: Sequence[Hit]) -> list[Decision]:
         """Count one request against each limit in order, in one storage round trip.
@@ -138,16 +139,19 @@ class Limiter:
         ends with the refusal. On a storage failure every limit admits when ``fail_open``.
         """
         checks = [check_of(limit, identifiers) for limit, identifiers in hits]
+        outcomes = await self._outcomes(checks)
+        return [
+            decision_of(check, outcome) for check, outcome in zip(checks, outcomes, strict=False)
+        ]
+
+    async def _outcomes(self, checks: Sequence[Check]) -> list[Outcome]:
         try:
-            outcomes = await self.windows.hit(checks)
+            return await self.windows.hit(checks)
         except Exception:
             if not self.fail_open:
                 raise
             logger.warning("rate-limit storage failed; admitting the request", exc_info=True)
-            return [Decision(True, c.amount, c.amount, c.period) for c in checks]
-        return [
-            decision_of(check, outcome) for check, outcome in zip(checks, outcomes, strict=False)
-        ]
+            return [Outcome(True, check.amount, check.period) for check in checks]
 
     async def reset(self) -> None:
         """Forget every counter, the throttle's too (tests)."""

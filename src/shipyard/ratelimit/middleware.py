@@ -16,9 +16,12 @@ For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shipyard.config.derived import PerSettings
 from shipyard.config.models import Settings
 from shipyard.ratelimit.clientip import client_network
 from shipyard.ratelimit.identity import credential_caller
@@ -31,21 +34,43 @@ GLOBAL_BUCKET = "global"
 CREDENTIAL_HEADERS = frozenset({b"authorization", b"x-api-key"})
 
 
+@dataclass(frozen=True)
+class Exemptions:
+    """The paths no global limit counts, from one settings snapshot: exact paths and
+    prefixes (static files, the health probes, ``ratelimit.exempt_paths``)."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, settings: Settings) -> Exemptions:
+        health = settings.health
+        exact = {health.up_path, health.ready_path} if health.enabled else set()
+        prefixes: list[str] = []
+        for static in (settings.web.static_url, FRAMEWORK_STATIC_URL):
+            exact.add(static)
+            prefixes.append(static + "/")
+        for pattern in settings.ratelimit.exempt_paths:
+            if pattern.endswith("*"):
+                prefixes.append(pattern[:-1])
+            else:
+                exact.add(pattern)
+        return cls(frozenset(exact), tuple(prefixes))
+
+    def covers(self, path: str) -> bool:
+        """True when ``path`` is exempt."""
+        return path in self.exact or path.startswith(self.prefixes)
+
+
+_exemptions = PerSettings(Exemptions.of)
+
+
 def exempt(path: str, settings: Settings) -> bool:
     """True for static files, the health probes and ``ratelimit.exempt_paths``.
 
     ``exempt_paths`` holds exact paths or prefixes ending in ``*``.
     """
-    health = settings.health
-    if health.enabled and path in (health.up_path, health.ready_path):
-        return True
-    for static in (settings.web.static_url, FRAMEWORK_STATIC_URL):
-        if path == static or path.startswith(static + "/"):
-            return True
-    for pattern in settings.ratelimit.exempt_paths:
-        if (pattern.endswith("*") and path.startswith(pattern[:-1])) or path == pattern:
-            return True
-    return False
+    return _exemptions(settings).covers(path)
 
 
 def carries_credentials(scope: Scope) -> bool:
