@@ -215,7 +215,7 @@ GROUPS = {
     ),
 }
 """Group name -> (table title, baseline case name)."""
-OWN_SECTIONS = ("pages", "auth", "pagination", "observability", "policies", "scopes")
+OWN_SECTIONS = ("pages", "auth", "pagination", "observability", "policies", "scopes", "cache")
 """Groups written to a region of ``--output`` of their own when they run alone."""
 JOBS = "jobs"
 """The group measured by :mod:`benchmarks.jobs` (no server, its own region, always)."""

@@ -102,6 +102,8 @@ def test_the_server_gets_every_cpu_when_not_pinned() -> None:
         (["--cases", "pages,fastapi"], "results"),
         ([], "results"),
         (["--cases", "pages", "--section", "custom"], "custom"),
+        (["--cases", "cache"], "cache"),
+        (["--cases", "cache,fastapi"], "results"),
     ],
 )
 def test_page_figures_go_to_their_own_region(argv: list[str], section: str) -> None:
