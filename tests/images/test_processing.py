@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 from PIL import Image
@@ -138,3 +140,14 @@ def test_variant_keys_are_stable_and_in_their_original_family() -> None:
     assert variant_key(key, thumb) != variant_key(key, Variant(resize_to_fill=(100, 100)))
     assert variant_key(key, thumb).startswith(family_prefix(key))
     assert variant_key(key, thumb) != key
+
+
+def test_pillow_is_imported_only_when_an_image_is_read() -> None:
+    """An app that never reads an image does not load Pillow in its workers."""
+    code = (
+        "import sys, shipyard.app, shipyard.images; "
+        "assert 'PIL.Image' not in sys.modules, 'PIL imported with the app'; "
+        "from shipyard.images.processing import inspect_image; "
+        "assert 'PIL.Image' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -11,6 +11,9 @@ declaring a huge picture) costs nothing. Pillow's own bomb check
 :func:`render` applies the EXIF orientation (``ImageOps.exif_transpose``), resizes, then
 copies the bare pixels into a new image before encoding, so no metadata of the original
 survives: no EXIF (GPS position, camera, dates), no XMP, no comments.
+
+Pillow is imported when an image is first read, not with the module: an app that never
+reads an image does not pay its import time and memory (~7 MB) in every worker.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO, Any
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import IO, TYPE_CHECKING, Any
 
 from shipyard.config.sections.images import ImageSettings
 from shipyard.images.errors import ImageRefused
 from shipyard.images.variants import MEDIA_TYPES, Variant
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 KEPT_MODES = frozenset({"RGB", "RGBA", "L", "LA"})
 """Pixel modes every output format encodes as they are; others are converted."""
@@ -50,6 +54,8 @@ class ImageFacts:
 @contextmanager
 def opened(file: IO[bytes], settings: ImageSettings) -> Iterator[Image.Image]:
     """``file`` as a Pillow image whose format and size passed (see the module)."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         image = Image.open(file, formats=list[str](settings.formats))
     except Image.DecompressionBombError:
@@ -95,6 +101,8 @@ def inspect_image(file: IO[bytes], settings: ImageSettings) -> ImageFacts:
 
 def render(data: bytes, variant: Variant, settings: ImageSettings) -> tuple[bytes, str]:
     """``variant`` of the image ``data``: the encoded bytes and their media type."""
+    from PIL import Image, ImageOps
+
     with opened(io.BytesIO(data), settings) as image:
         output = variant.format or (image.format or "PNG").lower()
         try:
@@ -109,6 +117,8 @@ def render(data: bytes, variant: Variant, settings: ImageSettings) -> tuple[byte
 
 
 def _normalized(picture: Image.Image, output: str) -> Image.Image:
+    from PIL import Image
+
     if output == "jpeg":  # no alpha in JPEG: transparent areas become white
         if picture.has_transparency_data:
             rgba = picture.convert("RGBA")
@@ -121,6 +131,8 @@ def _normalized(picture: Image.Image, output: str) -> Image.Image:
 
 
 def _resized(picture: Image.Image, variant: Variant, settings: ImageSettings) -> Image.Image:
+    from PIL import Image, ImageOps
+
     box = variant.resize_to_fit or variant.resize_to_fill
     if box is not None and box[0] * box[1] > settings.max_pixels:
         raise too_large(f"a {box[0]}x{box[1]} variant is over the limit of {settings.max_pixels}")
