@@ -23,13 +23,6 @@ from shipyard.config.models import MailSettings
 from shipyard.core.services import Service
 from shipyard.errors import ShipyardError
 from shipyard.mail.message import Mailer, Message, send_all
-from shipyard.mail.providers import (
-    HttpApiMailer,
-    PostmarkMailer,
-    ResendMailer,
-    SendgridMailer,
-    SesMailer,
-)
 from shipyard.mail.smtp import MailDeliveryError, SmtpMailer
 
 if TYPE_CHECKING:
@@ -121,10 +114,21 @@ class FailoverMailer:
         )
 
 
-HTTP_MAILERS: dict[str, type[HttpApiMailer]] = {
-    mailer.provider: mailer for mailer in (SendgridMailer, ResendMailer, PostmarkMailer)
+PROVIDER_MAILERS = {
+    "ses": "SesMailer",
+    "sendgrid": "SendgridMailer",
+    "resend": "ResendMailer",
+    "postmark": "PostmarkMailer",
 }
-"""The JSON API backends by ``mail.backend`` name."""
+"""The provider API backends by ``mail.backend`` name: classes of :mod:`shipyard.mail.providers`,
+imported when one is chosen (httpx and boto3 stay out of apps that send over SMTP)."""
+
+
+def _provider_mailer(settings: MailSettings) -> Mailer:
+    from shipyard.mail import providers
+
+    mailer: Mailer = getattr(providers, PROVIDER_MAILERS[settings.backend])(settings)
+    return mailer
 
 
 def _build(settings: MailSettings, root: Path) -> Mailer:
@@ -142,10 +146,8 @@ def _build(settings: MailSettings, root: Path) -> Mailer:
         return FileMailer(settings, directory if directory.is_absolute() else root / directory)
     if settings.backend == "memory":
         return MemoryMailer(settings)
-    if settings.backend == "ses":
-        return SesMailer(settings)
-    if settings.backend in HTTP_MAILERS:
-        return HTTP_MAILERS[settings.backend](settings)
+    if settings.backend in PROVIDER_MAILERS:
+        return _provider_mailer(settings)
     if settings.backend == "custom":
         raise ShipyardError(
             'mail.backend is "custom" but the app provided no mailer',

@@ -23,7 +23,6 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-import httpx
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -109,27 +108,30 @@ class AwsSnsEndpoints:
             raise WebhookRejected(400, "SigningCertURL is not an SNS certificate URL")
         found = self._certificates.get(url)
         if found is None:
-            try:
-                async with httpx.AsyncClient(timeout=self.timeout) as client:
-                    response = await client.get(url)
-                response.raise_for_status()
-            except httpx.HTTPError as error:
-                raise WebhookRejected(
-                    502, f"the SNS signing certificate could not be fetched: {error}"
-                ) from error
-            found = self._certificates[url] = response.content
+            found = await self._get(url, "the SNS signing certificate could not be fetched")
+            self._certificates[url] = found
         return found
 
     async def confirm(self, url: str) -> None:
         if not aws_url(url):
             raise WebhookRejected(400, "SubscribeURL is not an SNS URL")
+        await self._get(url, "the SNS subscription could not be confirmed")
+
+    async def _get(self, url: str, failure: str) -> bytes:
+        """The body of ``url``; a 502 refusal saying ``failure`` when it cannot be had.
+
+        httpx is imported here, not with the module: every app imports the webhook
+        routes, few receive SNS notifications.
+        """
+        import httpx
+
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
-                (await client.get(url)).raise_for_status()
+                response = await client.get(url)
+            response.raise_for_status()
         except httpx.HTTPError as error:
-            raise WebhookRejected(
-                502, f"the SNS subscription could not be confirmed: {error}"
-            ) from error
+            raise WebhookRejected(502, f"{failure}: {error}") from error
+        return response.content
 
 
 def string_to_sign(message: dict[str, Any]) -> bytes:
