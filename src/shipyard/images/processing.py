@@ -93,7 +93,8 @@ def inspect_image(file: IO[bytes], settings: ImageSettings) -> ImageFacts:
     """The facts of the image in ``file`` (its header only is read; ``file`` is rewound)."""
     try:
         with opened(file, settings) as image:
-            assert image.format is not None  # opened from a file, never made
+            if image.format is None:  # Pillow names the format of every file it opens
+                raise unreadable()
             return ImageFacts(image.format, image.width, image.height)
     finally:
         file.seek(0)

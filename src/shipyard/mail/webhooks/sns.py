@@ -148,7 +148,7 @@ def _check_signature(message: dict[str, Any], pem: bytes) -> None:
     version = str(message.get("SignatureVersion"))
     algorithm: hashes.HashAlgorithm
     if version == "1":
-        algorithm = hashes.SHA1()  # noqa: S303  # SNS's SignatureVersion 1 is SHA1withRSA
+        algorithm = hashes.SHA1()  # noqa: S303  # nosec B303: SNS SignatureVersion 1 is SHA1withRSA
     elif version == "2":
         algorithm = hashes.SHA256()
     else:
