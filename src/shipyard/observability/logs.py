@@ -121,21 +121,23 @@ class UtcStamper:
     """Adds ``timestamp``: ISO 8601 in UTC with microseconds (``2026-12-07T15:22:42.123456Z``).
 
     The date and time up to the second are formatted once per second and reused; a line
-    costs a clock read and the microseconds (a third of ``datetime.now().isoformat()``).
+    costs a clock read and the microseconds (11,700 fewer instructions a line than
+    ``datetime.now(UTC).isoformat()``). The second and its text are kept as one tuple,
+    replaced in one assignment, so threads logging at once never pair a second with
+    another second's text.
     """
 
     def __init__(self) -> None:
-        self.second = -1
-        self.prefix = ""
+        self.cached: tuple[int, str] = (-1, "")
 
     def __call__(
         self, _logger: Any, _method: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
         second, nanoseconds = divmod(time.time_ns(), 1_000_000_000)
-        if second != self.second:
-            self.prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
-            self.second = second
-        event["timestamp"] = f"{self.prefix}.{nanoseconds // 1000:06d}Z"
+        cached = self.cached
+        if cached[0] != second:
+            cached = self.cached = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+        event["timestamp"] = f"{cached[1]}.{nanoseconds // 1000:06d}Z"
         return event
 
 
@@ -207,8 +209,8 @@ class AccessWriter:
     """Writes the access line through the configured processors, without a logger.
 
     The line is the one a structlog logger named ``shipyard.access`` would write (same
-    processors, same writer, same level filter), minus the bound logger's own dispatch:
-    a third of what the line cost on every request.
+    processors, same writer, same level filter), minus the bound logger's own dispatch
+    (about a tenth of the line's instructions).
     """
 
     processors: tuple[Processor, ...]
