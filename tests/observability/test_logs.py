@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -20,8 +21,14 @@ from shipyard import App
 from shipyard.auth import CurrentIdentity, create_user
 from shipyard.db.extension import get_database
 from shipyard.jobs import Job, JobContext, get_jobs
-from shipyard.observability import configure_logging, get_logger, request_id
-from shipyard.observability.logs import MASK, StandardErrorHandler, UtcStamper, json_line
+from shipyard.observability import configure_logging, get_logger, logs, request_id
+from shipyard.observability.logs import (
+    MASK,
+    StandardErrorHandler,
+    UtcStamper,
+    json_line,
+    merge_bound_context,
+)
 from shipyard.testing.credentials import login_session_cookie
 from shipyard.testing.schema import create_tables
 
@@ -102,6 +109,41 @@ def test_the_stamper_writes_utc_iso_with_microseconds_and_follows_the_clock(
         "2023-11-14T22:13:20.500000Z",
         "2023-11-14T22:13:21.000007Z",
     ]
+
+
+async def test_the_context_merger_adds_what_structlogs_own_processor_adds() -> None:
+    """Bound, rebound, unbound and task-local values: the same fields either way."""
+
+    def both() -> tuple[dict[str, object], dict[str, object]]:
+        ours = merge_bound_context(None, "info", {"event": "x", "path": "kept"})
+        theirs = structlog.contextvars.merge_contextvars(
+            None, "info", {"event": "x", "path": "kept"}
+        )
+        return dict(ours), dict(theirs)
+
+    tokens = structlog.contextvars.bind_contextvars(request_id="r1", method="GET", path="/p")
+    try:
+        ours, theirs = both()
+        assert ours == theirs == {"event": "x", "path": "kept", "request_id": "r1", "method": "GET"}
+        structlog.contextvars.unbind_contextvars("method")
+
+        async def in_a_task() -> tuple[dict[str, object], dict[str, object]]:
+            structlog.contextvars.bind_contextvars(job="j")
+            return both()
+
+        ours, theirs = await asyncio.create_task(in_a_task())
+        assert ours == theirs == {"event": "x", "path": "kept", "request_id": "r1", "job": "j"}
+        assert both()[0] == both()[1] == {"event": "x", "path": "kept", "request_id": "r1"}
+    finally:
+        structlog.contextvars.reset_contextvars(**tokens)
+
+
+def test_without_structlogs_registry_its_own_merger_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert logs._context_merger() is merge_bound_context
+    monkeypatch.setattr(logs, "_BOUND_VARIABLES", None)
+    assert logs._context_merger() is structlog.contextvars.merge_contextvars
 
 
 async def test_the_line_names_the_user_once_the_request_was_authenticated(

@@ -29,6 +29,7 @@ from shipyard.auth.revocation import revoke_credentials
 from shipyard.config.models import AuthSettings
 from shipyard.core.clock import utc_now
 from shipyard.db.direct import DirectSelect, adopt, adoptable, column_keys
+from shipyard.db.reader import read
 from shipyard.errors import ShipyardError
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ async def load_user(session: AsyncSession, app: Starlette, user_id: int) -> User
     direct = _direct_user_query(model)
     if direct is None or direct.key(user_id) in session.sync_session.identity_map:
         return await session.get(model, user_id, options=[joinedload(model.roles)])
-    rows = await direct.query.all(await session.connection(), user_id=user_id)
+    rows = await read(session, direct.query, user_id=user_id)
     if not rows:
         return None
     split = len(direct.user_keys)

@@ -5,8 +5,8 @@ transaction commits, the callbacks registered so far become due; a rollback drop
 The two places a request's writes are committed (the ``DbSession`` dependency after the
 endpoint, the request middleware as the response starts) then await :func:`run_committed`,
 so the callbacks finish before the client has the response. A callback registered when
-the session has no transaction and nothing is ever committed runs when the response
-starts: there was nothing to wait for.
+the session holds no connection (it wrote nothing) and nothing is ever committed runs
+when the response starts: there was nothing to wait for.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+
+from shipyard.db.reader import holds_connection
 
 Callback = Callable[[], Awaitable[None]]
 
@@ -46,9 +48,9 @@ def after_commit(session: AsyncSession | Session, callback: Callback) -> None:
 
 async def run_committed(session: AsyncSession, *, idle_too: bool = False) -> None:
     """Await the callbacks whose transaction committed; ``idle_too``: also those waiting
-    on a session with no open transaction (nothing left to commit)."""
+    on a session that holds no connection (nothing left to commit)."""
     info: dict[str, Any] = session.sync_session.info
-    if idle_too and not session.in_transaction():
+    if idle_too and not holds_connection(session):
         _committed(session.sync_session)
     due: list[Callback] = info.pop(_DUE, [])
     for callback in due:

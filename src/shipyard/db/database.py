@@ -26,6 +26,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import sqlite_driver, sqlite_transactions
+from shipyard.db.reader import READER_KEY, SharedReader
 from shipyard.errors import ShipyardError
 
 FIX_URL = "fix database.url (e.g. SHIPYARD_DATABASE__URL)"
@@ -83,8 +84,14 @@ class Database:
         self.settings = settings
         self.url = resolve_url(settings.url.get_secret_value(), root)
         self.engine: AsyncEngine = self._create_engine()
+        self.reader: SharedReader | None = None
+        """The kept connection of point reads (file SQLite on the loop driver only)."""
+        if self.url.drivername == "sqlite+aiosqlite" and not is_memory(self.url):
+            self.reader = SharedReader(self.engine)
         self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            self.engine, expire_on_commit=False
+            self.engine,
+            expire_on_commit=False,
+            info={} if self.reader is None else {READER_KEY: self.reader},
         )
 
     @property
@@ -107,6 +114,8 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        if self.reader is not None:
+            await self.reader.dispose()
         await self.engine.dispose()
 
     def unreachable(self, exc: BaseException) -> ShipyardError:

@@ -30,8 +30,7 @@ from sqlalchemy import ColumnElement, Select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from shipyard.db.sqlite_driver import LoopConnection
 
@@ -47,7 +46,8 @@ class _Plan:
     sql: str
     names: tuple[str, ...]
     binds: tuple[Processor, ...]
-    results: tuple[Processor, ...]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """``(column index, converter)`` of the result columns that need converting."""
 
     def parameters(self, values: dict[str, Any]) -> list[Any]:
         out = []
@@ -57,24 +57,27 @@ class _Plan:
         return out
 
     def convert(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        if not any(self.results):
+        if not self.results:
             return [tuple(row) for row in rows]
-        return [
-            tuple(
-                value if process is None or value is None else process(value)
-                for value, process in zip(row, self.results, strict=True)
-            )
-            for row in rows
-        ]
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index, process in self.results:
+                value = values[index]
+                if value is not None:
+                    values[index] = process(value)
+            converted.append(tuple(values))
+        return converted
 
 
 def _plan(statement: AnySelect, dialect: Dialect) -> _Plan:
     compiled = statement.compile(dialect=dialect)
     names = tuple(compiled.positiontup or ())
     bind_processors = compiled._bind_processors
-    results = tuple(
+    processors = (
         column.type._cached_result_processor(dialect, None) for column in statement.selected_columns
     )
+    results = tuple((index, process) for index, process in enumerate(processors) if process)
     binds = tuple(_single(bind_processors.get(name)) for name in names)
     return _Plan(str(compiled), names, binds, results)
 
@@ -152,7 +155,8 @@ def adopt(session: AsyncSession, model: type[M], values: dict[str, Any], **relat
     ``values`` holds every column attribute; ``related`` sets relationship collections as
     loaded. The instance is what the ORM would have loaded (no history, nothing pending):
     changing it and committing ``session`` writes the change. An instance with the same
-    identity already in ``session`` is returned as it is.
+    identity already in ``session`` is returned as it is. Attaching it begins no
+    transaction, so a request that only read commits nothing (:mod:`shipyard.db.reader`).
     """
     sync = session.sync_session
     mapper = sa_inspect(model)
@@ -164,9 +168,14 @@ def adopt(session: AsyncSession, model: type[M], values: dict[str, Any], **relat
         found: M = existing
         return found
     instance: M = mapper.class_manager.new_instance()
-    instance.__dict__.update(values)
+    state = instance_state(instance)
+    state.dict.update(values)
     for name, items in related.items():
         set_committed_value(instance, name, items)
-    make_transient_to_detached(instance)
-    sync.add(instance)
+    # attached as the ORM's loader attaches a row it builds: identity key, session id,
+    # identity map, committed state; no cascade, no transaction begun (Session.add's cost)
+    state.key = key
+    state.session_id = sync.hash_key
+    sync.identity_map._add_unpresent(state, key)
+    state._commit_all(state.dict, sync.identity_map)
     return instance

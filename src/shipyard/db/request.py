@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.db.aftercommit import run_committed
 from shipyard.db.database import Database
+from shipyard.db.reader import holds_connection
 
 SCOPE_KEY = "shipyard.db"
 """Where the request's :class:`RequestSession` lives in the ASGI scope."""
@@ -57,18 +58,31 @@ class RequestSession:
         return self.session
 
     async def start_response(self) -> None:
-        """Commit what was written since the last commit; hand out no session from now on."""
+        """Commit what was written since the last commit; hand out no session from now on.
+
+        A session that read only through the shared reader (:mod:`shipyard.db.reader`)
+        and changed nothing holds no connection and has nothing to commit.
+        """
         self.started = True
-        if self.session is not None:
-            if self.session.in_transaction():
-                await self.session.commit()
-            await run_committed(self.session, idle_too=True)
+        session = self.session
+        if session is not None:
+            if holds_connection(session) or _changed(session):
+                await session.commit()
+            await run_committed(session, idle_too=True)
 
     async def close(self) -> None:
-        """Roll back anything uncommitted and give the connection back to the pool."""
+        """Roll back anything uncommitted and give the connection back to the pool.
+
+        A session that never held a connection has nothing to give back: it is dropped.
+        """
         session, self.session = self.session, None
-        if session is not None:
+        if session is not None and holds_connection(session):
             await session.close()
+
+
+def _changed(session: AsyncSession) -> bool:
+    """True if ``session`` holds objects to insert, update or delete (a flush would write)."""
+    return bool(session.new or session.deleted or session.dirty)
 
 
 def request_session(scope: Scope) -> AsyncSession | None:

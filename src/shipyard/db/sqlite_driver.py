@@ -177,8 +177,15 @@ class LoopCursor(AsyncAdapt_aiosqlite_cursor):
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
 
-    async def _run(self, operation: str, parameters: Any, many: bool) -> Outcome:
-        """Run on the loop; wait out a lock, move a long read to the thread (the module)."""
+    async def _run(
+        self, operation: str, parameters: Any, many: bool, *, long_reads_to_thread: bool = True
+    ) -> Outcome:
+        """Run on the loop; wait out a lock, move a long read to the thread (the module).
+
+        Without ``long_reads_to_thread`` a read that ran out of time on the loop is run to
+        its end there: for a connection that other coroutines read on while this one waits
+        (:mod:`shipyard.db.reader`), which must never be used from two threads at once.
+        """
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         try:
             outcome = _run_on_loop(driver._conn, operation, parameters, many)
@@ -187,6 +194,8 @@ class LoopCursor(AsyncAdapt_aiosqlite_cursor):
                 raise
             outcome = await self._run_when_unlocked(driver, operation, parameters, many)
         if outcome is None:
+            if not long_reads_to_thread:
+                return _run(driver._conn, operation, parameters, many)
             outcome = await self._run_on_thread(driver, operation, parameters)
         return outcome
 
@@ -234,13 +243,18 @@ class LoopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = (BUSY_TIMEOUT_KEY,)
     _cursor_cls = LoopCursor
 
-    async def fetch_all(self, operation: str, parameters: tuple[Any, ...]) -> list[Any]:
+    async def fetch_all(
+        self, operation: str, parameters: tuple[Any, ...], *, long_reads_to_thread: bool = True
+    ) -> list[Any]:
         """Every row of one read, run as this connection's cursors run statements.
 
         For :class:`shipyard.db.direct.DirectSelect`: no cursor object, no SQLAlchemy.
+        ``long_reads_to_thread``: see :meth:`LoopCursor._run`.
         """
         try:
-            _, rows, _, _ = await LoopCursor(self)._run(operation, parameters, False)
+            _, rows, _, _ = await LoopCursor(self)._run(
+                operation, parameters, False, long_reads_to_thread=long_reads_to_thread
+            )
         except Exception as error:
             self._handle_exception(error)
         return rows
@@ -248,6 +262,17 @@ class LoopConnection(AsyncAdapt_aiosqlite_connection):
     def _raw(self) -> sqlite3.Connection | None:
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         return driver._connection
+
+    def read_here(self, operation: str, parameters: tuple[Any, ...]) -> list[Any]:
+        """Every row of a point read, run right here: no lock wait, no time budget.
+
+        For :mod:`shipyard.db.reader`, whose reads by key take microseconds; any
+        ``sqlite3.Error`` (a busy database, a closed connection) is the caller's to handle.
+        """
+        raw = self._raw()
+        if raw is None:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        return _run(raw, operation, parameters, False)[1]
 
     def commit(self) -> None:
         raw = self._raw()

@@ -52,7 +52,7 @@ class ObservabilityExtension(Extension):
         if app.settings.metrics.enabled:
             from shipyard.observability import metrics
 
-            recorder = metrics.PrometheusRecorder()
+            recorder = metrics.request_recorder()
             if app.settings.metrics.token is not None or not app.settings.is_production:
                 app.include_router(metrics.metrics_router(app))
             metrics.POOLS.apps.add(app)

@@ -17,11 +17,13 @@ import logging
 import sys
 import time
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 import orjson
 import structlog
+from structlog.contextvars import STRUCTLOG_KEY_PREFIX_LEN, merge_contextvars
 from structlog.typing import Processor
 
 from shipyard.config.models import Settings
@@ -141,6 +143,34 @@ class UtcStamper:
         return event
 
 
+_BOUND_VARIABLES: dict[str, ContextVar[Any]] | None = getattr(
+    structlog.contextvars, "_CONTEXT_VARS", None
+)
+"""structlog's registry of the context variables ``bind_contextvars`` made, by name."""
+
+
+def merge_bound_context(
+    _logger: Any, _method: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog's ``merge_contextvars``, reading only the variables structlog made.
+
+    structlog's own processor copies the whole context and looks at every variable in
+    it (the request's, OpenTelemetry's, the database layer's) to find its own by name:
+    about a quarter of the access line's instructions. This reads structlog's registry of
+    the variables it made instead; the line is the same.
+    """
+    for name, variable in (_BOUND_VARIABLES or {}).items():
+        value = variable.get()
+        if value is not Ellipsis:
+            event.setdefault(name[STRUCTLOG_KEY_PREFIX_LEN:], value)
+    return event
+
+
+def _context_merger() -> Processor:
+    """:func:`merge_bound_context`, or structlog's own if its registry is not there."""
+    return merge_bound_context if _BOUND_VARIABLES is not None else merge_contextvars
+
+
 def chosen_format(settings: Settings) -> str:
     """``json`` or ``console``: what ``logging.format`` means for this profile."""
     wanted = settings.logging.format
@@ -254,7 +284,7 @@ def configure_logging(
     output = stream if stream is not None else sys.stderr
     renderer = _renderer(chosen_format(settings), output)
     shared: list[Processor] = [
-        structlog.contextvars.merge_contextvars,
+        _context_merger(),
         *extra,
         structlog.processors.add_log_level,
         UtcStamper(),

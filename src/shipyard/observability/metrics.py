@@ -58,6 +58,17 @@ from shipyard.jobs.events import JobEvent
 from shipyard.jobs.extension import JOBS as JOBS_SERVICE
 from shipyard.mail.tally import MAILS
 from shipyard.observability.logs import get_logger
+from shipyard.observability.request_tally import (
+    DURATION_HELP,
+    DURATION_NAME,
+    IN_PROGRESS_HELP,
+    IN_PROGRESS_NAME,
+    METHODS,
+    REQUESTS_HELP,
+    REQUESTS_NAME,
+    UNMATCHED,
+    RequestTally,
+)
 from shipyard.realtime.connections import OPEN as OPEN_CONNECTIONS
 
 if TYPE_CHECKING:
@@ -68,28 +79,28 @@ if TYPE_CHECKING:
 logger = get_logger(__name__)
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
-UNMATCHED = "<unmatched>"
-METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
-REQUESTS = Counter(
-    "shipyard_http_requests", "HTTP requests answered.", ["method", "route", "status"]
-)
-REQUEST_DURATION = Histogram(
-    "shipyard_http_request_duration_seconds",
-    "Time from request to the end of the response.",
-    ["method", "route"],
-)
-IN_PROGRESS = Gauge(
-    "shipyard_http_requests_in_progress",
-    "Requests being served.",
-    multiprocess_mode="livesum",
-)
+# A worker of a multiprocess server counts requests with these (their values live in the
+# shared folder); a single process counts them in HTTP_TALLY, which reports the same series.
+REQUESTS = Counter(REQUESTS_NAME, REQUESTS_HELP, ["method", "route", "status"], registry=None)
+REQUEST_DURATION = Histogram(DURATION_NAME, DURATION_HELP, ["method", "route"], registry=None)
+IN_PROGRESS = Gauge(IN_PROGRESS_NAME, IN_PROGRESS_HELP, multiprocess_mode="livesum", registry=None)
+HTTP_TALLY = RequestTally()
+REGISTRY.register(HTTP_TALLY)
+
 JOBS = Counter("shipyard_jobs", "Job lifecycle events.", ["queue", "job", "event"])
 JOB_DURATION = Histogram("shipyard_job_duration_seconds", "Time a job run took.", ["queue", "job"])
 
 
+def request_recorder() -> RequestTally | PrometheusRecorder:
+    """What counts this process's requests: :data:`HTTP_TALLY`, or in a worker of a
+    multiprocess server (``PROMETHEUS_MULTIPROC_DIR``) prometheus-client's instruments."""
+    return PrometheusRecorder() if os.environ.get(MULTIPROCESS_ENV) else HTTP_TALLY
+
+
 class PrometheusRecorder:
-    """What the request-context middleware calls around each request.
+    """What the request-context middleware calls around each request, in a worker of a
+    multiprocess server.
 
     The labelled children of a (method, route, status) are looked up once and kept: the
     set is small and fixed (route templates, a closed set of methods, HTTP statuses).

@@ -51,7 +51,7 @@ def request_id(scope: Scope) -> str | None:
 
 
 class RequestRecorder(Protocol):
-    """Metrics kept per request (:class:`~shipyard.observability.metrics.PrometheusRecorder`)."""
+    """Metrics kept per request (:func:`~shipyard.observability.metrics.request_recorder`)."""
 
     def started(self) -> None: ...
 

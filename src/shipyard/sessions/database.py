@@ -24,6 +24,7 @@ from shipyard.core.clock import utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.database import Database
 from shipyard.db.direct import DirectSelect
+from shipyard.db.reader import read_first
 from shipyard.db.model import UtcDateTime, framework_metadata
 from shipyard.db.request import current_request_session
 from shipyard.sessions.backends import SessionRecord
@@ -69,8 +70,12 @@ class DatabaseSessionBackend:
             yield connection
 
     async def load(self, session_id: str) -> SessionRecord | None:
-        async with self._connection() as connection:
-            row = await _LIVE_SESSION.first(connection, id=session_id, now=utc_now())
+        shared = current_request_session()
+        if shared is not None:
+            row = await read_first(shared, _LIVE_SESSION, id=session_id, now=utc_now())
+        else:
+            async with self._engine().begin() as connection:
+                row = await _LIVE_SESSION.first(connection, id=session_id, now=utc_now())
         return None if row is None else SessionRecord(row[0], row[1])
 
     async def save(self, session_id: str, payload: str, expires_at: datetime) -> None:

@@ -28,6 +28,7 @@ from shipyard.auth.scopes import format_scopes
 from shipyard.config.models import ApiKeySettings
 from shipyard.core.clock import utc_now
 from shipyard.db.direct import DirectSelect, adopt, column_keys
+from shipyard.db.reader import read
 
 IDENT_LENGTH = 8
 MAX_KEY_LENGTH = 128
@@ -135,7 +136,7 @@ async def check_api_key(
     ):
         return None
     digest = hash_api_key(key)
-    rows = await _CANDIDATES.all(await session.connection(), prefix=key[:prefix_length])
+    rows = await read(session, _CANDIDATES, prefix=key[:prefix_length])
     values = next(
         (
             dict(zip(_KEY_NAMES, row, strict=True))

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.auth.tokens.models import RevokedToken
 from shipyard.core.clock import utc_now
 from shipyard.db.direct import DirectSelect
+from shipyard.db.reader import read_first
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -68,7 +69,7 @@ class DatabaseDenylist:
         )
 
     async def contains(self, session: AsyncSession, jti: str) -> bool:
-        row = await _LIVE_REVOCATION.first(await session.connection(), jti=jti, now=utc_now())
+        row = await read_first(session, _LIVE_REVOCATION, jti=jti, now=utc_now())
         return row is not None
 
     async def purge_expired(self, session: AsyncSession) -> int:
