@@ -15,9 +15,11 @@ gives the instructions of one request with the start-up and the switching cancel
 
 The variants: bare FastAPI; the default Shipyard app; the same app without its access
 line, without its metrics, without both (``quiet``); ``quiet`` without one framework
-middleware at a time (the layer's cost is ``quiet`` minus that row); and ``quiet`` with
-no framework middleware at all (the cost of the app itself over FastAPI). Nothing here is
-a test: no count decides whether CI passes.
+middleware at a time (the layer's cost is ``quiet`` minus that row); ``quiet`` with
+no framework middleware at all (the cost of the app itself over FastAPI); and the
+``auth`` apps (:mod:`benchmarks.auth`): ``current_user`` with a login session, a JWT or
+an API key, and the same endpoint without it, each set up (user, credential) in a scratch
+folder before counting. Nothing here is a test: no count decides whether CI passes.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from typing import Any
 if not __package__:  # run as `python benchmarks/instructions.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import report
+from benchmarks import auth, report
 from benchmarks.apps import PATH, fastapi_app, shipyard_with
 from shipyard import App
 
@@ -57,23 +59,33 @@ LAYERS = (
     "CacheMiddleware",
 )
 """The framework middleware of the default app, outermost first."""
+AUTH_VARIANTS = ("none", "session", "jwt", "api_key")
+"""The ``auth`` apps counted: ``current_user`` by credential, and the same endpoint without."""
 
 
 class InstructionsError(Exception):
     """A variant could not be counted (valgrind missing, the app failing)."""
 
 
+Headers = Sequence[tuple[bytes, bytes]]
+
+
 @dataclass(frozen=True)
 class Variant:
-    """One app to count: its name, its settings sections and the middleware it drops."""
+    """One app to count: its name, its settings sections and the middleware it drops, or
+    the ``auth`` benchmark variant (:mod:`benchmarks.auth`) it serves."""
 
     name: str
     sections: dict[str, Any] | None
-    """Settings sections of a Shipyard app; None for bare FastAPI."""
+    """Settings sections of a Shipyard app; None for bare FastAPI (or an ``auth`` app)."""
     without: tuple[str, ...] = ()
+    auth: str | None = None
+    """The :data:`benchmarks.auth.VARIANTS` name this variant serves, if any."""
 
     def build(self) -> Any:
         """The ASGI app, with the ``without`` middleware taken out of its plan."""
+        if self.auth is not None:
+            raise InstructionsError(f"{self.name} needs its credential: use prepared()")
         if self.sections is None:
             return fastapi_app()
         app = shipyard_with(self.sections)
@@ -81,6 +93,15 @@ class Variant:
         for entries in app.middleware_plan.entries.values():
             entries[:] = [e for e in entries if getattr(e.cls, "__name__", "") not in self.without]
         return app
+
+    async def prepared(self, scratch: Path) -> tuple[Any, Headers]:
+        """The app and the credential headers each request sends (files under ``scratch``)."""
+        if self.auth is None:
+            return self.build(), []
+        root = auth.root_in(scratch)
+        ready = await auth.prepare(self.auth, root)
+        headers = [(name.lower().encode(), value.encode()) for name, value in ready.headers.items()]
+        return auth.build(self.auth, root), headers
 
 
 VARIANTS: tuple[Variant, ...] = (
@@ -91,6 +112,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("quiet", QUIET),
     *(Variant(f"quiet-without-{layer}", QUIET, (layer,)) for layer in LAYERS),
     Variant("quiet-without-any-middleware", QUIET, LAYERS),
+    *(Variant(f"auth-{name.replace('_', '-')}", None, auth=name) for name in AUTH_VARIANTS),
 )
 BY_NAME = {variant.name: variant for variant in VARIANTS}
 
@@ -98,7 +120,7 @@ BY_NAME = {variant.name: variant for variant in VARIANTS}
 # -- the driver (runs inside valgrind) ---------------------------------------------------
 
 
-def _scope(state: dict[str, Any]) -> dict[str, Any]:
+def _scope(state: dict[str, Any], credentials: Headers) -> dict[str, Any]:
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -109,16 +131,23 @@ def _scope(state: dict[str, Any]) -> dict[str, Any]:
         "raw_path": PATH.encode(),
         "root_path": "",
         "query_string": b"",
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"wrk"), (b"accept", b"*/*")],
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"user-agent", b"wrk"),
+            (b"accept", b"*/*"),
+            *credentials,
+        ],
         "client": ("127.0.0.1", 5555),
         "server": ("127.0.0.1", 8000),
         "state": dict(state),
     }
 
 
-async def drive(app: Any, requests: int, switch: Callable[[bool], None]) -> list[int]:
+async def drive(
+    app: Any, requests: int, switch: Callable[[bool], None], credentials: Headers = ()
+) -> list[int]:
     """Start ``app``, serve a warm-up, then ``requests`` requests between ``switch(True)``
-    and ``switch(False)``; the statuses of the counted requests."""
+    and ``switch(False)``, each sending ``credentials``; the counted requests' statuses."""
     state: dict[str, Any] = {}
     events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await events.put({"type": "lifespan.startup"})
@@ -139,15 +168,27 @@ async def drive(app: Any, requests: int, switch: Callable[[bool], None]) -> list
             statuses.append(message["status"])
 
     for _ in range(WARMUP):
-        await app(_scope(state), receive, send)
+        await app(_scope(state, credentials), receive, send)
     statuses.clear()
     switch(True)
     for _ in range(requests):
-        await app(_scope(state), receive, send)
+        await app(_scope(state, credentials), receive, send)
     switch(False)
     await events.put({"type": "lifespan.shutdown"})
     await runner
     return statuses
+
+
+def serve_counted(variant: Variant, requests: int) -> int:
+    """Inside valgrind: set the variant up, serve and count; 0 if every answer was a 200."""
+    with tempfile.TemporaryDirectory() as scratch:
+
+        async def serve() -> list[int]:
+            app, credentials = await variant.prepared(Path(scratch))
+            return await drive(app, requests, _callgrind_switch, credentials)
+
+        statuses = asyncio.run(serve())
+    return 0 if set(statuses) == {200} else 1
 
 
 def _callgrind_switch(on: bool) -> None:
@@ -213,8 +254,25 @@ def markdown(counts: dict[str, int], requests: int) -> str:
         "| --- | ---: | ---: | ---: |",
     ]
     for name, value in counts.items():
+        if name.startswith("auth-"):
+            continue
         cost = f"{quiet - value:,}" if name.startswith("quiet-") else "-"
         lines.append(f"| {name} | {value:,} | {value / fastapi:.2f} | {cost} |")
+    baseline = counts.get("auth-none")
+    if baseline is not None:
+        lines += [
+            "",
+            "`current_user` by credential (the `auth` apps; ratio: `auth-none` over the row,",
+            "as req/s would be):",
+            "",
+            "| variant | instructions per request | auth-none / variant |",
+            "| --- | ---: | ---: |",
+            *(
+                f"| {name} | {value:,} | {baseline / value:.2f} |"
+                for name, value in counts.items()
+                if name.startswith("auth-")
+            ),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -263,8 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: count, print the table, write ``--output``; one-line errors, exit 1."""
     args = parse_args(argv)
     if args.drive:
-        statuses = asyncio.run(drive(BY_NAME[args.drive].build(), args.requests, _callgrind_switch))
-        return 0 if set(statuses) == {200} else 1
+        return serve_counted(BY_NAME[args.drive], args.requests)
 
     def progress(text: str) -> None:
         print(text, file=sys.stderr, flush=True)

@@ -31,6 +31,23 @@ def test_the_driver_counts_only_the_requested_requests(name: str) -> None:
     assert switches == [True, False]
 
 
+@pytest.mark.parametrize("name", ["auth-none", "auth-session", "auth-jwt", "auth-api-key"])
+def test_an_auth_variant_is_set_up_and_sends_its_credential(name: str, tmp_path: Path) -> None:
+    """``current_user`` answers 401 without a valid credential: 200s prove it was sent."""
+    variant = instructions.BY_NAME[name]
+    switches: list[bool] = []
+
+    async def serve() -> tuple[object, list[int]]:
+        app, credentials = await variant.prepared(tmp_path)
+        return credentials, await instructions.drive(app, 3, switches.append, credentials)
+
+    credentials, statuses = asyncio.run(serve())
+    assert statuses == [200] * 3
+    assert bool(credentials) is (name != "auth-none")
+    with pytest.raises(instructions.InstructionsError, match="prepared"):
+        variant.build()
+
+
 def test_a_variant_drops_only_the_middleware_it_names() -> None:
     app = instructions.BY_NAME["quiet-without-RateLimitMiddleware"].build()
     names = [entry.cls.__name__ for entry in app.middleware_plan.stack()]
@@ -61,6 +78,13 @@ def test_the_table_shows_ratios_and_layer_costs() -> None:
     assert "| shipyard | 750,000 | 2.50 | - |" in text
     assert "| quiet-without-CsrfMiddleware | 630,000 | 2.10 | 10,000 |" in text
     assert "(300 - 100) / 200" in text
+    assert "auth-none / variant" not in text
+
+
+def test_the_auth_rows_are_ratios_to_the_endpoint_without_current_user() -> None:
+    text = instructions.markdown({**COUNTS, "auth-none": 700_000, "auth-jwt": 1_400_000}, 100)
+    assert "| auth-jwt | 1,400,000 | 0.50 |" in text
+    assert "| auth-none | 700,000 | 1.00 |" in text
 
 
 def test_output_replaces_only_its_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

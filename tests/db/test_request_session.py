@@ -8,8 +8,9 @@ pool checkouts and statements one request costs.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,11 @@ def build_app(root: Path) -> App:
     @app.get("/remember")
     async def remember(session: SessionDep, db: DbSession) -> Any:
         session["remembered"] = "yes"
+        return {"ok": True}
+
+    @app.get("/note")
+    async def note(session: SessionDep) -> Any:
+        session["noted"] = "yes"
         return {"ok": True}
 
     @app.get("/later")
@@ -173,7 +179,7 @@ async def test_an_authenticated_request_that_only_reads_checks_out_no_connection
             event.remove(engine.pool, "checkout", count_checkout)
         assert sent.status == 200, sent.body
         assert checkouts == [], statements
-        reader = get_database(app).reader
+        reader = get_database(app).kept
         assert reader is not None
         assert reader.connection is not None
         user_queries = [s for s in statements if "FROM users" in s]
@@ -227,6 +233,34 @@ async def test_a_session_saved_after_the_route_committed_is_durable_when_the_res
         sent = await call(app, "GET", "/remember", headers, on_start=stored_payloads)
         assert sent.status == 200, sent.body
         assert any('"remembered"' in payload for payload in sent.seen_at_start)
+
+
+async def test_a_request_that_only_changes_its_session_writes_it_on_the_kept_connection(
+    tmp_path: Path,
+) -> None:
+    """No pool checkout, no transaction of the request's: one upsert, durable at the start."""
+    async with started(tmp_path) as (app, user_id):
+        headers = await credential(app, "session", user_id)
+        await call(app, "GET", "/note", headers)  # the kept connection is opened
+        engine = get_database(app).engine.sync_engine
+        checkouts: list[object] = []
+
+        def count_checkout(*_: object) -> None:
+            checkouts.append(None)
+
+        async def stored_payloads() -> list[str]:
+            with closing(sqlite3.connect(tmp_path / "app.db")) as connection:
+                rows = connection.execute("SELECT payload FROM shipyard_sessions").fetchall()
+            return [payload for (payload,) in rows]
+
+        event.listen(engine.pool, "checkout", count_checkout)
+        try:
+            sent = await call(app, "GET", "/note", headers, on_start=stored_payloads)
+        finally:
+            event.remove(engine.pool, "checkout", count_checkout)
+        assert sent.status == 200, sent.body
+        assert checkouts == []
+        assert any('"noted"' in payload for payload in sent.seen_at_start)
 
 
 async def test_work_after_the_response_started_gets_no_shared_session(tmp_path: Path) -> None:

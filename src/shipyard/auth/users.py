@@ -29,7 +29,7 @@ from shipyard.auth.revocation import revoke_credentials
 from shipyard.config.models import AuthSettings
 from shipyard.core.clock import utc_now
 from shipyard.db.direct import DirectSelect, adopt, adoptable, column_keys
-from shipyard.db.reader import read
+from shipyard.db.kept import read
 from shipyard.errors import ShipyardError
 
 if TYPE_CHECKING:

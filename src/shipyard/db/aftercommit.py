@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from shipyard.db.reader import holds_connection
+from shipyard.db.kept import holds_connection
 
 Callback = Callable[[], Awaitable[None]]
 

@@ -26,7 +26,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from shipyard.config.models import DatabaseSettings
 from shipyard.db import sqlite_driver, sqlite_transactions
-from shipyard.db.reader import READER_KEY, SharedReader
+from shipyard.db.kept import KEPT_KEY, KeptConnection
 from shipyard.errors import ShipyardError
 
 FIX_URL = "fix database.url (e.g. SHIPYARD_DATABASE__URL)"
@@ -84,14 +84,14 @@ class Database:
         self.settings = settings
         self.url = resolve_url(settings.url.get_secret_value(), root)
         self.engine: AsyncEngine = self._create_engine()
-        self.reader: SharedReader | None = None
+        self.kept: KeptConnection | None = None
         """The kept connection of point reads (file SQLite on the loop driver only)."""
         if self.url.drivername == "sqlite+aiosqlite" and not is_memory(self.url):
-            self.reader = SharedReader(self.engine)
+            self.kept = KeptConnection(self.engine)
         self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine,
             expire_on_commit=False,
-            info={} if self.reader is None else {READER_KEY: self.reader},
+            info={} if self.kept is None else {KEPT_KEY: self.kept},
         )
 
     @property
@@ -114,8 +114,8 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
-        if self.reader is not None:
-            await self.reader.dispose()
+        if self.kept is not None:
+            await self.kept.dispose()
         await self.engine.dispose()
 
     def unreachable(self, exc: BaseException) -> ShipyardError:

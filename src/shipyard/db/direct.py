@@ -31,6 +31,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.sql.dml import UpdateBase
 
 from shipyard.db.sqlite_driver import LoopConnection
 
@@ -70,13 +71,12 @@ class _Plan:
         return converted
 
 
-def _plan(statement: AnySelect, dialect: Dialect) -> _Plan:
+def _plan(statement: AnySelect | UpdateBase, dialect: Dialect) -> _Plan:
     compiled = statement.compile(dialect=dialect)
     names = tuple(compiled.positiontup or ())
     bind_processors = compiled._bind_processors
-    processors = (
-        column.type._cached_result_processor(dialect, None) for column in statement.selected_columns
-    )
+    columns = statement.selected_columns if isinstance(statement, Select) else ()
+    processors = (column.type._cached_result_processor(dialect, None) for column in columns)
     results = tuple((index, process) for index, process in enumerate(processors) if process)
     binds = tuple(_single(bind_processors.get(name)) for name in names)
     return _Plan(str(compiled), names, binds, results)
@@ -89,16 +89,12 @@ def _single(processor: object) -> Processor:
     raise TypeError("DirectSelect takes plain parameters, not tuples")
 
 
-class DirectSelect:
-    """A SELECT with named ``bindparam`` s, run on a connection's driver (see the module).
-
-    ``await query.all(connection, id=5)`` returns plain tuples of Python values, in the
-    order of the statement's columns, converted as SQLAlchemy would.
-    """
+class _Compiled:
+    """A statement with named ``bindparam`` s, compiled once per dialect."""
 
     __slots__ = ("_plans", "statement")
 
-    def __init__(self, statement: AnySelect) -> None:
+    def __init__(self, statement: AnySelect | UpdateBase) -> None:
         self.statement = statement
         self._plans: dict[str, _Plan] = {}
 
@@ -109,6 +105,29 @@ class DirectSelect:
         if plan is None:
             plan = self._plans[key] = _plan(self.statement, dialect)
         return plan
+
+
+class DirectWrite(_Compiled):
+    """An INSERT, UPDATE or DELETE with named ``bindparam`` s, for
+    :func:`shipyard.db.kept.write` (its one statement run on the driver where it can be)."""
+
+    __slots__ = ()
+
+    def __init__(self, statement: UpdateBase) -> None:
+        super().__init__(statement)
+
+
+class DirectSelect(_Compiled):
+    """A SELECT with named ``bindparam`` s, run on a connection's driver (see the module).
+
+    ``await query.all(connection, id=5)`` returns plain tuples of Python values, in the
+    order of the statement's columns, converted as SQLAlchemy would.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, statement: AnySelect) -> None:
+        super().__init__(statement)
 
     async def all(self, connection: AsyncConnection, **values: Any) -> list[tuple[Any, ...]]:
         """Every row the statement gives for ``values``, on ``connection``'s driver."""
@@ -156,7 +175,7 @@ def adopt(session: AsyncSession, model: type[M], values: dict[str, Any], **relat
     loaded. The instance is what the ORM would have loaded (no history, nothing pending):
     changing it and committing ``session`` writes the change. An instance with the same
     identity already in ``session`` is returned as it is. Attaching it begins no
-    transaction, so a request that only read commits nothing (:mod:`shipyard.db.reader`).
+    transaction, so a request that only read commits nothing (:mod:`shipyard.db.kept`).
     """
     sync = session.sync_session
     mapper = sa_inspect(model)

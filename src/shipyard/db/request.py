@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.db.aftercommit import run_committed
 from shipyard.db.database import Database
-from shipyard.db.reader import holds_connection
+from shipyard.db.kept import holds_connection
 
 SCOPE_KEY = "shipyard.db"
 """Where the request's :class:`RequestSession` lives in the ASGI scope."""
@@ -60,7 +60,7 @@ class RequestSession:
     async def start_response(self) -> None:
         """Commit what was written since the last commit; hand out no session from now on.
 
-        A session that read only through the shared reader (:mod:`shipyard.db.reader`)
+        A session that read only through the shared reader (:mod:`shipyard.db.kept`)
         and changed nothing holds no connection and has nothing to commit.
         """
         self.started = True

@@ -184,7 +184,7 @@ class LoopCursor(AsyncAdapt_aiosqlite_cursor):
 
         Without ``long_reads_to_thread`` a read that ran out of time on the loop is run to
         its end there: for a connection that other coroutines read on while this one waits
-        (:mod:`shipyard.db.reader`), which must never be used from two threads at once.
+        (:mod:`shipyard.db.kept`), which must never be used from two threads at once.
         """
         driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         try:
@@ -266,7 +266,7 @@ class LoopConnection(AsyncAdapt_aiosqlite_connection):
     def read_here(self, operation: str, parameters: tuple[Any, ...]) -> list[Any]:
         """Every row of a point read, run right here: no lock wait, no time budget.
 
-        For :mod:`shipyard.db.reader`, whose reads by key take microseconds; any
+        For :mod:`shipyard.db.kept`, whose reads by key take microseconds; any
         ``sqlite3.Error`` (a busy database, a closed connection) is the caller's to handle.
         """
         raw = self._raw()

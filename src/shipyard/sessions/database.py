@@ -3,28 +3,30 @@
 The table belongs to the ``shipyard_sessions`` migration branch
 (:data:`SESSIONS_MIGRATIONS`): ``shipyard db upgrade`` creates it and the app's own
 migrations never see it.
-During a request the statements run in the request's shared database session
-(:mod:`shipyard.db.request`), committed before the response starts; outside one, each
-runs in a transaction of its own. Expired rows are ignored on read and replaced on write;
+During a request the statements run on behalf of the request's shared database session
+(:mod:`shipyard.db.request`): on SQLite, while that session holds no connection, on the
+database's kept connection (:mod:`shipyard.db.kept`), a write durable as it returns; else
+in the session, committed before the response starts. Outside a request each runs in a
+transaction of its own. Expired rows are ignored on read and replaced on write;
 :meth:`DatabaseSessionBackend.purge_expired` deletes them in bulk (run it from a job).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, String, Table, Text, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shipyard.core.clock import utc_now
 from shipyard.db.branches import MigrationBranch
 from shipyard.db.database import Database
-from shipyard.db.direct import DirectSelect
-from shipyard.db.reader import read_first
+from shipyard.db.direct import DirectSelect, DirectWrite
+from shipyard.db.kept import read_first, write
 from shipyard.db.model import UtcDateTime, framework_metadata
 from shipyard.db.request import current_request_session
 from shipyard.sessions.backends import SessionRecord
@@ -49,6 +51,30 @@ _LIVE_SESSION = DirectSelect(
 """A session's payload and expiry while it is live: read on every request that uses it."""
 
 
+def _upsert(insert_into: Callable[[Table], Any]) -> DirectWrite:
+    insert = insert_into(sessions_table).values(
+        id=bindparam("session_id"),
+        payload=bindparam("payload"),
+        expires_at=bindparam("expires_at"),
+    )
+    return DirectWrite(
+        insert.on_conflict_do_update(
+            index_elements=[sessions_table.c.id],
+            set_={"payload": insert.excluded.payload, "expires_at": insert.excluded.expires_at},
+        )
+    )
+
+
+_UPSERTS = {"sqlite": _upsert(sqlite.insert), "postgresql": _upsert(postgresql.insert)}
+"""A session written in one statement, by dialect: a row made, or its payload replaced."""
+_TOUCH = DirectWrite(
+    update(sessions_table)
+    .where(sessions_table.c.id == bindparam("session_id"))
+    .values(expires_at=bindparam("expires_at"))
+)
+_DELETE = DirectWrite(delete(sessions_table).where(sessions_table.c.id == bindparam("session_id")))
+
+
 class DatabaseSessionBackend:
     """Sessions as rows of ``shipyard_sessions``, through the app's :class:`Database`."""
 
@@ -58,16 +84,6 @@ class DatabaseSessionBackend:
     def _engine(self) -> AsyncEngine:
         """Where the statements run: the app's engine (a test may share one connection)."""
         return self.database.engine
-
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AsyncConnection]:
-        """The request's shared connection (committed with the request), else its own."""
-        shared = current_request_session()
-        if shared is not None:
-            yield await shared.connection()
-            return
-        async with self._engine().begin() as connection:
-            yield connection
 
     async def load(self, session_id: str) -> SessionRecord | None:
         shared = current_request_session()
@@ -79,30 +95,24 @@ class DatabaseSessionBackend:
         return None if row is None else SessionRecord(row[0], row[1])
 
     async def save(self, session_id: str, payload: str, expires_at: datetime) -> None:
-        dialect = sqlite if self.database.backend == "sqlite" else postgresql
-        insert = dialect.insert(sessions_table).values(
-            id=session_id, payload=payload, expires_at=expires_at
-        )
-        upsert = insert.on_conflict_do_update(
-            index_elements=[sessions_table.c.id],
-            set_={"payload": insert.excluded.payload, "expires_at": insert.excluded.expires_at},
-        )
-        async with self._connection() as connection:
-            await connection.execute(upsert)
+        upsert = _UPSERTS["sqlite" if self.database.backend == "sqlite" else "postgresql"]
+        await self._write(upsert, session_id=session_id, payload=payload, expires_at=expires_at)
 
     async def touch(self, session_id: str, expires_at: datetime) -> None:
-        query = (
-            update(sessions_table)
-            .where(sessions_table.c.id == session_id)
-            .values(expires_at=expires_at)
-        )
-        async with self._connection() as connection:
-            await connection.execute(query)
+        await self._write(_TOUCH, session_id=session_id, expires_at=expires_at)
 
     async def delete(self, session_id: str) -> None:
-        query = delete(sessions_table).where(sessions_table.c.id == session_id)
-        async with self._connection() as connection:
-            await connection.execute(query)
+        await self._write(_DELETE, session_id=session_id)
+
+    async def _write(self, statement: DirectWrite, **values: Any) -> None:
+        """In the request's database session (see :func:`shipyard.db.kept.write`), else in
+        a transaction of its own."""
+        shared = current_request_session()
+        if shared is not None:
+            await write(shared, statement, **values)
+            return
+        async with self._engine().begin() as connection:
+            await connection.execute(statement.statement, values)
 
     async def purge_expired(self) -> int:
         """Delete every expired row; returns how many went."""

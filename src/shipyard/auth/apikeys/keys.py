@@ -28,7 +28,7 @@ from shipyard.auth.scopes import format_scopes
 from shipyard.config.models import ApiKeySettings
 from shipyard.core.clock import utc_now
 from shipyard.db.direct import DirectSelect, adopt, column_keys
-from shipyard.db.reader import read
+from shipyard.db.kept import read
 
 IDENT_LENGTH = 8
 MAX_KEY_LENGTH = 128

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shipyard.auth.tokens.models import RevokedToken
 from shipyard.core.clock import utc_now
 from shipyard.db.direct import DirectSelect
-from shipyard.db.reader import read_first
+from shipyard.db.kept import read_first
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis

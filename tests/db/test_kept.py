@@ -1,4 +1,4 @@
-"""The shared reader (``shipyard.db.reader``): point reads outside a session's connection.
+"""The shared reader (``shipyard.db.kept``): point reads outside a session's connection.
 
 A session that holds no connection reads on the database's kept connection and sees the
 latest commit; once it holds one (it wrote), reads run inside its transaction and see its
@@ -8,18 +8,20 @@ failed read, and is closed with the database. PostgreSQL and in-memory SQLite ha
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import Integer, bindparam, insert, select, text
+from sqlalchemy import Integer, bindparam, insert, select, text, update
 from sqlalchemy.pool import QueuePool
 
 from shipyard.auth.models import User
 from shipyard.config.models import DatabaseSettings
+from shipyard.core.clock import utc_now
 from shipyard.db import Database
-from shipyard.db.direct import DirectSelect
-from shipyard.db.reader import holds_connection, read, read_first
+from shipyard.db.direct import DirectSelect, DirectWrite
+from shipyard.db.kept import holds_connection, read, read_first, write
 from shipyard.testing.schema import create_tables
 
 EMAILS = DirectSelect(select(User.email).where(User.id == bindparam("id")))
@@ -52,8 +54,8 @@ async def test_a_session_without_a_connection_reads_the_latest_commit_on_the_rea
         async with database.sessionmaker() as session:
             assert await read_first(session, EMAILS, id=user_id) == ("ada@example.com",)
             assert not holds_connection(session)
-            assert database.reader is not None
-            assert database.reader.connection is not None
+            assert database.kept is not None
+            assert database.kept.connection is not None
             async with database.sessionmaker() as other, other.begin():
                 await other.execute(
                     text("UPDATE users SET email = 'grace@example.com' WHERE id = :id"),
@@ -63,7 +65,7 @@ async def test_a_session_without_a_connection_reads_the_latest_commit_on_the_rea
             assert await read(session, EMAILS, id=user_id) == [("grace@example.com",)]
     finally:
         await database.dispose()
-    assert database.reader.connection is None
+    assert database.kept.connection is None
 
 
 async def test_once_a_session_wrote_its_reads_see_its_uncommitted_writes(tmp_path: Path) -> None:
@@ -99,6 +101,64 @@ async def test_a_session_bound_to_a_tests_connection_reads_on_that_connection(
         await database.dispose()
 
 
+RENAME = DirectWrite(
+    update(User)
+    .where(User.id == bindparam("user_id"))
+    .values(email=bindparam("new"), updated_at=bindparam("stamp"))
+)
+
+
+async def _emails(database: Database) -> list[str]:
+    async with database.engine.connect() as connection:
+        return list((await connection.execute(select(User.email))).scalars())
+
+
+async def test_a_write_without_a_connection_is_durable_when_it_returns(tmp_path: Path) -> None:
+    database = await _sqlite(tmp_path)
+    try:
+        user_id = await _add_user(database, "ada@example.com")
+        async with database.sessionmaker() as session:
+            await write(session, RENAME, user_id=user_id, new="kept@example.com", stamp=utc_now())
+            assert not holds_connection(session)
+            assert await _emails(database) == ["kept@example.com"]  # nothing left to commit
+    finally:
+        await database.dispose()
+
+
+async def test_a_write_of_a_session_holding_a_connection_is_in_its_transaction(
+    tmp_path: Path,
+) -> None:
+    database = await _sqlite(tmp_path)
+    try:
+        user_id = await _add_user(database, "ada@example.com")
+        async with database.sessionmaker() as session:
+            await session.execute(text("UPDATE users SET is_verified = 1"))
+            await write(session, RENAME, user_id=user_id, new="mine@example.com", stamp=utc_now())
+            assert await read(session, EMAILS, id=user_id) == [("mine@example.com",)]
+            await session.rollback()
+        assert await _emails(database) == ["ada@example.com"]
+    finally:
+        await database.dispose()
+
+
+async def test_a_kept_write_waits_for_the_write_lock_on_the_loop(tmp_path: Path) -> None:
+    database = await _sqlite(tmp_path)
+    try:
+        user_id = await _add_user(database, "ada@example.com")
+        async with database.sessionmaker() as holder, database.sessionmaker() as session:
+            await holder.execute(text("UPDATE users SET is_verified = 1"))  # takes the lock
+            waiting = asyncio.create_task(
+                write(session, RENAME, user_id=user_id, new="later@example.com", stamp=utc_now())
+            )
+            await asyncio.sleep(0.05)
+            assert not waiting.done()  # retrying, while the loop serves the lock's holder
+            await holder.commit()
+            await asyncio.wait_for(waiting, 5)
+        assert await _emails(database) == ["later@example.com"]
+    finally:
+        await database.dispose()
+
+
 async def test_the_reader_takes_none_of_the_pools_connections(tmp_path: Path) -> None:
     """With a pool of one connection, a session can still write while the reader is open."""
     database = await _sqlite(tmp_path, pool_size=1, max_overflow=0, pool_timeout=2)
@@ -125,8 +185,8 @@ async def test_a_failed_read_gives_the_connection_back_and_the_next_one_works(
                 await connection.execute(text("ALTER TABLE users RENAME TO users_away"))
             with pytest.raises(Exception, match="no such table"):
                 await read(session, EMAILS, id=1)
-            assert database.reader is not None
-            assert database.reader.connection is None
+            assert database.kept is not None
+            assert database.kept.connection is None
             async with database.engine.begin() as connection:
                 await connection.execute(text("ALTER TABLE users_away RENAME TO users"))
             assert await read(session, EMAILS, id=1) == []
@@ -140,7 +200,7 @@ async def test_postgresql_and_memory_databases_read_in_the_session(
     for url in (postgres_database_url, "sqlite+aiosqlite:///:memory:"):
         database = Database(DatabaseSettings(url=SecretStr(url)), tmp_path)
         try:
-            assert database.reader is None
+            assert database.kept is None
             async with database.sessionmaker() as session:
                 one = DirectSelect(select(bindparam("one", type_=Integer)))
                 rows = await read(session, one, one=1)
