@@ -39,7 +39,7 @@ from typing import Any
 if not __package__:  # run as `python benchmarks/instructions.py`: make the package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import auth, report
+from benchmarks import auth, page_data, pages, report
 from benchmarks.apps import PATH, fastapi_app, shipyard_with
 from shipyard import App
 
@@ -81,6 +81,8 @@ class Variant:
     without: tuple[str, ...] = ()
     auth: str | None = None
     """The :data:`benchmarks.auth.VARIANTS` name this variant serves, if any."""
+    page: bool = False
+    """Serves the ``pages`` benchmark's Shipyard page (sessions on the database) instead."""
 
     def build(self) -> Any:
         """The ASGI app, with the ``without`` middleware taken out of its plan."""
@@ -94,14 +96,28 @@ class Variant:
             entries[:] = [e for e in entries if getattr(e.cls, "__name__", "") not in self.without]
         return app
 
-    async def prepared(self, scratch: Path) -> tuple[Any, Headers]:
-        """The app and the credential headers each request sends (files under ``scratch``)."""
+    async def prepared(self, scratch: Path) -> Served:
+        """The app and what its requests send (its files under ``scratch``)."""
+        if self.page:
+            app = pages.shipyard_page_app({"backend": "database"}, **(self.sections or {}))
+            return Served(app, page_data.PATH, first_visit=True)
         if self.auth is None:
-            return self.build(), []
+            return Served(self.build())
         root = auth.root_in(scratch)
         ready = await auth.prepare(self.auth, root)
         headers = [(name.lower().encode(), value.encode()) for name, value in ready.headers.items()]
-        return auth.build(self.auth, root), headers
+        return Served(auth.build(self.auth, root), credentials=headers)
+
+
+@dataclass(frozen=True)
+class Served:
+    """An app to drive and what each request sends: path, credential headers, and whether
+    the cookies of a first visit go with every request (as wrk's page cases send them)."""
+
+    app: Any
+    path: str = PATH
+    credentials: Headers = ()
+    first_visit: bool = False
 
 
 VARIANTS: tuple[Variant, ...] = (
@@ -113,6 +129,8 @@ VARIANTS: tuple[Variant, ...] = (
     *(Variant(f"quiet-without-{layer}", QUIET, (layer,)) for layer in LAYERS),
     Variant("quiet-without-any-middleware", QUIET, LAYERS),
     *(Variant(f"auth-{name.replace('_', '-')}", None, auth=name) for name in AUTH_VARIANTS),
+    Variant("page", {}, page=True),
+    Variant("page-quiet", QUIET, page=True),
 )
 BY_NAME = {variant.name: variant for variant in VARIANTS}
 
@@ -120,15 +138,15 @@ BY_NAME = {variant.name: variant for variant in VARIANTS}
 # -- the driver (runs inside valgrind) ---------------------------------------------------
 
 
-def _scope(state: dict[str, Any], credentials: Headers) -> dict[str, Any]:
+def _scope(state: dict[str, Any], path: str, credentials: Headers) -> dict[str, Any]:
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
         "method": "GET",
         "scheme": "http",
-        "path": PATH,
-        "raw_path": PATH.encode(),
+        "path": path,
+        "raw_path": path.encode(),
         "root_path": "",
         "query_string": b"",
         "headers": [
@@ -143,11 +161,10 @@ def _scope(state: dict[str, Any], credentials: Headers) -> dict[str, Any]:
     }
 
 
-async def drive(
-    app: Any, requests: int, switch: Callable[[bool], None], credentials: Headers = ()
-) -> list[int]:
-    """Start ``app``, serve a warm-up, then ``requests`` requests between ``switch(True)``
-    and ``switch(False)``, each sending ``credentials``; the counted requests' statuses."""
+async def drive(served: Served, requests: int, switch: Callable[[bool], None]) -> list[int]:
+    """Start the app, serve a warm-up, then ``requests`` requests between ``switch(True)``
+    and ``switch(False)``, each sending what ``served`` says; the counted ones' statuses."""
+    app = served.app
     state: dict[str, Any] = {}
     events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await events.put({"type": "lifespan.startup"})
@@ -163,16 +180,23 @@ async def drive(
     async def receive() -> dict[str, Any]:
         return body
 
+    cookies: list[bytes] = []
+
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
+            cookies.extend(v.split(b";")[0] for k, v in message["headers"] if k == b"set-cookie")
 
+    credentials = list(served.credentials)
+    if served.first_visit:
+        await app(_scope(state, served.path, credentials), receive, send)
+        credentials.append((b"cookie", b"; ".join(cookies)))
     for _ in range(WARMUP):
-        await app(_scope(state, credentials), receive, send)
+        await app(_scope(state, served.path, credentials), receive, send)
     statuses.clear()
     switch(True)
     for _ in range(requests):
-        await app(_scope(state, credentials), receive, send)
+        await app(_scope(state, served.path, credentials), receive, send)
     switch(False)
     await events.put({"type": "lifespan.shutdown"})
     await runner
@@ -184,8 +208,7 @@ def serve_counted(variant: Variant, requests: int) -> int:
     with tempfile.TemporaryDirectory() as scratch:
 
         async def serve() -> list[int]:
-            app, credentials = await variant.prepared(Path(scratch))
-            return await drive(app, requests, _callgrind_switch, credentials)
+            return await drive(await variant.prepared(Path(scratch)), requests, _callgrind_switch)
 
         statuses = asyncio.run(serve())
     return 0 if set(statuses) == {200} else 1
@@ -254,26 +277,44 @@ def markdown(counts: dict[str, int], requests: int) -> str:
         "| --- | ---: | ---: | ---: |",
     ]
     for name, value in counts.items():
-        if name.startswith("auth-"):
+        if name.startswith(("auth-", "page")):
             continue
         cost = f"{quiet - value:,}" if name.startswith("quiet-") else "-"
         lines.append(f"| {name} | {value:,} | {value / fastapi:.2f} | {cost} |")
-    baseline = counts.get("auth-none")
-    if baseline is not None:
-        lines += [
-            "",
-            "`current_user` by credential (the `auth` apps; ratio: `auth-none` over the row,",
-            "as req/s would be):",
-            "",
-            "| variant | instructions per request | auth-none / variant |",
-            "| --- | ---: | ---: |",
-            *(
-                f"| {name} | {value:,} | {baseline / value:.2f} |"
-                for name, value in counts.items()
-                if name.startswith("auth-")
-            ),
-        ]
+    lines += _ratio_table(
+        counts,
+        "auth-",
+        "auth-none",
+        "`current_user` by credential (the `auth` apps; the endpoint without it over the row):",
+    )
+    lines += _ratio_table(
+        counts,
+        "page",
+        "page-quiet",
+        "The `pages` group's page (layout, session written, CSRF token, flash; sessions on "
+        "SQLite), with the access line and metrics and without (`page-quiet`):",
+    )
     return "\n".join(lines) + "\n"
+
+
+def _ratio_table(counts: dict[str, int], prefix: str, baseline: str, caption: str) -> list[str]:
+    """The rows named ``prefix...``, each with ``baseline`` over the row (as req/s would
+    compare); nothing when ``baseline`` was not counted."""
+    reference = counts.get(baseline)
+    if reference is None:
+        return []
+    return [
+        "",
+        caption,
+        "",
+        f"| variant | instructions per request | {baseline} / variant |",
+        "| --- | ---: | ---: |",
+        *(
+            f"| {name} | {value:,} | {reference / value:.2f} |"
+            for name, value in counts.items()
+            if name.startswith(prefix)
+        ),
+    ]
 
 
 def measure(names: Sequence[str], requests: int, progress: Callable[[str], None]) -> str:

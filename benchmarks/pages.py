@@ -48,7 +48,8 @@ async def shipyard_page(request: Request) -> HTMLResponse:
     return render(request, "bench/page.html", {"visits": visits, "rows": ROWS})
 
 
-def _shipyard(sessions: dict[str, str]) -> App:
+def shipyard_page_app(sessions: dict[str, str], **sections: Any) -> App:
+    """The Shipyard page app with its sessions and any other settings ``sections``."""
     root = scratch_dir("shipyard-page-")
     settings = Settings.model_validate(
         {
@@ -57,6 +58,7 @@ def _shipyard(sessions: dict[str, str]) -> App:
             "database": {"url": f"sqlite+aiosqlite:///{root / 'app.db'}"},
             "sessions": sessions,
             "ratelimit": LOADTEST_RATELIMIT,
+            **sections,
         }
     )
     app = App(settings=settings, root=root)
@@ -69,12 +71,12 @@ def _shipyard(sessions: dict[str, str]) -> App:
 
 def shipyard_app() -> App:
     """Shipyard, sessions on the database backend (a fresh SQLite file)."""
-    return _shipyard({"backend": "database"})
+    return shipyard_page_app({"backend": "database"})
 
 
 def shipyard_redis_app() -> App:
     """Shipyard, sessions on Redis at 127.0.0.1:6379 (keys under ``shipyard-bench:``)."""
-    return _shipyard(
+    return shipyard_page_app(
         {"backend": "redis", "redis_url": "redis://127.0.0.1:6379/0", "redis_prefix": REDIS_PREFIX}
     )
 

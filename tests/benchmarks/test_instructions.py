@@ -16,7 +16,7 @@ from tests.benchmarks.probe_checks import (
     assert_writes_only_its_region,
 )
 
-from benchmarks import instructions
+from benchmarks import instructions, page_data
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,8 @@ from benchmarks import instructions
 def test_the_driver_counts_only_the_requested_requests(name: str) -> None:
     switches: list[bool] = []
     variant = instructions.BY_NAME[name]
-    statuses = asyncio.run(instructions.drive(variant.build(), 7, switches.append))
+    served = instructions.Served(variant.build())
+    statuses = asyncio.run(instructions.drive(served, 7, switches.append))
     assert statuses == [200] * 7
     assert switches == [True, False]
 
@@ -37,15 +38,44 @@ def test_an_auth_variant_is_set_up_and_sends_its_credential(name: str, tmp_path:
     variant = instructions.BY_NAME[name]
     switches: list[bool] = []
 
-    async def serve() -> tuple[object, list[int]]:
-        app, credentials = await variant.prepared(tmp_path)
-        return credentials, await instructions.drive(app, 3, switches.append, credentials)
+    async def serve() -> tuple[instructions.Served, list[int]]:
+        served = await variant.prepared(tmp_path)
+        return served, await instructions.drive(served, 3, switches.append)
 
-    credentials, statuses = asyncio.run(serve())
+    served, statuses = asyncio.run(serve())
     assert statuses == [200] * 3
-    assert bool(credentials) is (name != "auth-none")
+    assert bool(served.credentials) is (name != "auth-none")
     with pytest.raises(instructions.InstructionsError, match="prepared"):
         variant.build()
+
+
+@pytest.mark.parametrize("name", ["page", "page-quiet"])
+def test_a_page_variant_sends_the_cookies_of_its_first_visit(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(page_data.SCRATCH_ENV, str(tmp_path))
+    variant = instructions.BY_NAME[name]
+    seen: list[dict[str, object]] = []
+
+    async def serve() -> list[int]:
+        served = await variant.prepared(tmp_path)
+        app = served.app
+
+        async def recording(scope: dict[str, object], receive: object, send: object) -> None:
+            if scope["type"] == "http":
+                seen.append(scope)
+            await app(scope, receive, send)
+
+        return await instructions.drive(
+            instructions.Served(recording, served.path, first_visit=True), 3, lambda on: None
+        )
+
+    assert asyncio.run(serve()) == [200] * 3
+    first, later = seen[0], seen[-1]
+    assert first["path"] == later["path"] == page_data.PATH
+    assert not [v for k, v in first["headers"] if k == b"cookie"]  # type: ignore[attr-defined]
+    cookie = b"".join(v for k, v in later["headers"] if k == b"cookie")  # type: ignore[attr-defined]
+    assert b"=" in cookie  # the session cookie the first visit was given
 
 
 def test_a_variant_drops_only_the_middleware_it_names() -> None:
@@ -81,10 +111,20 @@ def test_the_table_shows_ratios_and_layer_costs() -> None:
     assert "auth-none / variant" not in text
 
 
-def test_the_auth_rows_are_ratios_to_the_endpoint_without_current_user() -> None:
-    text = instructions.markdown({**COUNTS, "auth-none": 700_000, "auth-jwt": 1_400_000}, 100)
+def test_the_auth_and_page_rows_are_ratios_to_their_own_baselines() -> None:
+    counts = {
+        **COUNTS,
+        "auth-none": 700_000,
+        "auth-jwt": 1_400_000,
+        "page": 2_200_000,
+        "page-quiet": 2_000_000,
+    }
+    text = instructions.markdown(counts, 100)
     assert "| auth-jwt | 1,400,000 | 0.50 |" in text
     assert "| auth-none | 700,000 | 1.00 |" in text
+    assert "| page | 2,200,000 | 0.91 |" in text
+    assert "| page-quiet | 2,000,000 | 1.00 |" in text
+    assert "| page | 2,200,000 | 7.33 |" not in text  # not in the FastAPI table
 
 
 def test_output_replaces_only_its_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -74,8 +74,14 @@ def exempt(path: str, settings: Settings) -> bool:
 
 
 def carries_credentials(scope: Scope) -> bool:
-    """True if the request sends a credential header (a bearer token or an API key)."""
-    return any(name.lower() in CREDENTIAL_HEADERS for name, _ in scope["headers"])
+    """True if the request sends a credential header (a bearer token or an API key).
+
+    ASGI servers give header names in lower case (Starlette's ``Headers`` relies on it too).
+    """
+    for name, _ in scope["headers"]:
+        if name in CREDENTIAL_HEADERS:
+            return True
+    return False
 
 
 async def user_key(scope: Scope) -> str | None:
@@ -89,6 +95,11 @@ async def user_key(scope: Scope) -> str | None:
         caller = await credential_caller(Request(scope))
         if caller is not None:
             return f"user:{caller.user_id}"
+    return session_user_key(scope)
+
+
+def session_user_key(scope: Scope) -> str | None:
+    """``session-user:<tag>`` for a logged-in session's owner tag, else None (no await)."""
     owner = getattr(scope.get(SESSION_SCOPE_KEY), "owner", None)
     return f"session-user:{owner}" if isinstance(owner, str) else None
 
@@ -110,7 +121,7 @@ class RateLimitMiddleware:
         if not options.enabled or limiter is None or exempt(scope["path"], settings):
             await self.app(scope, receive, send)
             return
-        user = await user_key(scope)
+        user = await user_key(scope) if carries_credentials(scope) else session_user_key(scope)
         if user:
             limit, key = options.user, user
         else:
