@@ -78,10 +78,7 @@ def carries_credentials(scope: Scope) -> bool:
 
     ASGI servers give header names in lower case (Starlette's ``Headers`` relies on it too).
     """
-    for name, _ in scope["headers"]:
-        if name in CREDENTIAL_HEADERS:
-            return True
-    return False
+    return any(name in CREDENTIAL_HEADERS for name, _ in scope["headers"])
 
 
 async def user_key(scope: Scope) -> str | None:
