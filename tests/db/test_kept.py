@@ -9,6 +9,8 @@ failed read, and is closed with the database. PostgreSQL and in-memory SQLite ha
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -27,14 +29,19 @@ from shipyard.testing.schema import create_tables
 EMAILS = DirectSelect(select(User.email).where(User.id == bindparam("id")))
 
 
-async def _sqlite(tmp_path: Path, **options: object) -> Database:
+@asynccontextmanager
+async def opened(tmp_path: Path, **options: object) -> AsyncIterator[Database]:
+    """A SQLite file database with the tables made, disposed of afterwards."""
     settings = DatabaseSettings.model_validate(
         {"url": f"sqlite+aiosqlite:///{tmp_path / 'app.db'}", **options}
     )
     database = Database(settings, tmp_path)
-    async with database.engine.begin() as connection:
-        await connection.run_sync(create_tables)
-    return database
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(create_tables)
+        yield database
+    finally:
+        await database.dispose()
 
 
 async def _add_user(database: Database, email: str) -> int:
@@ -48,8 +55,7 @@ async def _add_user(database: Database, email: str) -> int:
 async def test_a_session_without_a_connection_reads_the_latest_commit_on_the_reader(
     tmp_path: Path,
 ) -> None:
-    database = await _sqlite(tmp_path)
-    try:
+    async with opened(tmp_path) as database:
         user_id = await _add_user(database, "ada@example.com")
         async with database.sessionmaker() as session:
             assert await read_first(session, EMAILS, id=user_id) == ("ada@example.com",)
@@ -63,42 +69,32 @@ async def test_a_session_without_a_connection_reads_the_latest_commit_on_the_rea
                 )
             # the next read sees the other session's commit: nothing is cached
             assert await read(session, EMAILS, id=user_id) == [("grace@example.com",)]
-    finally:
-        await database.dispose()
     assert database.kept.connection is None
 
 
 async def test_once_a_session_wrote_its_reads_see_its_uncommitted_writes(tmp_path: Path) -> None:
-    database = await _sqlite(tmp_path)
-    try:
-        async with database.sessionmaker() as session:
-            user = User(email="new@example.com", password_hash="x")
-            session.add(user)
-            await session.flush()
-            assert holds_connection(session)
-            assert await read(session, EMAILS, id=user.id) == [("new@example.com",)]
-            await session.rollback()
-            assert await read(session, EMAILS, id=user.id) == []
-    finally:
-        await database.dispose()
+    async with opened(tmp_path) as database, database.sessionmaker() as session:
+        user = User(email="new@example.com", password_hash="x")
+        session.add(user)
+        await session.flush()
+        assert holds_connection(session)
+        assert await read(session, EMAILS, id=user.id) == [("new@example.com",)]
+        await session.rollback()
+        assert await read(session, EMAILS, id=user.id) == []
 
 
 async def test_a_session_bound_to_a_tests_connection_reads_on_that_connection(
     tmp_path: Path,
 ) -> None:
     """A test's rolled-back transaction: what it wrote is seen, though not committed."""
-    database = await _sqlite(tmp_path)
-    try:
-        async with database.engine.connect() as connection:
-            await connection.begin()
-            await connection.execute(
-                insert(User).values(id=7, email="test@example.com", password_hash="x")
-            )
-            async with database.sessionmaker(bind=connection) as session:
-                assert await read(session, EMAILS, id=7) == [("test@example.com",)]
-            await connection.rollback()
-    finally:
-        await database.dispose()
+    async with opened(tmp_path) as database, database.engine.connect() as connection:
+        await connection.begin()
+        await connection.execute(
+            insert(User).values(id=7, email="test@example.com", password_hash="x")
+        )
+        async with database.sessionmaker(bind=connection) as session:
+            assert await read(session, EMAILS, id=7) == [("test@example.com",)]
+        await connection.rollback()
 
 
 RENAME = DirectWrite(
@@ -114,22 +110,18 @@ async def _emails(database: Database) -> list[str]:
 
 
 async def test_a_write_without_a_connection_is_durable_when_it_returns(tmp_path: Path) -> None:
-    database = await _sqlite(tmp_path)
-    try:
+    async with opened(tmp_path) as database:
         user_id = await _add_user(database, "ada@example.com")
         async with database.sessionmaker() as session:
             await write(session, RENAME, user_id=user_id, new="kept@example.com", stamp=utc_now())
             assert not holds_connection(session)
             assert await _emails(database) == ["kept@example.com"]  # nothing left to commit
-    finally:
-        await database.dispose()
 
 
 async def test_a_write_of_a_session_holding_a_connection_is_in_its_transaction(
     tmp_path: Path,
 ) -> None:
-    database = await _sqlite(tmp_path)
-    try:
+    async with opened(tmp_path) as database:
         user_id = await _add_user(database, "ada@example.com")
         async with database.sessionmaker() as session:
             await session.execute(text("UPDATE users SET is_verified = 1"))
@@ -137,13 +129,10 @@ async def test_a_write_of_a_session_holding_a_connection_is_in_its_transaction(
             assert await read(session, EMAILS, id=user_id) == [("mine@example.com",)]
             await session.rollback()
         assert await _emails(database) == ["ada@example.com"]
-    finally:
-        await database.dispose()
 
 
 async def test_a_kept_write_waits_for_the_write_lock_on_the_loop(tmp_path: Path) -> None:
-    database = await _sqlite(tmp_path)
-    try:
+    async with opened(tmp_path) as database:
         user_id = await _add_user(database, "ada@example.com")
         async with database.sessionmaker() as holder, database.sessionmaker() as session:
             await holder.execute(text("UPDATE users SET is_verified = 1"))  # takes the lock
@@ -155,14 +144,11 @@ async def test_a_kept_write_waits_for_the_write_lock_on_the_loop(tmp_path: Path)
             await holder.commit()
             await asyncio.wait_for(waiting, 5)
         assert await _emails(database) == ["later@example.com"]
-    finally:
-        await database.dispose()
 
 
 async def test_the_reader_takes_none_of_the_pools_connections(tmp_path: Path) -> None:
     """With a pool of one connection, a session can still write while the reader is open."""
-    database = await _sqlite(tmp_path, pool_size=1, max_overflow=0, pool_timeout=2)
-    try:
+    async with opened(tmp_path, pool_size=1, max_overflow=0, pool_timeout=2) as database:
         user_id = await _add_user(database, "ada@example.com")
         async with database.sessionmaker() as session:
             assert await read(session, EMAILS, id=user_id) == [("ada@example.com",)]
@@ -171,27 +157,21 @@ async def test_the_reader_takes_none_of_the_pools_connections(tmp_path: Path) ->
         pool = database.engine.sync_engine.pool
         assert isinstance(pool, QueuePool)
         assert pool.checkedout() == 0
-    finally:
-        await database.dispose()
 
 
 async def test_a_failed_read_gives_the_connection_back_and_the_next_one_works(
     tmp_path: Path,
 ) -> None:
-    database = await _sqlite(tmp_path)
-    try:
-        async with database.sessionmaker() as session:
-            async with database.engine.begin() as connection:
-                await connection.execute(text("ALTER TABLE users RENAME TO users_away"))
-            with pytest.raises(Exception, match="no such table"):
-                await read(session, EMAILS, id=1)
-            assert database.kept is not None
-            assert database.kept.connection is None
-            async with database.engine.begin() as connection:
-                await connection.execute(text("ALTER TABLE users_away RENAME TO users"))
-            assert await read(session, EMAILS, id=1) == []
-    finally:
-        await database.dispose()
+    async with opened(tmp_path) as database, database.sessionmaker() as session:
+        async with database.engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE users RENAME TO users_away"))
+        with pytest.raises(Exception, match="no such table"):
+            await read(session, EMAILS, id=1)
+        assert database.kept is not None
+        assert database.kept.connection is None
+        async with database.engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE users_away RENAME TO users"))
+        assert await read(session, EMAILS, id=1) == []
 
 
 async def test_postgresql_and_memory_databases_read_in_the_session(
