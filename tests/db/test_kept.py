@@ -1,8 +1,8 @@
-"""The shared reader (``shipyard.db.kept``): point reads outside a session's connection.
+"""The kept connection (``shipyard.db.kept``): statements outside a session's connection.
 
 A session that holds no connection reads on the database's kept connection and sees the
 latest commit; once it holds one (it wrote), reads run inside its transaction and see its
-own uncommitted writes. The reader takes none of the pool's connections, recovers from a
+own uncommitted writes. The kept connection takes none of the pool's connections, recovers from a
 failed read, and is closed with the database. PostgreSQL and in-memory SQLite have none.
 """
 
@@ -52,7 +52,7 @@ async def _add_user(database: Database, email: str) -> int:
         return user.id
 
 
-async def test_a_session_without_a_connection_reads_the_latest_commit_on_the_reader(
+async def test_a_session_without_a_connection_reads_the_latest_commit_on_the_kept_connection(
     tmp_path: Path,
 ) -> None:
     async with opened(tmp_path) as database:
@@ -146,8 +146,8 @@ async def test_a_kept_write_waits_for_the_write_lock_on_the_loop(tmp_path: Path)
         assert await _emails(database) == ["later@example.com"]
 
 
-async def test_the_reader_takes_none_of_the_pools_connections(tmp_path: Path) -> None:
-    """With a pool of one connection, a session can still write while the reader is open."""
+async def test_the_kept_connection_takes_none_of_the_pools_connections(tmp_path: Path) -> None:
+    """With a pool of one connection, a session can still write while the kept one is open."""
     async with opened(tmp_path, pool_size=1, max_overflow=0, pool_timeout=2) as database:
         user_id = await _add_user(database, "ada@example.com")
         async with database.sessionmaker() as session:

@@ -161,7 +161,7 @@ async def credential(app: App, kind: str, user_id: int) -> dict[str, str]:
 async def test_an_authenticated_request_that_only_reads_checks_out_no_connection(
     tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its reads run on the database's kept reader; the user (roles joined) is read once."""
+    """Its reads run on the database's kept connection; the user (roles joined) is read once."""
     async with started(tmp_path) as (app, user_id):
         headers = await credential(app, kind, user_id)
         await call(app, "GET", "/me", headers)  # the API key's first use is recorded
@@ -179,9 +179,9 @@ async def test_an_authenticated_request_that_only_reads_checks_out_no_connection
             event.remove(engine.pool, "checkout", count_checkout)
         assert sent.status == 200, sent.body
         assert checkouts == [], statements
-        reader = get_database(app).kept
-        assert reader is not None
-        assert reader.connection is not None
+        kept = get_database(app).kept
+        assert kept is not None
+        assert kept.connection is not None
         user_queries = [s for s in statements if "FROM users" in s]
         assert len(user_queries) == 1, statements
         assert [s for s in statements if "roles" in s] == user_queries  # roles joined in

@@ -60,7 +60,7 @@ class RequestSession:
     async def start_response(self) -> None:
         """Commit what was written since the last commit; hand out no session from now on.
 
-        A session that read only through the shared reader (:mod:`shipyard.db.kept`)
+        A session whose statements ran on the kept connection (:mod:`shipyard.db.kept`)
         and changed nothing holds no connection and has nothing to commit.
         """
         self.started = True
