@@ -185,6 +185,9 @@ def test_a_large_reference_is_chosen_by_searching_with_the_keyboard(
         search.press("Enter")
         expect(page).to_have_url(re.compile(r"/ships/new$"))
         expect(page.locator(".field-error")).to_have_count(0)
+        # Enter's own search answers with the same match: let its swap land before Tab
+        # (a slow answer would replace the radio Tab has just focused)
+        page.wait_for_load_state("networkidle")
 
         # Tab reaches the matches; Space chooses one.
         search.press("Tab")
