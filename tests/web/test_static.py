@@ -38,6 +38,16 @@ async def test_hash_changes_when_the_file_changes(app: App, static: Path) -> Non
     assert second.endswith(digest(b"a{color:blue}"))
 
 
+async def test_production_works_each_url_out_once(make_app: AppFactory, static: Path) -> None:
+    app = make_app("production")
+    static_files = get_static_files(app)
+    css = write(static / "app.css", "a{}")
+    first = static_files.url("app.css")
+    css.unlink()
+    assert static_files.url("app.css") == first == f"/static/app.css?v={digest(b'a{}')}"
+    assert static_files.url("app.css", "/mounted") == "/mounted/static/app.css"
+
+
 async def test_missing_file_gets_an_unversioned_url(app: App) -> None:
     assert get_static_files(app).url("nope.js") == "/static/nope.js"
 

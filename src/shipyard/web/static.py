@@ -65,9 +65,12 @@ class StaticFiles:
         self.app = app
         self._hashes: dict[Path, tuple[int, int, str]] = {}
         self._taken: tuple[int, bool] | None = None
+        self._urls: dict[tuple[str, str, bool], str] = {}
         settings = getattr(app, "settings", None)
         self.prefix: str = settings.web.static_url if settings is not None else "/static"
         """The URL prefix (``settings.web.static_url`` when the files were mounted)."""
+        self.fixed_files: bool = settings is not None and settings.is_production
+        """True in production: a URL once worked out is remembered (no stat per link)."""
 
     @property
     def directories(self) -> list[Path]:
@@ -107,8 +110,18 @@ class StaticFiles:
 
     def url(self, path: str, root_path: str = "") -> str:
         """The URL of a static file with its content hash (logged, unhashed if missing)."""
+        taken = self.public_prefix_taken()
+        if not self.fixed_files:
+            return self._versioned(path, root_path, taken)
+        key = (path, root_path, taken)
+        url = self._urls.get(key)
+        if url is None:
+            url = self._urls[key] = self._versioned(path, root_path, taken)
+        return url
+
+    def _versioned(self, path: str, root_path: str, taken: bool) -> str:
         clean = path.lstrip("/")
-        reserved = clean.startswith(FRAMEWORK_NAMESPACE) or self.public_prefix_taken()
+        reserved = clean.startswith(FRAMEWORK_NAMESPACE) or taken
         prefix = FRAMEWORK_STATIC_URL if reserved else self.prefix
         base = f"{root_path}{prefix}/{clean}"
         digest = self.content_hash(clean)
