@@ -82,7 +82,8 @@ class Variant:
     auth: str | None = None
     """The :data:`benchmarks.auth.VARIANTS` name this variant serves, if any."""
     page: bool = False
-    """Serves the ``pages`` benchmark's Shipyard page (sessions on the database) instead."""
+    """Serves the ``pages`` benchmark's page instead: Shipyard's (sessions on the database),
+    or with ``sections`` None the hand-built FastAPI page."""
 
     def build(self) -> Any:
         """The ASGI app, with the ``without`` middleware taken out of its plan."""
@@ -98,6 +99,8 @@ class Variant:
 
     async def prepared(self, scratch: Path) -> Served:
         """The app and what its requests send (its files under ``scratch``)."""
+        if self.page and self.sections is None:
+            return Served(pages.fastapi_app(), page_data.PATH, first_visit=True)
         if self.page:
             app = pages.shipyard_page_app({"backend": "database"}, **(self.sections or {}))
             return Served(app, page_data.PATH, first_visit=True)
@@ -129,6 +132,7 @@ VARIANTS: tuple[Variant, ...] = (
     *(Variant(f"quiet-without-{layer}", QUIET, (layer,)) for layer in LAYERS),
     Variant("quiet-without-any-middleware", QUIET, LAYERS),
     *(Variant(f"auth-{name.replace('_', '-')}", None, auth=name) for name in AUTH_VARIANTS),
+    Variant("page-fastapi", None, page=True),
     Variant("page", {}, page=True),
     Variant("page-quiet", QUIET, page=True),
 )
@@ -287,12 +291,14 @@ def markdown(counts: dict[str, int], requests: int) -> str:
         "auth-none",
         "`current_user` by credential (the `auth` apps; the endpoint without it over the row):",
     )
+    page_baseline = "page-fastapi" if "page-fastapi" in counts else "page-quiet"
     lines += _ratio_table(
         counts,
         "page",
-        "page-quiet",
+        page_baseline,
         "The `pages` group's page (layout, session written, CSRF token, flash; sessions on "
-        "SQLite), with the access line and metrics and without (`page-quiet`):",
+        "SQLite), with the access line and metrics and without (`page-quiet`), against "
+        f"`{page_baseline}`:",
     )
     return "\n".join(lines) + "\n"
 

@@ -49,7 +49,7 @@ def test_an_auth_variant_is_set_up_and_sends_its_credential(name: str, tmp_path:
         variant.build()
 
 
-@pytest.mark.parametrize("name", ["page", "page-quiet"])
+@pytest.mark.parametrize("name", ["page-fastapi", "page", "page-quiet"])
 def test_a_page_variant_sends_the_cookies_of_its_first_visit(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,6 +125,15 @@ def test_the_auth_and_page_rows_are_ratios_to_their_own_baselines() -> None:
     assert "| page | 2,200,000 | 0.91 |" in text
     assert "| page-quiet | 2,000,000 | 1.00 |" in text
     assert "| page | 2,200,000 | 7.33 |" not in text  # not in the FastAPI table
+
+
+def test_the_page_rows_compare_with_the_fastapi_page_when_it_was_counted() -> None:
+    counts = {**COUNTS, "page-fastapi": 1_100_000, "page": 2_200_000, "page-quiet": 2_000_000}
+    text = instructions.markdown(counts, 100)
+    assert "against `page-fastapi`" in text
+    assert "| page-fastapi | 1,100,000 | 1.00 |" in text
+    assert "| page | 2,200,000 | 0.50 |" in text
+    assert "| page-quiet | 2,000,000 | 0.55 |" in text
 
 
 def test_output_replaces_only_its_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,8 +14,6 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from watchfiles import Change, awatch
-
 from shipyard.config.holder import SettingsHolder
 from shipyard.config.models import Settings
 from shipyard.extension import Extension
@@ -33,7 +31,7 @@ def hot_reload_enabled(settings: Settings) -> bool:
     return settings.profile == "development"
 
 
-def _is_config_file(_: Change, path: str) -> bool:
+def _is_config_file(_: object, path: str) -> bool:
     name = Path(path).name
     return name == ".env" or name.endswith(".toml")
 
@@ -74,6 +72,8 @@ class ConfigWatcher:
         self._task = None
 
     async def _watch(self, paths: list[Path]) -> None:
+        from watchfiles import awatch  # only a watching app pays for watchfiles' imports
+
         try:
             async for changes in awatch(
                 *paths,

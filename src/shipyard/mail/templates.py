@@ -18,8 +18,6 @@ from pathlib import Path
 from textwrap import dedent
 from typing import TYPE_CHECKING, Any
 
-from inscriptis import get_text  # type: ignore[import-untyped]
-from inscriptis.model.config import ParserConfig  # type: ignore[import-untyped]
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -38,8 +36,6 @@ if TYPE_CHECKING:
 FRAMEWORK_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 """The framework's templates folder (its mail templates are under ``mail/``)."""
 
-_TEXT_CONFIG = ParserConfig(display_links=True)
-
 
 def html_to_text(html: str) -> str:
     """A plain-text rendering of ``html``: block structure kept, links as ``[text](url)``.
@@ -47,7 +43,11 @@ def html_to_text(html: str) -> str:
     Each paragraph loses the indentation the layout tables around it gave it (mail HTML
     nests tables for layout), keeping the relative indentation of its lines (lists).
     """
-    rendered = get_text(html, _TEXT_CONFIG)
+    # imported here: inscriptis brings lxml (~40 ms), which an app pays only once it mails
+    from inscriptis import get_text  # type: ignore[import-untyped]
+    from inscriptis.model.config import ParserConfig  # type: ignore[import-untyped]
+
+    rendered = get_text(html, ParserConfig(display_links=True))
     paragraphs = re.split(r"\n\s*\n", "\n".join(line.rstrip() for line in rendered.splitlines()))
     kept = [dedent(paragraph).strip("\n") for paragraph in paragraphs]
     return "\n\n".join(paragraph for paragraph in kept if paragraph.strip()) + "\n"

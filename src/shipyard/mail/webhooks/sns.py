@@ -23,11 +23,6 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-
 from shipyard.mail.webhooks.events import DeliveryEvent, EventKind, VerifiedWebhook, WebhookRejected
 
 SNS_HOST = re.compile(r"^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")
@@ -145,6 +140,12 @@ def string_to_sign(message: dict[str, Any]) -> bytes:
 
 
 def _check_signature(message: dict[str, Any], pem: bytes) -> None:
+    # imported here: cryptography's x509 costs every app ~25 ms at start, SNS users only pay it
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     version = str(message.get("SignatureVersion"))
     algorithm: hashes.HashAlgorithm
     if version == "1":
