@@ -49,6 +49,19 @@ class Sent:
     seen_at_start: Any = None
 
 
+class CountingMaker:
+    """A database's session maker that counts the sessions it makes."""
+
+    def __init__(self, maker: Callable[[], AsyncSession]) -> None:
+        self.maker = maker
+        self.kw = getattr(maker, "kw", {})
+        self.sessions = 0
+
+    def __call__(self) -> AsyncSession:
+        self.sessions += 1
+        return self.maker()
+
+
 def build_app(root: Path) -> App:
     settings = Settings.model_validate(
         {
@@ -238,12 +251,16 @@ async def test_a_session_saved_after_the_route_committed_is_durable_when_the_res
 async def test_a_request_that_only_changes_its_session_writes_it_on_the_kept_connection(
     tmp_path: Path,
 ) -> None:
-    """No pool checkout, no transaction of the request's: one upsert, durable at the start."""
+    """No pool checkout, no transaction of the request's, not even its ``AsyncSession``
+    made: one upsert, durable at the start."""
     async with started(tmp_path) as (app, user_id):
         headers = await credential(app, "session", user_id)
         await call(app, "GET", "/note", headers)  # the kept connection is opened
-        engine = get_database(app).engine.sync_engine
+        database = get_database(app)
+        engine = database.engine.sync_engine
         checkouts: list[object] = []
+        made = CountingMaker(database.sessionmaker)
+        database.sessionmaker = made  # type: ignore[assignment]
 
         def count_checkout(*_: object) -> None:
             checkouts.append(None)
@@ -260,6 +277,7 @@ async def test_a_request_that_only_changes_its_session_writes_it_on_the_kept_con
             event.remove(engine.pool, "checkout", count_checkout)
         assert sent.status == 200, sent.body
         assert checkouts == []
+        assert made.sessions == 0
         assert any('"noted"' in payload for payload in sent.seen_at_start)
 
 

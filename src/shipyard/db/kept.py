@@ -122,7 +122,7 @@ def holds_connection(session: AsyncSession) -> bool:
     return transaction is not None and bool(transaction._connections)
 
 
-def _kept(session: AsyncSession) -> KeptConnection | None:
+def kept_for(session: AsyncSession) -> KeptConnection | None:
     """The connection to run on instead of ``session``'s, if any (see the module)."""
     kept = session.info.get(KEPT_KEY)
     if (
@@ -142,7 +142,7 @@ async def read(session: AsyncSession, query: DirectSelect, **values: Any) -> lis
     test's rolled-back transaction); otherwise on ``session``'s connection, inside its
     transaction.
     """
-    kept = _kept(session)
+    kept = kept_for(session)
     if kept is not None:
         return await kept.all(query, values)
     return await query.all(await session.connection(), **values)
@@ -160,7 +160,7 @@ async def write(session: AsyncSession, statement: DirectWrite, **values: Any) ->
     """Run a one-statement write on behalf of ``session``, durable before it returns when
     it runs on the :class:`KeptConnection` (where :func:`read` would read); otherwise in
     ``session``'s transaction, committed with it."""
-    kept = _kept(session)
+    kept = kept_for(session)
     if kept is not None:
         await kept.execute(statement, values)
     else:

@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shipyard.db.aftercommit import run_committed
 from shipyard.db.database import Database
-from shipyard.db.kept import holds_connection
+from shipyard.db.kept import KEPT_KEY, KeptConnection, holds_connection, kept_for
 
 SCOPE_KEY = "shipyard.db"
 """Where the request's :class:`RequestSession` lives in the ASGI scope."""
@@ -56,6 +56,19 @@ class RequestSession:
         if self.session is None:
             self.session = self.database().sessionmaker()
         return self.session
+
+    def kept(self) -> KeptConnection | None:
+        """The kept connection the framework's statements run on instead of the request's
+        session (:func:`shipyard.db.kept.kept_for`), found without making the session."""
+        if self.started:
+            return None
+        if self.session is not None:
+            return kept_for(self.session)
+        options = self.database().sessionmaker.kw
+        kept = options.get("info", {}).get(KEPT_KEY)
+        if isinstance(kept, KeptConnection) and options.get("bind") is kept.engine:
+            return kept
+        return None
 
     async def start_response(self) -> None:
         """Commit what was written since the last commit; hand out no session from now on.
@@ -98,6 +111,13 @@ def current_request_session() -> AsyncSession | None:
     """The shared session of the request being served (for code that has no scope)."""
     holder = _CURRENT.get()
     return None if holder is None else holder.get()
+
+
+def current_kept_connection() -> KeptConnection | None:
+    """The kept connection for the request being served, while its session holds none
+    (None outside a request, after its response started, or where there is none)."""
+    holder = _CURRENT.get()
+    return None if holder is None else holder.kept()
 
 
 class RequestSessionMiddleware:
