@@ -12,7 +12,8 @@ from shipyard.config.limits import parse_limit
 from shipyard.core.checks import run_checks
 from shipyard.errors import ShipyardError
 from shipyard.ratelimit import RateLimit
-from shipyard.ratelimit.middleware import exempt
+from shipyard.ratelimit.limiter import Decision
+from shipyard.ratelimit.middleware import exempt, with_decision
 
 
 def test_headers_count_down_then_429_with_retry_after(make_client: ClientFactory) -> None:
@@ -164,6 +165,18 @@ def test_headers_can_be_turned_off(make_client: ClientFactory) -> None:
     refused = client.get("/open")
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
+
+
+def test_a_response_keeps_the_ratelimit_headers_it_set_itself() -> None:
+    decision = Decision(True, 60, 59, 60)
+    plain = [(b"content-type", b"text/plain")]
+    assert with_decision(plain, decision) == [*plain, *decision.raw_headers()]
+    own = [(b"content-type", b"text/plain"), (b"RateLimit-Limit", b"5")]
+    assert with_decision(own, decision) == [
+        *own,
+        (b"ratelimit-remaining", b"59"),
+        (b"ratelimit-reset", b"60"),
+    ]
 
 
 def test_bogus_credentials_fall_back_to_the_ip_limit(make_client: ClientFactory) -> None:

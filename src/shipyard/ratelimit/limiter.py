@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 
@@ -31,9 +31,8 @@ SLIDING_STRATEGIES = frozenset({"sliding-window", "moving-window"})
 """Strategies counted with the sliding window (``moving-window``: the old name)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The outcome of one hit on one limit."""
+class Decision(NamedTuple):
+    """The outcome of one hit on one limit (a named tuple, as :class:`Check` is)."""
 
     allowed: bool
     limit: int
@@ -130,7 +129,11 @@ class Limiter:
     async def hit(self, limit: str, *identifiers: str) -> Decision:
         """Count one request for ``identifiers`` against ``limit`` and say if it is admitted."""
         check = check_of(limit, identifiers)
-        return decision_of(check, (await self._outcomes((check,)))[0])
+        try:  # as _outcomes, without its coroutine: every request of the app comes here
+            outcome = (await self.windows.hit((check,)))[0]
+        except Exception as error:
+            outcome = self._failed((check,), error)[0]
+        return decision_of(check, outcome)
 
     async def hit_all(self, hits: Sequence[Hit]) -> list[Decision]:
         """Count one request against each limit in order, in one storage round trip.
@@ -147,11 +150,15 @@ class Limiter:
     async def _outcomes(self, checks: Sequence[Check]) -> list[Outcome]:
         try:
             return await self.windows.hit(checks)
-        except Exception:
-            if not self.fail_open:
-                raise
-            logger.warning("rate-limit storage failed; admitting the request", exc_info=True)
-            return [Outcome(True, check.amount, check.period) for check in checks]
+        except Exception as error:
+            return self._failed(checks, error)
+
+    def _failed(self, checks: Sequence[Check], error: Exception) -> list[Outcome]:
+        """Every check admitted after a storage ``error`` when ``fail_open``, else raised."""
+        if not self.fail_open:
+            raise error
+        logger.warning("rate-limit storage failed; admitting the request", exc_info=True)
+        return [Outcome(True, check.amount, check.period) for check in checks]
 
     async def reset(self) -> None:
         """Forget every counter, the throttle's too (tests)."""

@@ -16,6 +16,7 @@ For each HTTP request (static files and ``ratelimit.exempt_paths`` excepted) it:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -25,6 +26,7 @@ from shipyard.config.derived import PerSettings
 from shipyard.config.models import Settings
 from shipyard.ratelimit.clientip import client_network
 from shipyard.ratelimit.identity import credential_caller
+from shipyard.ratelimit.limiter import Decision
 from shipyard.ratelimit.responses import too_many_requests
 from shipyard.ratelimit.state import LIMITER, record, recorded
 from shipyard.sessions.session import SCOPE_KEY as SESSION_SCOPE_KEY
@@ -62,7 +64,31 @@ class Exemptions:
         return path in self.exact or path.startswith(self.prefixes)
 
 
-_exemptions = PerSettings(Exemptions.of)
+@dataclass(frozen=True)
+class GlobalLimits:
+    """What the middleware applies, from one settings snapshot (None when limits are off)."""
+
+    exemptions: Exemptions
+    ip: str | None
+    user: str | None
+    trusted_proxies: tuple[str, ...]
+    headers: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> GlobalLimits | None:
+        options = settings.ratelimit
+        if not options.enabled:
+            return None
+        return cls(
+            Exemptions.of(settings),
+            options.ip,
+            options.user,
+            tuple(options.trusted_proxies),
+            options.headers,
+        )
+
+
+_limits = PerSettings(GlobalLimits.of)
 
 
 def exempt(path: str, settings: Settings) -> bool:
@@ -70,7 +96,8 @@ def exempt(path: str, settings: Settings) -> bool:
 
     ``exempt_paths`` holds exact paths or prefixes ending in ``*``.
     """
-    return _exemptions(settings).covers(path)
+    limits = _limits(settings)
+    return (limits.exemptions if limits is not None else Exemptions.of(settings)).covers(path)
 
 
 def carries_credentials(scope: Scope) -> bool:
@@ -112,24 +139,26 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         shipyard_app = scope["app"]
-        settings: Settings = shipyard_app.settings
+        limits = _limits(shipyard_app.settings)
+        if limits is None or limits.exemptions.covers(scope["path"]):
+            await self.app(scope, receive, send)
+            return
         limiter = LIMITER.find(shipyard_app)
-        options = settings.ratelimit
-        if not options.enabled or limiter is None or exempt(scope["path"], settings):
+        if limiter is None:
             await self.app(scope, receive, send)
             return
         user = await user_key(scope) if carries_credentials(scope) else session_user_key(scope)
         if user:
-            limit, key = options.user, user
+            limit, key = limits.user, user
         else:
-            limit, key = options.ip, "ip:" + client_network(scope, options.trusted_proxies)
+            limit, key = limits.ip, "ip:" + client_network(scope, limits.trusted_proxies)
         if limit is not None:
             decision = await limiter.hit(limit, GLOBAL_BUCKET, key)
             record(scope, decision)
             if not decision.allowed:
                 await too_many_requests(Request(scope), decision)(scope, receive, send)
                 return
-        if not options.headers:
+        if not limits.headers:
             await self.app(scope, receive, send)
             return
 
@@ -137,12 +166,20 @@ class RateLimitMiddleware:
             if message["type"] == "http.response.start":
                 decision = recorded(scope)
                 if decision is not None:
-                    headers = message.get("headers") or []
-                    present = {name.lower() for name, _ in headers}
-                    message["headers"] = [
-                        *headers,
-                        *(h for h in decision.raw_headers() if h[0] not in present),
-                    ]
+                    message["headers"] = with_decision(message.get("headers") or [], decision)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def with_decision(
+    headers: Iterable[tuple[bytes, bytes]], decision: Decision
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` plus the ``RateLimit-*`` headers of ``decision`` the response lacks."""
+    own = list(headers)
+    if not any(name[:10].lower() == b"ratelimit-" for name, _ in own):
+        own += decision.raw_headers()  # the usual case: the route set none of its own
+        return own
+    present = {name.lower() for name, _ in own}
+    own += (header for header in decision.raw_headers() if header[0] not in present)
+    return own

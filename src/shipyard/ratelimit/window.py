@@ -18,24 +18,25 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 SWEEP_EVERY = 10.0
 """Seconds between two sweeps of idle keys in memory."""
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One limit to count a hit against: ``amount`` per ``period`` seconds, for ``key``."""
+class Check(NamedTuple):
+    """One limit to count a hit against: ``amount`` per ``period`` seconds, for ``key``.
+
+    The value types of a hit are named tuples: made several times per request, and a
+    tuple is made in C where a frozen dataclass sets each field through Python.
+    """
 
     key: str
     amount: int
     period: int
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What one check decided: admitted or not, hits left, seconds until it frees up."""
 
     allowed: bool
