@@ -16,9 +16,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
-import typer
 from fastapi import Depends, FastAPI, Request
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
@@ -31,6 +30,9 @@ from shipyard.core.middleware import MiddlewarePlan, Placement
 from shipyard.core.openapi import OperationHook, document_operations
 from shipyard.core.server_errors import AnsweredErrors
 from shipyard.extension import Extension, discover_plugins
+
+if TYPE_CHECKING:
+    import typer  # the CLI's: a server worker never imports it
 
 logger = logging.getLogger("shipyard.app")
 
