@@ -1,8 +1,11 @@
 """What importing the framework loads: libraries only some apps use stay out until used.
 
 Every worker of every app imports ``shipyard.app``; Pillow (~7 MB), httpx (~16 MB with
-its dependencies) and boto3 (~11 MB) load when an app reads an image, calls a provider's
-API or receives a webhook, not at start-up (issue 14's idle-RSS and start-up goals).
+its dependencies), boto3 (~11 MB), cryptography (~8 MB, SNS and SendGrid webhooks),
+inscriptis with lxml (mail text parts), watchfiles (config hot reload) and typer (the
+CLI) load when an app reads an image, calls a provider's API, receives a webhook, sends
+a mail, watches its config or runs a command, not at start-up (issue 14's idle-RSS and
+start-up goals).
 """
 
 from __future__ import annotations
@@ -12,7 +15,18 @@ import sys
 
 import pytest
 
-OPTIONAL = ("PIL.Image", "httpx", "boto3", "azure.storage.blob", "opentelemetry.sdk")
+OPTIONAL = (
+    "PIL.Image",
+    "httpx",
+    "boto3",
+    "azure.storage.blob",
+    "opentelemetry.sdk",
+    "cryptography",
+    "inscriptis",
+    "lxml",
+    "watchfiles",
+    "typer",
+)
 
 
 @pytest.mark.parametrize("module", ["shipyard.app", "shipyard.mail", "shipyard.storage"])
