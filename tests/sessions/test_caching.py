@@ -18,6 +18,7 @@ from tests.db.settings import sqlite_settings
 
 from shipyard import App, PageRouter, Settings
 from shipyard.security import SessionDep, clear_session, csrf_field, csrf_token
+from shipyard.sessions.caching import mark_response
 from shipyard.testing.schema import create_app_schema
 
 COOKIE = "shipyard_session"
@@ -174,6 +175,30 @@ def test_vary_star_is_left_alone(signed_in: TestClient) -> None:
     response = signed_in.get("/vary-star")
     assert response.headers.get_list("vary") == ["*"]
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_several_vary_headers_become_one_where_the_first_was() -> None:
+    message: dict[str, Any] = {
+        "type": "http.response.start",
+        "headers": [
+            (b"Vary", b"Accept"),
+            (b"content-type", b"text/html"),
+            (b"vary", b"Accept-Language, , cookie"),
+        ],
+    }
+    mark_response(message, "no-store", ["Cookie", "Authorization"])
+    assert message["headers"] == [
+        (b"vary", b"Accept, Accept-Language, cookie, Authorization"),
+        (b"content-type", b"text/html"),
+        (b"cache-control", b"no-store"),
+    ]
+
+
+def test_a_response_with_nothing_missing_keeps_its_headers() -> None:
+    own = [(b"Cache-Control", b"public"), (b"Vary", b"Cookie")]
+    message: dict[str, Any] = {"type": "http.response.start", "headers": list(own)}
+    mark_response(message, "no-store", ["Cookie"])
+    assert message["headers"] == own
 
 
 def test_head_of_a_signed_in_page_has_the_same_caching_headers(signed_in: TestClient) -> None:

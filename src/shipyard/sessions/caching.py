@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import Message, Scope
 
 PRIVATE_KEY = "shipyard.private"
@@ -47,14 +46,31 @@ def private_headers(scope: Scope) -> list[str]:
 
 
 def mark_response(message: Message, cache_control: str | None, vary: Iterable[str]) -> None:
-    """Add ``Cache-Control`` (unless present; None adds none) and ``Vary`` to a response start."""
-    headers = MutableHeaders(scope=message)
-    if cache_control is not None and "cache-control" not in headers:
-        headers["Cache-Control"] = cache_control
-    existing = [token.strip() for value in headers.getlist("vary") for token in value.split(",")]
-    present = {token.lower() for token in existing if token}
-    if "*" in present:
-        return
-    missing = [name for name in vary if name.lower() not in present]
+    """Add ``Cache-Control`` (unless present; None adds none) and ``Vary`` to a response start.
+
+    Works on the raw header list in one pass (every page with a session comes here).
+    """
+    headers: list[tuple[bytes, bytes]] = list(message.get("headers") or ())
+    has_cache_control = False
+    vary_at: list[int] = []
+    existing: list[str] = []
+    for index, (name, value) in enumerate(headers):
+        lowered = name.lower()
+        if lowered == b"cache-control":
+            has_cache_control = True
+        elif lowered == b"vary":
+            vary_at.append(index)
+            existing += (token.strip() for token in value.decode("latin-1").split(","))
+    if cache_control is not None and not has_cache_control:
+        headers.append((b"cache-control", cache_control.encode("latin-1")))
+    existing = [token for token in existing if token]
+    present = {token.lower() for token in existing}
+    missing = [] if "*" in present else [name for name in vary if name.lower() not in present]
     if missing:
-        headers["Vary"] = ", ".join([*(token for token in existing if token), *missing])
+        joined = (b"vary", ", ".join([*existing, *missing]).encode("latin-1"))
+        if vary_at:  # one Vary header, where the first one was
+            headers[vary_at[0]] = joined
+            headers = [header for index, header in enumerate(headers) if index not in vary_at[1:]]
+        else:
+            headers.append(joined)
+    message["headers"] = headers
