@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,10 @@ class Calls:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.gate = asyncio.Event()
+
+
+LAUNCHED = datetime(1912, 4, 10, 12, 0, tzinfo=UTC)
+"""The ``Last-Modified`` of ``/dated``."""
 
 
 def routes(calls: Calls, backend: str | None) -> APIRouter:
@@ -160,6 +164,13 @@ def routes(calls: Calls, backend: str | None) -> APIRouter:
     async def etag(request: Request) -> Response:
         calls.counts["etag"] += 1
         return conditional(request, JSONResponse({"stable": True}))
+
+    @router.get("/dated")
+    @cache(ttl=60)
+    async def dated(request: Request) -> Response:
+        calls.counts["dated"] += 1
+        response = JSONResponse({"dated": True})
+        return conditional(request, response, last_modified=LAUNCHED)
 
     @router.get("/slow")
     @cache(ttl=60)

@@ -13,6 +13,7 @@ import pytest
 from tests.cache.conftest import unique_prefix
 
 from shipyard.cache import Cache, MemoryStore
+from shipyard.cache.codec import FRAMED
 from shipyard.cache.store import Store
 
 
@@ -102,10 +103,40 @@ async def test_database_scalars_round_trip_through_shared_backends(
         "price": Decimal("1234.50"),
         "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
         "raw": b"\x00\xff",
+        "more": [b"", {"nested": bytearray(b"\x01" * 3000)}],
         "lookalike": {"$dt": 5},
+        "not a reference": {"$r": "0"},
+        "no such blob": {"$r": 9},
     }
     await cache.set("row", row)
-    assert await cache.get("row") == row
+    assert await cache.get("row") == {**row, "more": [b"", {"nested": b"\x01" * 3000}]}
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        FRAMED,  # no JSON
+        FRAMED + b"\x00\x00\x00\x09{}",  # the JSON cut short
+        FRAMED + b"\x00\x00\x00\x02{}\x00\x00\x01\x00ab",  # a byte string cut short
+        FRAMED + b"\x00\x00\x00\x03{x}",  # not JSON
+    ],
+)
+async def test_a_damaged_framed_value_is_a_miss(
+    shared_store_factory: tuple[str, Callable[[], Store]], stored: bytes
+) -> None:
+    cache = Cache(shared_store_factory[1](), prefix=unique_prefix())
+    await cache.store.set_many({cache.key("bad"): stored}, 60)
+    assert await cache.get("bad") is None
+
+
+async def test_values_stored_as_plain_json_with_base64_bytes_still_read_back(
+    shared_store_factory: tuple[str, Callable[[], Store]],
+) -> None:
+    """What an earlier release wrote (bytes as ``{"$b": ...}`` in the JSON) reads back."""
+    cache = Cache(shared_store_factory[1](), prefix=unique_prefix())
+    earlier = b'{"v":{"body":{"$b":"AP8="}},"t":null,"s":1.0,"e":null}'
+    await cache.store.set_many({cache.key("old"): earlier}, 60)
+    assert await cache.get("old") == {"body": b"\x00\xff"}
 
 
 async def test_corrupt_stored_data_is_a_miss(

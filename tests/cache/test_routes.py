@@ -236,6 +236,21 @@ async def test_a_stored_etag_answers_304_from_the_cache(
     assert calls.counts["etag"] == 1
 
 
+async def test_a_stored_last_modified_answers_304_from_the_cache(
+    client: ShipyardClient, calls: Calls
+) -> None:
+    assert (await client.get("/dated")).headers["x-cache"] == "miss"
+    since = {"If-Modified-Since": "Wed, 10 Apr 1912 12:00:00 GMT"}
+    revalidated = await client.get("/dated", headers=since)
+    assert revalidated.status_code == 304
+    assert revalidated.headers["x-cache"] == "hit"
+    earlier = {"If-Modified-Since": "Tue, 09 Apr 1912 12:00:00 GMT"}
+    changed = await client.get("/dated", headers=earlier)
+    assert changed.status_code == 200
+    assert changed.json() == {"dated": True}
+    assert calls.counts["dated"] == 1
+
+
 async def test_unsafe_methods_pass_through(client: ShipyardClient, calls: Calls) -> None:
     assert (await client.post("/items", params={"name": "a"})).status_code == 200
     assert (await client.post("/items", params={"name": "b"})).status_code == 200

@@ -5,6 +5,14 @@ can hand the app wrong values but cannot make it run anything. Values are what J
 (dicts with string keys, lists, strings, numbers, booleans, None) plus ``bytes``,
 ``datetime``, ``date``, ``Decimal`` and ``UUID`` (what database rows hold), each written
 as a one-key object (``{"$dt": "2026-12-07T07:20:00+00:00"}``) and read back as itself.
+
+Bytes (a cached response's body) travel beside the JSON, not inside it: a value holding
+any is framed as :data:`FRAMED`, the JSON's length and the JSON, then each byte string
+with its length, the JSON pointing at them as ``{"$r": <index>}``. Base64 inside the JSON
+cost a Redis cache hit more than the rest of reading it (~15 us for a 3 KB body). Entries
+written as plain JSON, ``{"$b": <base64>}`` included, still read back. A value's own
+one-key dict shaped like a tag (``{"$dt": <ISO text>}``, ``{"$r": <index of a byte
+string of the value>}``) reads back as what the tag stands for.
 """
 
 from __future__ import annotations
@@ -18,6 +26,10 @@ from decimal import Decimal
 from typing import Any
 
 _BYTES = "$b"
+_RAW = "$r"
+FRAMED = b"\x00SYC"
+"""The first bytes of a framed value (never the start of JSON)."""
+_LENGTH = 4
 _WRITERS: tuple[tuple[type, str, Callable[[Any], str]], ...] = (
     (datetime, "$dt", datetime.isoformat),  # before date: a datetime is a date
     (date, "$d", date.isoformat),
@@ -33,8 +45,6 @@ _READERS: dict[str, Callable[[str], Any]] = {
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, bytes | bytearray | memoryview):
-        return {_BYTES: base64.b64encode(bytes(value)).decode("ascii")}
     for kind, tag, write in _WRITERS:
         if isinstance(value, kind):
             return {tag: write(value)}
@@ -44,10 +54,12 @@ def _default(value: Any) -> Any:
     )
 
 
-def _hook(value: dict[str, Any]) -> Any:
+def _hook(value: dict[str, Any], blobs: list[bytes] | None = None) -> Any:
     if len(value) == 1:
         [(tag, text)] = value.items()
-        if tag == _BYTES:
+        if tag == _RAW and blobs is not None and type(text) is int and 0 <= text < len(blobs):
+            return blobs[text]
+        if tag == _BYTES and isinstance(text, str):
             return base64.b64decode(text)
         read = _READERS.get(tag)
         if read is not None and isinstance(text, str):
@@ -59,10 +71,43 @@ def _hook(value: dict[str, Any]) -> Any:
 
 
 def encode(value: Any) -> bytes:
-    """``value`` as bytes; TypeError for what it cannot carry."""
-    return json.dumps(value, default=_default, separators=(",", ":")).encode()
+    """``value`` as bytes (framed when it holds bytes); TypeError for what it cannot carry."""
+    blobs: list[bytes] = []
+
+    def default(item: Any) -> Any:
+        if isinstance(item, bytes | bytearray | memoryview):
+            blobs.append(bytes(item))
+            return {_RAW: len(blobs) - 1}
+        return _default(item)
+
+    text = json.dumps(value, default=default, separators=(",", ":")).encode()
+    if not blobs:
+        return text
+    parts = [FRAMED, _length(text), text]
+    for blob in blobs:
+        parts += (_length(blob), blob)
+    return b"".join(parts)
+
+
+def _length(data: bytes) -> bytes:
+    return len(data).to_bytes(_LENGTH, "big")
 
 
 def decode(data: bytes | str) -> Any:
     """The value :func:`encode` made; ValueError for anything else."""
-    return json.loads(data, object_hook=_hook)
+    if isinstance(data, str) or not data.startswith(FRAMED):
+        return json.loads(data, object_hook=_hook)
+    view = memoryview(data)
+    offset = len(FRAMED)
+    chunks: list[bytes] = []
+    while offset < len(view):
+        size = int.from_bytes(view[offset : offset + _LENGTH], "big")
+        start = offset + _LENGTH
+        if start + size > len(view):
+            raise ValueError("a framed cache value is cut short")
+        chunks.append(bytes(view[start : start + size]))
+        offset = start + size
+    if not chunks:
+        raise ValueError("a framed cache value has no JSON")
+    text, blobs = chunks[0], chunks[1:]
+    return json.loads(text, object_hook=lambda value: _hook(value, blobs))

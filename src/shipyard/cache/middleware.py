@@ -78,7 +78,8 @@ def _endpoint(route: WalkedRoute) -> object:
 def request_key(scope: Scope, policy: CachePolicy, user: str | None) -> str:
     """The cache key of a request under ``policy`` (``user``: the user id part)."""
     headers = Headers(scope=scope)
-    pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    query: bytes = scope.get("query_string", b"")
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True) if query else []
     if policy.query is not None:
         pairs = [pair for pair in pairs if pair[0] in policy.query]
     parts = [
@@ -231,14 +232,17 @@ class CacheMiddleware:
         return value
 
 
+_VALIDATORS = frozenset({b"if-none-match", b"if-modified-since"})
+"""Request headers that can make a stored ``200`` a ``304``."""
+
+
 async def _send_entry(scope: Scope, send: Send, value: dict[str, Any], age: int) -> None:
     headers = [(name.encode("latin-1"), item.encode("latin-1")) for name, item in value["headers"]]
-    stored = Headers(raw=headers)
-    request = Headers(scope=scope)
-    last_modified = stored.get("last-modified")
-    moment = parse_http_date(last_modified) if last_modified else None
-    if value["status"] == 200 and not_modified(request, stored.get("etag"), moment):
-        response = not_modified_response(stored)
+    conditional = value["status"] == 200 and any(
+        name in _VALIDATORS for name, _ in scope["headers"]
+    )
+    if conditional and _not_modified(scope, headers):
+        response = not_modified_response(Headers(raw=headers))
         response.headers["Age"] = str(age)
         response.headers["X-Cache"] = "hit"
         await response(scope, _no_receive, send)
@@ -251,6 +255,14 @@ async def _send_entry(scope: Scope, send: Send, value: dict[str, Any], age: int)
     ]
     await send({"type": "http.response.start", "status": value["status"], "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _not_modified(scope: Scope, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the request's validators match the stored response's (``304``)."""
+    stored = Headers(raw=headers)
+    last_modified = stored.get("last-modified")
+    moment = parse_http_date(last_modified) if last_modified else None
+    return not_modified(Headers(scope=scope), stored.get("etag"), moment)
 
 
 async def _no_receive() -> Message:  # pragma: no cover - a 304 never reads the body
