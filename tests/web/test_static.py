@@ -14,6 +14,7 @@ from tests.web.conftest import AppFactory, get, write
 
 from shipyard import App
 from shipyard.web import get_static_files, get_templates, register_template_global, render
+from shipyard.web import static as static_module
 from shipyard.web.static import FRAMEWORK_STATIC, IMMUTABLE
 
 
@@ -46,6 +47,21 @@ async def test_production_works_each_url_out_once(make_app: AppFactory, static: 
     css.unlink()
     assert static_files.url("app.css") == first == f"/static/app.css?v={digest(b'a{}')}"
     assert static_files.url("app.css", "/mounted") == "/mounted/static/app.css"
+
+
+async def test_production_remembers_a_bounded_number_of_urls(
+    make_app: AppFactory, static: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(static_module, "REMEMBERED_URLS", 2)
+    static_files = get_static_files(make_app("production"))
+    for name in ("a.css", "b.css", "c.css"):
+        write(static / name, name)
+        static_files.url(name)
+    css = static / "c.css"
+    css.write_text("changed")
+    os.utime(css, ns=(css.stat().st_atime_ns, css.stat().st_mtime_ns + 1_000_000_000))
+    assert static_files.url("c.css").endswith(digest(b"changed"))  # not remembered
+    assert static_files.url("a.css").endswith(digest(b"a.css"))
 
 
 async def test_missing_file_gets_an_unversioned_url(app: App) -> None:

@@ -46,6 +46,8 @@ FRAMEWORK_NAMESPACE = "shipyard/"
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 _HASH_LENGTH = 12
+REMEMBERED_URLS = 4096
+"""At most this many URLs are remembered in production (a template may build paths)."""
 
 
 def _safe_parts(path: str) -> tuple[str, ...] | None:
@@ -116,7 +118,9 @@ class StaticFiles:
         key = (path, root_path, taken)
         url = self._urls.get(key)
         if url is None:
-            url = self._urls[key] = self._versioned(path, root_path, taken)
+            url = self._versioned(path, root_path, taken)
+            if len(self._urls) < REMEMBERED_URLS:
+                self._urls[key] = url
         return url
 
     def _versioned(self, path: str, root_path: str, taken: bool) -> str:
