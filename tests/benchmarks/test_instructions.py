@@ -7,6 +7,7 @@ is a recorder), and the table is rendered from canned counts.
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
 from pathlib import Path
 
@@ -76,6 +77,19 @@ def test_a_page_variant_sends_the_cookies_of_its_first_visit(
     assert not [v for k, v in first["headers"] if k == b"cookie"]  # type: ignore[attr-defined]
     cookie = b"".join(v for k, v in later["headers"] if k == b"cookie")  # type: ignore[attr-defined]
     assert b"=" in cookie  # the session cookie the first visit was given
+
+
+def test_the_counted_requests_run_with_the_start_up_heap_frozen() -> None:
+    """A full collection of the whole app must not fall into one counted run only."""
+    frozen: list[int] = []
+
+    async def serve() -> list[int]:
+        served = await instructions.BY_NAME["quiet"].prepared(Path("."))
+        return await instructions.drive(served, 2, lambda on: frozen.append(gc.get_freeze_count()))
+
+    assert asyncio.run(serve()) == [200, 200]
+    assert frozen[0] > 0
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_variant_drops_only_the_middleware_it_names() -> None:
