@@ -134,14 +134,19 @@ def kept_for(session: AsyncSession) -> KeptConnection | None:
     return None
 
 
-async def read(session: AsyncSession, query: DirectSelect, **values: Any) -> list[tuple[Any, ...]]:
-    """The rows of ``query`` for a read on behalf of ``session``.
+async def read(
+    session: AsyncSession | KeptConnection, query: DirectSelect, **values: Any
+) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` for a read on behalf of ``session`` (or on a kept connection
+    already chosen, see :func:`shipyard.db.request.current_statement_target`).
 
     On the database's :class:`KeptConnection` while ``session`` holds no connection and
     its database has one (file SQLite), unless ``session`` is bound to one connection (a
     test's rolled-back transaction); otherwise on ``session``'s connection, inside its
     transaction.
     """
+    if isinstance(session, KeptConnection):
+        return await session.all(query, values)
     kept = kept_for(session)
     if kept is not None:
         return await kept.all(query, values)
@@ -149,17 +154,22 @@ async def read(session: AsyncSession, query: DirectSelect, **values: Any) -> lis
 
 
 async def read_first(
-    session: AsyncSession, query: DirectSelect, **values: Any
+    session: AsyncSession | KeptConnection, query: DirectSelect, **values: Any
 ) -> tuple[Any, ...] | None:
     """The first row :func:`read` gives, or None."""
     rows = await read(session, query, **values)
     return rows[0] if rows else None
 
 
-async def write(session: AsyncSession, statement: DirectWrite, **values: Any) -> None:
+async def write(
+    session: AsyncSession | KeptConnection, statement: DirectWrite, **values: Any
+) -> None:
     """Run a one-statement write on behalf of ``session``, durable before it returns when
     it runs on the :class:`KeptConnection` (where :func:`read` would read); otherwise in
     ``session``'s transaction, committed with it."""
+    if isinstance(session, KeptConnection):
+        await session.execute(statement, values)
+        return
     kept = kept_for(session)
     if kept is not None:
         await kept.execute(statement, values)

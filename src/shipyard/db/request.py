@@ -113,11 +113,12 @@ def current_request_session() -> AsyncSession | None:
     return None if holder is None else holder.get()
 
 
-def current_kept_connection() -> KeptConnection | None:
-    """The kept connection for the request being served, while its session holds none
-    (None outside a request, after its response started, or where there is none)."""
+def current_statement_target() -> AsyncSession | KeptConnection | None:
+    """Where the framework's statements for the request being served run: the kept
+    connection while its session holds none (the session is not made to find out), else
+    its session; None outside a request or once its response started."""
     holder = _CURRENT.get()
-    return None if holder is None else holder.kept()
+    return None if holder is None else holder.kept() or holder.get()
 
 
 class RequestSessionMiddleware:

@@ -129,11 +129,7 @@ class Limiter:
     async def hit(self, limit: str, *identifiers: str) -> Decision:
         """Count one request for ``identifiers`` against ``limit`` and say if it is admitted."""
         check = check_of(limit, identifiers)
-        try:  # as _outcomes, without its coroutine: every request of the app comes here
-            outcome = (await self.windows.hit((check,)))[0]
-        except Exception as error:
-            outcome = self._failed((check,), error)[0]
-        return decision_of(check, outcome)
+        return decision_of(check, (await self._outcomes((check,)))[0])
 
     async def hit_all(self, hits: Sequence[Hit]) -> list[Decision]:
         """Count one request against each limit in order, in one storage round trip.
@@ -150,14 +146,10 @@ class Limiter:
     async def _outcomes(self, checks: Sequence[Check]) -> list[Outcome]:
         try:
             return await self.windows.hit(checks)
-        except Exception as error:
-            return self._failed(checks, error)
-
-    def _failed(self, checks: Sequence[Check], error: Exception) -> list[Outcome]:
-        """Every check admitted after a storage ``error`` when ``fail_open``, else raised."""
-        if not self.fail_open:
-            raise error
-        logger.warning("rate-limit storage failed; admitting the request", exc_info=True)
+        except Exception:
+            if not self.fail_open:
+                raise
+            logger.warning("rate-limit storage failed; admitting the request", exc_info=True)
         return [Outcome(True, check.amount, check.period) for check in checks]
 
     async def reset(self) -> None:

@@ -28,7 +28,7 @@ from shipyard.db.database import Database
 from shipyard.db.direct import DirectSelect, DirectWrite
 from shipyard.db.kept import read_first, write
 from shipyard.db.model import UtcDateTime, framework_metadata
-from shipyard.db.request import current_kept_connection, current_request_session
+from shipyard.db.request import current_statement_target
 from shipyard.sessions.backends import SessionRecord
 
 sessions_table = Table(
@@ -86,11 +86,7 @@ class DatabaseSessionBackend:
         return self.database.engine
 
     async def load(self, session_id: str) -> SessionRecord | None:
-        kept = current_kept_connection()
-        if kept is not None:
-            rows = await kept.all(_LIVE_SESSION, {"id": session_id, "now": utc_now()})
-            return SessionRecord(rows[0][0], rows[0][1]) if rows else None
-        shared = current_request_session()
+        shared = current_statement_target()
         if shared is not None:
             row = await read_first(shared, _LIVE_SESSION, id=session_id, now=utc_now())
         else:
@@ -111,11 +107,7 @@ class DatabaseSessionBackend:
     async def _write(self, statement: DirectWrite, **values: Any) -> None:
         """In the request's database session (see :func:`shipyard.db.kept.write`), else in
         a transaction of its own."""
-        kept = current_kept_connection()
-        if kept is not None:  # the request's session is not made just to find this out
-            await kept.execute(statement, values)
-            return
-        shared = current_request_session()
+        shared = current_statement_target()
         if shared is not None:
             await write(shared, statement, **values)
             return
