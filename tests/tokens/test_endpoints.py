@@ -36,7 +36,8 @@ async def test_issue_then_call_an_endpoint_with_the_access_token(
     assert response.headers["cache-control"] == "no-store"
     body = response.json()
     assert body["token_type"] == "Bearer"
-    assert body["expires_in"] in (899, 900)
+    # the access TTL is 900 s; seconds pass while a loaded machine hashes the password
+    assert 890 <= body["expires_in"] <= 900
     assert body["refresh_expires_in"] >= 30 * 24 * 3600 - 1
     me = await client.get("/me", headers=bearer(body["access_token"]))
     assert me.status_code == 200
